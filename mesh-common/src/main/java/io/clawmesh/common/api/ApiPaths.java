@@ -1,0 +1,40 @@
+package io.clawmesh.common.api;
+
+/** Paths of the coordinator and agent HTTP APIs, shared by servers and clients. */
+public final class ApiPaths {
+
+    /** Prefix of every versioned API path. */
+    public static final String API = "/api/v1";
+
+    public static final String NODES = API + "/nodes";
+
+    public static final String REGISTER = NODES + "/register";
+
+    public static final String NODE = NODES + "/{id}";
+
+    public static final String HEARTBEAT = NODE + "/heartbeat";
+
+    public static final String ROUTE = API + "/route";
+
+    public static final String ROUTE_TO_NODE = ROUTE + "/{node}";
+
+    public static final String RULES = API + "/rules";
+
+    public static final String RULE = RULES + "/{id}";
+
+    public static final String RULE_POSITION = RULE + "/position";
+
+    /** The agent's inbound message endpoint. */
+    public static final String AGENT_MESSAGES = API + "/messages";
+
+    /** The agent's health endpoint, open to anyone. */
+    public static final String AGENT_HEALTH = "/healthz";
+
+    /** Media type of RFC 9457 problem bodies. */
+    public static final String PROBLEM_JSON = "application/problem+json";
+
+    /** Prefix of the stable {@code type} URIs of problem bodies. */
+    public static final String PROBLEM_TYPE_PREFIX = "urn:clawmesh:problem:";
+
+    private ApiPaths() {}
+}

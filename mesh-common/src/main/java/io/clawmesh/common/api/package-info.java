@@ -1,0 +1,5 @@
+/** API path constants and the HTTP interface of the coordinator. */
+@NullMarked
+package io.clawmesh.common.api;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,23 @@
+package io.clawmesh.common.node;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.time.Instant;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A node as the coordinator API shows it: the Go claw-mesh fields first, then ours. Never carries a token.
+ *
+ * @param inflight messages in flight on the node: the larger of what it last reported and what the answering
+ *     coordinator has in flight to it
+ */
+public record NodeView(
+        String id,
+        String name,
+        String endpoint,
+        Capabilities capabilities,
+        NodeStatus status,
+        @JsonProperty("last_heartbeat") @Nullable Instant lastHeartbeat,
+        RuntimeInfo runtime,
+        int inflight,
+        int capacity,
+        @JsonProperty("registered_at") Instant registeredAt) {}

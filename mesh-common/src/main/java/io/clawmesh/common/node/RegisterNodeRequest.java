@@ -1,0 +1,24 @@
+package io.clawmesh.common.node;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Body of {@code POST /api/v1/nodes/register}. {@code name}, {@code endpoint} and {@code capabilities} are the Go
+ * fields; the rest are ours and optional.
+ *
+ * @param nodeId the id this agent had before (kept in its data dir); honoured when no other node holds it, so an agent
+ *     that deregistered on shutdown comes back as the same node
+ */
+public record RegisterNodeRequest(
+        @Nullable String name,
+        @Nullable String endpoint,
+        @Nullable Capabilities capabilities,
+        @Nullable Integer capacity,
+        @Nullable RuntimeInfo runtime,
+        @JsonProperty("node_id") @Nullable String nodeId) {
+
+    public RegisterNodeRequest(String name, String endpoint, Capabilities capabilities) {
+        this(name, endpoint, capabilities, null, null, null);
+    }
+}
