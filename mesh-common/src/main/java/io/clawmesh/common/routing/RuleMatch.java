@@ -1,5 +1,6 @@
 package io.clawmesh.common.routing;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.clawmesh.common.node.Capabilities;
@@ -27,6 +28,7 @@ public record RuleMatch(
     }
 
     /** Whether the rule is the wildcard. */
+    @JsonIgnore
     public boolean isWildcard() {
         return Boolean.TRUE.equals(this.wildcard);
     }

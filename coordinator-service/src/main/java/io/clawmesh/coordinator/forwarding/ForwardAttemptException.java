@@ -1,0 +1,30 @@
+package io.clawmesh.coordinator.forwarding;
+
+/** One attempt to hand a message to one node failed; {@link Kind} says whether another node may be tried. */
+public class ForwardAttemptException extends Exception {
+
+    /** What the failure means for failover. */
+    public enum Kind {
+        /** The node never took the message (refused, unreachable, runtime down): try another, cool this one down. */
+        NOT_ACCEPTED,
+        /** The connection broke before an answer; the node may be fine: try another, no cooldown. */
+        INTERRUPTED,
+        /** The node is at capacity (429): try another, no cooldown. */
+        FULL,
+        /** The node refused the message itself (400): another node would refuse it too. */
+        REJECTED,
+        /** The node accepted the message and did not answer in time: never resend. */
+        TIMED_OUT
+    }
+
+    private final Kind kind;
+
+    public ForwardAttemptException(Kind kind, String message) {
+        super(message, null, false, false);
+        this.kind = kind;
+    }
+
+    public Kind kind() {
+        return this.kind;
+    }
+}

@@ -1,0 +1,231 @@
+package io.clawmesh.coordinator.forwarding;
+
+import io.clawmesh.common.message.AgentMessageRequest;
+import io.clawmesh.common.message.AgentMessageResponse;
+import io.clawmesh.common.message.RouteRequest;
+import io.clawmesh.common.message.RouteResponse;
+import io.clawmesh.common.node.InvalidInputException;
+import io.clawmesh.coordinator.forwarding.ForwardAttemptException.Kind;
+import io.clawmesh.coordinator.forwarding.MessageRecord.Outcome;
+import io.clawmesh.coordinator.registry.Node;
+import io.clawmesh.coordinator.routing.NoRouteAvailableException;
+import io.clawmesh.coordinator.routing.NodeSelector;
+import io.clawmesh.coordinator.routing.RouteCandidates;
+import io.clawmesh.coordinator.routing.RouteResolver;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+
+/**
+ * Routes a message and hands it to a node, failing over to the next candidate when a node does not take it (SPEC §6).
+ * The message id travels with every attempt as the runtime's idempotency key; a node that accepted a message and then
+ * ran out of time is never sent the message again.
+ */
+@Service
+public class MessageForwarder {
+
+    private static final Logger logger = LoggerFactory.getLogger(MessageForwarder.class);
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private static final int MAX_CONTENT_CHARS = 512 * 1024;
+
+    private final RouteResolver resolver;
+
+    private final NodeSelector selector;
+
+    private final NodeClient client;
+
+    private final InflightTracker inflight;
+
+    private final FailoverCooldowns cooldowns;
+
+    private final MessageLog log;
+
+    private final ForwardingProperties properties;
+
+    private final Clock clock;
+
+    public MessageForwarder(
+            RouteResolver resolver,
+            NodeSelector selector,
+            NodeClient client,
+            InflightTracker inflight,
+            FailoverCooldowns cooldowns,
+            MessageLog log,
+            ForwardingProperties properties,
+            Clock clock) {
+        this.resolver = resolver;
+        this.selector = selector;
+        this.client = client;
+        this.inflight = inflight;
+        this.cooldowns = cooldowns;
+        this.log = log;
+        this.properties = properties;
+        this.clock = clock;
+    }
+
+    /** Routes a message by the rules. */
+    public RouteResponse route(RouteRequest request) {
+        validate(request);
+        String messageId = newMessageId();
+        Instant start = this.clock.instant();
+        RouteCandidates candidates;
+        try {
+            candidates = this.resolver.resolve();
+        } catch (NoRouteAvailableException ex) {
+            this.log.record(new MessageRecord(
+                    messageId,
+                    null,
+                    null,
+                    Outcome.NO_ROUTE,
+                    503,
+                    0,
+                    0,
+                    null,
+                    request.source(),
+                    ex.getMessage(),
+                    start));
+            throw ex;
+        }
+        return forward(messageId, request, candidates, this.properties.maxAttempts(), start);
+    }
+
+    /** Sends a message to one node, by id or name; no failover, since the caller chose the node. */
+    public RouteResponse routeTo(String node, RouteRequest request) {
+        validate(request);
+        return forward(newMessageId(), request, this.resolver.resolveExplicit(node), 1, this.clock.instant());
+    }
+
+    private RouteResponse forward(
+            String messageId, RouteRequest request, RouteCandidates candidates, int maxAttempts, Instant start) {
+        AgentMessageRequest message = new AgentMessageRequest(
+                messageId,
+                request.content(),
+                (request.source() != null) ? request.source() : "api",
+                request.sessionKey(),
+                start);
+        List<Node> remaining = new ArrayList<>(candidates.nodes());
+        List<String> failures = new ArrayList<>();
+        String ruleId = (candidates.rule() != null) ? candidates.rule().id() : null;
+        while (!remaining.isEmpty() && failures.size() < maxAttempts) {
+            Node node = this.selector.select(
+                    candidates.strategy(), candidates.selectionKey(), remaining, request.sessionKey());
+            remaining.remove(node);
+            this.inflight.increment(node.id());
+            try {
+                AgentMessageResponse answer = this.client.send(node, message);
+                long latency = millisSince(start);
+                this.log.record(new MessageRecord(
+                        messageId,
+                        node.id(),
+                        node.name(),
+                        Outcome.ROUTED,
+                        200,
+                        latency,
+                        failures.size() + 1,
+                        ruleId,
+                        request.source(),
+                        failures.isEmpty() ? null : String.join("; ", failures),
+                        start));
+                logger.debug("Message {} answered by {} ({}) in {} ms", messageId, node.name(), node.id(), latency);
+                return new RouteResponse(messageId, node.id(), node.name(), answer.response());
+            } catch (ForwardAttemptException ex) {
+                failures.add(ex.getMessage());
+                if (ex.kind() == Kind.TIMED_OUT || ex.kind() == Kind.REJECTED) {
+                    throw finalFailure(messageId, node, ex, failures.size(), ruleId, request, start);
+                }
+                if (ex.kind() == Kind.NOT_ACCEPTED) {
+                    this.cooldowns.coolDown(node.id());
+                }
+                logger.info(
+                        "Message {} not taken by {} ({}): {}; {}",
+                        messageId,
+                        node.name(),
+                        node.id(),
+                        ex.getMessage(),
+                        (remaining.isEmpty() || failures.size() >= maxAttempts)
+                                ? "no node left to try"
+                                : "failing over");
+            } finally {
+                this.inflight.decrement(node.id());
+            }
+        }
+        String detail = "message " + messageId + " could not be delivered: " + String.join("; ", failures);
+        this.log.record(new MessageRecord(
+                messageId,
+                null,
+                null,
+                Outcome.FAILED,
+                502,
+                millisSince(start),
+                failures.size(),
+                ruleId,
+                request.source(),
+                detail,
+                start));
+        throw new ForwardingFailedException(messageId, detail);
+    }
+
+    private RuntimeException finalFailure(
+            String messageId,
+            Node node,
+            ForwardAttemptException ex,
+            int attempts,
+            @Nullable String ruleId,
+            RouteRequest request,
+            Instant start) {
+        boolean timedOut = ex.kind() == Kind.TIMED_OUT;
+        this.log.record(new MessageRecord(
+                messageId,
+                node.id(),
+                node.name(),
+                timedOut ? Outcome.TIMED_OUT : Outcome.FAILED,
+                timedOut ? 504 : 502,
+                millisSince(start),
+                attempts,
+                ruleId,
+                request.source(),
+                ex.getMessage(),
+                start));
+        logger.warn("Message {} failed on {} ({}): {}", messageId, node.name(), node.id(), ex.getMessage());
+        String detail = "message " + messageId + ": " + ex.getMessage();
+        return timedOut
+                ? new ForwardingTimeoutException(messageId, detail)
+                : new ForwardingFailedException(messageId, detail);
+    }
+
+    private static void validate(RouteRequest request) {
+        if (request.content() == null || request.content().isBlank()) {
+            throw new InvalidInputException("content is required and must not be blank");
+        }
+        if (request.content().length() > MAX_CONTENT_CHARS) {
+            throw new InvalidInputException("content has " + request.content().length() + " characters; at most "
+                    + MAX_CONTENT_CHARS + " are allowed");
+        }
+        if (request.source() != null && request.source().length() > 200) {
+            throw new InvalidInputException("source must be at most 200 characters");
+        }
+        if (request.sessionKey() != null
+                && (request.sessionKey().isEmpty() || request.sessionKey().length() > 256)) {
+            throw new InvalidInputException("session_key must be 1-256 characters");
+        }
+    }
+
+    private long millisSince(Instant start) {
+        return Math.max(0, this.clock.millis() - start.toEpochMilli());
+    }
+
+    private static String newMessageId() {
+        byte[] bytes = new byte[10];
+        RANDOM.nextBytes(bytes);
+        return "msg-" + HexFormat.of().formatHex(bytes);
+    }
+}

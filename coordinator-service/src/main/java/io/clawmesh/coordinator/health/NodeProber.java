@@ -1,0 +1,196 @@
+package io.clawmesh.coordinator.health;
+
+import io.clawmesh.common.api.ApiPaths;
+import io.clawmesh.common.message.AgentHealthResponse;
+import io.clawmesh.common.node.Endpoint;
+import io.clawmesh.common.node.NodeStatus;
+import io.clawmesh.coordinator.forwarding.FailoverCooldowns;
+import io.clawmesh.coordinator.registry.Node;
+import io.clawmesh.coordinator.registry.NodeRegistry;
+import io.clawmesh.coordinator.security.EndpointPolicy;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Probes each node's {@code GET /healthz}: consecutive failures past the threshold mark a node offline, a good probe
+ * brings it back (and ends its failover cooldown), and the runtime state it reports makes it degraded or online.
+ * Offline nodes are probed with growing intervals, so thousands of dead registrations cost little.
+ */
+@Component
+public class NodeProber implements DisposableBean {
+
+    private static final Logger logger = LoggerFactory.getLogger(NodeProber.class);
+
+    private final NodeRegistry registry;
+
+    private final EndpointPolicy endpointPolicy;
+
+    private final FailoverCooldowns cooldowns;
+
+    private final HealthProperties properties;
+
+    private final JsonMapper json;
+
+    private final Clock clock;
+
+    private final HttpClient httpClient;
+
+    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+
+    private final Map<String, ProbeState> states = new ConcurrentHashMap<>();
+
+    public NodeProber(
+            NodeRegistry registry,
+            EndpointPolicy endpointPolicy,
+            FailoverCooldowns cooldowns,
+            HealthProperties properties,
+            JsonMapper json,
+            Clock clock) {
+        this.registry = registry;
+        this.endpointPolicy = endpointPolicy;
+        this.cooldowns = cooldowns;
+        this.properties = properties;
+        this.json = json;
+        this.clock = clock;
+        this.httpClient = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(properties.probeTimeout())
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .executor(this.executor)
+                .build();
+    }
+
+    /** Probes every node whose next probe is due, a bounded number at a time, and waits for them. */
+    @Scheduled(fixedDelayString = "${mesh.health.probe-tick:1s}", initialDelayString = "${mesh.health.probe-tick:1s}")
+    public void probeDue() {
+        Instant now = this.clock.instant();
+        Semaphore permits = new Semaphore(this.properties.probeConcurrency());
+        List<Future<?>> running = new ArrayList<>();
+        for (Node node : this.registry.all()) {
+            ProbeState state = this.states.computeIfAbsent(
+                    node.id(), (id) -> ProbeState.first(now, this.properties.probeInterval()));
+            if (state.nextProbeAt().isAfter(now)) {
+                continue;
+            }
+            permits.acquireUninterruptibly();
+            running.add(this.executor.submit(() -> {
+                try {
+                    probe(node);
+                } finally {
+                    permits.release();
+                }
+            }));
+        }
+        for (Future<?> future : running) {
+            try {
+                future.get();
+            } catch (Exception ex) {
+                logger.debug("Probe task failed", ex);
+            }
+        }
+        this.states.keySet().removeIf((id) -> this.registry.find(id).isEmpty());
+    }
+
+    void probe(Node node) {
+        String failure;
+        try {
+            HttpResponse<String> response = this.httpClient.send(
+                    HttpRequest.newBuilder(healthUri(node))
+                            .timeout(this.properties.probeTimeout())
+                            .GET()
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() == 200) {
+                succeeded(node, this.json.readValue(response.body(), AgentHealthResponse.class));
+                return;
+            }
+            failure = "healthz answered " + response.statusCode();
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            return;
+        } catch (Exception ex) {
+            failure =
+                    (ex.getMessage() != null) ? ex.getMessage() : ex.getClass().getSimpleName();
+        }
+        failed(node, failure);
+    }
+
+    private void succeeded(Node node, AgentHealthResponse health) {
+        Instant now = this.clock.instant();
+        this.states.put(node.id(), new ProbeState(0, now.plus(this.properties.probeInterval())));
+        this.cooldowns.clear(node.id());
+        this.registry.confirmAlive(
+                node.id(),
+                health.runtime(),
+                now.minus(this.properties.heartbeatTimeout().dividedBy(2)),
+                "probe succeeded");
+    }
+
+    private void failed(Node node, String failure) {
+        Instant now = this.clock.instant();
+        ProbeState previous = this.states.getOrDefault(node.id(), new ProbeState(0, now));
+        int failures = previous.consecutiveFailures() + 1;
+        int threshold = this.properties.probeFailureThreshold();
+        Duration wait = this.properties.probeInterval();
+        if (failures >= threshold && node.status() == NodeStatus.OFFLINE) {
+            // Back off on dead nodes: interval * 2^(failures past the threshold), capped.
+            int doublings = Math.min(failures - threshold, 16);
+            wait = wait.multipliedBy(1L << doublings);
+            if (wait.compareTo(this.properties.maxProbeBackoff()) > 0) {
+                wait = this.properties.maxProbeBackoff();
+            }
+        }
+        this.states.put(node.id(), new ProbeState(failures, now.plus(wait)));
+        if (failures >= threshold && node.status() != NodeStatus.OFFLINE) {
+            this.registry.transition(node.id(), NodeStatus.OFFLINE, failures + " probes failed in a row: " + failure);
+        } else if (node.status() != NodeStatus.OFFLINE) {
+            logger.debug(
+                    "Probe of {} ({}) failed ({} of {}): {}", node.name(), node.id(), failures, threshold, failure);
+        }
+    }
+
+    private URI healthUri(Node node) {
+        Endpoint endpoint = Endpoint.parse(node.endpoint());
+        InetAddress address = this.endpointPolicy.resolveForConnect(endpoint);
+        String host =
+                (address instanceof Inet6Address) ? "[" + address.getHostAddress() + "]" : address.getHostAddress();
+        return URI.create("http://" + host + ":" + endpoint.port() + ApiPaths.AGENT_HEALTH);
+    }
+
+    @Override
+    public void destroy() {
+        this.executor.shutdownNow();
+    }
+
+    /** When to probe a node next and how many probes in a row failed. */
+    record ProbeState(int consecutiveFailures, Instant nextProbeAt) {
+
+        static ProbeState first(Instant now, Duration interval) {
+            // Spread first probes over one interval so a large fleet is not probed all at once.
+            return new ProbeState(
+                    0, now.plusMillis(ThreadLocalRandom.current().nextLong(Math.max(1, interval.toMillis()))));
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package io.clawmesh.coordinator.registry;
+
+import io.clawmesh.common.node.Capabilities;
+import io.clawmesh.common.node.NodeStatus;
+import io.clawmesh.common.node.NodeView;
+import io.clawmesh.common.node.RuntimeInfo;
+import java.time.Instant;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A registered node: an immutable snapshot whose changes are explicit transitions returning a new snapshot.
+ *
+ * @param reportedInflight what the agent last reported in flight
+ * @param tokenHash SHA-256 of the node token; the token itself is never stored
+ */
+public record Node(
+        String id,
+        String name,
+        String endpoint,
+        Capabilities capabilities,
+        NodeStatus status,
+        @Nullable Instant lastHeartbeat,
+        RuntimeInfo runtime,
+        int reportedInflight,
+        int capacity,
+        String tokenHash,
+        Instant registeredAt,
+        Instant statusChangedAt) {
+
+    /** The lease this node holds: renewed by each heartbeat. */
+    public NodeLease lease() {
+        return new NodeLease((this.lastHeartbeat != null) ? this.lastHeartbeat : this.registeredAt);
+    }
+
+    /** A copy in another status; the change time moves only when the status really changes. */
+    public Node withStatus(NodeStatus newStatus, Instant now) {
+        if (newStatus == this.status) {
+            return this;
+        }
+        return new Node(
+                this.id,
+                this.name,
+                this.endpoint,
+                this.capabilities,
+                newStatus,
+                this.lastHeartbeat,
+                this.runtime,
+                this.reportedInflight,
+                this.capacity,
+                this.tokenHash,
+                this.registeredAt,
+                now);
+    }
+
+    /** The API view, with the in-flight count this coordinator knows about folded in. */
+    public NodeView toView(int localInflight) {
+        return new NodeView(
+                this.id,
+                this.name,
+                this.endpoint,
+                this.capabilities,
+                this.status,
+                this.lastHeartbeat,
+                this.runtime,
+                Math.max(localInflight, this.reportedInflight),
+                this.capacity,
+                this.registeredAt);
+    }
+}

@@ -1,0 +1,165 @@
+package io.clawmesh.coordinator.registry;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+/**
+ * The in-memory view of the nodes table that reads and routing use. Losing it is harmless: it is rebuilt from the
+ * database, and re-reads rows changed by other replicas every {@code mesh.registry.cache-refresh}, so its staleness
+ * is bounded. Routing reads only {@link #routable()}, whose size does not depend on how many nodes are offline.
+ */
+@Component
+public class NodeCache implements SmartInitializingSingleton {
+
+    private static final Logger logger = LoggerFactory.getLogger(NodeCache.class);
+
+    /** Re-read a little before the last refresh so writes committed during it are not missed. */
+    private static final Duration REFRESH_OVERLAP = Duration.ofSeconds(2);
+
+    private final Map<String, Node> byId = new ConcurrentHashMap<>();
+
+    private final Map<String, String> idByName = new ConcurrentHashMap<>();
+
+    private final Map<String, String> idByTokenHash = new ConcurrentHashMap<>();
+
+    private final Map<String, Node> routable = new ConcurrentHashMap<>();
+
+    private final Collection<Node> routableView = Collections.unmodifiableCollection(this.routable.values());
+
+    private final NodeRepository repository;
+
+    private final RegistryProperties properties;
+
+    private final Clock clock;
+
+    private final AtomicBoolean refreshing = new AtomicBoolean();
+
+    /** Ids removed here recently: a refresh that read the row just before the delete must not resurrect it. */
+    private final Map<String, Instant> recentlyRemoved = new ConcurrentHashMap<>();
+
+    private volatile Instant lastRefresh = Instant.EPOCH;
+
+    private volatile Instant lastFullRefresh = Instant.EPOCH;
+
+    public NodeCache(NodeRepository repository, RegistryProperties properties, Clock clock) {
+        this.repository = repository;
+        this.properties = properties;
+        this.clock = clock;
+    }
+
+    @Override
+    public void afterSingletonsInstantiated() {
+        refresh();
+        logger.info("Loaded {} nodes from the database ({} routable)", this.byId.size(), this.routable.size());
+    }
+
+    public Optional<Node> get(String id) {
+        return Optional.ofNullable(this.byId.get(id));
+    }
+
+    public Optional<Node> getByName(String name) {
+        String id = this.idByName.get(name);
+        return (id != null) ? get(id) : Optional.empty();
+    }
+
+    public Optional<Node> getByTokenHash(String tokenHash) {
+        String id = this.idByTokenHash.get(tokenHash);
+        return (id != null) ? get(id) : Optional.empty();
+    }
+
+    public Collection<Node> all() {
+        return List.copyOf(this.byId.values());
+    }
+
+    public Collection<Node> routable() {
+        return this.routableView;
+    }
+
+    public int size() {
+        return this.byId.size();
+    }
+
+    void put(Node node) {
+        Node previous = this.byId.put(node.id(), node);
+        if (previous != null) {
+            this.idByName.remove(previous.name(), previous.id());
+            this.idByTokenHash.remove(previous.tokenHash(), previous.id());
+        }
+        this.idByName.put(node.name(), node.id());
+        this.idByTokenHash.put(node.tokenHash(), node.id());
+        if (node.status().routable()) {
+            this.routable.put(node.id(), node);
+        } else {
+            this.routable.remove(node.id());
+        }
+    }
+
+    void remove(String id) {
+        this.recentlyRemoved.put(id, this.clock.instant());
+        Node previous = this.byId.remove(id);
+        this.routable.remove(id);
+        if (previous != null) {
+            this.idByName.remove(previous.name(), id);
+            this.idByTokenHash.remove(previous.tokenHash(), id);
+        }
+    }
+
+    private void apply(Node node) {
+        Instant removedAt = this.recentlyRemoved.get(node.id());
+        if (removedAt == null || node.statusChangedAt().isAfter(removedAt)) {
+            put(node);
+        }
+    }
+
+    /** Re-reads nodes changed since the last refresh; periodically re-reads them all to drop removed ones. */
+    @Scheduled(
+            fixedDelayString = "${mesh.registry.cache-refresh:1s}",
+            initialDelayString = "${mesh.registry.cache-refresh:1s}")
+    public void refresh() {
+        if (!this.refreshing.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            Instant start = this.clock.instant();
+            if (this.lastFullRefresh.plus(this.properties.fullRefresh()).isBefore(start)) {
+                List<Node> nodes = this.repository.findAll();
+                Set<String> present = new HashSet<>();
+                nodes.forEach((node) -> {
+                    present.add(node.id());
+                    apply(node);
+                });
+                this.byId.keySet().stream()
+                        .filter((id) -> !present.contains(id))
+                        .toList()
+                        .forEach(this::remove);
+                this.lastFullRefresh = start;
+            } else {
+                this.repository
+                        .findUpdatedSince(this.lastRefresh.minus(REFRESH_OVERLAP))
+                        .forEach((node) -> apply(node));
+            }
+            this.lastRefresh = start;
+            this.recentlyRemoved
+                    .values()
+                    .removeIf((removedAt) ->
+                            removedAt.plus(REFRESH_OVERLAP.multipliedBy(2)).isBefore(start));
+        } finally {
+            this.refreshing.set(false);
+        }
+    }
+}

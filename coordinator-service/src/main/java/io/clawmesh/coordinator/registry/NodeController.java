@@ -1,0 +1,86 @@
+package io.clawmesh.coordinator.registry;
+
+import io.clawmesh.common.api.ApiPaths;
+import io.clawmesh.common.node.HeartbeatRequest;
+import io.clawmesh.common.node.NodeView;
+import io.clawmesh.common.node.RegisterNodeRequest;
+import io.clawmesh.common.node.RegisterNodeResponse;
+import io.clawmesh.coordinator.forwarding.InflightTracker;
+import io.clawmesh.coordinator.security.MeshAuthentication;
+import io.clawmesh.coordinator.security.MeshRole;
+import java.util.Comparator;
+import java.util.List;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+
+/** The registry API: register, heartbeat, deregister, list and get nodes (SPEC §3). */
+@RestController
+public class NodeController {
+
+    private final NodeRegistry registry;
+
+    private final InflightTracker inflight;
+
+    public NodeController(NodeRegistry registry, InflightTracker inflight) {
+        this.registry = registry;
+        this.inflight = inflight;
+    }
+
+    @PostMapping(ApiPaths.REGISTER)
+    @ResponseStatus(HttpStatus.CREATED)
+    public RegisterNodeResponse register(@RequestBody RegisterNodeRequest request) {
+        return this.registry.register(request);
+    }
+
+    @PostMapping(ApiPaths.HEARTBEAT)
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    public void heartbeat(@PathVariable String id, @RequestBody HeartbeatRequest request) {
+        requireOwnNode(id, "heartbeat");
+        this.registry.heartbeat(id, request);
+    }
+
+    @DeleteMapping(ApiPaths.NODE)
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    public void deregister(@PathVariable String id) {
+        MeshAuthentication caller = caller();
+        if (caller.role() == MeshRole.NODE) {
+            requireOwnNode(id, "deregister");
+            this.registry.deregister(id, "deregistered by its agent");
+        } else {
+            this.registry.deregister(id, "removed by the operator");
+        }
+    }
+
+    @GetMapping(ApiPaths.NODES)
+    public List<NodeView> nodes() {
+        return this.registry.all().stream()
+                .sorted(Comparator.comparing(Node::name))
+                .map((node) -> node.toView(this.inflight.get(node.id())))
+                .toList();
+    }
+
+    @GetMapping(ApiPaths.NODE)
+    public NodeView node(@PathVariable String id) {
+        Node node = this.registry.findByIdOrName(id).orElseThrow(() -> new NodeNotFoundException(id));
+        return node.toView(this.inflight.get(node.id()));
+    }
+
+    private static void requireOwnNode(String id, String action) {
+        MeshAuthentication caller = caller();
+        if (caller.role() != MeshRole.NODE || !id.equals(caller.nodeId())) {
+            throw new NodeScopeException("a node token may " + action + " only its own node; this token belongs to "
+                    + ((caller.nodeId() != null) ? caller.nodeId() : "no node"));
+        }
+    }
+
+    private static MeshAuthentication caller() {
+        return (MeshAuthentication) SecurityContextHolder.getContext().getAuthentication();
+    }
+}

@@ -1,0 +1,40 @@
+package io.clawmesh.coordinator.security;
+
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+import org.springframework.security.authentication.AbstractAuthenticationToken;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
+
+/** An authenticated bearer token: its role and, for a node token, the one node it belongs to. */
+public final class MeshAuthentication extends AbstractAuthenticationToken {
+
+    private final MeshRole role;
+
+    private final @Nullable String nodeId;
+
+    public MeshAuthentication(MeshRole role, @Nullable String nodeId) {
+        super(List.of(new SimpleGrantedAuthority(role.authority())));
+        this.role = role;
+        this.nodeId = nodeId;
+        setAuthenticated(true);
+    }
+
+    public MeshRole role() {
+        return this.role;
+    }
+
+    /** The node a node token is scoped to; {@code null} for operator and join tokens. */
+    public @Nullable String nodeId() {
+        return this.nodeId;
+    }
+
+    @Override
+    public @Nullable Object getCredentials() {
+        return null;
+    }
+
+    @Override
+    public Object getPrincipal() {
+        return (this.nodeId != null) ? this.nodeId : this.role.name().toLowerCase(java.util.Locale.ROOT);
+    }
+}

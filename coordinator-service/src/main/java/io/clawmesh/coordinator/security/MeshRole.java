@@ -1,0 +1,13 @@
+package io.clawmesh.coordinator.security;
+
+/** What a bearer token may do: everything, only register nodes, or act for one node. */
+public enum MeshRole {
+    OPERATOR,
+    JOIN,
+    NODE;
+
+    /** The Spring Security authority of this role. */
+    public String authority() {
+        return "ROLE_" + name();
+    }
+}

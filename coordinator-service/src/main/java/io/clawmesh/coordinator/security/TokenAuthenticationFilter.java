@@ -1,0 +1,70 @@
+package io.clawmesh.coordinator.security;
+
+import io.clawmesh.coordinator.web.ProblemWriter;
+import io.clawmesh.coordinator.web.Problems;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.Optional;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Authenticates {@code Authorization: Bearer <token>}. A token that is present but unknown is answered 401 at once;
+ * a request without one goes on anonymous and is refused by the authorization rules. Not a bean, so Boot does not also
+ * register it as a servlet filter.
+ */
+public class TokenAuthenticationFilter extends OncePerRequestFilter {
+
+    private static final String BEARER = "Bearer ";
+
+    private final TokenAuthenticator authenticator;
+
+    private final ProblemWriter problems;
+
+    public TokenAuthenticationFilter(TokenAuthenticator authenticator, ProblemWriter problems) {
+        this.authenticator = authenticator;
+        this.problems = problems;
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        String header = request.getHeader(HttpHeaders.AUTHORIZATION);
+        if (header == null) {
+            chain.doFilter(request, response);
+            return;
+        }
+        if (!header.regionMatches(true, 0, BEARER, 0, BEARER.length()) || header.length() == BEARER.length()) {
+            unauthorized(request, response, "the Authorization header must be 'Bearer <token>'");
+            return;
+        }
+        Optional<MeshAuthentication> authentication = this.authenticator.authenticate(
+                header.substring(BEARER.length()).strip());
+        if (authentication.isEmpty()) {
+            unauthorized(
+                    request,
+                    response,
+                    "the bearer token is not valid for this coordinator; check --token (operator) "
+                            + "or the join/node token of the agent");
+            return;
+        }
+        SecurityContextHolder.getContext().setAuthentication(authentication.get());
+        try {
+            chain.doFilter(request, response);
+        } finally {
+            SecurityContextHolder.clearContext();
+        }
+    }
+
+    private void unauthorized(HttpServletRequest request, HttpServletResponse response, String detail)
+            throws IOException {
+        response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"claw-mesh\"");
+        this.problems.write(
+                request, response, Problems.of(HttpStatus.UNAUTHORIZED, "unauthorized", "Unauthorized", detail));
+    }
+}

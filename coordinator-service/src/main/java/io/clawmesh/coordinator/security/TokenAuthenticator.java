@@ -1,0 +1,38 @@
+package io.clawmesh.coordinator.security;
+
+import io.clawmesh.common.node.NodeCredentials;
+import io.clawmesh.coordinator.registry.NodeRegistry;
+import java.util.Optional;
+import org.springframework.stereotype.Component;
+
+/**
+ * Tells what a bearer token is: the operator token, the join token, or a node token (looked up by its hash). Secret
+ * comparisons are constant-time.
+ */
+@Component
+public class TokenAuthenticator {
+
+    private final OperatorToken tokens;
+
+    private final NodeRegistry registry;
+
+    public TokenAuthenticator(OperatorToken tokens, NodeRegistry registry) {
+        this.tokens = tokens;
+        this.registry = registry;
+    }
+
+    /** The authentication for {@code token}, empty when the token is not known. */
+    public Optional<MeshAuthentication> authenticate(String token) {
+        boolean operator = NodeCredentials.secretsEqual(this.tokens.operator(), token);
+        boolean join = NodeCredentials.secretsEqual(this.tokens.join(), token);
+        if (operator) {
+            return Optional.of(new MeshAuthentication(MeshRole.OPERATOR, null));
+        }
+        if (join) {
+            return Optional.of(new MeshAuthentication(MeshRole.JOIN, null));
+        }
+        return this.registry
+                .findByTokenHash(NodeCredentials.hash(token))
+                .map((node) -> new MeshAuthentication(MeshRole.NODE, node.id()));
+    }
+}
