@@ -26,16 +26,27 @@ public final class EndpointPolicy {
 
     private final boolean allowPrivate;
 
+    private final boolean allowLoopback;
+
     private final HostResolver resolver;
 
     /** Creates a policy that resolves host names through the system resolver. */
     public EndpointPolicy(boolean allowPrivate) {
-        this(allowPrivate, InetAddress::getAllByName);
+        this(allowPrivate, false, InetAddress::getAllByName);
     }
 
     /** Creates a policy that resolves host names through the given resolver instead of the system's DNS. */
     public EndpointPolicy(boolean allowPrivate, HostResolver resolver) {
+        this(allowPrivate, false, resolver);
+    }
+
+    /**
+     * Creates a policy that may also allow loopback endpoints alone: {@code claw-mesh up} does so for the node agent it
+     * starts on the same machine, without opening the private networks.
+     */
+    public EndpointPolicy(boolean allowPrivate, boolean allowLoopback, HostResolver resolver) {
         this.allowPrivate = allowPrivate;
+        this.allowLoopback = allowLoopback;
         this.resolver = resolver;
     }
 
@@ -58,7 +69,8 @@ public final class EndpointPolicy {
         InetAddress[] addresses = resolve(endpoint);
         for (InetAddress address : addresses) {
             Optional<Refusal> refusal = classify(address.getAddress());
-            if (refusal.isPresent() && (!this.allowPrivate || refusal.get().evenWhenPrivateAllowed())) {
+            boolean loopbackAllowed = this.allowLoopback && address.isLoopbackAddress();
+            if (refusal.isPresent() && !loopbackAllowed && (!this.allowPrivate || refusal.get().evenWhenPrivateAllowed())) {
                 throw new InvalidInputException(describe(endpoint, address, refusal.get()));
             }
         }

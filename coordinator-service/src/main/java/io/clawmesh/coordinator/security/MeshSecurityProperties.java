@@ -11,6 +11,7 @@ import org.springframework.util.unit.DataSize;
  * @param token the operator token; generated and stored in the data dir when empty
  * @param joinToken a secret that can only register nodes; the operator token when empty
  * @param allowPrivate accept node endpoints on loopback and private networks (LAN setups)
+ * @param allowLoopback accept loopback node endpoints only (what {@code claw-mesh up} sets for its local node)
  * @param maxBodySize requests with a larger body are refused with 413
  */
 @ConfigurationProperties("mesh.security")
@@ -18,4 +19,5 @@ public record MeshSecurityProperties(
         @Nullable String token,
         @Nullable String joinToken,
         @DefaultValue("false") boolean allowPrivate,
+        @DefaultValue("false") boolean allowLoopback,
         @DefaultValue("1MB") DataSize maxBodySize) {}

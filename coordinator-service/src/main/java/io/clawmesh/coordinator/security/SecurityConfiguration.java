@@ -3,6 +3,7 @@ package io.clawmesh.coordinator.security;
 import io.clawmesh.common.api.ApiPaths;
 import io.clawmesh.coordinator.web.ProblemWriter;
 import io.clawmesh.coordinator.web.Problems;
+import java.net.InetAddress;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -33,7 +34,7 @@ public class SecurityConfiguration {
 
     @Bean
     EndpointPolicy endpointPolicy(MeshSecurityProperties properties) {
-        return new EndpointPolicy(properties.allowPrivate());
+        return new EndpointPolicy(properties.allowPrivate(), properties.allowLoopback(), InetAddress::getAllByName);
     }
 
     @Bean
