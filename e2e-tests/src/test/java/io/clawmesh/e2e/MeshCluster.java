@@ -1,0 +1,176 @@
+package io.clawmesh.e2e;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.awaitility.Awaitility;
+
+/**
+ * Starts the built jars as separate JVMs on random loopback ports and cleans every one of them up. Agents detect their
+ * capabilities for real; a test gives an agent a GPU or a skill by putting a fake {@code nvidia-smi} or
+ * {@code xcodebuild} first on its PATH.
+ */
+final class MeshCluster implements AutoCloseable {
+
+    static final String OPERATOR_TOKEN = "e2e-operator-token";
+
+    private final Path workDir;
+
+    private final Path logDir;
+
+    private final List<MeshProcess> processes = new ArrayList<>();
+
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    MeshCluster(Path workDir) {
+        this.workDir = workDir;
+        this.logDir = Path.of("target", "e2e-logs");
+    }
+
+    MeshProcess startCoordinator(int port) throws IOException {
+        List<String> command = new ArrayList<>(List.of(
+                java(),
+                "-XX:TieredStopAtLevel=1",
+                "-jar",
+                jar("coordinator.jar"),
+                "--server.port=" + port,
+                "--server.address=127.0.0.1",
+                "--mesh.data-dir=" + this.workDir.resolve("coordinator"),
+                "--mesh.security.token=" + OPERATOR_TOKEN,
+                "--mesh.security.allow-private=true",
+                "--mesh.health.heartbeat-timeout=4s",
+                "--mesh.health.sweep-interval=500ms",
+                "--mesh.health.probe-interval=1s",
+                "--mesh.health.probe-tick=250ms",
+                "--mesh.forwarding.cooldown=5s",
+                "--mesh.forwarding.shutdown-grace=5s"));
+        MeshProcess process =
+                track(new MeshProcess("coordinator", command, this.logDir.resolve("coordinator.log"), port).start());
+        awaitHttpOk(process, process.baseUrl() + "/actuator/health");
+        return process;
+    }
+
+    MeshProcess startAgent(String name, int port, int coordinatorPort, String tags, Map<String, String> fakeTools)
+            throws IOException {
+        Path pathDir = Files.createDirectories(this.workDir.resolve("bin-" + name));
+        for (Map.Entry<String, String> tool : fakeTools.entrySet()) {
+            Path script = pathDir.resolve(tool.getKey());
+            Files.writeString(script, "#!/bin/sh\n" + tool.getValue() + "\n");
+            Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+        List<String> command = new ArrayList<>(List.of(
+                "env",
+                "PATH=" + pathDir + ":" + System.getenv("PATH"),
+                java(),
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "-jar",
+                jar("agent.jar"),
+                "--server.port=" + port,
+                "--server.address=127.0.0.1",
+                "--mesh.agent.coordinator-url=http://127.0.0.1:" + coordinatorPort,
+                "--mesh.agent.token=" + OPERATOR_TOKEN,
+                "--mesh.agent.name=" + name,
+                "--mesh.agent.tags=" + tags,
+                "--mesh.agent.endpoint=127.0.0.1:" + port,
+                "--mesh.agent.data-dir=" + this.workDir.resolve("agent-" + name),
+                "--mesh.agent.heartbeat-interval=1s",
+                "--mesh.agent.register-backoff-max=2s",
+                "--mesh.agent.capacity=8",
+                "--mesh.agent.shutdown-grace=5s"));
+        MeshProcess process =
+                track(new MeshProcess(name, command, this.logDir.resolve("agent-" + name + ".log"), port).start());
+        awaitHttpOk(process, process.baseUrl() + "/healthz");
+        return process;
+    }
+
+    /** The agent's persisted identity file, to tell whether it registered anew. */
+    Path identityFile(String agentName) {
+        return this.workDir.resolve("agent-" + agentName).resolve("node.json");
+    }
+
+    void awaitHttpOk(MeshProcess process, String url) {
+        try {
+            Awaitility.await(process.name() + " answering " + url)
+                    .atMost(Duration.ofSeconds(90))
+                    .pollInterval(Duration.ofMillis(250))
+                    .until(() -> {
+                        if (!process.isAlive()) {
+                            throw new IllegalStateException(process.name() + " exited:\n" + process.logTail());
+                        }
+                        return status(url) == 200;
+                    });
+        } catch (RuntimeException ex) {
+            throw new IllegalStateException(
+                    ex.getMessage() + "\n--- " + process.name() + " log ---\n" + process.logTail(), ex);
+        }
+    }
+
+    private int status(String url) {
+        try {
+            return this.http
+                    .send(
+                            HttpRequest.newBuilder(URI.create(url))
+                                    .timeout(Duration.ofSeconds(2))
+                                    .build(),
+                            HttpResponse.BodyHandlers.discarding())
+                    .statusCode();
+        } catch (IOException ex) {
+            return -1;
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    private MeshProcess track(MeshProcess process) {
+        this.processes.add(process);
+        return process;
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static String java() {
+        return ProcessHandle.current().info().command().orElse("java");
+    }
+
+    private static String jar(String property) {
+        String path = System.getProperty(property);
+        if (path == null || !Files.isRegularFile(Path.of(path))) {
+            throw new IllegalStateException("the " + property
+                    + " system property must name the built jar (run through ./mvnw verify), got " + path);
+        }
+        return path;
+    }
+
+    String logs() {
+        StringBuilder logs = new StringBuilder();
+        for (MeshProcess process : this.processes) {
+            logs.append("\n--- ").append(process.name()).append(" ---\n").append(process.logTail());
+        }
+        return logs.toString();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        for (MeshProcess process : this.processes) {
+            process.kill();
+        }
+    }
+}
