@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Benchmark: routed echo messages through the coordinator to three echo agents, the same directly against one agent,
+# and routed again with 10,000 extra (offline) nodes registered. Everything on loopback; every process is stopped at
+# the end. Usage: bench/run.sh [seconds-per-run]   (default 10)
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+SECONDS_PER_RUN=${1:-10}
+VERSION=0.1.0-SNAPSHOT
+export JAVA_HOME=${JAVA_HOME:-$(scripts/find-jdk)}
+JAVA="$JAVA_HOME/bin/java"
+AGENT_OPTS="-XX:+UseSerialGC -Xmx64m -Xss512k -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=32m"
+COORDINATOR_OPTS="-XX:+UseParallelGC -Xms256m -Xmx512m"
+
+[ -f coordinator-service/target/coordinator-service-$VERSION.jar ] && [ -f node-agent/target/node-agent-$VERSION.jar ] \
+    && [ -f bench/target/bench-$VERSION.jar ] || ./mvnw -B -q -DskipTests package
+LOAD=("$JAVA" -cp "bench/target/bench-$VERSION.jar:mesh-common/target/mesh-common-$VERSION.jar" io.clawmesh.bench.LoadGenerator)
+
+WORK=$(mktemp -d /tmp/claw-mesh-bench.XXXXXX)
+PIDS=()
+cleanup() { kill "${PIDS[@]}" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$WORK"; }
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+wait_ok() { for _ in $(seq 1 120); do curl -fsS -o /dev/null "$1" 2>/dev/null && return 0; sleep 0.5; done; echo "timeout waiting for $1" >&2; exit 1; }
+
+TOKEN=bench-operator-token
+CPORT=$(free_port)
+"$JAVA" $COORDINATOR_OPTS -jar coordinator-service/target/coordinator-service-$VERSION.jar --server.port="$CPORT" \
+    --server.address=127.0.0.1 --mesh.data-dir="$WORK/coordinator" --mesh.security.token=$TOKEN \
+    --mesh.security.allow-private=true --mesh.health.heartbeat-timeout=10s --logging.level.root=WARN \
+    > "$WORK/coordinator.log" 2>&1 &
+PIDS+=($!)
+wait_ok "http://127.0.0.1:$CPORT/actuator/health"
+
+APORTS=()
+for name in a b c; do
+    port=$(free_port)
+    APORTS+=("$port")
+    "$JAVA" $AGENT_OPTS -jar node-agent/target/node-agent-$VERSION.jar --server.port="$port" --server.address=127.0.0.1 \
+        --mesh.agent.coordinator-url="http://127.0.0.1:$CPORT" --mesh.agent.token=$TOKEN --mesh.agent.name="bench-$name" \
+        --mesh.agent.endpoint="127.0.0.1:$port" --mesh.agent.data-dir="$WORK/agent-$name" --mesh.agent.capacity=256 \
+        --logging.level.root=WARN > "$WORK/agent-$name.log" 2>&1 &
+    PIDS+=($!)
+done
+for port in "${APORTS[@]}"; do wait_ok "http://127.0.0.1:$port/healthz"; done
+until [ -f "$WORK/agent-a/node.json" ]; do sleep 0.5; done
+sleep 3
+
+echo "# machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(uname -sr), $("$JAVA" -version 2>&1 | head -1)"
+echo "# agent idle RSS (MiB) with '$AGENT_OPTS':" \
+    "$(for pid in "${PIDS[@]:1:3}"; do ps -o rss= -p "$pid" | awk '{printf "%d ", $1/1024}'; done)"
+for c in 1 16 64; do
+    "${LOAD[@]}" --mode routed --url "http://127.0.0.1:$CPORT" --token $TOKEN --concurrency $c --seconds "$SECONDS_PER_RUN"
+done
+echo "# TIME_WAIT sockets after the routed runs: $(ss -tan state time-wait | tail -n +2 | wc -l)"
+for c in 1 16 64; do
+    "${LOAD[@]}" --mode direct --url "http://127.0.0.1:${APORTS[0]}" --identity "$WORK/agent-a/node.json" --concurrency $c --seconds "$SECONDS_PER_RUN"
+done
+"${LOAD[@]}" --mode register --url "http://127.0.0.1:$CPORT" --token $TOKEN --count 10000
+echo "# waiting for the 10,000 extra nodes to go offline (heartbeat timeout 10 s)..."
+until [ "$(curl -fsS -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$CPORT/api/v1/nodes" | grep -o '"status":"online"' | wc -l)" -le 3 ]; do sleep 2; done
+sleep 5
+"${LOAD[@]}" --mode routed --url "http://127.0.0.1:$CPORT" --token $TOKEN --concurrency 16 --seconds "$SECONDS_PER_RUN"
+echo "# coordinator RSS (MiB): $(ps -o rss= -p "${PIDS[0]}" | awk '{printf "%d", $1/1024}')"
