@@ -17,7 +17,8 @@ public record RuleMatch(
         @JsonProperty("requires_gpu") @Nullable Boolean requiresGpu,
         @JsonProperty("requires_os") @Nullable String requiresOs,
         @JsonProperty("requires_skill") @Nullable String requiresSkill,
-        @Nullable Boolean wildcard,
+        // Explicit, so that the @JsonIgnore on isWildcard() hides only that method and not the wire field.
+        @JsonProperty("wildcard") @Nullable Boolean wildcard,
         @JsonProperty("requires_arch") @Nullable String requiresArch,
         @JsonProperty("requires_tags") @Nullable List<String> requiresTags,
         @JsonProperty("min_memory_gb") @Nullable Integer minMemoryGb) {
