@@ -1,0 +1,97 @@
+package io.clawmesh.coordinator;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.util.Locale;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A fresh database with the coordinator's Flyway migrations applied: an in-memory H2 database, or a new schema in
+ * the local PostgreSQL ({@code 127.0.0.1:5432}, user {@code postgres}, database {@code test}). Closing it drops it.
+ */
+public final class TestDatabase implements AutoCloseable {
+
+    /** Why PostgreSQL tests are skipped when no server is there. */
+    public static final String NO_POSTGRES =
+            "no PostgreSQL listens on 127.0.0.1:5432 (trust auth, user postgres, database test); the same cases run on H2";
+
+    private static final String POSTGRES_URL = "jdbc:postgresql://127.0.0.1:5432/test";
+
+    private final DataSource dataSource;
+
+    private final Runnable drop;
+
+    private TestDatabase(DataSource dataSource, Runnable drop) {
+        this.dataSource = dataSource;
+        this.drop = drop;
+    }
+
+    /** A new in-memory H2 database of its own. */
+    public static TestDatabase h2() {
+        String url = "jdbc:h2:mem:cm_" + UUID.randomUUID().toString().replace("-", "") + ";DB_CLOSE_DELAY=-1";
+        DriverManagerDataSource dataSource = new DriverManagerDataSource(url, "sa", "");
+        migrate(Flyway.configure().dataSource(dataSource));
+        return new TestDatabase(dataSource, () -> new JdbcTemplate(dataSource).execute("SHUTDOWN"));
+    }
+
+    /** A new schema of its own in the local PostgreSQL; check {@link #postgresListening()} first. */
+    public static TestDatabase postgres() {
+        String schema = "cm_test_"
+                + UUID.randomUUID().toString().replace("-", "").substring(0, 16).toLowerCase(Locale.ROOT);
+        JdbcTemplate admin = new JdbcTemplate(new DriverManagerDataSource(POSTGRES_URL, "postgres", ""));
+        admin.execute("CREATE SCHEMA " + schema);
+        DriverManagerDataSource dataSource =
+                new DriverManagerDataSource(POSTGRES_URL + "?currentSchema=" + schema, "postgres", "");
+        Runnable drop = () -> admin.execute("DROP SCHEMA " + schema + " CASCADE");
+        try {
+            migrate(Flyway.configure().dataSource(dataSource).schemas(schema));
+        } catch (RuntimeException ex) {
+            drop.run();
+            throw ex;
+        }
+        return new TestDatabase(dataSource, drop);
+    }
+
+    /** Whether something accepts connections on the PostgreSQL port. */
+    public static boolean postgresListening() {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", 5432), 500);
+            return true;
+        } catch (IOException ex) {
+            return false;
+        }
+    }
+
+    private static void migrate(org.flywaydb.core.api.configuration.FluentConfiguration configuration) {
+        configuration.locations("classpath:db/migration").load().migrate();
+    }
+
+    public DataSource dataSource() {
+        return this.dataSource;
+    }
+
+    public JdbcClient jdbcClient() {
+        return JdbcClient.create(this.dataSource);
+    }
+
+    public JdbcTemplate jdbcTemplate() {
+        return new JdbcTemplate(this.dataSource);
+    }
+
+    /** The mapper the repositories get in production: Jackson 3 with its defaults. */
+    public static JsonMapper jsonMapper() {
+        return JsonMapper.builder().build();
+    }
+
+    @Override
+    public void close() {
+        this.drop.run();
+    }
+}
