@@ -43,7 +43,7 @@ public class FailoverCooldowns {
         return true;
     }
 
-    /** Ends a cooldown early: a probe or heartbeat showed the node is fine. */
+    /** Ends a cooldown early: a probe showed the node is fine. */
     public void clear(String nodeId) {
         this.coolingUntil.remove(nodeId);
     }

@@ -121,7 +121,7 @@ public class MessageForwarder {
             remaining.remove(node);
             this.inflight.increment(node.id());
             try {
-                AgentMessageResponse answer = this.client.send(node, message);
+                AgentMessageResponse answer = sendWithRetryOnSameNode(node, message);
                 long latency = millisSince(start);
                 this.log.record(new MessageRecord(
                         messageId,
@@ -172,6 +172,28 @@ public class MessageForwarder {
                 detail,
                 start));
         throw new ForwardingFailedException(messageId, detail);
+    }
+
+    /**
+     * A connection that broke before the answer leaves open whether the node ran the message. Asking the same node
+     * again with the same message id is safe (the id is the runtime's idempotency key); if that node is gone, the
+     * second attempt fails to connect and the message moves on to another node.
+     */
+    private AgentMessageResponse sendWithRetryOnSameNode(Node node, AgentMessageRequest message)
+            throws ForwardAttemptException {
+        try {
+            return this.client.send(node, message);
+        } catch (ForwardAttemptException ex) {
+            if (ex.kind() != Kind.INTERRUPTED) {
+                throw ex;
+            }
+            logger.debug(
+                    "Message {}: connection to {} broke ({}); asking it again",
+                    message.id(),
+                    node.name(),
+                    ex.getMessage());
+            return this.client.send(node, message);
+        }
     }
 
     private RuntimeException finalFailure(

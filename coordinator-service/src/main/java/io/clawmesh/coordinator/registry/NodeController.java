@@ -54,7 +54,8 @@ public class NodeController {
             requireOwnNode(id, "deregister");
             this.registry.deregister(id, "deregistered by its agent");
         } else {
-            this.registry.deregister(id, "removed by the operator");
+            Node node = this.registry.findByIdOrName(id).orElseThrow(() -> new NodeNotFoundException(id));
+            this.registry.deregister(node.id(), "removed by the operator");
         }
     }
 

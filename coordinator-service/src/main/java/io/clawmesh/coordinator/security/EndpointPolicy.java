@@ -70,7 +70,9 @@ public final class EndpointPolicy {
         for (InetAddress address : addresses) {
             Optional<Refusal> refusal = classify(address.getAddress());
             boolean loopbackAllowed = this.allowLoopback && address.isLoopbackAddress();
-            if (refusal.isPresent() && !loopbackAllowed && (!this.allowPrivate || refusal.get().evenWhenPrivateAllowed())) {
+            if (refusal.isPresent()
+                    && !loopbackAllowed
+                    && (!this.allowPrivate || refusal.get().evenWhenPrivateAllowed())) {
                 throw new InvalidInputException(describe(endpoint, address, refusal.get()));
             }
         }

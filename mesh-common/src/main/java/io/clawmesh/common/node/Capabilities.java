@@ -1,5 +1,6 @@
 package io.clawmesh.common.node;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -29,6 +30,21 @@ public record Capabilities(
         this.memoryGb = memoryGb;
         this.tags = (tags != null) ? List.copyOf(tags) : List.of();
         this.skills = (skills != null) ? List.copyOf(skills) : List.of();
+    }
+
+    /**
+     * Reads capabilities from JSON, where every field is optional (a Go-era agent may leave out {@code gpu} or
+     * {@code memory_gb}): absent means no GPU and unknown memory (0).
+     */
+    @JsonCreator
+    public static Capabilities fromJson(
+            @JsonProperty("os") @Nullable String os,
+            @JsonProperty("arch") @Nullable String arch,
+            @JsonProperty("gpu") @Nullable Boolean gpu,
+            @JsonProperty("memory_gb") @Nullable Integer memoryGb,
+            @JsonProperty("tags") @Nullable List<String> tags,
+            @JsonProperty("skills") @Nullable List<String> skills) {
+        return new Capabilities(os, arch, Boolean.TRUE.equals(gpu), (memoryGb != null) ? memoryGb : 0, tags, skills);
     }
 
     /** Capabilities of a node that reported nothing. */
