@@ -19,6 +19,7 @@ import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
@@ -97,6 +98,22 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
         return ResponseEntity.badRequest()
                 .body(Problems.of(
                         HttpStatus.BAD_REQUEST, "malformed-request", "Malformed request", unreadableDetail(ex)));
+    }
+
+    @Override
+    protected @Nullable ResponseEntity<Object> handleHttpMediaTypeNotSupported(
+            HttpMediaTypeNotSupportedException ex, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        // Spring reports a missing Content-Type as 'application/octet-stream'; say what was sent and what to send.
+        String sent = request.getHeader(HttpHeaders.CONTENT_TYPE);
+        String detail = "the request body must be JSON sent with 'Content-Type: application/json'; this request had "
+                + ((sent != null) ? "'" + sent + "'" : "no Content-Type");
+        return handleExceptionInternal(
+                ex,
+                Problems.of(
+                        HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type", "Unsupported media type", detail),
+                headers,
+                status,
+                request);
     }
 
     @Override
