@@ -1,5 +1,6 @@
 package io.clawmesh.coordinator.routing;
 
+import io.clawmesh.common.routing.RuleMatch;
 import io.clawmesh.coordinator.registry.Node;
 import io.clawmesh.coordinator.registry.RegistryFixtures;
 import java.util.ArrayList;
@@ -22,5 +23,15 @@ public final class RoutingFixtures {
     /** A node with a well-formed id derived from {@code number}. */
     public static Node node(int number, int capacity, int reportedInflight) {
         return RegistryFixtures.node(String.format("node-%016x", number), capacity, reportedInflight);
+    }
+
+    /** Requires a Linux node without a GPU. */
+    public static RuleMatch gpuFalseOnLinux() {
+        return new RuleMatch(false, "linux", null, null, null, null, null);
+    }
+
+    /** A match with no requirement at all, which the validator refuses. */
+    public static RuleMatch emptyMatch() {
+        return new RuleMatch(null, null, null, null, null, null, null);
     }
 }

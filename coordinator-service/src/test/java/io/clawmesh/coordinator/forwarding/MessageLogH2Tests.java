@@ -1,0 +1,11 @@
+package io.clawmesh.coordinator.forwarding;
+
+import io.clawmesh.coordinator.TestDatabase;
+
+class MessageLogH2Tests extends MessageLogTests {
+
+    @Override
+    protected TestDatabase openDatabase() {
+        return TestDatabase.h2();
+    }
+}

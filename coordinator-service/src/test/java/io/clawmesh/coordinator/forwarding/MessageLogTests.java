@@ -1,0 +1,226 @@
+package io.clawmesh.coordinator.forwarding;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.clawmesh.coordinator.MutableClock;
+import io.clawmesh.coordinator.TestDatabase;
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** The message log and its table, run on every supported database by the subclasses. */
+abstract class MessageLogTests {
+
+    private TestDatabase database;
+
+    private MessageLogRepository repository;
+
+    /** A fresh, migrated database for one test; may abort the test when the database is not there. */
+    protected abstract TestDatabase openDatabase();
+
+    @BeforeEach
+    void setUp() {
+        this.database = openDatabase();
+        this.repository = new MessageLogRepository(this.database.jdbcTemplate(), this.database.jdbcClient());
+    }
+
+    @AfterEach
+    void tearDown() {
+        // Null when the database was not there and the test was skipped.
+        if (this.database != null) {
+            this.database.close();
+        }
+    }
+
+    @Test
+    void insertAllWhenEveryColumnSetShouldReadBackEqualRecords() {
+        MessageRecord routed = ForwardingFixtures.routed(1);
+        MessageRecord noRoute = ForwardingFixtures.noRoute(2);
+
+        this.repository.insertAll(List.of(routed, noRoute));
+
+        assertThat(this.repository.findRecent(10)).containsExactly(noRoute, routed);
+    }
+
+    @ParameterizedTest
+    @EnumSource(MessageRecord.Outcome.class)
+    void insertAllShouldReadBackEveryOutcome(MessageRecord.Outcome outcome) {
+        MessageRecord base = ForwardingFixtures.routed(1);
+        MessageRecord record = new MessageRecord(
+                base.messageId(),
+                base.nodeId(),
+                base.nodeName(),
+                outcome,
+                base.status(),
+                base.latencyMs(),
+                base.attempts(),
+                base.ruleId(),
+                base.source(),
+                base.error(),
+                base.createdAt());
+
+        this.repository.insertAll(List.of(record));
+
+        assertThat(this.repository.findRecent(1)).containsExactly(record);
+    }
+
+    @Test
+    void insertAllWhenSourceAndErrorTooLongShouldTruncateThem() {
+        MessageRecord base = ForwardingFixtures.noRoute(1);
+        MessageRecord longText = new MessageRecord(
+                base.messageId(),
+                null,
+                null,
+                base.outcome(),
+                502,
+                5,
+                3,
+                null,
+                "s".repeat(500),
+                "e".repeat(5000),
+                base.createdAt());
+
+        this.repository.insertAll(List.of(longText));
+
+        MessageRecord read = this.repository.findRecent(1).getFirst();
+        assertThat(read.source()).isEqualTo("s".repeat(200));
+        assertThat(read.error()).isEqualTo("e".repeat(1000));
+    }
+
+    @Test
+    void findRecentShouldAnswerTheNewestFirstUpToTheLimit() {
+        this.repository.insertAll(records(1, 20));
+
+        assertThat(this.repository.findRecent(3))
+                .extracting(MessageRecord::messageId)
+                .containsExactly("msg-20", "msg-19", "msg-18");
+        assertThat(this.repository.findRecent(0)).hasSize(1);
+    }
+
+    @Test
+    void pruneShouldKeepOnlyTheNewestRecords() {
+        this.repository.insertAll(records(1, 50));
+
+        int deleted = this.repository.prune(10);
+
+        assertThat(deleted).isEqualTo(40);
+        assertThat(this.repository.count()).isEqualTo(10);
+        assertThat(this.repository.findRecent(100))
+                .extracting(MessageRecord::messageId)
+                .containsExactlyElementsOf(IntStream.rangeClosed(41, 50)
+                        .map((i) -> 91 - i)
+                        .mapToObj((i) -> "msg-" + i)
+                        .toList());
+    }
+
+    @Test
+    void pruneWhenFewerThanTheLimitShouldDeleteNothing() {
+        this.repository.insertAll(records(1, 5));
+
+        assertThat(this.repository.prune(10)).isZero();
+        assertThat(this.repository.count()).isEqualTo(5);
+    }
+
+    @Test
+    void pruneWhenEmptyShouldDeleteNothing() {
+        assertThat(this.repository.prune(10)).isZero();
+    }
+
+    @Test
+    void recordShouldBufferUntilAFlushWritesTheBatch() {
+        MessageLog log = new MessageLog(this.repository, ForwardingFixtures.properties(10000));
+
+        records(1, 25).forEach(log::record);
+
+        assertThat(this.repository.count()).isZero();
+
+        log.flush();
+
+        assertThat(this.repository.count()).isEqualTo(25);
+    }
+
+    @Test
+    void recentShouldIncludeRecordsNotYetWritten() {
+        MessageLog log = new MessageLog(this.repository, ForwardingFixtures.properties(10000));
+        records(1, 3).forEach(log::record);
+
+        assertThat(log.recent(2)).extracting(MessageRecord::messageId).containsExactly("msg-3", "msg-2");
+    }
+
+    @Test
+    void recordWhenBufferFullShouldWriteRatherThanDrop() {
+        MessageLog log = new MessageLog(this.repository, ForwardingFixtures.properties(100000, 10));
+
+        records(1, 1001).forEach(log::record);
+
+        assertThat(this.repository.count()).isEqualTo(1000);
+        log.flush();
+        assertThat(this.repository.count()).isEqualTo(1001);
+    }
+
+    @Test
+    void flushWhenEnoughWrittenShouldPruneToTheNewestMaxRows() {
+        MessageLog log = new MessageLog(this.repository, ForwardingFixtures.properties(100));
+
+        records(1, 1000).forEach(log::record);
+        log.flush();
+
+        assertThat(this.repository.count()).isEqualTo(100);
+        assertThat(this.repository.findRecent(1).getFirst().messageId()).isEqualTo("msg-1000");
+    }
+
+    @Test
+    void stopShouldFlushWhatIsLeft() {
+        MessageLog log = new MessageLog(this.repository, ForwardingFixtures.properties(10000));
+        log.start();
+        records(1, 7).forEach(log::record);
+
+        log.stop();
+
+        assertThat(log.isRunning()).isFalse();
+        assertThat(this.repository.count()).isEqualTo(7);
+    }
+
+    @Test
+    void recordWhenDisabledShouldKeepNothing() {
+        MessageLog log = new MessageLog(this.repository, ForwardingFixtures.disabled());
+
+        records(1, 5).forEach(log::record);
+        log.flush();
+
+        assertThat(this.repository.count()).isZero();
+    }
+
+    @Test
+    void createdAtShouldSurviveTheRoundTripToTheMillisecond() {
+        Instant at = MutableClock.START.plusMillis(123);
+        MessageRecord base = ForwardingFixtures.routed(1);
+        MessageRecord record = new MessageRecord(
+                base.messageId(),
+                base.nodeId(),
+                base.nodeName(),
+                base.outcome(),
+                base.status(),
+                base.latencyMs(),
+                base.attempts(),
+                base.ruleId(),
+                base.source(),
+                base.error(),
+                at);
+
+        this.repository.insertAll(List.of(record));
+
+        assertThat(this.repository.findRecent(1).getFirst().createdAt()).isEqualTo(at);
+    }
+
+    private static List<MessageRecord> records(int from, int to) {
+        return IntStream.rangeClosed(from, to)
+                .mapToObj(ForwardingFixtures::routed)
+                .toList();
+    }
+}

@@ -1,0 +1,16 @@
+package io.clawmesh.coordinator.registry;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.clawmesh.coordinator.TestDatabase;
+
+/** The same cases on the local PostgreSQL, each test in a schema of its own that is dropped afterwards. */
+class NodeRepositoryPostgresTests extends NodeRepositoryTests {
+
+    @Override
+    protected TestDatabase openDatabase() {
+        // Checked per test rather than in @BeforeAll, so that Surefire counts every skipped case with its reason.
+        assumeTrue(TestDatabase.postgresListening(), TestDatabase.NO_POSTGRES);
+        return TestDatabase.postgres();
+    }
+}

@@ -1,0 +1,217 @@
+package io.clawmesh.coordinator.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+import io.clawmesh.common.node.Capabilities;
+import io.clawmesh.common.node.NodeCredentials;
+import io.clawmesh.common.node.NodeStatus;
+import io.clawmesh.common.node.RuntimeInfo;
+import io.clawmesh.coordinator.MutableClock;
+import io.clawmesh.coordinator.TestDatabase;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.dao.DataIntegrityViolationException;
+
+/** The node repository's contract, run on every database the coordinator supports by the subclasses. */
+abstract class NodeRepositoryTests {
+
+    private static final Instant NOW = MutableClock.START;
+
+    private TestDatabase database;
+
+    private NodeRepository repository;
+
+    /** A fresh, migrated database for one test; may abort the test when the database is not there. */
+    protected abstract TestDatabase openDatabase();
+
+    @BeforeEach
+    void setUp() {
+        this.database = openDatabase();
+        this.repository = RegistryFixtures.repository(this.database);
+    }
+
+    @AfterEach
+    void tearDown() {
+        // Null when the database was not there and the test was skipped.
+        if (this.database != null) {
+            this.database.close();
+        }
+    }
+
+    @Test
+    void insertWhenEveryColumnSetShouldReadBackAnEqualNode() {
+        Node node = RegistryFixtures.everyColumn("node-0000000000000001", "mac-mini");
+
+        this.repository.insert(node, NOW);
+
+        assertThat(this.repository.findById(node.id())).contains(node);
+        assertThat(this.repository.findByName("mac-mini")).contains(node);
+        assertThat(this.repository.findAll()).containsExactly(node);
+    }
+
+    @Test
+    void insertWhenOptionalValuesMissingShouldReadBackNulls() {
+        Node full = RegistryFixtures.everyColumn("node-0000000000000001", "bare");
+        Node bare = new Node(
+                full.id(),
+                full.name(),
+                "10.0.0.1:9121",
+                Capabilities.none(),
+                NodeStatus.OFFLINE,
+                null,
+                new RuntimeInfo("unknown", null, true),
+                0,
+                1,
+                full.tokenHash(),
+                full.registeredAt(),
+                full.statusChangedAt());
+
+        this.repository.insert(bare, NOW);
+
+        Node read = this.repository.findById(bare.id()).orElseThrow();
+        assertThat(read).isEqualTo(bare);
+        assertThat(read.lastHeartbeat()).isNull();
+        assertThat(read.runtime().version()).isNull();
+        assertThat(read.capabilities().tags()).isEmpty();
+    }
+
+    @Test
+    void insertShouldStoreCapabilitiesAsSnakeCaseJson() {
+        Node node = RegistryFixtures.everyColumn("node-0000000000000001", "mac-mini");
+
+        this.repository.insert(node, NOW);
+
+        String stored = this.database
+                .jdbcClient()
+                .sql("SELECT capabilities FROM nodes WHERE id = ?")
+                .param(node.id())
+                .query(String.class)
+                .single();
+        assertThat(TestDatabase.jsonMapper().readTree(stored))
+                .isEqualTo(
+                        TestDatabase.jsonMapper()
+                                .readTree(
+                                        "{\"os\": \"darwin\", \"arch\": \"arm64\", \"gpu\": true, \"memory_gb\": 32,"
+                                                + " \"tags\": [\"xcode\", \"local\"], \"skills\": [\"docker\", \"nodejs\", \"xcode\"]}"));
+    }
+
+    @Test
+    void insertShouldStoreStatusAsItsWireName() {
+        this.repository.insert(RegistryFixtures.everyColumn("node-0000000000000001", "mac-mini"), NOW);
+
+        assertThat(this.database
+                        .jdbcClient()
+                        .sql("SELECT status FROM nodes")
+                        .query(String.class)
+                        .single())
+                .isEqualTo("busy");
+    }
+
+    @Test
+    void insertWhenNameTakenShouldFail() {
+        this.repository.insert(RegistryFixtures.everyColumn("node-0000000000000001", "mac-mini"), NOW);
+        Node sameName = RegistryFixtures.node("node-0000000000000002", "mac-mini", 4, 0, Capabilities.none());
+
+        assertThatExceptionOfType(DataIntegrityViolationException.class)
+                .isThrownBy(() -> this.repository.insert(sameName, NOW));
+    }
+
+    @Test
+    void insertWhenTokenHashTakenShouldFail() {
+        Node first = RegistryFixtures.everyColumn("node-0000000000000001", "first");
+        Node second = RegistryFixtures.everyColumn("node-0000000000000002", "second");
+        Node sameHash = new Node(
+                second.id(),
+                second.name(),
+                second.endpoint(),
+                second.capabilities(),
+                second.status(),
+                second.lastHeartbeat(),
+                second.runtime(),
+                second.reportedInflight(),
+                second.capacity(),
+                first.tokenHash(),
+                second.registeredAt(),
+                second.statusChangedAt());
+        this.repository.insert(first, NOW);
+
+        assertThatExceptionOfType(DataIntegrityViolationException.class)
+                .isThrownBy(() -> this.repository.insert(sameHash, NOW));
+    }
+
+    @Test
+    void updateWhenNodeExistsShouldRewriteEveryColumn() {
+        Node original = RegistryFixtures.everyColumn("node-0000000000000001", "mac-mini");
+        this.repository.insert(original, NOW);
+        Node changed = new Node(
+                original.id(),
+                "mac-studio",
+                "192.168.1.21:9122",
+                new Capabilities("darwin", "arm64", false, 128, List.of("studio"), List.of("ollama")),
+                NodeStatus.ONLINE,
+                Instant.parse("2026-11-24T01:02:03.004Z"),
+                new RuntimeInfo("zeroclaw", null, true),
+                1,
+                16,
+                NodeCredentials.hash("another-token"),
+                Instant.parse("2026-11-21T00:00:00Z"),
+                Instant.parse("2026-11-24T01:02:03.004Z"));
+
+        boolean updated = this.repository.update(changed, NOW.plusSeconds(60));
+
+        assertThat(updated).isTrue();
+        assertThat(this.repository.findById(original.id())).contains(changed);
+        assertThat(this.repository.findByName("mac-mini")).isEmpty();
+    }
+
+    @Test
+    void updateWhenNodeMissingShouldAnswerFalse() {
+        assertThat(this.repository.update(RegistryFixtures.everyColumn("node-0000000000000001", "gone"), NOW))
+                .isFalse();
+        assertThat(this.repository.findAll()).isEmpty();
+    }
+
+    @Test
+    void deleteWhenNodeExistsShouldRemoveItOnce() {
+        Node node = RegistryFixtures.everyColumn("node-0000000000000001", "mac-mini");
+        this.repository.insert(node, NOW);
+
+        assertThat(this.repository.delete(node.id())).isTrue();
+        assertThat(this.repository.findById(node.id())).isEmpty();
+        assertThat(this.repository.delete(node.id())).isFalse();
+    }
+
+    @Test
+    void findUpdatedSinceShouldAnswerRowsWrittenAtOrAfterTheInstant() {
+        Node early = RegistryFixtures.everyColumn("node-0000000000000001", "early");
+        Node late = RegistryFixtures.everyColumn("node-0000000000000002", "late");
+        Node later = RegistryFixtures.everyColumn("node-0000000000000003", "later");
+        this.repository.insert(early, NOW);
+        this.repository.insert(late, NOW.plus(Duration.ofSeconds(10)));
+        this.repository.insert(later, NOW.plus(Duration.ofSeconds(20)));
+
+        assertThat(this.repository.findUpdatedSince(NOW.plusSeconds(10)))
+                .extracting(Node::name)
+                .containsExactlyInAnyOrder("late", "later");
+
+        this.repository.update(early, NOW.plusSeconds(30));
+
+        assertThat(this.repository.findUpdatedSince(NOW.plusSeconds(25)))
+                .extracting(Node::name)
+                .containsExactly("early");
+    }
+
+    @Test
+    void findAllIdsShouldAnswerEveryId() {
+        this.repository.insert(RegistryFixtures.everyColumn("node-0000000000000001", "a"), NOW);
+        this.repository.insert(RegistryFixtures.everyColumn("node-0000000000000002", "b"), NOW);
+
+        assertThat(this.repository.findAllIds())
+                .containsExactlyInAnyOrder("node-0000000000000001", "node-0000000000000002");
+    }
+}

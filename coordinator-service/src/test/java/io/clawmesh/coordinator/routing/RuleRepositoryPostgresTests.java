@@ -1,0 +1,16 @@
+package io.clawmesh.coordinator.routing;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.clawmesh.coordinator.TestDatabase;
+
+/** The same cases on the local PostgreSQL, each test in a schema of its own that is dropped afterwards. */
+class RuleRepositoryPostgresTests extends RuleRepositoryTests {
+
+    @Override
+    protected TestDatabase openDatabase() {
+        // Checked per test rather than in @BeforeAll, so that Surefire counts every skipped case with its reason.
+        assumeTrue(TestDatabase.postgresListening(), TestDatabase.NO_POSTGRES);
+        return TestDatabase.postgres();
+    }
+}
