@@ -1,0 +1,146 @@
+package io.clawmesh.agent.registration;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.clawmesh.agent.AgentProperties;
+import io.clawmesh.agent.capabilities.CapabilityMonitor;
+import io.clawmesh.agent.runtime.AgentRuntime;
+import io.clawmesh.agent.runtime.CapacityGate;
+import io.clawmesh.common.api.CoordinatorApi;
+import io.clawmesh.common.node.Endpoint;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.Executors;
+import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+import org.springframework.http.client.JdkClientHttpRequestFactory;
+import org.springframework.http.converter.json.JacksonJsonHttpMessageConverter;
+import org.springframework.web.client.RestClient;
+import org.springframework.web.client.support.RestClientAdapter;
+import org.springframework.web.service.invoker.HttpServiceProxyFactory;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Wires registration: the node's identity, the coordinator client and the heartbeat loop. */
+@Configuration(proxyBeanMethods = false)
+public class RegistrationConfiguration {
+
+    private static final Logger logger = LoggerFactory.getLogger(RegistrationConfiguration.class);
+
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+
+    private static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
+
+    private static final Duration DEREGISTER_TIMEOUT = Duration.ofSeconds(5);
+
+    @Bean
+    LocalNode localNode(AgentProperties properties) {
+        return LocalNode.from(properties, System.getenv(), Path.of(System.getProperty("user.home", ".")));
+    }
+
+    @Bean
+    RegistrationState registrationState() {
+        return new RegistrationState();
+    }
+
+    @Bean
+    CoordinatorApi coordinatorApi(AgentProperties properties, RegistrationState state) {
+        if (properties.token() == null || properties.token().isBlank()) {
+            logger.warn("No join token set (mesh.agent.token or CLAW_MESH_TOKEN): the coordinator will refuse to "
+                    + "register this node unless it runs without tokens");
+        }
+        HttpClient httpClient = HttpClient.newBuilder()
+                .connectTimeout(CONNECT_TIMEOUT)
+                .version(HttpClient.Version.HTTP_1_1)
+                .executor(Executors.newVirtualThreadPerTaskExecutor())
+                .build();
+        JdkClientHttpRequestFactory requestFactory = new JdkClientHttpRequestFactory(httpClient);
+        requestFactory.setReadTimeout(READ_TIMEOUT);
+        // a tolerant reader: a newer coordinator may answer with fields this agent does not know yet
+        JsonMapper json = JsonMapper.builder()
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .changeDefaultPropertyInclusion(
+                        (inclusion) -> inclusion.withValueInclusion(JsonInclude.Include.NON_NULL))
+                .build();
+        RestClient restClient = RestClient.builder()
+                .baseUrl(coordinatorUrl(properties))
+                .requestFactory(requestFactory)
+                .requestInterceptor(new CoordinatorAuthInterceptor(properties.token(), state))
+                .configureMessageConverters(
+                        (converters) -> converters.withJsonConverter(new JacksonJsonHttpMessageConverter(json)))
+                .build();
+        return HttpServiceProxyFactory.builderFor(RestClientAdapter.create(restClient))
+                .build()
+                .createClient(CoordinatorApi.class);
+    }
+
+    @Bean
+    RegistrationService registrationService(
+            AgentProperties properties,
+            CoordinatorApi api,
+            RegistrationState state,
+            LocalNode localNode,
+            CapabilityMonitor capabilities,
+            AgentRuntime runtime,
+            CapacityGate gate,
+            Environment environment) {
+        if (properties.endpoint() != null && !properties.endpoint().isBlank()) {
+            Endpoint.parse(properties.endpoint().strip()); // fail at start, not at the first registration
+        }
+        NodeReporter reporter = new NodeReporter(
+                localNode.name(),
+                () -> EndpointResolver.resolve(
+                        properties.endpoint(), environment.getProperty("server.address"), listenPort(environment)),
+                capabilities::current,
+                runtime::info,
+                gate);
+        Backoff backoff = new Backoff(
+                properties.registerBackoffInitial(), properties.registerBackoffMax(), RandomGenerator.getDefault());
+        return new RegistrationService(
+                api,
+                new NodeIdentityStore(localNode.dataDir()),
+                state,
+                reporter,
+                coordinatorUrl(properties),
+                properties.heartbeatInterval(),
+                backoff);
+    }
+
+    @Bean
+    HeartbeatTask heartbeatTask(RegistrationService service, AgentProperties properties) {
+        return new HeartbeatTask(service, DEREGISTER_TIMEOUT, properties.heartbeatInterval());
+    }
+
+    private static int listenPort(Environment environment) {
+        Integer local = environment.getProperty("local.server.port", Integer.class);
+        return (local != null) ? local : environment.getProperty("server.port", Integer.class, 9121);
+    }
+
+    /** The coordinator's base URL without a trailing slash; it is required and must be http or https. */
+    static String coordinatorUrl(AgentProperties properties) {
+        String url = properties.coordinatorUrl();
+        if (url == null || url.isBlank()) {
+            throw new IllegalStateException("mesh.agent.coordinator-url is required: the coordinator's base URL, for "
+                    + "example --mesh.agent.coordinator-url=http://127.0.0.1:9180");
+        }
+        String trimmed = url.strip().replaceAll("/+$", "");
+        URI uri;
+        try {
+            uri = URI.create(trimmed);
+        } catch (IllegalArgumentException ex) {
+            throw new IllegalStateException("mesh.agent.coordinator-url '" + url + "' is not a URL", ex);
+        }
+        String scheme = (uri.getScheme() != null) ? uri.getScheme().toLowerCase(Locale.ROOT) : "";
+        if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
+            throw new IllegalStateException(
+                    "mesh.agent.coordinator-url '" + url + "' must be an http(s) URL such as http://127.0.0.1:9180");
+        }
+        return trimmed;
+    }
+}

@@ -1,0 +1,333 @@
+package io.clawmesh.agent.registration;
+
+import io.clawmesh.common.api.CoordinatorApi;
+import io.clawmesh.common.node.Capabilities;
+import io.clawmesh.common.node.HeartbeatRequest;
+import io.clawmesh.common.node.RegisterNodeRequest;
+import io.clawmesh.common.node.RegisterNodeResponse;
+import io.clawmesh.common.node.RuntimeInfo;
+import java.io.UncheckedIOException;
+import java.net.ConnectException;
+import java.net.UnknownHostException;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.NestedExceptionUtils;
+import org.springframework.http.ProblemDetail;
+import org.springframework.web.client.RestClientException;
+import org.springframework.web.client.RestClientResponseException;
+
+/**
+ * The agent's side of the lease: registers (resuming a stored identity first), heartbeats, registers again when the
+ * coordinator lost the node, and deregisters on shutdown. Each {@link #step()} does one call and answers how long to
+ * wait before the next, so {@link HeartbeatTask} only schedules and tests need no clock or sleeps.
+ */
+public class RegistrationService {
+
+    private static final Logger logger = LoggerFactory.getLogger(RegistrationService.class);
+
+    private final CoordinatorApi api;
+
+    private final NodeIdentityStore store;
+
+    private final RegistrationState state;
+
+    private final NodeReporter reporter;
+
+    private final String coordinatorUrl;
+
+    private final Duration heartbeatInterval;
+
+    private final Backoff backoff;
+
+    private @Nullable String previousNodeId;
+
+    private int registrationFailures;
+
+    private boolean heartbeatFailing;
+
+    private @Nullable Capabilities acceptedCapabilities;
+
+    private @Nullable RuntimeInfo acceptedRuntime;
+
+    private boolean stopped;
+
+    public RegistrationService(
+            CoordinatorApi api,
+            NodeIdentityStore store,
+            RegistrationState state,
+            NodeReporter reporter,
+            String coordinatorUrl,
+            Duration heartbeatInterval,
+            Backoff backoff) {
+        this.api = api;
+        this.store = store;
+        this.state = state;
+        this.reporter = reporter;
+        this.coordinatorUrl = coordinatorUrl;
+        this.heartbeatInterval = heartbeatInterval;
+        this.backoff = backoff;
+    }
+
+    /** Loads the stored identity; when it belongs to this coordinator the first step heartbeats with it. */
+    public synchronized void start() {
+        Optional<NodeIdentity> stored = this.store.load();
+        if (stored.isEmpty()) {
+            logger.info(
+                    "No node identity in {}: registering with {} as a new node",
+                    this.store.file(),
+                    this.coordinatorUrl);
+            return;
+        }
+        NodeIdentity identity = stored.get();
+        if (!identity.coordinatorUrl().equals(this.coordinatorUrl)) {
+            logger.info(
+                    "Stored node {} belongs to coordinator {}, not {}: registering as a new node",
+                    identity.nodeId(),
+                    identity.coordinatorUrl(),
+                    this.coordinatorUrl);
+            return;
+        }
+        this.previousNodeId = identity.nodeId();
+        this.state.use(identity);
+        logger.info("Resuming as node {} with coordinator {}", identity.nodeId(), this.coordinatorUrl);
+    }
+
+    /** Registers or heartbeats, whichever is due, and answers the delay before the next step. */
+    public synchronized Duration step() {
+        if (this.stopped) {
+            return this.heartbeatInterval;
+        }
+        Optional<NodeIdentity> identity = this.state.identity();
+        return identity.isPresent() ? heartbeat(identity.get()) : register();
+    }
+
+    /**
+     * Deregisters the node, best effort within {@code timeout}, and stops further steps. {@code node.json} is kept, so
+     * the next start registers under the same id.
+     */
+    public void deregister(Duration timeout) {
+        NodeIdentity identity;
+        synchronized (this) {
+            this.stopped = true;
+            identity = this.state.identity().orElse(null);
+        }
+        if (identity == null) {
+            return;
+        }
+        try {
+            CompletableFuture.runAsync(() -> this.api.deregister(identity.nodeId()), Thread.ofVirtual()::start)
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            logger.info(
+                    "Deregistered node {} from {}; {} is kept so the next start reuses the id",
+                    identity.nodeId(),
+                    this.coordinatorUrl,
+                    this.store.file());
+        } catch (ExecutionException ex) {
+            logger.warn(
+                    "Could not deregister node {} ({}); the coordinator marks it offline when heartbeats stop",
+                    identity.nodeId(),
+                    reason(ex.getCause()));
+        } catch (TimeoutException ex) {
+            logger.warn("Deregistering node {} took longer than {}; giving up", identity.nodeId(), human(timeout));
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private Duration register() {
+        Capabilities capabilities = this.reporter.capabilities().get();
+        RuntimeInfo runtime = this.reporter.runtime().get();
+        RegisterNodeRequest request = new RegisterNodeRequest(
+                this.reporter.name(),
+                this.reporter.endpoint().get(),
+                capabilities,
+                this.reporter.gate().capacity(),
+                runtime,
+                this.previousNodeId);
+        RegisterNodeResponse response;
+        try {
+            response = this.api.register(request);
+        } catch (RestClientResponseException ex) {
+            return registrationRefused(ex);
+        } catch (RestClientException ex) {
+            Duration delay = this.backoff.delay(++this.registrationFailures);
+            logger.warn(
+                    "Cannot register with coordinator {}: unreachable ({}). Retrying in {}.",
+                    this.coordinatorUrl,
+                    reason(ex),
+                    human(delay));
+            return delay;
+        }
+        NodeIdentity identity = new NodeIdentity(response.nodeId(), response.token(), this.coordinatorUrl);
+        save(identity);
+        this.state.use(identity);
+        this.acceptedCapabilities = capabilities;
+        this.acceptedRuntime = runtime;
+        this.registrationFailures = 0;
+        this.heartbeatFailing = false;
+        logger.info(
+                "Registered with coordinator {} as node {} (name {}, endpoint {}){}",
+                this.coordinatorUrl,
+                identity.nodeId(),
+                request.name(),
+                request.endpoint(),
+                identity.nodeId().equals(this.previousNodeId) ? ", keeping its earlier id" : "");
+        this.previousNodeId = identity.nodeId();
+        return this.heartbeatInterval;
+    }
+
+    private Duration registrationRefused(RestClientResponseException ex) {
+        int status = ex.getStatusCode().value();
+        this.registrationFailures++;
+        Duration delay = this.backoff.delay(this.registrationFailures);
+        String reason;
+        switch (status) {
+            case 401 ->
+                reason = "the coordinator refused the join token (401). Set mesh.agent.token (or CLAW_MESH_TOKEN) to "
+                        + "the coordinator's join token";
+            case 403 ->
+                reason = "the token may not register nodes (403). Use the coordinator's join token or operator token";
+            case 409 -> {
+                reason = "the name '" + this.reporter.name() + "' is taken by another live node (409). Give this node "
+                        + "another name with mesh.agent.name, or stop the other agent";
+                delay = this.backoff.max();
+            }
+            case 400 -> {
+                reason = "the coordinator rejected the registration (400: " + detail(ex) + "). Fix the agent "
+                        + "settings (mesh.agent.name, tags, endpoint) and restart";
+                delay = this.backoff.max();
+            }
+            default -> reason = "the coordinator answered " + status + " (" + detail(ex) + ")";
+        }
+        logger.warn("Registration with {} failed: {}. Retrying in {}.", this.coordinatorUrl, reason, human(delay));
+        return delay;
+    }
+
+    private Duration heartbeat(NodeIdentity identity) {
+        Capabilities capabilities = this.reporter.capabilities().get();
+        RuntimeInfo runtime = this.reporter.runtime().get();
+        HeartbeatRequest request = new HeartbeatRequest(
+                this.reporter.status(runtime),
+                this.reporter.gate().inflight(),
+                this.reporter.gate().capacity(),
+                Objects.equals(capabilities, this.acceptedCapabilities) ? null : capabilities,
+                Objects.equals(runtime, this.acceptedRuntime) ? null : runtime);
+        try {
+            this.api.heartbeat(identity.nodeId(), request);
+        } catch (RestClientResponseException ex) {
+            int status = ex.getStatusCode().value();
+            if (status == 404 || status == 401) {
+                return lost(identity, status);
+            }
+            return heartbeatFailed(identity, "the coordinator answered " + status + " (" + detail(ex) + ")");
+        } catch (RestClientException ex) {
+            return heartbeatFailed(identity, "unreachable (" + reason(ex) + ")");
+        }
+        this.acceptedCapabilities = capabilities;
+        this.acceptedRuntime = runtime;
+        if (this.heartbeatFailing) {
+            this.heartbeatFailing = false;
+            logger.info(
+                    "Coordinator {} is reachable again: heartbeats for node {} accepted",
+                    this.coordinatorUrl,
+                    identity.nodeId());
+        }
+        return this.heartbeatInterval;
+    }
+
+    private Duration lost(NodeIdentity identity, int status) {
+        logger.warn(
+                "Coordinator {} {} node {} ({}): registering again with the same id",
+                this.coordinatorUrl,
+                (status == 404) ? "no longer knows" : "rejected the token of",
+                identity.nodeId(),
+                status);
+        this.state.clear();
+        this.previousNodeId = identity.nodeId();
+        this.acceptedCapabilities = null;
+        this.acceptedRuntime = null;
+        this.heartbeatFailing = false;
+        this.registrationFailures = 0;
+        return Duration.ZERO;
+    }
+
+    private Duration heartbeatFailed(NodeIdentity identity, String reason) {
+        if (!this.heartbeatFailing) {
+            this.heartbeatFailing = true;
+            logger.warn(
+                    "Heartbeat for node {} to {} failed: {}. Keeping the node id and token and retrying every {}; "
+                            + "logged again when it recovers.",
+                    identity.nodeId(),
+                    this.coordinatorUrl,
+                    reason,
+                    human(this.heartbeatInterval));
+        } else {
+            logger.debug("Heartbeat for node {} failed again: {}", identity.nodeId(), reason);
+        }
+        return this.heartbeatInterval;
+    }
+
+    private void save(NodeIdentity identity) {
+        try {
+            this.store.save(identity);
+        } catch (UncheckedIOException ex) {
+            logger.error(
+                    "Registered as node {} but could not store it ({}); the next start registers anew",
+                    identity.nodeId(),
+                    ex.getMessage());
+        }
+    }
+
+    private static String detail(RestClientResponseException ex) {
+        try {
+            ProblemDetail problem = ex.getResponseBodyAs(ProblemDetail.class);
+            if (problem != null && problem.getDetail() != null) {
+                return problem.getDetail();
+            }
+        } catch (RuntimeException ignored) {
+            // not a problem body: fall back to the status text
+        }
+        String text = ex.getStatusText();
+        return text.isBlank() ? "no detail" : text;
+    }
+
+    /** A short, readable cause: the JDK client reports a refused connection as a bare ClosedChannelException. */
+    static String reason(@Nullable Throwable ex) {
+        if (ex == null) {
+            return "unknown error";
+        }
+        for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+            if (cause instanceof HttpConnectTimeoutException) {
+                return "connect timed out";
+            }
+            if (cause instanceof HttpTimeoutException) {
+                return "no answer in time";
+            }
+            if (cause instanceof ConnectException) {
+                return "connection refused";
+            }
+            if (cause instanceof UnknownHostException) {
+                return "unknown host " + cause.getMessage();
+            }
+        }
+        Throwable cause = NestedExceptionUtils.getMostSpecificCause(ex);
+        String message = cause.getMessage();
+        String type = cause.getClass().getSimpleName();
+        return (message == null || message.isBlank()) ? type : type + ": " + message;
+    }
+
+    static String human(Duration duration) {
+        long millis = duration.toMillis();
+        return (millis % 1000 == 0) ? (millis / 1000) + "s" : millis + "ms";
+    }
+}

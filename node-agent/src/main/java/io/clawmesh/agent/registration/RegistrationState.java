@@ -1,0 +1,40 @@
+package io.clawmesh.agent.registration;
+
+import io.clawmesh.common.node.NodeCredentials;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The identity the agent acts under right now, shared by the heartbeat (which sets it), the coordinator client (which
+ * sends its token) and the inbound API (which checks the coordinator's delivery credential against it).
+ */
+public class RegistrationState {
+
+    private record Current(NodeIdentity identity, String deliveryCredential) {}
+
+    private volatile @Nullable Current current;
+
+    /** The identity in use; empty before the first registration or resume. */
+    public Optional<NodeIdentity> identity() {
+        Current known = this.current;
+        return (known != null) ? Optional.of(known.identity()) : Optional.empty();
+    }
+
+    /** The credential the coordinator must present to deliver messages to this node; empty before registration. */
+    public Optional<String> deliveryCredential() {
+        Current known = this.current;
+        return (known != null) ? Optional.of(known.deliveryCredential()) : Optional.empty();
+    }
+
+    /** Acts under {@code identity} from now on. */
+    public void use(NodeIdentity identity) {
+        String credential =
+                NodeCredentials.deliveryCredential(NodeCredentials.hash(identity.token()), identity.nodeId());
+        this.current = new Current(identity, credential);
+    }
+
+    /** Forgets the identity in use (the coordinator no longer knows it). */
+    public void clear() {
+        this.current = null;
+    }
+}

@@ -1,0 +1,21 @@
+package io.clawmesh.agent.runtime;
+
+import io.clawmesh.common.node.RuntimeInfo;
+
+/**
+ * An AI runtime the agent hands messages to (echo now; OpenClaw, ZeroClaw and OpenAI-compatible gateways later). One
+ * class per runtime; {@link RuntimeConfiguration} picks the one to use.
+ */
+public interface AgentRuntime {
+
+    /** What the runtime is and whether the agent is connected to it right now; cheap, called on every heartbeat. */
+    RuntimeInfo info();
+
+    /**
+     * Hands one message to the runtime and waits for its reply.
+     *
+     * @throws RuntimeFailureException when the runtime fails or answers nothing usable; never answered with a made-up
+     *     reply
+     */
+    String send(RuntimeRequest request);
+}
