@@ -47,9 +47,6 @@ import org.springframework.web.client.RestClient;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class MeshEndToEndTests {
 
-    @TempDir
-    Path workDir;
-
     private MeshCluster cluster;
 
     private MeshProcess coordinator;
@@ -61,8 +58,8 @@ class MeshEndToEndTests {
     private RestClient api;
 
     @BeforeAll
-    void startMesh() throws Exception {
-        this.cluster = new MeshCluster(this.workDir);
+    void startMesh(@TempDir Path workDir) throws Exception {
+        this.cluster = new MeshCluster(workDir);
         int coordinatorPort = MeshCluster.freePort();
         this.coordinator = this.cluster.startCoordinator(coordinatorPort);
         this.api = RestClient.builder()

@@ -2,6 +2,7 @@ package io.clawmesh.coordinator.health;
 
 import io.clawmesh.common.node.NodeStatus;
 import io.clawmesh.coordinator.registry.Node;
+import io.clawmesh.coordinator.registry.NodeLease;
 import io.clawmesh.coordinator.registry.NodeNotFoundException;
 import io.clawmesh.coordinator.registry.NodeRegistry;
 import java.time.Clock;
@@ -32,10 +33,14 @@ public class LeaseSweeper {
 
     private final AtomicBoolean selfPreservation = new AtomicBoolean();
 
+    /** Heartbeats could not arrive while this coordinator was down: no lease counts as older than its start. */
+    private final Instant startedAt;
+
     public LeaseSweeper(NodeRegistry registry, HealthProperties properties, Clock clock) {
         this.registry = registry;
         this.properties = properties;
         this.clock = clock;
+        this.startedAt = clock.instant();
     }
 
     /** One sweep over all leases. */
@@ -49,7 +54,7 @@ public class LeaseSweeper {
                 .filter((node) -> node.status() != NodeStatus.OFFLINE)
                 .toList();
         List<Node> stale = live.stream()
-                .filter((node) -> node.lease().isExpired(now, this.properties.heartbeatTimeout()))
+                .filter((node) -> leaseOf(node).isExpired(now, this.properties.heartbeatTimeout()))
                 .toList();
         if (isMassExpiry(live.size(), stale.size())) {
             if (this.selfPreservation.compareAndSet(false, true)) {
@@ -77,6 +82,11 @@ public class LeaseSweeper {
     /** Whether the sweep is holding back because most of the fleet went stale together. */
     public boolean inSelfPreservation() {
         return this.selfPreservation.get();
+    }
+
+    private NodeLease leaseOf(Node node) {
+        NodeLease lease = node.lease();
+        return lease.lastRenewal().isBefore(this.startedAt) ? new NodeLease(this.startedAt) : lease;
     }
 
     private boolean isMassExpiry(int live, int stale) {

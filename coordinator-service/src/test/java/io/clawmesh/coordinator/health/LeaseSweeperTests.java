@@ -61,6 +61,22 @@ class LeaseSweeperTests {
     }
 
     @Test
+    void sweepWhenCoordinatorStartedAfterTheLastHeartbeatShouldGiveTheLeaseOneTimeoutFromTheStart() {
+        String id = register(1).getFirst();
+        this.clock.advance(Duration.ofMinutes(5));
+        LeaseSweeper restarted = new LeaseSweeper(this.registry, HealthFixtures.defaults(), this.clock);
+
+        restarted.sweep();
+        assertThat(status(id))
+                .as("no heartbeat could arrive while the coordinator was down")
+                .isEqualTo(NodeStatus.ONLINE);
+
+        this.clock.advance(HealthFixtures.HEARTBEAT_TIMEOUT.plusSeconds(1));
+        restarted.sweep();
+        assertThat(status(id)).isEqualTo(NodeStatus.OFFLINE);
+    }
+
+    @Test
     void sweepWhenSingleNodeGoesSilentShouldMarkItOffline() {
         String id = register(1).getFirst();
         LeaseSweeper sweeper = new LeaseSweeper(this.registry, HealthFixtures.defaults(), this.clock);
