@@ -14,7 +14,18 @@ COORDINATOR_OPTS="-XX:+UseParallelGC -Xms256m -Xmx512m"
 
 [ -f coordinator-service/target/coordinator-service-$VERSION.jar ] && [ -f node-agent/target/node-agent-$VERSION.jar ] \
     && [ -f bench/target/bench-$VERSION.jar ] || ./mvnw -B -q -DskipTests package
-LOAD=("$JAVA" -cp "bench/target/bench-$VERSION.jar:mesh-common/target/mesh-common-$VERSION.jar" io.clawmesh.bench.LoadGenerator)
+command -v wrk >/dev/null || { echo "bench needs wrk: apt-get install -y wrk (Debian/Ubuntu) or brew install wrk" >&2; exit 2; }
+TOOL=("$JAVA" -cp "bench/target/bench-$VERSION.jar:mesh-common/target/mesh-common-$VERSION.jar" io.clawmesh.bench.BenchTool)
+NONCE=$(date +%s)
+
+# load MODE URL PATH AUTH CONNECTIONS: warm up 3 s, then measure for SECONDS_PER_RUN.
+load() {
+    local threads=$(( $5 < 2 ? 1 : 2 ))
+    BENCH_MODE=$1 BENCH_AUTH=$4 BENCH_NONCE="$NONCE-w$5" BENCH_CONNECTIONS=$5 \
+        wrk -t"$threads" -c"$5" -d3s -s bench/post.lua "$2$3" > /dev/null
+    BENCH_MODE=$1 BENCH_AUTH=$4 BENCH_NONCE="$NONCE-$5" BENCH_CONNECTIONS=$5 \
+        wrk -t"$threads" -c"$5" -d"${SECONDS_PER_RUN}s" -s bench/post.lua "$2$3" | grep '^mode='
+}
 
 WORK=$(mktemp -d /tmp/claw-mesh-bench.XXXXXX)
 PIDS=()
@@ -50,16 +61,19 @@ sleep 3
 echo "# machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(uname -sr), $("$JAVA" -version 2>&1 | head -1)"
 echo "# agent idle RSS (MiB) with '$AGENT_OPTS':" \
     "$(for pid in "${PIDS[@]:1:3}"; do ps -o rss= -p "$pid" | awk '{printf "%d ", $1/1024}'; done)"
+echo "# JIT warm-up: 20 s of routed load at 16 connections and 10 s direct (not measured)"
+BENCH_MODE=routed BENCH_AUTH=$TOKEN BENCH_NONCE="$NONCE-jit" wrk -t2 -c16 -d20s -s bench/post.lua "http://127.0.0.1:$CPORT/api/v1/route" > /dev/null
 for c in 1 16 64; do
-    "${LOAD[@]}" --mode routed --url "http://127.0.0.1:$CPORT" --token $TOKEN --concurrency $c --seconds "$SECONDS_PER_RUN"
+    load routed "http://127.0.0.1:$CPORT" /api/v1/route "$TOKEN" "$c"
 done
 echo "# TIME_WAIT sockets after the routed runs: $(ss -tan state time-wait | tail -n +2 | wc -l)"
+CREDENTIAL=$("${TOOL[@]}" --mode credential --identity "$WORK/agent-a/node.json")
 for c in 1 16 64; do
-    "${LOAD[@]}" --mode direct --url "http://127.0.0.1:${APORTS[0]}" --identity "$WORK/agent-a/node.json" --concurrency $c --seconds "$SECONDS_PER_RUN"
+    load direct "http://127.0.0.1:${APORTS[0]}" /api/v1/messages "$CREDENTIAL" "$c"
 done
-"${LOAD[@]}" --mode register --url "http://127.0.0.1:$CPORT" --token $TOKEN --count 10000
+"${TOOL[@]}" --mode register --url "http://127.0.0.1:$CPORT" --token $TOKEN --count 10000
 echo "# waiting for the 10,000 extra nodes to go offline (heartbeat timeout 10 s)..."
 until [ "$(curl -fsS -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$CPORT/api/v1/nodes" | grep -o '"status":"online"' | wc -l)" -le 3 ]; do sleep 2; done
 sleep 5
-"${LOAD[@]}" --mode routed --url "http://127.0.0.1:$CPORT" --token $TOKEN --concurrency 16 --seconds "$SECONDS_PER_RUN"
+load routed "http://127.0.0.1:$CPORT" /api/v1/route "$TOKEN" 16
 echo "# coordinator RSS (MiB): $(ps -o rss= -p "${PIDS[0]}" | awk '{printf "%d", $1/1024}')"

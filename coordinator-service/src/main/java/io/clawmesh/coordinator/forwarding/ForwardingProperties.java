@@ -13,6 +13,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxAttempts how many nodes one message may be tried on
  * @param cooldown how long a node that failed a forward is kept out of automatic selection
  * @param shutdownGrace how long a stopping coordinator lets in-flight forwards finish
+ * @param maxConnections pooled keep-alive connections to agents, in all and per agent
  */
 @ConfigurationProperties("mesh.forwarding")
 public record ForwardingProperties(
@@ -20,4 +21,5 @@ public record ForwardingProperties(
         @DefaultValue("2s") Duration connectTimeout,
         @DefaultValue("3") int maxAttempts,
         @DefaultValue("30s") Duration cooldown,
-        @DefaultValue("30s") Duration shutdownGrace) {}
+        @DefaultValue("30s") Duration shutdownGrace,
+        @DefaultValue("512") int maxConnections) {}

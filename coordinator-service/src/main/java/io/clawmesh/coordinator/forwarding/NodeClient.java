@@ -9,37 +9,48 @@ import io.clawmesh.common.node.NodeCredentials;
 import io.clawmesh.coordinator.forwarding.ForwardAttemptException.Kind;
 import io.clawmesh.coordinator.registry.Node;
 import io.clawmesh.coordinator.security.EndpointPolicy;
-import java.io.IOException;
 import java.net.ConnectException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
+import org.apache.hc.client5.http.ConnectTimeoutException;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.io.CloseMode;
+import org.apache.hc.core5.util.TimeValue;
+import org.apache.hc.core5.util.Timeout;
 import org.jspecify.annotations.Nullable;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
-import org.springframework.http.client.JdkClientHttpRequestFactory;
+import org.springframework.http.client.HttpComponentsClientHttpRequestFactory;
 import org.springframework.stereotype.Component;
 import org.springframework.util.StreamUtils;
 import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.client.RestClient;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Sends one message to one node agent over pooled keep-alive HTTP/1.1 connections. The endpoint is resolved and
+ * Sends one message to one node agent over pooled keep-alive HTTP/1.1 connections (Apache HttpClient 5, blocking
+ * I/O on virtual threads: far cheaper per message than the JDK client's asynchronous plumbing). The endpoint is resolved and
  * checked against the SSRF policy again on every call (DNS rebinding), and the agent is addressed by the checked IP.
  */
 @Component
-public class NodeClient {
+public class NodeClient implements DisposableBean {
 
     private final RestClient restClient;
+
+    private final PoolingHttpClientConnectionManager connections;
 
     private final EndpointPolicy endpointPolicy;
 
@@ -47,22 +58,38 @@ public class NodeClient {
 
     private final Map<String, String> credentials = new ConcurrentHashMap<>();
 
-    public NodeClient(
-            RestClient.Builder builder,
-            EndpointPolicy endpointPolicy,
-            ForwardingProperties properties,
-            JsonMapper json) {
-        HttpClient httpClient = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(properties.connectTimeout())
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .executor(Executors.newVirtualThreadPerTaskExecutor())
+    private final Map<String, URI> literalUris = new ConcurrentHashMap<>();
+
+    public NodeClient(EndpointPolicy endpointPolicy, ForwardingProperties properties, JsonMapper json) {
+        this.connections = PoolingHttpClientConnectionManagerBuilder.create()
+                .setDefaultConnectionConfig(ConnectionConfig.custom()
+                        .setConnectTimeout(Timeout.of(properties.connectTimeout()))
+                        .setSocketTimeout(Timeout.of(properties.timeout()))
+                        // A pooled connection idle for a second is checked before reuse: agents restart.
+                        .setValidateAfterInactivity(TimeValue.ofSeconds(1))
+                        .setTimeToLive(TimeValue.ofMinutes(10))
+                        .build())
+                .setMaxConnTotal(properties.maxConnections())
+                .setMaxConnPerRoute(properties.maxConnections())
                 .build();
-        JdkClientHttpRequestFactory requestFactory = new JdkClientHttpRequestFactory(httpClient);
-        requestFactory.setReadTimeout(properties.timeout());
-        this.restClient = builder.clone().requestFactory(requestFactory).build();
+        CloseableHttpClient httpClient = HttpClients.custom()
+                .setConnectionManager(this.connections)
+                .setDefaultRequestConfig(RequestConfig.custom()
+                        .setResponseTimeout(Timeout.of(properties.timeout()))
+                        .setRedirectsEnabled(false)
+                        .build())
+                .disableAutomaticRetries()
+                .disableCookieManagement()
+                .evictIdleConnections(TimeValue.ofSeconds(30))
+                .build();
+        // A plain builder: no per-call client observation on the hot path, and bodies as bytes with a Content-Length.
+        this.restClient = RestClient.builder()
+                .requestFactory(new HttpComponentsClientHttpRequestFactory(httpClient))
+                .build();
         this.endpointPolicy = endpointPolicy;
-        this.json = json;
+        this.json = json.rebuild()
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .build();
     }
 
     /**
@@ -79,11 +106,13 @@ public class NodeClient {
                     .contentType(MediaType.APPLICATION_JSON)
                     .accept(MediaType.APPLICATION_JSON)
                     .header("Authorization", "Bearer " + credential(node))
-                    .body(message)
+                    .body(this.json.writeValueAsBytes(message))
                     .exchange((request, response) -> {
                         HttpStatusCode status = response.getStatusCode();
                         if (status.is2xxSuccessful()) {
-                            AgentMessageResponse body = response.bodyTo(AgentMessageResponse.class);
+                            byte[] bytes = response.getBody().readAllBytes();
+                            AgentMessageResponse body =
+                                    (bytes.length > 0) ? this.json.readValue(bytes, AgentMessageResponse.class) : null;
                             if (body == null) {
                                 throw new AgentAnswerException(
                                         Kind.NOT_ACCEPTED,
@@ -104,12 +133,21 @@ public class NodeClient {
     }
 
     private URI messagesUri(Node node) throws ForwardAttemptException {
+        URI literal = this.literalUris.get(node.endpoint());
+        if (literal != null) {
+            return literal;
+        }
         try {
-            InetAddress address = this.endpointPolicy.resolveForConnect(Endpoint.parse(node.endpoint()));
+            Endpoint endpoint = Endpoint.parse(node.endpoint());
+            InetAddress address = this.endpointPolicy.resolveForConnect(endpoint);
             String host =
                     (address instanceof Inet6Address) ? "[" + address.getHostAddress() + "]" : address.getHostAddress();
-            return URI.create(
-                    "http://" + host + ":" + Endpoint.parse(node.endpoint()).port() + ApiPaths.AGENT_MESSAGES);
+            URI uri = URI.create("http://" + host + ":" + endpoint.port() + ApiPaths.AGENT_MESSAGES);
+            if (endpoint.isIpLiteral()) {
+                // An IP literal cannot be re-pointed by DNS: its checked URI can be reused.
+                this.literalUris.put(node.endpoint(), uri);
+            }
+            return uri;
         } catch (InvalidInputException ex) {
             throw new ForwardAttemptException(Kind.NOT_ACCEPTED, ex.getMessage());
         }
@@ -136,20 +174,19 @@ public class NodeClient {
             return new ForwardAttemptException(answer.kind, answer.getMessage());
         }
         String where = node.name() + " (" + node.endpoint() + ")";
-        if (cause instanceof HttpConnectTimeoutException) {
+        if (cause instanceof ConnectTimeoutException) {
             return new ForwardAttemptException(Kind.NOT_ACCEPTED, where + ": connect timed out");
-        }
-        if (cause instanceof HttpTimeoutException) {
-            return new ForwardAttemptException(
-                    Kind.TIMED_OUT,
-                    where + " accepted the message but did not answer in time (mesh.forwarding.timeout)");
         }
         if (cause instanceof ConnectException) {
             return new ForwardAttemptException(Kind.NOT_ACCEPTED, where + ": connection refused");
         }
-        String reason = (cause instanceof IOException && cause.getMessage() != null)
-                ? cause.getMessage()
-                : String.valueOf(ex.getMessage());
+        if (cause instanceof SocketTimeoutException) {
+            return new ForwardAttemptException(
+                    Kind.TIMED_OUT,
+                    where + " accepted the message but did not answer in time (mesh.forwarding.timeout)");
+        }
+        String reason =
+                (cause != null && cause.getMessage() != null) ? cause.getMessage() : String.valueOf(ex.getMessage());
         return new ForwardAttemptException(Kind.INTERRUPTED, where + ": " + reason);
     }
 
@@ -164,6 +201,11 @@ public class NodeClient {
         } catch (RuntimeException ex) {
             return "";
         }
+    }
+
+    @Override
+    public void destroy() {
+        this.connections.close(CloseMode.GRACEFUL);
     }
 
     /** Carries an agent's non-2xx answer out of the exchange callback. */

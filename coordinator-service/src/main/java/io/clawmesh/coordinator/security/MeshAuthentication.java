@@ -35,6 +35,6 @@ public final class MeshAuthentication extends AbstractAuthenticationToken {
 
     @Override
     public Object getPrincipal() {
-        return (this.nodeId != null) ? this.nodeId : this.role.name().toLowerCase(java.util.Locale.ROOT);
+        return (this.nodeId != null) ? this.nodeId : this.role.principalName();
     }
 }

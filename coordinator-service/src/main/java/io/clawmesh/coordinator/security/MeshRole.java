@@ -6,6 +6,11 @@ public enum MeshRole {
     JOIN,
     NODE;
 
+    /** The principal name of an operator or join token. */
+    public String principalName() {
+        return (this == OPERATOR) ? "operator" : (this == JOIN) ? "join" : "node";
+    }
+
     /** The Spring Security authority of this role. */
     public String authority() {
         return "ROLE_" + name();

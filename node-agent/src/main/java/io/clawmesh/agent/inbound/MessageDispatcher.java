@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Checks a message, takes a runtime slot (or refuses with "at capacity"), and hands the message to the runtime with
- * its id as the idempotency key.
+ * its id as the idempotency key. A message id seen recently is not run again: its first run's reply answers it.
  */
 public class MessageDispatcher {
 
@@ -31,11 +31,15 @@ public class MessageDispatcher {
 
     private final Duration timeout;
 
+    private final RecentReplies replies;
+
     public MessageDispatcher(AgentRuntime runtime, CapacityGate gate, Clock clock, Duration timeout) {
         this.runtime = runtime;
         this.gate = gate;
         this.clock = clock;
         this.timeout = timeout;
+        // Remember ids for longer than the coordinator waits (its forwarding timeout defaults to 10 minutes).
+        this.replies = new RecentReplies(10_000, timeout.plus(Duration.ofMinutes(10)), clock);
     }
 
     /**
@@ -52,6 +56,10 @@ public class MessageDispatcher {
                 && content.getBytes(StandardCharsets.UTF_8).length > MAX_CONTENT_BYTES) {
             throw new MessageTooLargeException(MAX_CONTENT_BYTES);
         }
+        return this.replies.replyOnce(id, () -> run(id, content, message));
+    }
+
+    private String run(String id, String content, AgentMessageRequest message) {
         if (!this.gate.tryEnter()) {
             logger.info("Message {} refused: node at capacity ({})", id, this.gate.capacity());
             throw new NodeAtCapacityException(this.gate.capacity());

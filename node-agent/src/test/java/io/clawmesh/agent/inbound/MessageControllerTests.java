@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,8 +40,9 @@ class MessageControllerTests {
     private static final String CREDENTIAL =
             NodeCredentials.deliveryCredential(NodeCredentials.hash(NODE_TOKEN), NODE_ID);
 
-    private static final String HELLO = "{\"id\":\"msg-1\",\"content\":\"hello\",\"source\":\"cli\","
-            + "\"session_key\":\"s-1\",\"created_at\":\"2026-11-23T23:00:00Z\"}";
+    private static final AtomicInteger MESSAGE_IDS = new AtomicInteger();
+
+    private static final String HELLO = hello("msg-1");
 
     @Autowired
     private MockMvcTester mvc;
@@ -103,7 +105,7 @@ class MessageControllerTests {
     void receiveBeforeRegistrationShouldAnswer503Problem() {
         this.state.clear();
 
-        MvcTestResult result = send(HELLO, CREDENTIAL);
+        MvcTestResult result = send(hello(), CREDENTIAL);
 
         assertProblem(result, HttpStatus.SERVICE_UNAVAILABLE, "not-registered");
         assertThat(result).bodyJson().extractingPath("$.detail").asString().contains("not registered yet");
@@ -155,10 +157,10 @@ class MessageControllerTests {
     void receiveWhenAllSlotsTakenShouldAnswer429Problem() {
         this.runtime.mode = ScriptedRuntime.Mode.BLOCK;
         this.runtime.release = new CountDownLatch(1);
-        CompletableFuture<MvcTestResult> first = CompletableFuture.supplyAsync(() -> send(HELLO, CREDENTIAL));
+        CompletableFuture<MvcTestResult> first = CompletableFuture.supplyAsync(() -> send(hello(), CREDENTIAL));
         await().atMost(Duration.ofSeconds(10)).until(() -> this.gate.inflight() == 1);
 
-        MvcTestResult second = send(HELLO, CREDENTIAL);
+        MvcTestResult second = send(hello(), CREDENTIAL);
         this.runtime.release.countDown();
 
         assertProblem(second, HttpStatus.TOO_MANY_REQUESTS, "node-at-capacity");
@@ -175,7 +177,7 @@ class MessageControllerTests {
     void receiveWhenRuntimeFailsShouldAnswer502ProblemNamingTheRuntime() {
         this.runtime.mode = ScriptedRuntime.Mode.FAIL;
 
-        MvcTestResult result = send(HELLO, CREDENTIAL);
+        MvcTestResult result = send(hello(), CREDENTIAL);
 
         assertProblem(result, HttpStatus.BAD_GATEWAY, "runtime-failure");
         assertThat(result)
@@ -248,5 +250,15 @@ class MessageControllerTests {
             Clock clock = Clock.fixed(Instant.parse("2026-11-23T23:00:00Z"), ZoneOffset.UTC);
             return new MessageDispatcher(runtime, gate, clock, Duration.ofMinutes(5));
         }
+    }
+
+    /** A message with a fresh id: the agent answers a repeated id from its first run. */
+    private static String hello() {
+        return hello("msg-" + (1000 + MESSAGE_IDS.incrementAndGet()));
+    }
+
+    private static String hello(String id) {
+        return "{\"id\":\"" + id + "\",\"content\":\"hello\",\"source\":\"cli\","
+                + "\"session_key\":\"s-1\",\"created_at\":\"2026-11-23T23:00:00Z\"}";
     }
 }

@@ -1,0 +1,105 @@
+package io.clawmesh.bench;
+
+import io.clawmesh.common.api.ApiPaths;
+import io.clawmesh.common.node.NodeCredentials;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The Java half of the benchmark (wrk drives the load): registers thousands of extra nodes, and prints the delivery
+ * credential that lets wrk talk to an agent directly.
+ *
+ * <pre>
+ * register:   --mode register   --url http://127.0.0.1:9180 --token OPERATOR --count 10000
+ * credential: --mode credential --identity AGENT_DATA_DIR/node.json
+ * </pre>
+ */
+public final class BenchTool {
+
+    private BenchTool() {}
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> options = parse(args);
+        String mode = options.getOrDefault("mode", "register");
+        switch (mode) {
+            case "register" -> register(options);
+            case "credential" -> credential(options);
+            default -> throw new IllegalArgumentException("unknown --mode " + mode + " (register or credential)");
+        }
+    }
+
+    /** Prints the delivery credential the coordinator would show the agent whose identity file is given. */
+    private static void credential(Map<String, String> options) throws Exception {
+        String identity = Files.readString(Path.of(required(options, "identity")));
+        System.out.println(NodeCredentials.deliveryCredential(
+                NodeCredentials.hash(field(identity, "token")), field(identity, "node_id")));
+    }
+
+    /** Registers extra nodes on loopback ports nobody serves, e.g. to show that routing cost ignores them. */
+    private static void register(Map<String, String> options) throws Exception {
+        String url = required(options, "url");
+        int count = Integer.parseInt(options.getOrDefault("count", "10000"));
+        String token = required(options, "token");
+        HttpClient http =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        Instant begin = Instant.now();
+        for (int i = 0; i < count; i++) {
+            // 127.0.0.2-127.0.0.255, ports 1-(count/254+1): loopback addresses where no agent listens.
+            String endpoint = "127.0.0." + (2 + i % 254) + ":" + (1 + i / 254);
+            String body = "{\"name\":\"ghost-" + i + "\",\"endpoint\":\"" + endpoint
+                    + "\",\"capabilities\":{\"os\":\"linux\",\"arch\":\"amd64\",\"gpu\":false,\"memory_gb\":1,\"tags\":[\"ghost\"],\"skills\":[]}}";
+            HttpResponse<String> response = http.send(
+                    HttpRequest.newBuilder(URI.create(url + ApiPaths.REGISTER))
+                            .header("Authorization", "Bearer " + token)
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(body))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 201) {
+                throw new IllegalStateException(
+                        "registering " + endpoint + " answered " + response.statusCode() + ": " + response.body());
+            }
+        }
+        System.out.printf(
+                "registered=%d in %d ms%n",
+                count, Duration.between(begin, Instant.now()).toMillis());
+    }
+
+    private static String field(String json, String name) {
+        Matcher matcher =
+                Pattern.compile("\"" + name + "\"\\s*:\\s*\"([^\"]+)\"").matcher(json);
+        if (!matcher.find()) {
+            throw new IllegalArgumentException("no " + name + " in the identity file");
+        }
+        return matcher.group(1);
+    }
+
+    private static String required(Map<String, String> options, String name) {
+        String value = options.get(name);
+        if (value == null) {
+            throw new IllegalArgumentException("--" + name + " is required");
+        }
+        return value;
+    }
+
+    private static Map<String, String> parse(String[] args) {
+        Map<String, String> options = new HashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            if (!args[i].startsWith("--") || i + 1 >= args.length) {
+                throw new IllegalArgumentException("expected --name value pairs, got " + args[i]);
+            }
+            options.put(args[i].substring(2), args[++i]);
+        }
+        return options;
+    }
+}
