@@ -11,7 +11,10 @@ public class ForwardAttemptException extends Exception {
         INTERRUPTED,
         /** The node is at capacity (429): try another, no cooldown. */
         FULL,
-        /** The node refused the message itself (400): another node would refuse it too. */
+        /**
+         * Final: the node refused the message itself (400: another node would refuse it too), or it may have run it
+         * (500, an unreadable 2xx reply), so it is not sent elsewhere.
+         */
         REJECTED,
         /** The node accepted the message and did not answer in time: never resend. */
         TIMED_OUT

@@ -9,6 +9,8 @@ import io.clawmesh.common.node.NodeCredentials;
 import io.clawmesh.coordinator.forwarding.ForwardAttemptException.Kind;
 import io.clawmesh.coordinator.registry.Node;
 import io.clawmesh.coordinator.security.EndpointPolicy;
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -33,9 +35,9 @@ import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.client.HttpComponentsClientHttpRequestFactory;
 import org.springframework.stereotype.Component;
-import org.springframework.util.StreamUtils;
 import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.client.RestClient;
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -48,7 +50,14 @@ import tools.jackson.databind.json.JsonMapper;
 @Component
 public class NodeClient implements DisposableBean {
 
+    /** Replies carry at most 1 MiB of content; allow for JSON escaping. */
+    private static final int MAX_REPLY_BYTES = 4 * 1024 * 1024;
+
+    private static final int MAX_ERROR_BYTES = 64 * 1024;
+
     private final RestClient restClient;
+
+    private final CloseableHttpClient httpClient;
 
     private final PoolingHttpClientConnectionManager connections;
 
@@ -72,7 +81,7 @@ public class NodeClient implements DisposableBean {
                 .setMaxConnTotal(properties.maxConnections())
                 .setMaxConnPerRoute(properties.maxConnections())
                 .build();
-        CloseableHttpClient httpClient = HttpClients.custom()
+        this.httpClient = HttpClients.custom()
                 .setConnectionManager(this.connections)
                 .setDefaultRequestConfig(RequestConfig.custom()
                         .setResponseTimeout(Timeout.of(properties.timeout()))
@@ -84,7 +93,7 @@ public class NodeClient implements DisposableBean {
                 .build();
         // A plain builder: no per-call client observation on the hot path, and bodies as bytes with a Content-Length.
         this.restClient = RestClient.builder()
-                .requestFactory(new HttpComponentsClientHttpRequestFactory(httpClient))
+                .requestFactory(new HttpComponentsClientHttpRequestFactory(this.httpClient))
                 .build();
         this.endpointPolicy = endpointPolicy;
         this.json = json.rebuild()
@@ -110,26 +119,45 @@ public class NodeClient implements DisposableBean {
                     .exchange((request, response) -> {
                         HttpStatusCode status = response.getStatusCode();
                         if (status.is2xxSuccessful()) {
-                            byte[] bytes = response.getBody().readAllBytes();
-                            AgentMessageResponse body =
-                                    (bytes.length > 0) ? this.json.readValue(bytes, AgentMessageResponse.class) : null;
-                            if (body == null) {
-                                throw new AgentAnswerException(
-                                        Kind.NOT_ACCEPTED,
-                                        node.name() + " answered " + status.value() + " without a body");
-                            }
-                            return body;
+                            return answer(node, status, readAtMost(response.getBody(), MAX_REPLY_BYTES));
                         }
+                        byte[] error = readAtMost(response.getBody(), MAX_ERROR_BYTES);
                         throw new AgentAnswerException(
                                 kindOf(status.value()),
                                 node.name() + " answered " + status.value()
-                                        + detail(StreamUtils.copyToString(response.getBody(), StandardCharsets.UTF_8)));
+                                        + detail(new String(error, StandardCharsets.UTF_8)));
                     });
         } catch (AgentAnswerException ex) {
             throw new ForwardAttemptException(ex.kind, ex.getMessage());
         } catch (ResourceAccessException ex) {
             throw classify(node, ex);
         }
+    }
+
+    /** A 2xx means the node ran the message: a reply that cannot be read is a final failure, never a resend. */
+    private AgentMessageResponse answer(Node node, HttpStatusCode status, byte[] bytes) {
+        try {
+            AgentMessageResponse body =
+                    (bytes.length > 0) ? this.json.readValue(bytes, AgentMessageResponse.class) : null;
+            if (body != null && body.response() != null) {
+                return body;
+            }
+        } catch (JacksonException ex) {
+            throw new AgentAnswerException(
+                    Kind.REJECTED,
+                    node.name() + " answered " + status.value() + " with a reply that is not a message answer: "
+                            + ex.getOriginalMessage());
+        }
+        throw new AgentAnswerException(Kind.REJECTED, node.name() + " answered " + status.value() + " without a reply");
+    }
+
+    /** Reads a body, refusing one larger than {@code limit}: a node must not be able to exhaust our memory. */
+    private static byte[] readAtMost(InputStream body, int limit) throws IOException {
+        byte[] bytes = body.readNBytes(limit + 1);
+        if (bytes.length > limit) {
+            throw new AgentAnswerException(Kind.REJECTED, "the node's answer is larger than " + limit + " bytes");
+        }
+        return bytes;
     }
 
     private URI messagesUri(Node node) throws ForwardAttemptException {
@@ -162,9 +190,11 @@ public class NodeClient implements DisposableBean {
     private static Kind kindOf(int status) {
         return switch (status) {
             case 429 -> Kind.FULL;
-            case 400, 413, 415, 422 -> Kind.REJECTED;
+            // The agent or its runtime is down, not registered, or not this node: it never took the message.
+            case 401, 403, 404, 502, 503 -> Kind.NOT_ACCEPTED;
             case 504 -> Kind.TIMED_OUT;
-            default -> Kind.NOT_ACCEPTED;
+            // 500 and anything else: the node may have started the message, so it is not sent elsewhere.
+            default -> Kind.REJECTED;
         };
     }
 
@@ -205,6 +235,7 @@ public class NodeClient implements DisposableBean {
 
     @Override
     public void destroy() {
+        this.httpClient.close(CloseMode.GRACEFUL);
         this.connections.close(CloseMode.GRACEFUL);
     }
 

@@ -74,7 +74,8 @@ public class LeaseSweeper {
                     node.id(),
                     NodeStatus.OFFLINE,
                     "no heartbeat for " + node.lease().age(now).toSeconds() + "s (timeout "
-                            + this.properties.heartbeatTimeout().toSeconds() + "s)");
+                            + this.properties.heartbeatTimeout().toSeconds() + "s)",
+                    now.minus(this.properties.heartbeatTimeout()));
         }
         evict(nodes, now);
     }

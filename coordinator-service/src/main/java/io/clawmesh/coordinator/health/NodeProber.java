@@ -8,6 +8,7 @@ import io.clawmesh.coordinator.forwarding.FailoverCooldowns;
 import io.clawmesh.coordinator.registry.Node;
 import io.clawmesh.coordinator.registry.NodeRegistry;
 import io.clawmesh.coordinator.security.EndpointPolicy;
+import java.io.InputStream;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.URI;
@@ -31,6 +32,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -61,6 +63,8 @@ public class NodeProber implements DisposableBean {
 
     private final Map<String, ProbeState> states = new ConcurrentHashMap<>();
 
+    private static final int MAX_HEALTH_BYTES = 64 * 1024;
+
     public NodeProber(
             NodeRegistry registry,
             EndpointPolicy endpointPolicy,
@@ -72,7 +76,9 @@ public class NodeProber implements DisposableBean {
         this.endpointPolicy = endpointPolicy;
         this.cooldowns = cooldowns;
         this.properties = properties;
-        this.json = json;
+        this.json = json.rebuild()
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .build();
         this.clock = clock;
         this.httpClient = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
@@ -116,15 +122,19 @@ public class NodeProber implements DisposableBean {
     void probe(Node node) {
         String failure;
         try {
-            HttpResponse<String> response = this.httpClient.send(
+            HttpResponse<InputStream> response = this.httpClient.send(
                     HttpRequest.newBuilder(healthUri(node))
                             .timeout(this.properties.probeTimeout())
                             .GET()
                             .build(),
-                    HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() == 200) {
-                succeeded(node, this.json.readValue(response.body(), AgentHealthResponse.class));
-                return;
+                    HttpResponse.BodyHandlers.ofInputStream());
+            try (InputStream body = response.body()) {
+                // A health answer is small; a node must not be able to make the coordinator read more.
+                byte[] bytes = body.readNBytes(MAX_HEALTH_BYTES + 1);
+                if (response.statusCode() == 200 && bytes.length <= MAX_HEALTH_BYTES) {
+                    succeeded(node, this.json.readValue(bytes, AgentHealthResponse.class));
+                    return;
+                }
             }
             failure = "healthz answered " + response.statusCode();
         } catch (InterruptedException ex) {
@@ -181,6 +191,7 @@ public class NodeProber implements DisposableBean {
 
     @Override
     public void destroy() {
+        this.httpClient.shutdownNow();
         this.executor.shutdownNow();
     }
 

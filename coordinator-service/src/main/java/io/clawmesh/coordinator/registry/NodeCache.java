@@ -94,7 +94,7 @@ public class NodeCache implements SmartInitializingSingleton {
         return this.byId.size();
     }
 
-    void put(Node node) {
+    synchronized void put(Node node) {
         Node previous = this.byId.put(node.id(), node);
         if (previous != null) {
             this.idByName.remove(previous.name(), previous.id());
@@ -109,7 +109,7 @@ public class NodeCache implements SmartInitializingSingleton {
         }
     }
 
-    void remove(String id) {
+    synchronized void remove(String id) {
         this.recentlyRemoved.put(id, this.clock.instant());
         Node previous = this.byId.remove(id);
         this.routable.remove(id);
@@ -119,7 +119,18 @@ public class NodeCache implements SmartInitializingSingleton {
         }
     }
 
-    private void apply(Node node) {
+    /**
+     * Puts a node read from the database at {@code readAt}, unless this replica removed it after that read began
+     * (the read saw a row that is gone now).
+     */
+    synchronized void putRead(Node node, Instant readAt) {
+        Instant removedAt = this.recentlyRemoved.get(node.id());
+        if (removedAt == null || removedAt.isBefore(readAt)) {
+            put(node);
+        }
+    }
+
+    private synchronized void apply(Node node) {
         Instant removedAt = this.recentlyRemoved.get(node.id());
         if (removedAt == null || node.statusChangedAt().isAfter(removedAt)) {
             put(node);
@@ -136,6 +147,8 @@ public class NodeCache implements SmartInitializingSingleton {
         }
         try {
             Instant start = this.clock.instant();
+            // The watermark is the database's clock, so replicas with skewed clocks miss nothing.
+            Instant databaseStart = this.repository.databaseNow();
             if (this.lastFullRefresh.plus(this.properties.fullRefresh()).isBefore(start)) {
                 List<Node> nodes = this.repository.findAll();
                 Set<String> present = new HashSet<>();
@@ -143,17 +156,20 @@ public class NodeCache implements SmartInitializingSingleton {
                     present.add(node.id());
                     apply(node);
                 });
-                this.byId.keySet().stream()
-                        .filter((id) -> !present.contains(id))
+                // A node registered here after findAll() began is not in its answer: keep it.
+                this.byId.values().stream()
+                        .filter((node) -> !present.contains(node.id())
+                                && node.registeredAt().isBefore(start))
+                        .map(Node::id)
                         .toList()
                         .forEach(this::remove);
                 this.lastFullRefresh = start;
             } else {
                 this.repository
                         .findUpdatedSince(this.lastRefresh.minus(REFRESH_OVERLAP))
-                        .forEach((node) -> apply(node));
+                        .forEach(this::apply);
             }
-            this.lastRefresh = start;
+            this.lastRefresh = databaseStart;
             this.recentlyRemoved
                     .values()
                     .removeIf((removedAt) ->

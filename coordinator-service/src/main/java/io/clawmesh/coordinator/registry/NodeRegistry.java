@@ -15,14 +15,17 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
 
 /**
- * The node registry: register, renew (heartbeat), cancel (deregister) and status transitions. Every change is written
- * to the database first and then to {@link NodeCache}, which serves reads and routing.
+ * The node registry: register, renew (heartbeat), cancel (deregister) and status transitions. Every change is a
+ * targeted write to the database (compare-and-set where a race matters), after which the row is read back into
+ * {@link NodeCache}, which serves reads and routing. Several replicas can share the database.
  */
 @Service
 public class NodeRegistry {
@@ -38,6 +41,9 @@ public class NodeRegistry {
     private final RegistryProperties properties;
 
     private final Clock clock;
+
+    /** Serialises registrations on this replica; across replicas the unique constraints decide. */
+    private final ReentrantLock registrationLock = new ReentrantLock();
 
     public NodeRegistry(
             NodeRepository repository,
@@ -59,26 +65,45 @@ public class NodeRegistry {
      * @throws InvalidInputException when the request breaks the contract
      * @throws NodeNameConflictException when a live node elsewhere holds the name
      */
-    public synchronized RegisterNodeResponse register(RegisterNodeRequest request) {
+    public RegisterNodeResponse register(RegisterNodeRequest request) {
         String name = Names.requireName("name", request.name());
         Endpoint endpoint = Endpoint.parse((request.endpoint() != null) ? request.endpoint() : "");
-        this.endpointPolicy.check(endpoint);
         Capabilities capabilities = validCapabilities(request.capabilities());
         int capacity = validCapacity(request.capacity());
-        RuntimeInfo runtime = (request.runtime() != null) ? request.runtime() : RuntimeInfo.unknown();
+        RuntimeInfo runtime = validRuntime(request.runtime(), RuntimeInfo.unknown());
+        // Resolving may take a while (DNS): never while holding the lock.
+        this.endpointPolicy.check(endpoint);
+        this.registrationLock.lock();
+        try {
+            return registerLocked(name, endpoint.toString(), capabilities, capacity, runtime, request.nodeId());
+        } catch (DuplicateKeyException ex) {
+            // Another replica registered the same name (or id) at the same moment.
+            throw new NodeNameConflictException(name);
+        } finally {
+            this.registrationLock.unlock();
+        }
+    }
+
+    private RegisterNodeResponse registerLocked(
+            String name,
+            String endpoint,
+            Capabilities capabilities,
+            int capacity,
+            RuntimeInfo runtime,
+            @Nullable String requestedId) {
         String token = NodeTokens.newToken();
         Instant now = this.clock.instant();
         NodeStatus status = runtime.connected() ? NodeStatus.ONLINE : NodeStatus.DEGRADED;
         Optional<Node> existing = this.repository.findByName(name);
         if (existing.isPresent()) {
             Node old = existing.get();
-            if (old.status() != NodeStatus.OFFLINE && !old.endpoint().equals(endpoint.toString())) {
-                throw new NodeNameConflictException(name, old.endpoint());
+            if (old.status() != NodeStatus.OFFLINE && !old.endpoint().equals(endpoint)) {
+                throw new NodeNameConflictException(name);
             }
             Node node = new Node(
                     old.id(),
                     name,
-                    endpoint.toString(),
+                    endpoint,
                     capabilities,
                     status,
                     now,
@@ -88,22 +113,24 @@ public class NodeRegistry {
                     NodeCredentials.hash(token),
                     old.registeredAt(),
                     now);
-            this.repository.update(node, now);
-            this.cache.put(node);
+            if (!this.repository.replace(node)) {
+                throw new NodeNameConflictException(name);
+            }
+            reload(node.id());
             logger.info(
                     "Node {} ({}) re-registered at {}, {} -> {}",
                     name,
                     node.id(),
-                    node.endpoint(),
+                    endpoint,
                     old.status().wireName(),
                     status.wireName());
             return new RegisterNodeResponse(node.id(), token);
         }
-        String id = chooseId(request.nodeId());
+        String id = chooseId(requestedId);
         Node node = new Node(
                 id,
                 name,
-                endpoint.toString(),
+                endpoint,
                 capabilities,
                 status,
                 now,
@@ -113,13 +140,13 @@ public class NodeRegistry {
                 NodeCredentials.hash(token),
                 now,
                 now);
-        this.repository.insert(node, now);
-        this.cache.put(node);
+        this.repository.insert(node);
+        reload(id);
         logger.info(
                 "Node {} ({}) registered at {}: {} {}, gpu={}, {} GB, tags={}, skills={}",
                 name,
                 id,
-                node.endpoint(),
+                endpoint,
                 capabilities.os(),
                 capabilities.arch(),
                 capabilities.gpu(),
@@ -143,31 +170,16 @@ public class NodeRegistry {
                 (request.capabilities() != null) ? validCapabilities(request.capabilities()) : node.capabilities();
         int capacity = (request.capacity() != null) ? validCapacity(request.capacity()) : node.capacity();
         int inflight = (request.inflight() != null) ? request.inflight() : node.reportedInflight();
-        if (inflight < 0) {
-            throw new InvalidInputException("inflight must not be negative");
+        if (inflight < 0 || inflight > 1_000_000) {
+            throw new InvalidInputException("inflight must be between 0 and 1000000, not " + inflight);
         }
-        RuntimeInfo runtime = (request.runtime() != null) ? request.runtime() : node.runtime();
+        RuntimeInfo runtime = validRuntime(request.runtime(), node.runtime());
         NodeStatus status = reportedStatus(request.status(), runtime, inflight, capacity);
-        Instant now = this.clock.instant();
-        Node renewed = new Node(
-                        node.id(),
-                        node.name(),
-                        node.endpoint(),
-                        capabilities,
-                        node.status(),
-                        now,
-                        runtime,
-                        inflight,
-                        capacity,
-                        node.tokenHash(),
-                        node.registeredAt(),
-                        node.statusChangedAt())
-                .withStatus(status, now);
-        if (!this.repository.update(renewed, now)) {
+        if (!this.repository.renew(id, capabilities, status, runtime, inflight, capacity, this.clock.instant())) {
             this.cache.remove(id);
             throw new NodeNotFoundException(id);
         }
-        this.cache.put(renewed);
+        Node renewed = reload(id).orElseThrow(() -> new NodeNotFoundException(id));
         logTransition(node, renewed, "heartbeat");
         return renewed;
     }
@@ -175,33 +187,37 @@ public class NodeRegistry {
     /** Removes a node; its token stops working at once. */
     public void deregister(String id, String reason) {
         Node node = find(id).orElseThrow(() -> new NodeNotFoundException(id));
-        if (!this.repository.delete(id)) {
-            this.cache.remove(id);
+        boolean deleted = this.repository.delete(id);
+        this.cache.remove(id);
+        if (!deleted) {
             throw new NodeNotFoundException(id);
         }
-        this.cache.remove(id);
         logger.info("Node {} ({}) removed: {}", node.name(), id, reason);
     }
 
     /**
-     * Moves a node to another status (health sweeps and probes). A no-op when the node is gone or already there.
+     * Moves a node to another status (health sweeps and probes) if it is still in the status this replica saw. A no-op
+     * when the node is gone, already there, or changed meanwhile.
      *
-     * @return the node after the transition, if it still exists
+     * @param heartbeatBefore when given, only if no heartbeat arrived since this instant (lease expiry)
+     * @return the node as it is now, if it still exists
      */
-    public Optional<Node> transition(String id, NodeStatus status, String reason) {
+    public Optional<Node> transition(String id, NodeStatus status, String reason, @Nullable Instant heartbeatBefore) {
         Optional<Node> current = find(id);
         if (current.isEmpty() || current.get().status() == status) {
             return current;
         }
-        Instant now = this.clock.instant();
-        Node changed = current.get().withStatus(status, now);
-        if (!this.repository.update(changed, now)) {
-            this.cache.remove(id);
-            return Optional.empty();
+        if (!this.repository.transition(id, current.get().status(), status, this.clock.instant(), heartbeatBefore)) {
+            return reload(id);
         }
-        this.cache.put(changed);
-        logTransition(current.get(), changed, reason);
-        return Optional.of(changed);
+        Optional<Node> changed = reload(id);
+        changed.ifPresent((node) -> logTransition(current.get(), node, reason));
+        return changed;
+    }
+
+    /** Moves a node to another status if it is still in the status this replica saw. */
+    public Optional<Node> transition(String id, NodeStatus status, String reason) {
+        return transition(id, status, reason, null);
     }
 
     /**
@@ -216,7 +232,7 @@ public class NodeRegistry {
             return current;
         }
         Node node = current.get();
-        RuntimeInfo newRuntime = (runtime != null) ? runtime : node.runtime();
+        RuntimeInfo newRuntime = validRuntime(runtime, node.runtime());
         NodeStatus status;
         if (!newRuntime.connected()) {
             status = NodeStatus.DEGRADED;
@@ -230,28 +246,13 @@ public class NodeRegistry {
         if (!renew && status == node.status() && newRuntime.equals(node.runtime())) {
             return current;
         }
-        Instant now = this.clock.instant();
-        Node alive = new Node(
-                        node.id(),
-                        node.name(),
-                        node.endpoint(),
-                        node.capabilities(),
-                        node.status(),
-                        renew ? now : node.lastHeartbeat(),
-                        newRuntime,
-                        node.reportedInflight(),
-                        node.capacity(),
-                        node.tokenHash(),
-                        node.registeredAt(),
-                        node.statusChangedAt())
-                .withStatus(status, now);
-        if (!this.repository.update(alive, now)) {
+        if (!this.repository.confirmAlive(id, status, newRuntime, renew, this.clock.instant())) {
             this.cache.remove(id);
             return Optional.empty();
         }
-        this.cache.put(alive);
-        logTransition(node, alive, reason);
-        return Optional.of(alive);
+        Optional<Node> alive = reload(id);
+        alive.ifPresent((changed) -> logTransition(node, changed, reason));
+        return alive;
     }
 
     public Optional<Node> find(String id) {
@@ -274,6 +275,14 @@ public class NodeRegistry {
     /** Nodes that automatic routing may consider: online or busy. Its size does not grow with offline nodes. */
     public Collection<Node> routable() {
         return this.cache.routable();
+    }
+
+    /** Reads a node back from the database into the cache, so the cache holds what was committed. */
+    private Optional<Node> reload(String id) {
+        Instant readAt = this.clock.instant();
+        Optional<Node> node = this.repository.findById(id);
+        node.ifPresentOrElse((read) -> this.cache.putRead(read, readAt), () -> this.cache.remove(id));
+        return node;
     }
 
     private String chooseId(@Nullable String requested) {
@@ -302,6 +311,20 @@ public class NodeRegistry {
                 capabilities.memoryGb(),
                 Names.requireLabels("capabilities.tags", capabilities.tags()),
                 Names.requireLabels("capabilities.skills", capabilities.skills()));
+    }
+
+    private static RuntimeInfo validRuntime(@Nullable RuntimeInfo runtime, RuntimeInfo fallback) {
+        if (runtime == null) {
+            return fallback;
+        }
+        if (runtime.kind() == null || runtime.kind().isBlank() || runtime.kind().length() > 32) {
+            throw new InvalidInputException(
+                    "runtime.kind is required and must be at most 32 characters (echo, openclaw, zeroclaw, openai)");
+        }
+        if (runtime.version() != null && runtime.version().length() > 100) {
+            throw new InvalidInputException("runtime.version must be at most 100 characters");
+        }
+        return runtime;
     }
 
     private int validCapacity(@Nullable Integer capacity) {

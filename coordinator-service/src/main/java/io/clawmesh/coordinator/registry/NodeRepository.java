@@ -8,6 +8,8 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
@@ -66,24 +68,118 @@ public class NodeRepository {
                 .optional();
     }
 
-    public void insert(Node node, Instant now) {
+    public void insert(Node node) {
         this.jdbc
                 .sql("INSERT INTO nodes (" + COLUMNS
-                        + ", updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-                .params(values(node, now))
+                        + ", updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CURRENT_TIMESTAMP)")
+                .params(values(node))
                 .update();
     }
 
-    /** Rewrites every column of an existing node (takeover, heartbeat with changes, status transitions). */
-    public boolean update(Node node, Instant now) {
+    /** Rewrites every column, the token hash included: only a registration that takes a node over does this. */
+    public boolean replace(Node node) {
+        List<@Nullable Object> values = new ArrayList<>(values(node).subList(1, 14));
+        values.add(node.id());
         return this.jdbc
                         .sql(
                                 "UPDATE nodes SET name = ?, endpoint = ?, capabilities = ?, status = ?, last_heartbeat = ?,"
                                         + " runtime_kind = ?, runtime_version = ?, runtime_connected = ?, inflight = ?, capacity = ?,"
-                                        + " token_hash = ?, registered_at = ?, status_changed_at = ?, updated_at = ? WHERE id = ?")
-                        .params(updateValues(node, now))
+                                        + " token_hash = ?, registered_at = ?, status_changed_at = ?, updated_at = CURRENT_TIMESTAMP"
+                                        + " WHERE id = ?")
+                        .params(values)
                         .update()
                 == 1;
+    }
+
+    /**
+     * Renews a lease with what the agent reported. Never touches the identity columns (name, endpoint, token hash), so
+     * a heartbeat racing a takeover cannot undo it.
+     */
+    public boolean renew(
+            String id,
+            Capabilities capabilities,
+            NodeStatus status,
+            RuntimeInfo runtime,
+            int inflight,
+            int capacity,
+            Instant now) {
+        return this.jdbc
+                        .sql("UPDATE nodes SET capabilities = ?,"
+                                + " status_changed_at = CASE WHEN status <> ? THEN ? ELSE status_changed_at END,"
+                                + " status = ?, last_heartbeat = ?, runtime_kind = ?, runtime_version = ?, runtime_connected = ?,"
+                                + " inflight = ?, capacity = ?, updated_at = CURRENT_TIMESTAMP WHERE id = ?")
+                        .params(Arrays.asList(
+                                this.json.writeValueAsString(capabilities),
+                                status.wireName(),
+                                utc(now),
+                                status.wireName(),
+                                utc(now),
+                                runtime.kind(),
+                                runtime.version(),
+                                runtime.connected(),
+                                inflight,
+                                capacity,
+                                id))
+                        .update()
+                == 1;
+    }
+
+    /**
+     * Moves a node from one status to another, only if it still has the expected status and, when
+     * {@code heartbeatBefore} is given, only if no heartbeat arrived since: a compare-and-set, so a sweep or probe that
+     * read a node just before a heartbeat cannot overwrite it.
+     */
+    public boolean transition(
+            String id, NodeStatus expected, NodeStatus status, Instant now, @Nullable Instant heartbeatBefore) {
+        String sql =
+                "UPDATE nodes SET status = ?, status_changed_at = ?, updated_at = CURRENT_TIMESTAMP WHERE id = ? AND status = ?";
+        List<@Nullable Object> params =
+                new ArrayList<>(Arrays.asList(status.wireName(), utc(now), id, expected.wireName()));
+        if (heartbeatBefore != null) {
+            sql += " AND (last_heartbeat IS NULL OR last_heartbeat < ?)";
+            params.add(utc(heartbeatBefore));
+        }
+        return this.jdbc.sql(sql).params(params).update() == 1;
+    }
+
+    /** Records a sign of life from a probe: status and runtime, and a renewed lease when {@code renew}. */
+    public boolean confirmAlive(String id, NodeStatus status, RuntimeInfo runtime, boolean renew, Instant now) {
+        return this.jdbc
+                        .sql(
+                                "UPDATE nodes SET status_changed_at = CASE WHEN status <> ? THEN ? ELSE status_changed_at END,"
+                                        + " status = ?, runtime_kind = ?, runtime_version = ?, runtime_connected = ?,"
+                                        + (renew ? " last_heartbeat = ?," : "")
+                                        + " updated_at = CURRENT_TIMESTAMP WHERE id = ?")
+                        .params(
+                                renew
+                                        ? Arrays.asList(
+                                                status.wireName(),
+                                                utc(now),
+                                                status.wireName(),
+                                                runtime.kind(),
+                                                runtime.version(),
+                                                runtime.connected(),
+                                                utc(now),
+                                                id)
+                                        : Arrays.asList(
+                                                status.wireName(),
+                                                utc(now),
+                                                status.wireName(),
+                                                runtime.kind(),
+                                                runtime.version(),
+                                                runtime.connected(),
+                                                id))
+                        .update()
+                == 1;
+    }
+
+    /** The database's clock: replicas compare {@code updated_at} against it, never against their own clocks. */
+    public Instant databaseNow() {
+        return this.jdbc
+                .sql("SELECT CURRENT_TIMESTAMP")
+                .query(OffsetDateTime.class)
+                .single()
+                .toInstant();
     }
 
     public boolean delete(String id) {
@@ -94,8 +190,8 @@ public class NodeRepository {
         return this.jdbc.sql("SELECT id FROM nodes").query(String.class).list();
     }
 
-    private List<@Nullable Object> values(Node node, Instant now) {
-        return java.util.Arrays.asList(
+    private List<@Nullable Object> values(Node node) {
+        return Arrays.asList(
                 node.id(),
                 node.name(),
                 node.endpoint(),
@@ -109,15 +205,7 @@ public class NodeRepository {
                 node.capacity(),
                 node.tokenHash(),
                 utc(node.registeredAt()),
-                utc(node.statusChangedAt()),
-                utc(now));
-    }
-
-    private List<@Nullable Object> updateValues(Node node, Instant now) {
-        List<@Nullable Object> values =
-                new java.util.ArrayList<>(values(node, now).subList(1, 15));
-        values.add(node.id());
-        return values;
+                utc(node.statusChangedAt()));
     }
 
     private Node mapRow(ResultSet rs, int rowNum) throws SQLException {

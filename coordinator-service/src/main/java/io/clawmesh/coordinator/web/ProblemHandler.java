@@ -13,6 +13,7 @@ import io.clawmesh.coordinator.security.RequestBodyLimitFilter.PayloadTooLargeEx
 import java.net.URI;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
+import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -85,6 +86,27 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
                 HttpStatus.GATEWAY_TIMEOUT, "forwarding-timeout", "Node did not answer in time", ex.getMessage());
         problem.setProperty("message_id", ex.messageId());
         return problem;
+    }
+
+    @ExceptionHandler
+    ProblemDetail databaseUnavailable(DataAccessResourceFailureException ex) {
+        logger.warn("Database unavailable: " + ex.getMessage());
+        return Problems.of(
+                HttpStatus.SERVICE_UNAVAILABLE,
+                "database-unavailable",
+                "Database unavailable",
+                "the coordinator cannot reach its database right now; try again shortly");
+    }
+
+    /** Anything unforeseen: logged with its stack trace here, never shown to the caller. */
+    @ExceptionHandler
+    ProblemDetail unexpected(Exception ex) {
+        logger.error("Unexpected error", ex);
+        return Problems.of(
+                HttpStatus.INTERNAL_SERVER_ERROR,
+                "internal-error",
+                "Internal error",
+                "the coordinator failed unexpectedly; its log has the details");
     }
 
     @Override

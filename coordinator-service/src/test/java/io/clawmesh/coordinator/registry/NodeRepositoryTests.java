@@ -9,7 +9,6 @@ import io.clawmesh.common.node.NodeStatus;
 import io.clawmesh.common.node.RuntimeInfo;
 import io.clawmesh.coordinator.MutableClock;
 import io.clawmesh.coordinator.TestDatabase;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -47,7 +46,7 @@ abstract class NodeRepositoryTests {
     void insertWhenEveryColumnSetShouldReadBackAnEqualNode() {
         Node node = RegistryFixtures.everyColumn("node-0000000000000001", "mac-mini");
 
-        this.repository.insert(node, NOW);
+        this.repository.insert(node);
 
         assertThat(this.repository.findById(node.id())).contains(node);
         assertThat(this.repository.findByName("mac-mini")).contains(node);
@@ -71,7 +70,7 @@ abstract class NodeRepositoryTests {
                 full.registeredAt(),
                 full.statusChangedAt());
 
-        this.repository.insert(bare, NOW);
+        this.repository.insert(bare);
 
         Node read = this.repository.findById(bare.id()).orElseThrow();
         assertThat(read).isEqualTo(bare);
@@ -84,7 +83,7 @@ abstract class NodeRepositoryTests {
     void insertShouldStoreCapabilitiesAsSnakeCaseJson() {
         Node node = RegistryFixtures.everyColumn("node-0000000000000001", "mac-mini");
 
-        this.repository.insert(node, NOW);
+        this.repository.insert(node);
 
         String stored = this.database
                 .jdbcClient()
@@ -102,7 +101,7 @@ abstract class NodeRepositoryTests {
 
     @Test
     void insertShouldStoreStatusAsItsWireName() {
-        this.repository.insert(RegistryFixtures.everyColumn("node-0000000000000001", "mac-mini"), NOW);
+        this.repository.insert(RegistryFixtures.everyColumn("node-0000000000000001", "mac-mini"));
 
         assertThat(this.database
                         .jdbcClient()
@@ -114,11 +113,11 @@ abstract class NodeRepositoryTests {
 
     @Test
     void insertWhenNameTakenShouldFail() {
-        this.repository.insert(RegistryFixtures.everyColumn("node-0000000000000001", "mac-mini"), NOW);
+        this.repository.insert(RegistryFixtures.everyColumn("node-0000000000000001", "mac-mini"));
         Node sameName = RegistryFixtures.node("node-0000000000000002", "mac-mini", 4, 0, Capabilities.none());
 
         assertThatExceptionOfType(DataIntegrityViolationException.class)
-                .isThrownBy(() -> this.repository.insert(sameName, NOW));
+                .isThrownBy(() -> this.repository.insert(sameName));
     }
 
     @Test
@@ -138,16 +137,16 @@ abstract class NodeRepositoryTests {
                 first.tokenHash(),
                 second.registeredAt(),
                 second.statusChangedAt());
-        this.repository.insert(first, NOW);
+        this.repository.insert(first);
 
         assertThatExceptionOfType(DataIntegrityViolationException.class)
-                .isThrownBy(() -> this.repository.insert(sameHash, NOW));
+                .isThrownBy(() -> this.repository.insert(sameHash));
     }
 
     @Test
-    void updateWhenNodeExistsShouldRewriteEveryColumn() {
+    void replaceWhenNodeExistsShouldRewriteEveryColumn() {
         Node original = RegistryFixtures.everyColumn("node-0000000000000001", "mac-mini");
-        this.repository.insert(original, NOW);
+        this.repository.insert(original);
         Node changed = new Node(
                 original.id(),
                 "mac-studio",
@@ -162,7 +161,7 @@ abstract class NodeRepositoryTests {
                 Instant.parse("2026-11-21T00:00:00Z"),
                 Instant.parse("2026-11-24T01:02:03.004Z"));
 
-        boolean updated = this.repository.update(changed, NOW.plusSeconds(60));
+        boolean updated = this.repository.replace(changed);
 
         assertThat(updated).isTrue();
         assertThat(this.repository.findById(original.id())).contains(changed);
@@ -170,8 +169,8 @@ abstract class NodeRepositoryTests {
     }
 
     @Test
-    void updateWhenNodeMissingShouldAnswerFalse() {
-        assertThat(this.repository.update(RegistryFixtures.everyColumn("node-0000000000000001", "gone"), NOW))
+    void replaceWhenNodeMissingShouldAnswerFalse() {
+        assertThat(this.repository.replace(RegistryFixtures.everyColumn("node-0000000000000001", "gone")))
                 .isFalse();
         assertThat(this.repository.findAll()).isEmpty();
     }
@@ -179,7 +178,7 @@ abstract class NodeRepositoryTests {
     @Test
     void deleteWhenNodeExistsShouldRemoveItOnce() {
         Node node = RegistryFixtures.everyColumn("node-0000000000000001", "mac-mini");
-        this.repository.insert(node, NOW);
+        this.repository.insert(node);
 
         assertThat(this.repository.delete(node.id())).isTrue();
         assertThat(this.repository.findById(node.id())).isEmpty();
@@ -188,28 +187,90 @@ abstract class NodeRepositoryTests {
 
     @Test
     void findUpdatedSinceShouldAnswerRowsWrittenAtOrAfterTheInstant() {
-        Node early = RegistryFixtures.everyColumn("node-0000000000000001", "early");
-        Node late = RegistryFixtures.everyColumn("node-0000000000000002", "late");
-        Node later = RegistryFixtures.everyColumn("node-0000000000000003", "later");
-        this.repository.insert(early, NOW);
-        this.repository.insert(late, NOW.plus(Duration.ofSeconds(10)));
-        this.repository.insert(later, NOW.plus(Duration.ofSeconds(20)));
+        this.repository.insert(RegistryFixtures.everyColumn("node-0000000000000001", "early"));
+        this.repository.insert(RegistryFixtures.everyColumn("node-0000000000000002", "late"));
+        this.repository.insert(RegistryFixtures.everyColumn("node-0000000000000003", "later"));
+        setUpdatedAt("early", NOW);
+        setUpdatedAt("late", NOW.plusSeconds(10));
+        setUpdatedAt("later", NOW.plusSeconds(20));
 
         assertThat(this.repository.findUpdatedSince(NOW.plusSeconds(10)))
                 .extracting(Node::name)
                 .containsExactlyInAnyOrder("late", "later");
+    }
 
-        this.repository.update(early, NOW.plusSeconds(30));
+    @Test
+    void writesShouldStampUpdatedAtWithTheDatabaseClock() {
+        Instant before = this.repository.databaseNow();
+        Node node = RegistryFixtures.everyColumn("node-0000000000000001", "mac-mini");
+        this.repository.insert(node);
 
-        assertThat(this.repository.findUpdatedSince(NOW.plusSeconds(25)))
-                .extracting(Node::name)
-                .containsExactly("early");
+        assertThat(this.repository.findUpdatedSince(before))
+                .extracting(Node::id)
+                .containsExactly(node.id());
+    }
+
+    @Test
+    void renewShouldUpdateReportedStateButNeverIdentityColumns() {
+        Node node = RegistryFixtures.everyColumn("node-0000000000000001", "mac-mini");
+        this.repository.insert(node);
+        Capabilities changed = new Capabilities("darwin", "arm64", true, 64, List.of("new"), List.of("docker"));
+
+        boolean renewed = this.repository.renew(
+                node.id(), changed, NodeStatus.ONLINE, new RuntimeInfo("echo", null, true), 2, 8, NOW.plusSeconds(5));
+
+        Node stored = this.repository.findById(node.id()).orElseThrow();
+        assertThat(renewed).isTrue();
+        assertThat(stored.capabilities()).isEqualTo(changed);
+        assertThat(stored.status()).isEqualTo(NodeStatus.ONLINE);
+        assertThat(stored.lastHeartbeat()).isEqualTo(NOW.plusSeconds(5));
+        assertThat(stored.statusChangedAt()).as("status changed from busy").isEqualTo(NOW.plusSeconds(5));
+        assertThat(stored.reportedInflight()).isEqualTo(2);
+        assertThat(stored.capacity()).isEqualTo(8);
+        assertThat(stored.name()).isEqualTo(node.name());
+        assertThat(stored.endpoint()).isEqualTo(node.endpoint());
+        assertThat(stored.tokenHash()).isEqualTo(node.tokenHash());
+    }
+
+    @Test
+    void transitionShouldOnlyMoveANodeStillInTheExpectedStatus() {
+        Node node = RegistryFixtures.everyColumn("node-0000000000000001", "mac-mini");
+        this.repository.insert(node);
+
+        assertThat(this.repository.transition(node.id(), NodeStatus.ONLINE, NodeStatus.OFFLINE, NOW, null))
+                .as("the node is busy, not online")
+                .isFalse();
+        assertThat(this.repository.transition(node.id(), NodeStatus.BUSY, NodeStatus.OFFLINE, NOW, null))
+                .isTrue();
+        assertThat(this.repository.findById(node.id()).orElseThrow().status()).isEqualTo(NodeStatus.OFFLINE);
+    }
+
+    @Test
+    void transitionWithHeartbeatBeforeShouldNotExpireANodeThatJustHeartbeat() {
+        Node node = RegistryFixtures.everyColumn("node-0000000000000001", "mac-mini");
+        this.repository.insert(node);
+        Instant heartbeat = node.lastHeartbeat();
+
+        assertThat(this.repository.transition(node.id(), node.status(), NodeStatus.OFFLINE, NOW, heartbeat))
+                .as("a heartbeat at the cut-off instant is not stale")
+                .isFalse();
+        assertThat(this.repository.transition(
+                        node.id(), node.status(), NodeStatus.OFFLINE, NOW, heartbeat.plusMillis(1)))
+                .isTrue();
+    }
+
+    private void setUpdatedAt(String name, Instant updatedAt) {
+        this.database
+                .jdbcClient()
+                .sql("UPDATE nodes SET updated_at = ? WHERE name = ?")
+                .params(updatedAt.atOffset(java.time.ZoneOffset.UTC), name)
+                .update();
     }
 
     @Test
     void findAllIdsShouldAnswerEveryId() {
-        this.repository.insert(RegistryFixtures.everyColumn("node-0000000000000001", "a"), NOW);
-        this.repository.insert(RegistryFixtures.everyColumn("node-0000000000000002", "b"), NOW);
+        this.repository.insert(RegistryFixtures.everyColumn("node-0000000000000001", "a"));
+        this.repository.insert(RegistryFixtures.everyColumn("node-0000000000000002", "b"));
 
         assertThat(this.repository.findAllIds())
                 .containsExactlyInAnyOrder("node-0000000000000001", "node-0000000000000002");

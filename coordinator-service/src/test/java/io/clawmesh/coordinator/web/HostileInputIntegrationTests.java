@@ -144,7 +144,7 @@ class HostileInputIntegrationTests extends ApiIntegrationTestSupport {
                 given("heartbeat with capacity 0", (m) -> m.heartbeat(with(heartbeat("online"), "capacity", 0)))
                         .expect(400, "invalid-input", "capacity must be between 1 and"),
                 given("heartbeat with negative inflight", (m) -> m.heartbeat(with(heartbeat("online"), "inflight", -1)))
-                        .expect(400, "invalid-input", "inflight must not be negative"),
+                        .expect(400, "invalid-input", "inflight must be between 0 and 1000000"),
                 given(
                                 "wildcard plus requires_gpu",
                                 (m) -> m.addRule(match(Map.of("wildcard", true, "requires_gpu", true))))
