@@ -9,7 +9,7 @@ SECONDS_PER_RUN=${1:-10}
 VERSION=0.1.0-SNAPSHOT
 export JAVA_HOME=${JAVA_HOME:-$(scripts/find-jdk)}
 JAVA="$JAVA_HOME/bin/java"
-AGENT_OPTS="-XX:+UseSerialGC -Xmx64m -Xss512k -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=32m"
+AGENT_OPTS="-Dspring.aot.enabled=true -XX:+UseSerialGC -Xms8m -Xmx48m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=25 -Xss256k -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=16m -XX:CICompilerCount=1"
 COORDINATOR_OPTS="-XX:+UseParallelGC -Xms256m -Xmx512m"
 
 [ -f coordinator-service/target/coordinator-service-$VERSION.jar ] && [ -f node-agent/target/node-agent-$VERSION.jar ] \

@@ -74,7 +74,11 @@ final class MeshCluster implements AutoCloseable {
                 "env",
                 "PATH=" + pathDir + ":" + System.getenv("PATH"),
                 java(),
+                // The flags the README recommends for agents, Spring AOT included, so CI runs that path.
+                "-Dspring.aot.enabled=true",
                 "-XX:+UseSerialGC",
+                "-Xms8m",
+                "-Xmx48m",
                 "-XX:TieredStopAtLevel=1",
                 "-jar",
                 jar("agent.jar"),
