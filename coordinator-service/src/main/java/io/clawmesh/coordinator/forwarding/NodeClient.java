@@ -26,6 +26,7 @@ import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.io.EofSensorInputStream;
 import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
@@ -121,7 +122,8 @@ public class NodeClient implements DisposableBean {
                         if (status.is2xxSuccessful()) {
                             return answer(node, status, readAtMost(response.getBody(), MAX_REPLY_BYTES));
                         }
-                        byte[] error = readAtMost(response.getBody(), MAX_ERROR_BYTES);
+                        // Only the start of an error body is read: the status decides, however large the body.
+                        byte[] error = response.getBody().readNBytes(MAX_ERROR_BYTES);
                         throw new AgentAnswerException(
                                 kindOf(status.value()),
                                 node.name() + " answered " + status.value()
@@ -155,6 +157,10 @@ public class NodeClient implements DisposableBean {
     private static byte[] readAtMost(InputStream body, int limit) throws IOException {
         byte[] bytes = body.readNBytes(limit + 1);
         if (bytes.length > limit) {
+            if (body instanceof EofSensorInputStream stream) {
+                // Closing would read the rest first, and a node may never stop sending: drop the connection.
+                stream.abort();
+            }
             throw new AgentAnswerException(Kind.REJECTED, "the node's answer is larger than " + limit + " bytes");
         }
         return bytes;

@@ -1,9 +1,14 @@
 package io.clawmesh.coordinator.forwarding;
 
+import io.clawmesh.common.node.NodeCredentials;
+import io.clawmesh.common.node.NodeStatus;
+import io.clawmesh.common.node.RuntimeInfo;
 import io.clawmesh.coordinator.MutableClock;
+import io.clawmesh.coordinator.registry.Node;
+import io.clawmesh.coordinator.registry.RegistryFixtures;
 import java.time.Duration;
 
-/** Message records and message log settings for the forwarding tests. */
+/** Message records, message log and forwarding settings, and nodes at a given endpoint, for the forwarding tests. */
 public final class ForwardingFixtures {
 
     private ForwardingFixtures() {}
@@ -51,5 +56,30 @@ public final class ForwardingFixtures {
 
     public static MessageLogProperties disabled() {
         return new MessageLogProperties(false, 10000, Duration.ofMillis(200), 20000);
+    }
+
+    /**
+     * Forwarding settings for tests against agents on loopback: a short answer timeout, a 30 s cooldown, a small pool.
+     */
+    public static ForwardingProperties forwarding(Duration timeout, int maxAttempts) {
+        return new ForwardingProperties(
+                timeout, Duration.ofSeconds(1), maxAttempts, Duration.ofSeconds(30), Duration.ofSeconds(1), 16);
+    }
+
+    /** An online node at {@code endpoint}; its token hash is derived from its id. */
+    public static Node node(String id, String name, String endpoint) {
+        return new Node(
+                id,
+                name,
+                endpoint,
+                RegistryFixtures.linuxGpu(),
+                NodeStatus.ONLINE,
+                MutableClock.START,
+                RuntimeInfo.echo(),
+                0,
+                4,
+                NodeCredentials.hash("token-of-" + id),
+                MutableClock.START,
+                MutableClock.START);
     }
 }

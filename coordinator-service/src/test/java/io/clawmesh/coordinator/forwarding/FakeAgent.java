@@ -1,0 +1,248 @@
+package io.clawmesh.coordinator.forwarding;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.clawmesh.common.api.ApiPaths;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A node agent on loopback that answers {@code POST /api/v1/messages} as a test scripts it, and records every request
+ * it received. Replies queued with {@link #once} are used first, then the {@link #always} reply.
+ */
+final class FakeAgent implements AutoCloseable {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final HttpServer server;
+
+    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+
+    private final Queue<Reply> once = new ConcurrentLinkedQueue<>();
+
+    private final List<Received> received = new CopyOnWriteArrayList<>();
+
+    /** Held replies wait on this gate; closing the agent opens it, so no handler outlives a test. */
+    private final CountDownLatch gate = new CountDownLatch(1);
+
+    private final String name;
+
+    private volatile Reply always;
+
+    private FakeAgent(String name) throws IOException {
+        this.name = name;
+        this.always = Reply.answer("answer from " + name);
+        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        this.server.createContext(ApiPaths.AGENT_MESSAGES, this::handle);
+        this.server.setExecutor(this.executor);
+        this.server.start();
+    }
+
+    /** Starts an agent that answers every message with "answer from {name}". */
+    static FakeAgent start(String name) {
+        try {
+            return new FakeAgent(name);
+        } catch (IOException ex) {
+            throw new IllegalStateException("could not start a fake agent", ex);
+        }
+    }
+
+    /** An endpoint on loopback where nothing listens: connections to it are refused. */
+    static String deadEndpoint() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return "127.0.0.1:" + socket.getLocalPort();
+        } catch (IOException ex) {
+            throw new IllegalStateException("no free port", ex);
+        }
+    }
+
+    /** Replies this way to every message not taken by a {@link #once} reply. */
+    FakeAgent always(Reply reply) {
+        this.always = reply;
+        return this;
+    }
+
+    /** Replies this way to the next message only. */
+    FakeAgent once(Reply reply) {
+        this.once.add(reply);
+        return this;
+    }
+
+    /** Lets held replies answer now. */
+    void release() {
+        this.gate.countDown();
+    }
+
+    String name() {
+        return this.name;
+    }
+
+    int port() {
+        return this.server.getAddress().getPort();
+    }
+
+    String endpoint() {
+        return "127.0.0.1:" + port();
+    }
+
+    List<Received> received() {
+        return List.copyOf(this.received);
+    }
+
+    List<String> receivedMessageIds() {
+        return this.received.stream().map(Received::messageId).toList();
+    }
+
+    @Override
+    public void close() {
+        this.gate.countDown();
+        this.server.stop(0);
+        this.executor.shutdownNow();
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            Received request = received(exchange, body);
+            this.received.add(request);
+            Reply reply = this.once.poll();
+            if (reply == null) {
+                reply = this.always;
+            }
+            if (reply.hold() != null) {
+                // Held for its whole time, it answers anyway: the client has usually given up by then.
+                this.gate.await(reply.hold().toMillis(), TimeUnit.MILLISECONDS);
+            }
+            if (reply.status() == 0) {
+                // Closing before any header was sent drops the connection without an answer.
+                return;
+            }
+            if (reply.streamsForever()) {
+                sendEndlessAnswer(exchange);
+                return;
+            }
+            byte[] bytes = reply.body().apply(request);
+            if (reply.contentType() != null) {
+                exchange.getResponseHeaders().set("Content-Type", reply.contentType());
+            }
+            exchange.sendResponseHeaders(reply.status(), (bytes.length > 0) ? bytes.length : -1);
+            if (bytes.length > 0) {
+                try (OutputStream out = exchange.getResponseBody()) {
+                    out.write(bytes);
+                }
+            }
+        } catch (IOException ex) {
+            // The client gave up (a timeout test): nothing to answer.
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Streams a 200 without end, until the client drops the connection or the agent closes. */
+    private void sendEndlessAnswer(HttpExchange exchange) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(200, 0);
+        byte[] chunk = new byte[64 * 1024];
+        Arrays.fill(chunk, (byte) ' ');
+        try (OutputStream out = exchange.getResponseBody()) {
+            while (this.gate.getCount() > 0) {
+                out.write(chunk);
+            }
+        }
+    }
+
+    private static Received received(HttpExchange exchange, byte[] body) {
+        Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        exchange.getRequestHeaders().forEach((name, values) -> headers.put(name, String.join(",", values)));
+        String text = new String(body, StandardCharsets.UTF_8);
+        String messageId;
+        try {
+            messageId = JSON.readTree(text).path("id").asString();
+        } catch (RuntimeException ex) {
+            messageId = "";
+        }
+        return new Received(
+                exchange.getRequestMethod(), exchange.getRequestURI().getPath(), headers, text, messageId);
+    }
+
+    /**
+     * What the agent received.
+     *
+     * @param headers by case-insensitive name
+     * @param messageId the {@code id} of the JSON body; empty when there is none
+     */
+    record Received(String method, String path, Map<String, String> headers, String body, String messageId) {}
+
+    /**
+     * One scripted reply.
+     *
+     * @param status the HTTP status; 0 drops the connection without answering
+     * @param hold how long to wait (until {@link FakeAgent#release()}) before replying; {@code null} for at once
+     * @param streamsForever whether to stream a 200 body that never ends instead
+     */
+    record Reply(
+            int status,
+            @Nullable String contentType,
+            Function<Received, byte[]> body,
+            @Nullable Duration hold,
+            boolean streamsForever) {
+
+        /** 200 with a well-formed message answer for the received message id. */
+        static Reply answer(String response) {
+            return new Reply(
+                    200, "application/json", (request) -> answerBody(request.messageId(), response), null, false);
+        }
+
+        /** A problem body with this status and detail, as the agent sends its errors. */
+        static Reply problem(int status, String detail) {
+            String body = "{\"type\":\"urn:clawmesh:problem:test\",\"title\":\"Test\",\"status\":" + status
+                    + ",\"detail\":\"" + detail + "\"}";
+            return bytes(status, ApiPaths.PROBLEM_JSON, body.getBytes(StandardCharsets.UTF_8));
+        }
+
+        /** This status with exactly these bytes as the body (none when empty). */
+        static Reply bytes(int status, String contentType, byte[] body) {
+            return new Reply(status, contentType, (request) -> body, null, false);
+        }
+
+        /** 200 with a body that never ends, as from an agent stuck in a loop. */
+        static Reply endlessAnswer() {
+            return new Reply(200, "application/json", (request) -> new byte[0], null, true);
+        }
+
+        /** Reads the message, then closes the connection without a status line. */
+        static Reply hangUp() {
+            return new Reply(0, null, (request) -> new byte[0], null, false);
+        }
+
+        /** This reply, but only after up to {@code hold}, or when the agent is released. */
+        Reply heldFor(Duration hold) {
+            return new Reply(this.status, this.contentType, this.body, hold, this.streamsForever);
+        }
+
+        static byte[] answerBody(String messageId, String response) {
+            String body = "{\"message_id\":\"" + messageId + "\",\"node_id\":\"node-fake\",\"response\":\"" + response
+                    + "\"}";
+            return body.getBytes(StandardCharsets.UTF_8);
+        }
+    }
+}
