@@ -71,9 +71,12 @@ CREDENTIAL=$("${TOOL[@]}" --mode credential --identity "$WORK/agent-a/node.json"
 for c in 1 16 64; do
     load direct "http://127.0.0.1:${APORTS[0]}" /api/v1/messages "$CREDENTIAL" "$c"
 done
+echo "# routed baseline at 16 connections, right before registering the extra nodes:"
+load routed "http://127.0.0.1:$CPORT" /api/v1/route "$TOKEN" 16
 "${TOOL[@]}" --mode register --url "http://127.0.0.1:$CPORT" --token $TOKEN --count 10000
 echo "# waiting for the 10,000 extra nodes to go offline (heartbeat timeout 10 s)..."
 until [ "$(curl -fsS -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$CPORT/api/v1/nodes" | grep -o '"status":"online"' | wc -l)" -le 3 ]; do sleep 2; done
 sleep 5
+echo "# routed at 16 connections with 10,003 registered nodes (10,000 offline):"
 load routed "http://127.0.0.1:$CPORT" /api/v1/route "$TOKEN" 16
 echo "# coordinator RSS (MiB): $(ps -o rss= -p "${PIDS[0]}" | awk '{printf "%d", $1/1024}')"

@@ -12,6 +12,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param probeInterval how often each live node's {@code /healthz} is probed
  * @param probeTimeout how long one probe may take
  * @param probeFailureThreshold consecutive failed probes that mark a node offline
+ * @param offlineProbeInterval how often an offline node is probed at first; doubling with each failure
  * @param maxProbeBackoff offline nodes are probed less and less often, down to once per this interval
  * @param probeConcurrency probes running at once
  * @param deregisterAfter a node offline for this long is removed
@@ -27,6 +28,7 @@ public record HealthProperties(
         @DefaultValue("10s") Duration probeInterval,
         @DefaultValue("3s") Duration probeTimeout,
         @DefaultValue("3") int probeFailureThreshold,
+        @DefaultValue("1m") Duration offlineProbeInterval,
         @DefaultValue("5m") Duration maxProbeBackoff,
         @DefaultValue("32") int probeConcurrency,
         @DefaultValue("72h") Duration deregisterAfter,

@@ -164,13 +164,15 @@ public class NodeProber implements DisposableBean {
         int failures = previous.consecutiveFailures() + 1;
         int threshold = this.properties.probeFailureThreshold();
         Duration wait = this.properties.probeInterval();
-        if (failures >= threshold && node.status() == NodeStatus.OFFLINE) {
-            // Back off on dead nodes: interval * 2^(failures past the threshold), capped.
-            int doublings = Math.min(failures - threshold, 16);
-            wait = wait.multipliedBy(1L << doublings);
+        if (node.status() == NodeStatus.OFFLINE) {
+            // A dead node comes back by heartbeat anyway; probing it is the slow path for agents that cannot reach
+            // us. Back off from the offline interval, doubling, capped, so thousands of dead nodes cost little.
+            int doublings = Math.min(Math.max(0, failures - threshold), 16);
+            wait = this.properties.offlineProbeInterval().multipliedBy(1L << doublings);
             if (wait.compareTo(this.properties.maxProbeBackoff()) > 0) {
                 wait = this.properties.maxProbeBackoff();
             }
+            wait = wait.plusMillis(ThreadLocalRandom.current().nextLong(Math.max(1, wait.toMillis() / 10)));
         }
         this.states.put(node.id(), new ProbeState(failures, now.plus(wait)));
         if (failures >= threshold && node.status() != NodeStatus.OFFLINE) {

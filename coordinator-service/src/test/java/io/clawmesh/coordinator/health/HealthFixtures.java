@@ -23,6 +23,7 @@ public final class HealthFixtures {
                 Duration.ofSeconds(10),
                 Duration.ofSeconds(3),
                 3,
+                Duration.ofMinutes(1),
                 Duration.ofMinutes(5),
                 32,
                 deregisterAfter,

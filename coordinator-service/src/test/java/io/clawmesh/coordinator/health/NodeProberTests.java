@@ -1,0 +1,144 @@
+package io.clawmesh.coordinator.health;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import io.clawmesh.common.node.NodeStatus;
+import io.clawmesh.coordinator.MutableClock;
+import io.clawmesh.coordinator.TestDatabase;
+import io.clawmesh.coordinator.forwarding.FailoverCooldowns;
+import io.clawmesh.coordinator.forwarding.ForwardingFixtures;
+import io.clawmesh.coordinator.registry.NodeRegistry;
+import io.clawmesh.coordinator.registry.RegistryFixtures;
+import io.clawmesh.coordinator.security.EndpointPolicy;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class NodeProberTests {
+
+    private final MutableClock clock = new MutableClock();
+
+    private final AtomicInteger probes = new AtomicInteger();
+
+    private volatile int status = 200;
+
+    private volatile String health =
+            "{\"status\":\"ok\",\"runtime\":{\"kind\":\"echo\",\"version\":null,\"connected\":true},"
+                    + "\"name\":\"n\",\"node_id\":null,\"inflight\":0,\"capacity\":4}";
+
+    private TestDatabase database;
+
+    private NodeRegistry registry;
+
+    private FailoverCooldowns cooldowns;
+
+    private NodeProber prober;
+
+    private HttpServer agent;
+
+    private String nodeId;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        this.agent = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        this.agent.createContext("/healthz", (exchange) -> {
+            this.probes.incrementAndGet();
+            byte[] body = this.health.getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(this.status, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        this.agent.start();
+        this.database = TestDatabase.h2();
+        this.registry = RegistryFixtures.registry(this.database, this.clock);
+        this.cooldowns = new FailoverCooldowns(ForwardingFixtures.forwarding(Duration.ofSeconds(5), 3), this.clock);
+        this.prober = new NodeProber(
+                this.registry,
+                new EndpointPolicy(true),
+                this.cooldowns,
+                HealthFixtures.defaults(),
+                TestDatabase.jsonMapper(),
+                this.clock);
+        this.nodeId = this.registry
+                .register(RegistryFixtures.request(
+                        "n", "127.0.0.1:" + this.agent.getAddress().getPort()))
+                .nodeId();
+        // The first pass only schedules: first probes are spread over one probe interval.
+        this.prober.probeDue();
+        assertThat(this.probes).hasValue(0);
+    }
+
+    @AfterEach
+    void tearDown() {
+        this.prober.destroy();
+        this.agent.stop(0);
+        this.database.close();
+    }
+
+    @Test
+    void probeDueWhenThreeProbesFailShouldMarkTheNodeOfflineAndNotBefore() {
+        this.status = 500;
+
+        probeAfter(Duration.ofSeconds(10));
+        probeAfter(Duration.ofSeconds(10));
+        assertThat(status()).isEqualTo(NodeStatus.ONLINE);
+
+        probeAfter(Duration.ofSeconds(10));
+        assertThat(this.probes).hasValue(3);
+        assertThat(status()).isEqualTo(NodeStatus.OFFLINE);
+    }
+
+    @Test
+    void probeDueWhenNodeIsOfflineShouldBackOffToTheOfflineInterval() {
+        this.status = 500;
+        for (int i = 0; i < 3; i++) {
+            probeAfter(Duration.ofSeconds(10));
+        }
+        assertThat(status()).isEqualTo(NodeStatus.OFFLINE);
+
+        probeAfter(Duration.ofSeconds(10));
+        probeAfter(Duration.ofSeconds(10));
+        assertThat(this.probes).as("an offline node is not probed every 10 s").hasValue(4);
+
+        probeAfter(Duration.ofMinutes(2));
+        assertThat(this.probes).hasValue(5);
+    }
+
+    @Test
+    void probeDueWhenAnOfflineNodeAnswersShouldBringItBackAndEndItsCooldown() {
+        this.registry.transition(this.nodeId, NodeStatus.OFFLINE, "test");
+        this.cooldowns.coolDown(this.nodeId);
+
+        probeAfter(Duration.ofSeconds(10));
+
+        assertThat(status()).isEqualTo(NodeStatus.ONLINE);
+        assertThat(this.cooldowns.isCooling(this.nodeId)).isFalse();
+    }
+
+    @Test
+    void probeDueWhenTheRuntimeIsDisconnectedShouldMarkTheNodeDegraded() {
+        this.health =
+                this.health.replace("\"connected\":true", "\"connected\":false").replace("\"ok\"", "\"degraded\"");
+
+        probeAfter(Duration.ofSeconds(10));
+
+        assertThat(status()).isEqualTo(NodeStatus.DEGRADED);
+    }
+
+    private void probeAfter(Duration duration) {
+        this.clock.advance(duration);
+        this.prober.probeDue();
+    }
+
+    private NodeStatus status() {
+        return this.registry.find(this.nodeId).orElseThrow().status();
+    }
+}
