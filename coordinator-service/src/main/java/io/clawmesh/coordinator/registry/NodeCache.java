@@ -37,9 +37,16 @@ public class NodeCache implements SmartInitializingSingleton {
 
     private final Map<String, String> idByTokenHash = new ConcurrentHashMap<>();
 
-    private final Map<String, Node> routable = new ConcurrentHashMap<>();
+    /**
+     * Routable nodes. A ConcurrentHashMap never shrinks its table and iterates every bucket, so after many nodes left
+     * it (10,000 registrations going offline) it is replaced by a right-sized copy: routing cost follows the routable
+     * nodes, not the largest number there ever were.
+     */
+    private volatile Map<String, Node> routable = new ConcurrentHashMap<>();
 
-    private final Collection<Node> routableView = Collections.unmodifiableCollection(this.routable.values());
+    private volatile Collection<Node> routableView = Collections.unmodifiableCollection(this.routable.values());
+
+    private int routableHighWater;
 
     private final NodeRepository repository;
 
@@ -104,18 +111,30 @@ public class NodeCache implements SmartInitializingSingleton {
         this.idByTokenHash.put(node.tokenHash(), node.id());
         if (node.status().routable()) {
             this.routable.put(node.id(), node);
-        } else {
-            this.routable.remove(node.id());
+            this.routableHighWater = Math.max(this.routableHighWater, this.routable.size());
+        } else if (this.routable.remove(node.id()) != null) {
+            shrinkRoutableIfSparse();
         }
     }
 
     synchronized void remove(String id) {
         this.recentlyRemoved.put(id, this.clock.instant());
         Node previous = this.byId.remove(id);
-        this.routable.remove(id);
+        if (this.routable.remove(id) != null) {
+            shrinkRoutableIfSparse();
+        }
         if (previous != null) {
             this.idByName.remove(previous.name(), id);
             this.idByTokenHash.remove(previous.tokenHash(), id);
+        }
+    }
+
+    private void shrinkRoutableIfSparse() {
+        if (this.routableHighWater >= 64 && this.routable.size() * 8 < this.routableHighWater) {
+            Map<String, Node> copy = new ConcurrentHashMap<>(this.routable);
+            this.routable = copy;
+            this.routableView = Collections.unmodifiableCollection(copy.values());
+            this.routableHighWater = copy.size();
         }
     }
 
