@@ -7,14 +7,12 @@ import io.clawmesh.common.routing.RuleRequest;
 import io.clawmesh.common.routing.RuleValidator;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.annotation.Transactional;
 
 /**
  * The ordered rule list: add, delete, move. Routing reads an in-memory copy that is replaced after every change here
@@ -49,7 +47,6 @@ public class RoutingRules {
      *
      * @throws InvalidInputException with the reason when the rule is empty, contradictory or malformed
      */
-    @Transactional
     public RoutingRule add(RuleRequest request) {
         RuleRequest valid = RuleValidator.validate(request);
         RoutingRule rule = new RoutingRule(newId(), valid.match(), valid.target(), valid.strategy());
@@ -64,7 +61,6 @@ public class RoutingRules {
         return rule;
     }
 
-    @Transactional
     public void delete(String id) {
         if (!this.repository.delete(id)) {
             throw new RuleNotFoundException(id);
@@ -78,29 +74,27 @@ public class RoutingRules {
      *
      * @return the rules in their new order
      */
-    @Transactional
     public List<RoutingRule> move(String id, MoveRuleRequest request) {
         if (request.position() == null || request.position() < 0) {
             throw new InvalidInputException("position is required and must be 0 or more (0 is evaluated first)");
         }
-        List<String> ids = new ArrayList<>(
-                this.repository.findAllInOrder().stream().map(RoutingRule::id).toList());
-        if (!ids.remove(id)) {
+        int position = this.repository.moveTo(id, request.position());
+        if (position < 0) {
             throw new RuleNotFoundException(id);
         }
-        int position = Math.min(request.position(), ids.size());
-        ids.add(position, id);
-        this.repository.reorder(ids);
         reload();
         logger.info("Rule {} moved to position {}", id, position);
         return this.rules;
     }
 
-    /** Re-reads the rules, picking up changes other replicas made. */
+    /**
+     * Re-reads the rules, picking up changes other replicas made. Serialised, and called after each change has been
+     * committed, so a scheduled read that began before a change cannot leave the older list in place.
+     */
     @Scheduled(
             fixedDelayString = "${mesh.registry.cache-refresh:1s}",
             initialDelayString = "${mesh.registry.cache-refresh:1s}")
-    public void reload() {
+    public synchronized void reload() {
         this.rules = this.repository.findAllInOrder();
     }
 

@@ -5,9 +5,11 @@ import io.clawmesh.common.routing.RuleMatch;
 import io.clawmesh.common.routing.Strategy;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Transactional;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Routing rules in the database, in their evaluation order. */
@@ -50,6 +52,24 @@ public class RuleRepository {
 
     public boolean delete(String id) {
         return this.jdbc.sql("DELETE FROM routing_rules WHERE id = ?").param(id).update() == 1;
+    }
+
+    /**
+     * Moves a rule to a zero-based position (past the end: last) in one transaction.
+     *
+     * @return the position it got, or -1 when there is no such rule
+     */
+    @Transactional
+    public int moveTo(String id, int position) {
+        List<String> ids =
+                new ArrayList<>(findAllInOrder().stream().map(RoutingRule::id).toList());
+        if (!ids.remove(id)) {
+            return -1;
+        }
+        int actual = Math.min(position, ids.size());
+        ids.add(actual, id);
+        reorder(ids);
+        return actual;
     }
 
     /** Stores the order of rules: the rule at index i gets order i. */
