@@ -167,7 +167,7 @@ public class NodeProber implements DisposableBean {
         if (node.status() == NodeStatus.OFFLINE) {
             // A dead node comes back by heartbeat anyway; probing it is the slow path for agents that cannot reach
             // us. Back off from the offline interval, doubling, capped, so thousands of dead nodes cost little.
-            int doublings = Math.min(Math.max(0, failures - threshold), 16);
+            int doublings = Math.min(Math.max(0, failures - threshold - 1), 16);
             wait = this.properties.offlineProbeInterval().multipliedBy(1L << doublings);
             if (wait.compareTo(this.properties.maxProbeBackoff()) > 0) {
                 wait = this.properties.maxProbeBackoff();
@@ -181,6 +181,11 @@ public class NodeProber implements DisposableBean {
             logger.debug(
                     "Probe of {} ({}) failed ({} of {}): {}", node.name(), node.id(), failures, threshold, failure);
         }
+    }
+
+    /** When the node is probed next, if it has been seen; for tests. */
+    java.util.Optional<Instant> nextProbeAt(String nodeId) {
+        return java.util.Optional.ofNullable(this.states.get(nodeId)).map(ProbeState::nextProbeAt);
     }
 
     private URI healthUri(Node node) {

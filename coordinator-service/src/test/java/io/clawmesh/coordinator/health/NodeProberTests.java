@@ -103,13 +103,22 @@ class NodeProberTests {
             probeAfter(Duration.ofSeconds(10));
         }
         assertThat(status()).isEqualTo(NodeStatus.OFFLINE);
+        assertThat(untilNextProbe())
+                .as("the probe that found it dead was at the online cadence")
+                .isEqualTo(Duration.ofSeconds(10));
 
         probeAfter(Duration.ofSeconds(10));
-        probeAfter(Duration.ofSeconds(10));
-        assertThat(this.probes).as("an offline node is not probed every 10 s").hasValue(4);
+        assertThat(untilNextProbe())
+                .as("first offline probe: one minute plus up to 10%% jitter")
+                .isBetween(Duration.ofSeconds(60), Duration.ofSeconds(66));
 
-        probeAfter(Duration.ofMinutes(2));
-        assertThat(this.probes).hasValue(5);
+        probeAfter(untilNextProbe());
+        assertThat(untilNextProbe()).as("then doubling").isBetween(Duration.ofSeconds(120), Duration.ofSeconds(132));
+    }
+
+    private Duration untilNextProbe() {
+        return Duration.between(
+                this.clock.instant(), this.prober.nextProbeAt(this.nodeId).orElseThrow());
     }
 
     @Test
