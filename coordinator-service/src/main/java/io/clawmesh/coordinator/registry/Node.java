@@ -52,6 +52,23 @@ public record Node(
                 now);
     }
 
+    /** A copy with another id and registration time (a registration that creates or takes over a node). */
+    public Node withIdentity(String newId, Instant newRegisteredAt) {
+        return new Node(
+                newId,
+                this.name,
+                this.endpoint,
+                this.capabilities,
+                this.status,
+                this.lastHeartbeat,
+                this.runtime,
+                this.reportedInflight,
+                this.capacity,
+                this.tokenHash,
+                newRegisteredAt,
+                this.statusChangedAt);
+    }
+
     /** The API view, with the in-flight count this coordinator knows about folded in. */
     public NodeView toView(int localInflight) {
         return new NodeView(

@@ -94,25 +94,27 @@ public class NodeRegistry {
         String token = NodeTokens.newToken();
         Instant now = this.clock.instant();
         NodeStatus status = runtime.connected() ? NodeStatus.ONLINE : NodeStatus.DEGRADED;
+        // What the agent just told us; id and registration time are filled in below.
+        Node template = new Node(
+                "",
+                name,
+                endpoint,
+                capabilities,
+                status,
+                now,
+                runtime,
+                0,
+                capacity,
+                NodeCredentials.hash(token),
+                now,
+                now);
         Optional<Node> existing = this.repository.findByName(name);
         if (existing.isPresent()) {
             Node old = existing.get();
             if (old.status() != NodeStatus.OFFLINE && !old.endpoint().equals(endpoint)) {
                 throw new NodeNameConflictException(name);
             }
-            Node node = new Node(
-                    old.id(),
-                    name,
-                    endpoint,
-                    capabilities,
-                    status,
-                    now,
-                    runtime,
-                    0,
-                    capacity,
-                    NodeCredentials.hash(token),
-                    old.registeredAt(),
-                    now);
+            Node node = template.withIdentity(old.id(), old.registeredAt());
             if (!this.repository.replace(node)) {
                 throw new NodeNameConflictException(name);
             }
@@ -127,19 +129,7 @@ public class NodeRegistry {
             return new RegisterNodeResponse(node.id(), token);
         }
         String id = chooseId(requestedId);
-        Node node = new Node(
-                id,
-                name,
-                endpoint,
-                capabilities,
-                status,
-                now,
-                runtime,
-                0,
-                capacity,
-                NodeCredentials.hash(token),
-                now,
-                now);
+        Node node = template.withIdentity(id, now);
         this.repository.insert(node);
         reload(id);
         logger.info(
