@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.clawmesh.agent.inbound.AgentHttpServer;
 import io.clawmesh.common.node.NodeCredentials;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -20,17 +21,17 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer.OrderAnnotation;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -41,9 +42,9 @@ import org.springframework.test.context.DynamicPropertySource;
  * node token, echoes a message delivered with the right credential, and deregisters when its context closes.
  */
 @SpringBootTest(
-        webEnvironment = WebEnvironment.RANDOM_PORT,
         properties = {
             "server.address=127.0.0.1",
+            "server.port=0",
             "mesh.agent.name=it-node",
             // the join token the Go way: CLAW_MESH_TOKEN feeds mesh.agent.token
             "CLAW_MESH_TOKEN=join-secret",
@@ -63,7 +64,9 @@ class NodeAgentIntegrationTests {
 
     private static final Path dataDir = createTempDir();
 
-    @LocalServerPort
+    @Autowired
+    private AgentHttpServer server;
+
     private int port;
 
     private final HttpClient http = HttpClient.newBuilder()
@@ -75,6 +78,11 @@ class NodeAgentIntegrationTests {
     static void coordinatorProperties(DynamicPropertyRegistry registry) {
         registry.add("mesh.agent.coordinator-url", coordinator::url);
         registry.add("mesh.agent.data-dir", dataDir::toString);
+    }
+
+    @BeforeEach
+    void boundPort() {
+        this.port = this.server.port();
     }
 
     @AfterAll

@@ -1,19 +1,80 @@
 package io.clawmesh.agent.inbound;
 
 import io.clawmesh.agent.AgentProperties;
+import io.clawmesh.agent.registration.LocalNode;
+import io.clawmesh.agent.registration.RegistrationState;
 import io.clawmesh.agent.runtime.AgentRuntime;
 import io.clawmesh.agent.runtime.CapacityGate;
+import io.clawmesh.agent.web.JsonBodyReader;
+import io.clawmesh.agent.web.JsonResponses;
+import io.clawmesh.common.api.ApiPaths;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.json.JsonMapper;
 
-/** Wires the message dispatcher to the runtime, the capacity gate and the runtime timeout. */
+/**
+ * Wires the inbound API: the message dispatcher in front of the runtime and the HTTP server on {@code server.address}
+ * (default: all interfaces) and {@code server.port} (default 9121, {@code 0} for a random one).
+ */
 @Configuration(proxyBeanMethods = false)
 public class InboundConfiguration {
+
+    /** The agent's default port, as in the Go version. */
+    public static final int DEFAULT_PORT = 9121;
 
     @Bean
     MessageDispatcher messageDispatcher(
             AgentRuntime runtime, CapacityGate gate, Clock clock, AgentProperties properties) {
         return new MessageDispatcher(runtime, gate, clock, properties.gatewayTimeout());
+    }
+
+    @Bean
+    AgentHttpServer agentHttpServer(
+            Environment environment,
+            AgentProperties properties,
+            MessageDispatcher dispatcher,
+            RegistrationState state,
+            AgentRuntime runtime,
+            CapacityGate gate,
+            LocalNode localNode) {
+        return server(
+                environment.getProperty("server.address"),
+                environment.getProperty("server.port", Integer.class, DEFAULT_PORT),
+                properties.shutdownGrace(),
+                dispatcher,
+                state,
+                runtime,
+                gate,
+                localNode);
+    }
+
+    /** The server with its two endpoints; also used by the tests, so they run exactly this wiring. */
+    static AgentHttpServer server(
+            @Nullable String address,
+            int port,
+            Duration shutdownGrace,
+            MessageDispatcher dispatcher,
+            RegistrationState state,
+            AgentRuntime runtime,
+            CapacityGate gate,
+            LocalNode localNode) {
+        // the wire contract is strict: an unknown field is a 400 naming it
+        JsonMapper json = JsonMapper.builder()
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .build();
+        JsonResponses responses = new JsonResponses(json);
+        Map<String, AgentHttpServer.Route> routes = Map.of(
+                ApiPaths.AGENT_MESSAGES,
+                new AgentHttpServer.Route(
+                        "POST", new MessageHandler(state, dispatcher, new JsonBodyReader(json), responses)),
+                ApiPaths.AGENT_HEALTH,
+                new AgentHttpServer.Route("GET", new HealthHandler(runtime, gate, state, localNode, responses)));
+        return new AgentHttpServer(address, port, shutdownGrace, routes, responses);
     }
 }

@@ -14,14 +14,14 @@ import org.springframework.context.SmartLifecycle;
 
 /**
  * Runs {@link RegistrationService#step()} on one thread, each run scheduled after the previous one finished (so runs
- * never overlap), from the moment the application is ready. It stops after the web server has drained in-flight
- * requests (a later lifecycle phase) and then deregisters the node.
+ * never overlap), from the moment the application is ready. It stops after the agent's HTTP server has let in-flight
+ * messages finish (its phase is higher, so it stops first) and then deregisters the node.
  */
 public class HeartbeatTask implements SmartLifecycle, ApplicationListener<ApplicationReadyEvent> {
 
     private static final Logger logger = LoggerFactory.getLogger(HeartbeatTask.class);
 
-    /** Below the web server's graceful shutdown (DEFAULT_PHASE - 1024) and stop (- 2048): stops after both. */
+    /** Below the HTTP server's phase ({@code AgentHttpServer.PHASE}, DEFAULT_PHASE - 2048): stops after it. */
     static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 4096;
 
     private final RegistrationService service;

@@ -3,6 +3,7 @@ package io.clawmesh.agent.registration;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.clawmesh.agent.AgentProperties;
 import io.clawmesh.agent.capabilities.CapabilityMonitor;
+import io.clawmesh.agent.inbound.AgentHttpServer;
 import io.clawmesh.agent.runtime.AgentRuntime;
 import io.clawmesh.agent.runtime.CapacityGate;
 import io.clawmesh.common.api.CoordinatorApi;
@@ -89,6 +90,7 @@ public class RegistrationConfiguration {
             CapabilityMonitor capabilities,
             AgentRuntime runtime,
             CapacityGate gate,
+            AgentHttpServer server,
             Environment environment) {
         if (properties.endpoint() != null && !properties.endpoint().isBlank()) {
             Endpoint.parse(properties.endpoint().strip()); // fail at start, not at the first registration
@@ -96,7 +98,7 @@ public class RegistrationConfiguration {
         NodeReporter reporter = new NodeReporter(
                 localNode.name(),
                 () -> EndpointResolver.resolve(
-                        properties.endpoint(), environment.getProperty("server.address"), listenPort(environment)),
+                        properties.endpoint(), environment.getProperty("server.address"), server.port()),
                 capabilities::current,
                 runtime::info,
                 gate);
@@ -115,11 +117,6 @@ public class RegistrationConfiguration {
     @Bean
     HeartbeatTask heartbeatTask(RegistrationService service, AgentProperties properties) {
         return new HeartbeatTask(service, DEREGISTER_TIMEOUT, properties.heartbeatInterval());
-    }
-
-    private static int listenPort(Environment environment) {
-        Integer local = environment.getProperty("local.server.port", Integer.class);
-        return (local != null) ? local : environment.getProperty("server.port", Integer.class, 9121);
     }
 
     /** The coordinator's base URL without a trailing slash; it is required and must be http or https. */

@@ -1,4 +1,4 @@
-/** Web plumbing shared by the endpoints: RFC 9457 problem bodies and the request size limit. */
+/** HTTP plumbing shared by the agent's endpoints: JSON bodies, the 1 MiB limit and RFC 9457 problem answers. */
 @NullMarked
 package io.clawmesh.agent.web;
 

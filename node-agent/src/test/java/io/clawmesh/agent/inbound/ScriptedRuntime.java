@@ -10,7 +10,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-/** A runtime for web tests: echoes, or blocks until released, or fails, as the test says. */
+/** A runtime for HTTP tests: echoes, or blocks until released, or fails, as the test says. */
 final class ScriptedRuntime implements AgentRuntime {
 
     enum Mode {

@@ -1,19 +1,19 @@
 package io.clawmesh.agent.inbound;
 
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import io.clawmesh.agent.registration.LocalNode;
 import io.clawmesh.agent.registration.NodeIdentity;
 import io.clawmesh.agent.registration.RegistrationState;
 import io.clawmesh.agent.runtime.AgentRuntime;
 import io.clawmesh.agent.runtime.CapacityGate;
-import io.clawmesh.common.api.ApiPaths;
+import io.clawmesh.agent.web.JsonResponses;
 import io.clawmesh.common.message.AgentHealthResponse;
 import io.clawmesh.common.node.RuntimeInfo;
-import org.springframework.web.bind.annotation.GetMapping;
-import org.springframework.web.bind.annotation.RestController;
+import java.io.IOException;
 
-/** The open health endpoint the coordinator probes: status, runtime, name, node id and load; never a secret. */
-@RestController
-public class HealthController {
+/** {@code GET /healthz}, open to anyone: status, runtime, name, node id and load; never a secret. */
+class HealthHandler implements HttpHandler {
 
     private final AgentRuntime runtime;
 
@@ -23,22 +23,31 @@ public class HealthController {
 
     private final LocalNode localNode;
 
-    public HealthController(AgentRuntime runtime, CapacityGate gate, RegistrationState state, LocalNode localNode) {
+    private final JsonResponses responses;
+
+    HealthHandler(
+            AgentRuntime runtime,
+            CapacityGate gate,
+            RegistrationState state,
+            LocalNode localNode,
+            JsonResponses responses) {
         this.runtime = runtime;
         this.gate = gate;
         this.state = state;
         this.localNode = localNode;
+        this.responses = responses;
     }
 
-    @GetMapping(ApiPaths.AGENT_HEALTH)
-    public AgentHealthResponse health() {
+    @Override
+    public void handle(HttpExchange exchange) throws IOException {
         RuntimeInfo info = this.runtime.info();
-        return new AgentHealthResponse(
+        AgentHealthResponse health = new AgentHealthResponse(
                 info.connected() ? "ok" : "degraded",
                 info,
                 this.localNode.name(),
                 this.state.identity().map(NodeIdentity::nodeId).orElse(null),
                 this.gate.inflight(),
                 this.gate.capacity());
+        this.responses.send(exchange, 200, health);
     }
 }

@@ -2,42 +2,43 @@ package io.clawmesh.agent.inbound;
 
 import io.clawmesh.agent.registration.RegistrationState;
 import io.clawmesh.common.node.NodeCredentials;
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
 import java.util.Locale;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
-import org.springframework.http.HttpHeaders;
-import org.springframework.web.servlet.HandlerInterceptor;
 
 /**
  * Lets a message in only when it carries this node's delivery credential, which only the coordinator that registered
  * the node can compute (see {@link NodeCredentials#deliveryCredential(String, String)}). Compared in constant time.
  */
-public class DeliveryAuthInterceptor implements HandlerInterceptor {
+class DeliveryAuthenticator {
 
     private static final String BEARER = "bearer ";
 
     private final RegistrationState state;
 
-    public DeliveryAuthInterceptor(RegistrationState state) {
+    DeliveryAuthenticator(RegistrationState state) {
         this.state = state;
     }
 
-    @Override
-    public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler) {
+    /**
+     * Checks the {@code Authorization} header of a message.
+     *
+     * @throws NotRegisteredException before registration, when there is nothing to check against
+     * @throws MissingCredentialException when there is no bearer credential
+     * @throws InvalidCredentialException when the credential is not this node's
+     */
+    void check(@Nullable String authorization) {
         Optional<String> expected = this.state.deliveryCredential();
         if (expected.isEmpty()) {
             throw new NotRegisteredException();
         }
-        String presented = bearer(request.getHeader(HttpHeaders.AUTHORIZATION));
+        String presented = bearer(authorization);
         if (presented == null) {
             throw new MissingCredentialException();
         }
         if (!NodeCredentials.secretsEqual(expected.get(), presented)) {
             throw new InvalidCredentialException();
         }
-        return true;
     }
 
     private static @Nullable String bearer(@Nullable String header) {

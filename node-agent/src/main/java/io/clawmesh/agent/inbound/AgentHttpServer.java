@@ -1,0 +1,179 @@
+package io.clawmesh.agent.inbound;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import com.sun.net.httpserver.HttpServer;
+import io.clawmesh.agent.web.ApiProblems;
+import io.clawmesh.agent.web.JsonResponses;
+import io.clawmesh.agent.web.RequestRejectedException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * The agent's inbound HTTP/1.1 server, on the JDK's own {@link HttpServer} with one virtual thread per exchange and
+ * keep-alive connections. It routes exact paths to handlers, answers unknown paths (404) and wrong methods (405), and
+ * turns every failure into a problem answer. On stop it stops accepting and lets exchanges in flight finish within
+ * the shutdown grace; the heartbeat, a later phase, deregisters only after that.
+ */
+public class AgentHttpServer implements SmartLifecycle {
+
+    private static final Logger logger = LoggerFactory.getLogger(AgentHttpServer.class);
+
+    /** Where a web server stops: before the heartbeat ({@code HeartbeatTask}), which deregisters the node. */
+    public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 2048;
+
+    /** A handler and the one method it takes ({@code GET} also answers {@code HEAD}). */
+    record Route(String method, HttpHandler handler) {}
+
+    private final @Nullable String address;
+
+    private final int port;
+
+    private final Duration shutdownGrace;
+
+    private final Map<String, Route> routes;
+
+    private final JsonResponses responses;
+
+    private volatile @Nullable HttpServer server;
+
+    private @Nullable ExecutorService executor;
+
+    AgentHttpServer(
+            @Nullable String address,
+            int port,
+            Duration shutdownGrace,
+            Map<String, Route> routes,
+            JsonResponses responses) {
+        this.address =
+                (address == null || address.isBlank()) ? null : address.strip().replaceAll("^\\[|]$", "");
+        this.port = port;
+        this.shutdownGrace = shutdownGrace;
+        this.routes = Map.copyOf(routes);
+        this.responses = responses;
+    }
+
+    @Override
+    public synchronized void start() {
+        if (this.server != null) {
+            return;
+        }
+        // The coordinator pools connections: small answers go out at once (no Nagle), idle ones live 60 s as before.
+        System.setProperty("sun.net.httpserver.nodelay", System.getProperty("sun.net.httpserver.nodelay", "true"));
+        System.setProperty(
+                "sun.net.httpserver.idleInterval", System.getProperty("sun.net.httpserver.idleInterval", "60"));
+        InetSocketAddress bind = (this.address != null)
+                ? new InetSocketAddress(this.address, this.port)
+                : new InetSocketAddress(this.port);
+        HttpServer created;
+        try {
+            created = HttpServer.create(bind, 50);
+        } catch (IOException ex) {
+            throw new UncheckedIOException(
+                    "Cannot listen on " + describe(bind) + " (server.address/server.port, " + "or mesh.agent.listen): "
+                            + ex.getMessage(),
+                    ex);
+        }
+        this.executor = Executors.newThreadPerTaskExecutor(
+                Thread.ofVirtual().name("mesh-http-", 0).factory());
+        created.setExecutor(this.executor);
+        created.createContext("/", this::handle);
+        created.start();
+        this.server = created;
+        logger.info("Agent API listening on {}", describe(created.getAddress()));
+    }
+
+    @Override
+    public void stop() {
+        HttpServer current;
+        ExecutorService handlers;
+        synchronized (this) {
+            current = this.server;
+            handlers = this.executor;
+            this.server = null;
+            this.executor = null;
+        }
+        if (current == null) {
+            return;
+        }
+        long graceSeconds = Math.max(0, (this.shutdownGrace.toMillis() + 999) / 1000);
+        logger.info("Agent API stops accepting; messages in flight may finish within {}s", graceSeconds);
+        // closes the listener, then waits until the exchanges in flight are done (or the grace is over)
+        current.stop((int) Math.min(Integer.MAX_VALUE, graceSeconds));
+        if (handlers != null) {
+            handlers.shutdownNow();
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return this.server != null;
+    }
+
+    @Override
+    public int getPhase() {
+        return PHASE;
+    }
+
+    /** The port the server listens on: the bound one once started (so {@code server.port=0} shows the real one). */
+    public int port() {
+        HttpServer current = this.server;
+        return (current != null) ? current.getAddress().getPort() : this.port;
+    }
+
+    private void handle(HttpExchange exchange) {
+        try {
+            route(exchange);
+        } catch (Throwable ex) {
+            answerFailure(exchange, ex);
+        } finally {
+            exchange.close();
+        }
+    }
+
+    private void route(HttpExchange exchange) throws IOException {
+        String path = exchange.getRequestURI().getRawPath();
+        String method = exchange.getRequestMethod();
+        Route route = this.routes.get(path);
+        if (route == null) {
+            throw new RequestRejectedException(404, "No endpoint " + method + " " + path + ".");
+        }
+        String allow = route.method().equals("GET") ? "GET, HEAD, OPTIONS" : route.method() + ", OPTIONS";
+        if (method.equals("OPTIONS")) {
+            exchange.getResponseHeaders().set("Allow", allow);
+            exchange.sendResponseHeaders(200, -1);
+            return;
+        }
+        if (!method.equals(route.method())
+                && !(method.equals("HEAD") && route.method().equals("GET"))) {
+            throw new RequestRejectedException(
+                    405, "Method '" + method + "' is not supported.", Map.of("Allow", allow));
+        }
+        route.handler().handle(exchange);
+    }
+
+    private void answerFailure(HttpExchange exchange, Throwable ex) {
+        if (exchange.getResponseCode() != -1) {
+            logger.debug("Failed after the answer had started; closing the connection", ex);
+            return;
+        }
+        try {
+            this.responses.problem(exchange, ApiProblems.from(ex));
+        } catch (IOException | RuntimeException writeFailure) {
+            logger.debug("Could not send the problem answer: {}", writeFailure.toString());
+        }
+    }
+
+    private static String describe(InetSocketAddress address) {
+        return address.getHostString() + ":" + address.getPort();
+    }
+}

@@ -1,0 +1,46 @@
+package io.clawmesh.agent.inbound;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import io.clawmesh.agent.registration.NodeIdentity;
+import io.clawmesh.agent.registration.RegistrationState;
+import io.clawmesh.agent.web.JsonBodyReader;
+import io.clawmesh.agent.web.JsonResponses;
+import io.clawmesh.common.message.AgentMessageRequest;
+import io.clawmesh.common.message.AgentMessageResponse;
+import java.io.IOException;
+
+/**
+ * {@code POST /api/v1/messages}: checks the delivery credential, reads the message and answers the runtime's reply.
+ * Failures are thrown and answered as problems by {@link AgentHttpServer}.
+ */
+class MessageHandler implements HttpHandler {
+
+    private final DeliveryAuthenticator authenticator;
+
+    private final JsonBodyReader bodies;
+
+    private final JsonResponses responses;
+
+    private final MessageDispatcher dispatcher;
+
+    private final RegistrationState state;
+
+    MessageHandler(
+            RegistrationState state, MessageDispatcher dispatcher, JsonBodyReader bodies, JsonResponses responses) {
+        this.authenticator = new DeliveryAuthenticator(state);
+        this.state = state;
+        this.dispatcher = dispatcher;
+        this.bodies = bodies;
+        this.responses = responses;
+    }
+
+    @Override
+    public void handle(HttpExchange exchange) throws IOException {
+        this.authenticator.check(exchange.getRequestHeaders().getFirst("Authorization"));
+        AgentMessageRequest message = this.bodies.read(exchange, AgentMessageRequest.class);
+        String nodeId = this.state.identity().map(NodeIdentity::nodeId).orElseThrow(NotRegisteredException::new);
+        String reply = this.dispatcher.dispatch(message);
+        this.responses.send(exchange, 200, new AgentMessageResponse(message.id(), nodeId, reply));
+    }
+}

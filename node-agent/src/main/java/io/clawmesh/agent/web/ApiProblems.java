@@ -1,0 +1,68 @@
+package io.clawmesh.agent.web;
+
+import io.clawmesh.agent.inbound.InvalidCredentialException;
+import io.clawmesh.agent.inbound.MessageTooLargeException;
+import io.clawmesh.agent.inbound.MissingCredentialException;
+import io.clawmesh.agent.inbound.NodeAtCapacityException;
+import io.clawmesh.agent.inbound.NotRegisteredException;
+import io.clawmesh.agent.runtime.RuntimeFailureException;
+import io.clawmesh.common.node.InvalidInputException;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns every failure of a request into an RFC 9457 {@link Problem} with a stable type and a detail that says what to
+ * fix. Failures nobody expected become a 500 that is logged and reveals nothing.
+ */
+public final class ApiProblems {
+
+    private static final Logger logger = LoggerFactory.getLogger(ApiProblems.class);
+
+    private ApiProblems() {}
+
+    /** The answer to {@code ex}. */
+    public static Problem from(Throwable ex) {
+        return switch (ex) {
+            case InvalidInputException invalid -> new Problem(400, "invalid-input", invalid.getMessage());
+            case UnreadableBodyException unreadable -> UnreadableBodies.problem(unreadable);
+            case MissingCredentialException missing ->
+                new Problem(
+                        401,
+                        "missing-credential",
+                        missing.getMessage(),
+                        Map.of("WWW-Authenticate", "Bearer realm=\"claw-mesh-agent\""),
+                        Map.of());
+            case InvalidCredentialException invalid -> new Problem(403, "invalid-credential", invalid.getMessage());
+            case NotRegisteredException notRegistered ->
+                new Problem(503, "not-registered", notRegistered.getMessage(), Map.of("Retry-After", "5"), Map.of());
+            case NodeAtCapacityException full ->
+                new Problem(429, "node-at-capacity", full.getMessage(), Map.of("Retry-After", "1"), Map.of());
+            case MessageTooLargeException tooLarge -> new Problem(413, "payload-too-large", tooLarge.getMessage());
+            case RequestTooLargeException tooLarge ->
+                new Problem(
+                        413,
+                        "payload-too-large",
+                        "The request body is larger than " + JsonBodyReader.MAX_BODY_BYTES
+                                + " bytes (1 MiB); send a shorter message");
+            case RuntimeFailureException failure -> runtimeFailure(failure);
+            case RequestRejectedException rejected ->
+                Problem.ofStatus(rejected.status(), rejected.getMessage(), rejected.headers());
+            default -> {
+                logger.error("Unexpected failure while answering a request", ex);
+                yield Problem.ofStatus(500, "The agent failed unexpectedly; see its log", Map.of());
+            }
+        };
+    }
+
+    private static Problem runtimeFailure(RuntimeFailureException ex) {
+        logger.warn("Answering 502: {}", ex.getMessage());
+        return new Problem(
+                502,
+                "runtime-failure",
+                ex.getMessage() + ". Check that the " + ex.runtime()
+                        + " runtime on this node is running and reachable.",
+                Map.of(),
+                Map.of("runtime", ex.runtime()));
+    }
+}
