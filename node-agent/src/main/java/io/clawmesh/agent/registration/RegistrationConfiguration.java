@@ -9,18 +9,16 @@ import io.clawmesh.agent.runtime.CapacityGate;
 import io.clawmesh.common.api.CoordinatorApi;
 import io.clawmesh.common.node.Endpoint;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.concurrent.Executors;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
-import org.springframework.http.client.JdkClientHttpRequestFactory;
+import org.springframework.http.client.SimpleClientHttpRequestFactory;
 import org.springframework.http.converter.json.JacksonJsonHttpMessageConverter;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.client.support.RestClientAdapter;
@@ -56,12 +54,9 @@ public class RegistrationConfiguration {
             logger.warn("No join token set (mesh.agent.token or CLAW_MESH_TOKEN): the coordinator will refuse to "
                     + "register this node unless it runs without tokens");
         }
-        HttpClient httpClient = HttpClient.newBuilder()
-                .connectTimeout(CONNECT_TIMEOUT)
-                .version(HttpClient.Version.HTTP_1_1)
-                .executor(Executors.newVirtualThreadPerTaskExecutor())
-                .build();
-        JdkClientHttpRequestFactory requestFactory = new JdkClientHttpRequestFactory(httpClient);
+        // HttpURLConnection: a few calls a minute need no client of their own, and the TLS stack loads only for https
+        SimpleClientHttpRequestFactory requestFactory = new SimpleClientHttpRequestFactory();
+        requestFactory.setConnectTimeout(CONNECT_TIMEOUT);
         requestFactory.setReadTimeout(READ_TIMEOUT);
         // a tolerant reader: a newer coordinator may answer with fields this agent does not know yet
         JsonMapper json = JsonMapper.builder()

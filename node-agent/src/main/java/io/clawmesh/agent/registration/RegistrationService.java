@@ -8,10 +8,10 @@ import io.clawmesh.common.node.RegisterNodeResponse;
 import io.clawmesh.common.node.RuntimeInfo;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;
+import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpTimeoutException;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -301,17 +301,15 @@ public class RegistrationService {
         return text.isBlank() ? "no detail" : text;
     }
 
-    /** A short, readable cause: the JDK client reports a refused connection as a bare ClosedChannelException. */
+    /** A short, readable cause of a failed call: refused, timed out, unknown host, or the most specific message. */
     static String reason(@Nullable Throwable ex) {
         if (ex == null) {
             return "unknown error";
         }
         for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
-            if (cause instanceof HttpConnectTimeoutException) {
-                return "connect timed out";
-            }
-            if (cause instanceof HttpTimeoutException) {
-                return "no answer in time";
+            if (cause instanceof SocketTimeoutException timeout) {
+                String message = String.valueOf(timeout.getMessage()).toLowerCase(Locale.ROOT);
+                return message.contains("connect") ? "connect timed out" : "no answer in time";
             }
             if (cause instanceof ConnectException) {
                 return "connection refused";

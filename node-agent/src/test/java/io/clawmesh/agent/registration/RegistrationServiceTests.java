@@ -6,6 +6,8 @@ import io.clawmesh.agent.runtime.CapacityGate;
 import io.clawmesh.common.node.Capabilities;
 import io.clawmesh.common.node.NodeStatus;
 import io.clawmesh.common.node.RuntimeInfo;
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -17,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.http.HttpStatus;
+import org.springframework.web.client.ResourceAccessException;
 
 @ExtendWith(OutputCaptureExtension.class)
 class RegistrationServiceTests {
@@ -259,6 +262,19 @@ class RegistrationServiceTests {
         this.service.deregister(Duration.ofSeconds(5));
 
         assertThat(this.coordinator.deregistrations).isEmpty();
+    }
+
+    @Test
+    void reasonWhenHttpUrlConnectionTimesOutShouldSayWhichTimeout() {
+        assertThat(RegistrationService.reason(
+                        new ResourceAccessException("I/O error", new SocketTimeoutException("Connect timed out"))))
+                .isEqualTo("connect timed out");
+        assertThat(RegistrationService.reason(
+                        new ResourceAccessException("I/O error", new SocketTimeoutException("Read timed out"))))
+                .isEqualTo("no answer in time");
+        assertThat(RegistrationService.reason(
+                        new ResourceAccessException("I/O error", new ConnectException("Connection refused"))))
+                .isEqualTo("connection refused");
     }
 
     private static int occurrences(String text, String part) {
