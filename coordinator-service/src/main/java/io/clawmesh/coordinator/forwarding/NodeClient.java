@@ -12,8 +12,6 @@ import io.clawmesh.coordinator.security.EndpointPolicy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
-import java.net.Inet6Address;
-import java.net.InetAddress;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -173,10 +171,7 @@ public class NodeClient implements DisposableBean {
         }
         try {
             Endpoint endpoint = Endpoint.parse(node.endpoint());
-            InetAddress address = this.endpointPolicy.resolveForConnect(endpoint);
-            String host =
-                    (address instanceof Inet6Address) ? "[" + address.getHostAddress() + "]" : address.getHostAddress();
-            URI uri = URI.create("http://" + host + ":" + endpoint.port() + ApiPaths.AGENT_MESSAGES);
+            URI uri = this.endpointPolicy.resolveUri(endpoint, ApiPaths.AGENT_MESSAGES);
             if (endpoint.isIpLiteral()) {
                 // An IP literal cannot be re-pointed by DNS: its checked URI can be reused.
                 this.literalUris.put(node.endpoint(), uri);

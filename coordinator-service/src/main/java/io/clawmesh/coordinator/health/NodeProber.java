@@ -9,8 +9,6 @@ import io.clawmesh.coordinator.registry.Node;
 import io.clawmesh.coordinator.registry.NodeRegistry;
 import io.clawmesh.coordinator.security.EndpointPolicy;
 import java.io.InputStream;
-import java.net.Inet6Address;
-import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -189,11 +187,7 @@ public class NodeProber implements DisposableBean {
     }
 
     private URI healthUri(Node node) {
-        Endpoint endpoint = Endpoint.parse(node.endpoint());
-        InetAddress address = this.endpointPolicy.resolveForConnect(endpoint);
-        String host =
-                (address instanceof Inet6Address) ? "[" + address.getHostAddress() + "]" : address.getHostAddress();
-        return URI.create("http://" + host + ":" + endpoint.port() + ApiPaths.AGENT_HEALTH);
+        return this.endpointPolicy.resolveUri(Endpoint.parse(node.endpoint()), ApiPaths.AGENT_HEALTH);
     }
 
     @Override

@@ -2,7 +2,9 @@ package io.clawmesh.coordinator.security;
 
 import io.clawmesh.common.node.Endpoint;
 import io.clawmesh.common.node.InvalidInputException;
+import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.net.URI;
 import java.net.UnknownHostException;
 import java.util.Arrays;
 import java.util.Optional;
@@ -57,6 +59,19 @@ public final class EndpointPolicy {
      */
     public void check(Endpoint endpoint) {
         resolveForConnect(endpoint);
+    }
+
+    /**
+     * The URI of {@code path} on the agent at {@code endpoint}, addressed by the IP that {@link #resolveForConnect}
+     * checked, so the connection goes exactly where the check looked.
+     *
+     * @throws InvalidInputException when the host does not resolve or any of its addresses is refused
+     */
+    public URI resolveUri(Endpoint endpoint, String path) {
+        InetAddress address = resolveForConnect(endpoint);
+        String host =
+                (address instanceof Inet6Address) ? "[" + address.getHostAddress() + "]" : address.getHostAddress();
+        return URI.create("http://" + host + ":" + endpoint.port() + path);
     }
 
     /**
