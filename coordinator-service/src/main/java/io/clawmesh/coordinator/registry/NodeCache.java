@@ -97,10 +97,6 @@ public class NodeCache implements SmartInitializingSingleton {
         return this.routableView;
     }
 
-    public int size() {
-        return this.byId.size();
-    }
-
     synchronized void put(Node node) {
         Node previous = this.byId.put(node.id(), node);
         if (previous != null) {
