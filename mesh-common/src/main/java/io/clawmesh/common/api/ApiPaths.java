@@ -24,6 +24,9 @@ public final class ApiPaths {
 
     public static final String RULE_POSITION = RULE + "/position";
 
+    /** The live event stream (server-sent events). */
+    public static final String EVENTS = API + "/events";
+
     /** The agent's inbound message endpoint. */
     public static final String AGENT_MESSAGES = API + "/messages";
 
