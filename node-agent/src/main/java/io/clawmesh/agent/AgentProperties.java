@@ -26,6 +26,18 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param noGateway run in echo mode even when a runtime is available
  * @param capabilitiesRefresh how often capabilities are detected again
  * @param gatewayTimeout how long the runtime may take for one message (the deadline handed to it)
+ * @param runtime force one runtime: {@code openclaw}, {@code zeroclaw} or {@code openai}; unset means detect
+ * @param gatewayEndpoint the runtime's address, {@code host:port} or a URL; unset means discover
+ * @param gatewayToken the runtime's shared token (OpenClaw gateway token, ZeroClaw bearer token)
+ * @param gatewayTransport how to talk to OpenClaw: {@code auto} (WebSocket, HTTP fallback), {@code websocket} or
+ *     {@code http}
+ * @param autoInstall install and start a runtime the machine can carry when none is found
+ * @param noSyncConfig skip the seed sync of the coordinator's OpenClaw config and workspace files on join
+ * @param apiKey API key of an OpenAI-compatible endpoint (and onboarding of an installed runtime)
+ * @param apiBase base URL of an OpenAI-compatible endpoint, for example {@code http://127.0.0.1:8000/v1}
+ * @param apiModel model name sent to an OpenAI-compatible endpoint
+ * @param apiProvider provider name used when onboarding an installed runtime
+ * @param zeroclawAgent ZeroClaw agent name sent as {@code ?agent=}, if any
  */
 @ConfigurationProperties("mesh.agent")
 public record AgentProperties(
@@ -43,11 +55,24 @@ public record AgentProperties(
         @DefaultValue("30s") Duration shutdownGrace,
         @DefaultValue("false") boolean noGateway,
         @DefaultValue("60s") Duration capabilitiesRefresh,
-        @DefaultValue("5m") Duration gatewayTimeout) {
+        @DefaultValue("5m") Duration gatewayTimeout,
+        @Nullable String runtime,
+        @Nullable String gatewayEndpoint,
+        @Nullable String gatewayToken,
+        @DefaultValue("auto") String gatewayTransport,
+        @DefaultValue("false") boolean autoInstall,
+        @DefaultValue("false") boolean noSyncConfig,
+        @Nullable String apiKey,
+        @Nullable String apiBase,
+        @Nullable String apiModel,
+        @Nullable String apiProvider,
+        @Nullable String zeroclawAgent) {
 
     @Override
     public String toString() {
         return "AgentProperties[coordinatorUrl=" + this.coordinatorUrl + ", name=" + this.name + ", token="
-                + ((this.token != null) ? "<redacted>" : "null") + "]";
+                + ((this.token != null) ? "<redacted>" : "null") + ", runtime=" + this.runtime + ", gatewayEndpoint="
+                + this.gatewayEndpoint + ", gatewayToken=" + ((this.gatewayToken != null) ? "<redacted>" : "null")
+                + ", apiKey=" + ((this.apiKey != null) ? "<redacted>" : "null") + "]";
     }
 }

@@ -81,6 +81,17 @@ class LocalNodeTests {
                 Duration.ofSeconds(30),
                 false,
                 Duration.ofSeconds(60),
-                Duration.ofMinutes(5));
+                Duration.ofMinutes(5),
+                null,
+                null,
+                null,
+                "auto",
+                false,
+                false,
+                null,
+                null,
+                null,
+                null,
+                null);
     }
 }
