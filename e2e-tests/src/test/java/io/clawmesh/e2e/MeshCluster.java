@@ -40,6 +40,11 @@ final class MeshCluster implements AutoCloseable {
     }
 
     MeshProcess startCoordinator(int port) throws IOException {
+        return startCoordinator(port, List.of());
+    }
+
+    /** A coordinator with extra arguments, for example the {@code spring.datasource.*} of a PostgreSQL database. */
+    MeshProcess startCoordinator(int port, List<String> extraArguments) throws IOException {
         List<String> command = new ArrayList<>(List.of(
                 java(),
                 "-XX:TieredStopAtLevel=1",
@@ -56,6 +61,7 @@ final class MeshCluster implements AutoCloseable {
                 "--mesh.health.probe-tick=250ms",
                 "--mesh.forwarding.cooldown=5s",
                 "--mesh.forwarding.shutdown-grace=5s"));
+        command.addAll(extraArguments);
         MeshProcess process =
                 track(new MeshProcess("coordinator", command, this.logDir.resolve("coordinator.log"), port).start());
         awaitHttpOk(process, process.baseUrl() + "/actuator/health");
