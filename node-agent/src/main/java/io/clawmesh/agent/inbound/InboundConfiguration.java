@@ -59,20 +59,10 @@ public class InboundConfiguration {
                 extraRoutes.orderedStream().toList());
     }
 
-    /** The server with its two endpoints; also used by the tests, so they run exactly this wiring. */
-    static AgentHttpServer server(
-            @Nullable String address,
-            int port,
-            Duration shutdownGrace,
-            MessageDispatcher dispatcher,
-            RegistrationState state,
-            AgentRuntime runtime,
-            CapacityGate gate,
-            LocalNode localNode) {
-        return server(address, port, shutdownGrace, dispatcher, state, runtime, gate, localNode, List.of());
-    }
-
-    /** The server with its two endpoints and the endpoints other features contribute (actuator). */
+    /**
+     * The server with its two endpoints and the endpoints other features contribute (actuator); also used by the
+     * tests, so they run exactly this wiring.
+     */
     static AgentHttpServer server(
             @Nullable String address,
             int port,
