@@ -68,6 +68,31 @@ final class MeshCluster implements AutoCloseable {
         return process;
     }
 
+    /**
+     * A coordinator configured by a Spring configuration file of the caller's (for example the one the Helm chart
+     * renders into its ConfigMap) plus environment variables, as a container would start it; ready once
+     * {@code readinessUrl} answers 200.
+     */
+    MeshProcess startConfiguredCoordinator(int port, Path config, Map<String, String> environment, String readinessUrl)
+            throws IOException {
+        List<String> command = new ArrayList<>(List.of("env"));
+        environment.forEach((name, value) -> command.add(name + "=" + value));
+        command.addAll(List.of(
+                java(),
+                "-XX:TieredStopAtLevel=1",
+                "-jar",
+                jar("coordinator.jar"),
+                "--spring.config.additional-location=optional:file:" + config,
+                "--server.address=127.0.0.1",
+                "--management.server.address=127.0.0.1",
+                "--mesh.data-dir=" + this.workDir.resolve("coordinator-configured")));
+        MeshProcess process =
+                track(new MeshProcess("coordinator", command, this.logDir.resolve("coordinator-configured.log"), port)
+                        .start());
+        awaitHttpOk(process, readinessUrl);
+        return process;
+    }
+
     MeshProcess startAgent(String name, int port, int coordinatorPort, String tags, Map<String, String> fakeTools)
             throws IOException {
         Path pathDir = Files.createDirectories(this.workDir.resolve("bin-" + name));

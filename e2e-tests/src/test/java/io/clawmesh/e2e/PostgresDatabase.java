@@ -75,6 +75,18 @@ final class PostgresDatabase implements AutoCloseable {
                 "--spring.datasource.password=" + this.password);
     }
 
+    String url() {
+        return this.url;
+    }
+
+    String username() {
+        return this.username;
+    }
+
+    String password() {
+        return this.password;
+    }
+
     Connection connect() throws SQLException {
         return DriverManager.getConnection(this.url, this.username, this.password);
     }
