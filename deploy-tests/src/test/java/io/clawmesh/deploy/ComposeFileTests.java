@@ -90,7 +90,10 @@ class ComposeFileTests {
         assertThat(targets.values().stream().flatMap(List::stream))
                 .containsExactlyInAnyOrder("coordinator:9180", "agent-1:9121", "agent-2:9121");
         assertThat(list(service("prometheus").get("volumes")))
-                .contains("./prometheus/prometheus.yml:/etc/prometheus/prometheus.yml:ro");
+                .contains(
+                        "./prometheus/prometheus.yml:/etc/prometheus/prometheus.yml:ro",
+                        "./prometheus/alerts.yml:/etc/prometheus/alerts.yml:ro");
+        assertThat(DeployFiles.list(prometheus.get("rule_files"))).containsExactly("alerts.yml");
     }
 
     private Map<String, Object> service(String name) {
