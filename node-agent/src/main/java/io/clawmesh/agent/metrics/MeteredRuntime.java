@@ -8,9 +8,13 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Wraps whatever {@link AgentRuntime} the agent runs and counts and times every message it answers or fails, so every
- * adapter is measured the same way without knowing about metrics.
+ * adapter is measured the same way without knowing about metrics. When one runtime bean delegates to another (a
+ * selector in front of adapters), only the outermost call is counted.
  */
 final class MeteredRuntime implements AgentRuntime {
+
+    /** Set while a metered send runs on this thread, so a metered runtime called by another is not counted twice. */
+    private static final ThreadLocal<Boolean> SENDING = new ThreadLocal<>();
 
     private final AgentRuntime delegate;
 
@@ -31,6 +35,18 @@ final class MeteredRuntime implements AgentRuntime {
 
     @Override
     public String send(RuntimeRequest request) {
+        if (SENDING.get() != null) {
+            return this.delegate.send(request);
+        }
+        SENDING.set(Boolean.TRUE);
+        try {
+            return meteredSend(request);
+        } finally {
+            SENDING.remove();
+        }
+    }
+
+    private String meteredSend(RuntimeRequest request) {
         long start = System.nanoTime();
         String outcome = AgentMeters.ERROR;
         try {
@@ -47,9 +63,5 @@ final class MeteredRuntime implements AgentRuntime {
             this.meters.messages(outcome, runtime).increment();
             this.meters.runtimeDuration(outcome, runtime).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         }
-    }
-
-    AgentRuntime delegate() {
-        return this.delegate;
     }
 }

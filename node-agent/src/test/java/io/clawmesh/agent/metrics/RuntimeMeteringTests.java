@@ -84,6 +84,28 @@ class RuntimeMeteringTests {
     }
 
     @Test
+    void sendWhenOneMeteredRuntimeDelegatesToAnotherShouldCountTheMessageOnce() {
+        AgentRuntime adapter = wrap(new EchoRuntime());
+        AgentRuntime selector = wrap(new AgentRuntime() {
+            @Override
+            public RuntimeInfo info() {
+                return adapter.info();
+            }
+
+            @Override
+            public String send(RuntimeRequest request) {
+                return adapter.send(request);
+            }
+        });
+
+        selector.send(request("m1", NOW.plusSeconds(60)));
+
+        assertThat(this.registry.scrape())
+                .contains("mesh_agent_messages_total{outcome=\"ok\",runtime=\"echo\"} 1.0")
+                .contains("mesh_agent_runtime_duration_seconds_count{outcome=\"ok\",runtime=\"echo\"} 1");
+    }
+
+    @Test
     void postProcessWhenAlreadyMeteredShouldNotWrapTwice() {
         AgentRuntime once = wrap(new EchoRuntime());
 
