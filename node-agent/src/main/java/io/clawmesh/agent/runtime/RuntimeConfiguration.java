@@ -2,6 +2,8 @@ package io.clawmesh.agent.runtime;
 
 import io.clawmesh.agent.AgentProperties;
 import io.clawmesh.agent.registration.LocalNode;
+import io.clawmesh.agent.runtime.install.AutoInstaller;
+import io.clawmesh.agent.runtime.install.InstallProperties;
 import io.clawmesh.agent.runtime.openai.OpenAiProvider;
 import io.clawmesh.agent.runtime.zeroclaw.ZeroClawProvider;
 import java.net.http.HttpClient;
@@ -21,7 +23,8 @@ import org.springframework.context.annotation.Configuration;
 public class RuntimeConfiguration {
 
     @Bean
-    RuntimeSelection runtimeSelection(AgentProperties properties, LocalNode localNode, Clock clock) {
+    RuntimeSelection runtimeSelection(
+            AgentProperties properties, InstallProperties install, LocalNode localNode, Clock clock) {
         Map<String, String> env = System.getenv();
         Path home = Path.of(System.getProperty("user.home", "."));
         HttpClient http = HttpClient.newBuilder()
@@ -36,7 +39,7 @@ public class RuntimeConfiguration {
                 // <<<
                 new ZeroClawProvider(env, home),
                 new OpenAiProvider());
-        RuntimeSelector selector = new RuntimeSelector(providers, installer(env, home));
+        RuntimeSelector selector = new RuntimeSelector(providers, installer(install, env, home, clock));
         return selector.select(new RuntimeContext(properties, localNode.dataDir(), http, clock));
     }
 
@@ -50,9 +53,10 @@ public class RuntimeConfiguration {
         return new CapacityGate(properties.capacity());
     }
 
-    private static RuntimeSelector.Installer installer(Map<String, String> env, Path home) {
-        return (context) -> {
-            throw new IllegalStateException("--auto-install is not available yet");
-        };
+    private static RuntimeSelector.Installer installer(
+            InstallProperties install, Map<String, String> env, Path home, Clock clock) {
+        // built only when --auto-install is used and nothing was found, so a normal start spawns no process
+        return (context) ->
+                AutoInstaller.forThisMachine(install, env, home, clock).install(context);
     }
 }
