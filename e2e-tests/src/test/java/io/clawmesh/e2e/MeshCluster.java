@@ -55,7 +55,10 @@ final class MeshCluster implements AutoCloseable {
                 "--mesh.health.probe-interval=1s",
                 "--mesh.health.probe-tick=250ms",
                 "--mesh.forwarding.cooldown=5s",
-                "--mesh.forwarding.shutdown-grace=5s"));
+                "--mesh.forwarding.shutdown-grace=5s",
+                // seed sync serves these; never the OpenClaw setup of the user running the tests
+                "--mesh.openclaw-config=" + coordinatorOpenClawDir().resolve("openclaw.json"),
+                "--mesh.workspace-dir=" + coordinatorOpenClawDir().resolve("workspace")));
         MeshProcess process =
                 track(new MeshProcess("coordinator", command, this.logDir.resolve("coordinator.log"), port).start());
         awaitHttpOk(process, process.baseUrl() + "/actuator/health");
@@ -85,6 +88,9 @@ final class MeshCluster implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(
                 "env",
                 "PATH=" + pathDir + ":" + System.getenv("PATH"),
+                // seed sync writes here; never into the OpenClaw setup of the user running the tests
+                "OPENCLAW_CONFIG_PATH=" + agentOpenClawDir(name).resolve("openclaw.json"),
+                "OPENCLAW_WORKSPACE_DIR=" + agentOpenClawDir(name).resolve("workspace"),
                 java(),
                 // The flags the README recommends for agents, Spring AOT included, so CI runs that path.
                 "-Dspring.aot.enabled=true",
@@ -111,6 +117,16 @@ final class MeshCluster implements AutoCloseable {
                 track(new MeshProcess(name, command, this.logDir.resolve("agent-" + name + ".log"), port).start());
         awaitHttpOk(process, process.baseUrl() + "/healthz");
         return process;
+    }
+
+    /** The OpenClaw config and workspace the coordinator shares by seed sync. */
+    Path coordinatorOpenClawDir() {
+        return this.workDir.resolve("coordinator-openclaw");
+    }
+
+    /** The OpenClaw config and workspace an agent's seed sync writes into. */
+    Path agentOpenClawDir(String agentName) {
+        return this.workDir.resolve("agent-" + agentName + "-openclaw");
     }
 
     /** The agent's persisted identity file, to tell whether it registered anew. */

@@ -35,7 +35,8 @@ import org.springframework.web.client.RestClientResponseException;
  * A node on ZeroClaw, end to end: a coordinator and an agent jar started with {@code --mesh.agent.runtime=zeroclaw}
  * as separate JVMs, and a protocol-faithful ZeroClaw gateway ({@link FakeZeroClaw}) served from this JVM on loopback.
  * The agent pairs by itself; routed messages reach ZeroClaw with their id and session; losing ZeroClaw makes the node
- * degraded (skipped by automatic routing, still reachable as an explicit target) until it is back.
+ * degraded (skipped by automatic routing, still reachable as an explicit target) until it is back. Joining also
+ * seed-syncs the coordinator's shared OpenClaw config and identity files into the agent's own.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -56,6 +57,13 @@ class ZeroClawEndToEndTests {
         this.zeroclaw = FakeZeroClaw.start();
         this.zeroclawPort = this.zeroclaw.port();
         this.cluster = new MeshCluster(workDir);
+        Path shared =
+                Files.createDirectories(this.cluster.coordinatorOpenClawDir().resolve("workspace/memory"));
+        Files.writeString(
+                this.cluster.coordinatorOpenClawDir().resolve("openclaw.json"),
+                "{ gateway: { auth: { token: 'coordinator-only' } }, agents: { defaults: { model: { primary: 'p/m' } } } }");
+        Files.writeString(shared.resolveSibling("SOUL.md"), "the mesh's soul");
+        Files.writeString(shared.resolve("2026-11-24.md"), "a memory");
         MeshProcess coordinator = this.cluster.startCoordinator(MeshCluster.freePort());
         this.api = RestClient.builder()
                 .requestFactory(new JdkClientHttpRequestFactory())
@@ -116,6 +124,22 @@ class ZeroClawEndToEndTests {
 
     @Test
     @Order(3)
+    void joiningSyncedTheCoordinatorsSharedConfigAndIdentityFiles() {
+        Path openclaw = this.cluster.agentOpenClawDir("zc-node");
+        Awaitility.await("seed sync")
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> Files.isRegularFile(openclaw.resolve("workspace/memory/2026-11-24.md")));
+
+        assertThat(openclaw.resolve("workspace/SOUL.md")).content().isEqualTo("the mesh's soul");
+        assertThat(openclaw.resolve("workspace/memory/2026-11-24.md")).content().isEqualTo("a memory");
+        assertThat(openclaw.resolve("openclaw.json"))
+                .content()
+                .contains("\"primary\" : \"p/m\"")
+                .doesNotContain("coordinator-only");
+    }
+
+    @Test
+    @Order(4)
     void aZeroClawWithoutAModelAnswers502NamingTheRuntimeAndTheFix() {
         this.zeroclaw.needsQuickstart(true);
         try {
@@ -132,7 +156,7 @@ class ZeroClawEndToEndTests {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void lostZeroClawMakesTheNodeDegradedSkippedAutomaticallyButReachableExplicitly() {
         this.zeroclaw.close();
         NodeView node = awaitNode(NodeStatus.DEGRADED);
@@ -152,7 +176,7 @@ class ZeroClawEndToEndTests {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void zeroClawBackWithItsPairingsResetBringsTheNodeBackAndPairsAgain() {
         this.zeroclaw = FakeZeroClaw.start(this.zeroclawPort);
         awaitNode(NodeStatus.ONLINE);
