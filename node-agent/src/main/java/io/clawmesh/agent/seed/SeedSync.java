@@ -4,10 +4,7 @@ import io.clawmesh.common.seed.SeedApi;
 import io.clawmesh.common.seed.SeedFile;
 import io.clawmesh.common.seed.SeedPaths;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,10 +12,7 @@ import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.web.client.HttpClientErrorException;
-import tools.jackson.core.JacksonException;
-import tools.jackson.core.json.JsonReadFeature;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -29,13 +23,6 @@ import tools.jackson.databind.node.ObjectNode;
 public class SeedSync {
 
     private static final Logger logger = LoggerFactory.getLogger(SeedSync.class);
-
-    private static final JsonMapper JSON5 = JsonMapper.builder()
-            .enable(JsonReadFeature.ALLOW_JAVA_COMMENTS)
-            .enable(JsonReadFeature.ALLOW_UNQUOTED_PROPERTY_NAMES)
-            .enable(JsonReadFeature.ALLOW_SINGLE_QUOTES)
-            .enable(JsonReadFeature.ALLOW_TRAILING_COMMA)
-            .build();
 
     private final SeedApi api;
 
@@ -51,13 +38,13 @@ public class SeedSync {
 
     /** Fetches and applies both parts; a failure of one part is reported and does not stop the other. */
     public SeedReport sync() {
-        Path configFile = SeedTarget.configFile(this.env, this.home);
-        Optional<ObjectNode> local = readLocal(configFile);
+        OpenClawConfigFile configFile = OpenClawConfigFile.locate(this.env, this.home);
+        Optional<ObjectNode> local = configFile.read();
         String configuredWorkspace = local.map((config) ->
                         config.path("agents").path("defaults").path("workspace").asString(null))
                 .orElse(null);
         SeedTarget target = SeedTarget.resolve(this.env, this.home, configuredWorkspace);
-        String config = syncConfig(target.configFile(), local);
+        String config = syncConfig(configFile, local);
         SeedReport report = syncWorkspace(target.workspaceDir(), config);
         logger.info(
                 "Seed sync: config {} ({}); workspace {}: {} written, {} unchanged, {} refused",
@@ -70,7 +57,7 @@ public class SeedSync {
         return report;
     }
 
-    private String syncConfig(Path configFile, Optional<ObjectNode> local) {
+    private String syncConfig(OpenClawConfigFile configFile, Optional<ObjectNode> local) {
         Map<String, Object> offered;
         try {
             offered = this.api.config();
@@ -80,7 +67,7 @@ public class SeedSync {
         if (local.isEmpty()) {
             return "left alone: the local config cannot be read as JSON5";
         }
-        ObjectNode incoming = JSON5.valueToTree(offered);
+        ObjectNode incoming = OpenClawConfigFile.JSON5.valueToTree(offered);
         incoming.remove(SeedPaths.NODE_LOCAL_KEYS);
         ObjectNode merged = local.get().deepCopy();
         merge(merged, incoming);
@@ -88,10 +75,10 @@ public class SeedSync {
             return "unchanged";
         }
         try {
-            write(configFile, merged);
+            configFile.write(merged);
             return "merged";
         } catch (IOException ex) {
-            logger.warn("Seed sync: cannot write {}: {}", configFile, ex.getMessage());
+            logger.warn("Seed sync: cannot write {}: {}", configFile.path(), ex.getMessage());
             return "not written: " + ex.getMessage();
         }
     }
@@ -118,23 +105,6 @@ public class SeedSync {
         return new SeedReport(config, written, unchanged, refused);
     }
 
-    /** The local config, an empty one when there is none, or empty when it exists but is not readable JSON5. */
-    private static Optional<ObjectNode> readLocal(Path configFile) {
-        if (!Files.isRegularFile(configFile)) {
-            return Optional.of(JSON5.createObjectNode());
-        }
-        try {
-            JsonNode node = JSON5.readTree(configFile.toFile());
-            if (node instanceof ObjectNode object) {
-                return Optional.of(object);
-            }
-            logger.warn("Seed sync: {} is not a JSON object; leaving it alone", configFile);
-        } catch (JacksonException ex) {
-            logger.warn("Seed sync: cannot parse {} ({}); leaving it alone", configFile, ex.getOriginalMessage());
-        }
-        return Optional.empty();
-    }
-
     /** Deep merge: objects merge key by key, anything else from {@code incoming} replaces what {@code target} has. */
     static void merge(ObjectNode target, ObjectNode incoming) {
         for (Map.Entry<String, JsonNode> entry : incoming.properties()) {
@@ -145,28 +115,6 @@ public class SeedSync {
             } else {
                 target.set(entry.getKey(), entry.getValue().deepCopy());
             }
-        }
-    }
-
-    private static void write(Path configFile, ObjectNode config) throws IOException {
-        Path dir = configFile.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        if (Files.isRegularFile(configFile)) {
-            Files.copy(
-                    configFile,
-                    configFile.resolveSibling(configFile.getFileName() + ".bak"),
-                    StandardCopyOption.REPLACE_EXISTING);
-        }
-        Path temporary = Files.createTempFile(
-                dir,
-                ".openclaw-",
-                ".json.tmp",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        try {
-            Files.writeString(temporary, JSON5.writerWithDefaultPrettyPrinter().writeValueAsString(config));
-            Files.move(temporary, configFile, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(temporary);
         }
     }
 }

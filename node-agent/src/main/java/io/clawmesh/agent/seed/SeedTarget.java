@@ -11,16 +11,8 @@ import org.jspecify.annotations.Nullable;
  */
 public record SeedTarget(Path configFile, Path workspaceDir) {
 
-    /** The config file from the environment; the workspace is resolved by {@link #resolve}. */
-    static Path configFile(Map<String, String> env, Path home) {
-        String configured = env.get("OPENCLAW_CONFIG_PATH");
-        return (configured != null && !configured.isBlank())
-                ? Path.of(configured)
-                : home.resolve(".openclaw").resolve("openclaw.json");
-    }
-
     static SeedTarget resolve(Map<String, String> env, Path home, @Nullable String configuredWorkspace) {
-        Path config = configFile(env, home);
+        Path config = OpenClawConfigFile.locate(env, home).path();
         String fromEnv = env.get("OPENCLAW_WORKSPACE_DIR");
         Path workspace;
         if (fromEnv != null && !fromEnv.isBlank()) {

@@ -2,13 +2,12 @@ package io.clawmesh.agent.runtime.install;
 
 import io.clawmesh.agent.runtime.RuntimeContext;
 import io.clawmesh.agent.runtime.RuntimeSelector;
+import io.clawmesh.agent.seed.OpenClawConfigFile;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -17,9 +16,7 @@ import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import tools.jackson.core.json.JsonReadFeature;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -33,13 +30,6 @@ public class OpenClawInstaller {
     private static final Logger logger = LoggerFactory.getLogger(OpenClawInstaller.class);
 
     private static final Duration NPM_TIMEOUT = Duration.ofMinutes(15);
-
-    private static final JsonMapper JSON5 = JsonMapper.builder()
-            .enable(JsonReadFeature.ALLOW_JAVA_COMMENTS)
-            .enable(JsonReadFeature.ALLOW_UNQUOTED_PROPERTY_NAMES)
-            .enable(JsonReadFeature.ALLOW_SINGLE_QUOTES)
-            .enable(JsonReadFeature.ALLOW_TRAILING_COMMA)
-            .build();
 
     private final InstallProperties properties;
 
@@ -116,35 +106,34 @@ public class OpenClawInstaller {
 
     /** The gateway token of OpenClaw's config; a new one, with loopback binding, when the config has none. */
     String configure() {
-        String configured = this.commands.env().get("OPENCLAW_CONFIG_PATH");
-        Path config = (configured != null && !configured.isBlank())
-                ? Path.of(configured)
-                : this.home.resolve(".openclaw").resolve("openclaw.json");
-        String byHand = "set gateway.auth.token and gateway.bind \"loopback\" in " + config;
-        try {
-            ObjectNode root = Files.isRegularFile(config)
-                    ? (ObjectNode) JSON5.readTree(config.toFile())
-                    : JSON5.createObjectNode();
-            JsonNode token = root.path("gateway").path("auth").path("token");
-            if (token.isString() && !token.asString().isBlank()) {
-                logger.info("Auto-install: using the gateway token of {}", config);
-                return token.asString();
-            }
-            String newToken = newToken();
-            ObjectNode gateway = root.has("gateway") ? (ObjectNode) root.get("gateway") : root.putObject("gateway");
-            gateway.put("mode", "local");
-            gateway.put("bind", "loopback");
-            gateway.put("port", this.properties.openclawPort());
-            ObjectNode auth = gateway.has("auth") ? (ObjectNode) gateway.get("auth") : gateway.putObject("auth");
-            auth.put("mode", "token");
-            auth.put("token", newToken);
-            write(config, root);
-            logger.info("Auto-install: wrote a gateway token and loopback binding into {} (mode 0600)", config);
-            return newToken;
-        } catch (IOException | ClassCastException | tools.jackson.core.JacksonException ex) {
-            throw new InstallFailedException(
-                    "cannot configure OpenClaw in " + config + ": " + ex.getMessage(), byHand, ex);
+        OpenClawConfigFile config = OpenClawConfigFile.locate(this.commands.env(), this.home);
+        String byHand = "set gateway.auth.token and gateway.bind \"loopback\" in " + config.path();
+        ObjectNode root = config.read()
+                .orElseThrow(() -> new InstallFailedException(config.path() + " cannot be parsed as JSON5", byHand));
+        JsonNode token = root.path("gateway").path("auth").path("token");
+        if (token.isString() && !token.asString().isBlank()) {
+            logger.info("Auto-install: using the gateway token of {}", config.path());
+            return token.asString();
         }
+        String newToken = newToken();
+        ObjectNode gateway = object(root, "gateway");
+        gateway.put("mode", "local");
+        gateway.put("bind", "loopback");
+        gateway.put("port", this.properties.openclawPort());
+        ObjectNode auth = object(gateway, "auth");
+        auth.put("mode", "token");
+        auth.put("token", newToken);
+        try {
+            config.write(root);
+        } catch (IOException ex) {
+            throw new InstallFailedException("cannot write " + config.path() + ": " + ex.getMessage(), byHand, ex);
+        }
+        logger.info("Auto-install: wrote a gateway token and loopback binding into {} (mode 0600)", config.path());
+        return newToken;
+    }
+
+    private static ObjectNode object(ObjectNode parent, String field) {
+        return (parent.get(field) instanceof ObjectNode existing) ? existing : parent.putObject(field);
     }
 
     private RuntimeSelector.Installed start(Path openclaw, String token, RuntimeContext context) {
@@ -159,45 +148,16 @@ public class OpenClawInstaller {
                 "loopback",
                 "--auth",
                 "token");
-        String byHand = String.join(" ", command);
-        RuntimeProcess process;
-        try {
-            process = RuntimeProcess.start(
-                    "openclaw gateway",
-                    command,
-                    this.commands.env(),
-                    context.dataDir().resolve("openclaw-gateway.log"));
-        } catch (IOException ex) {
-            throw new InstallFailedException("cannot start " + openclaw + ": " + ex.getMessage(), byHand, ex);
-        }
-        String problem = process.awaitHealthy(
+        RuntimeProcess process = RuntimeProcess.startHealthy(
+                "openclaw gateway",
+                command,
+                this.commands.env(),
+                context.dataDir().resolve("openclaw-gateway.log"),
                 URI.create("http://127.0.0.1:" + port + "/healthz"),
                 this.properties.healthTimeout(),
                 this.http,
                 this.clock);
-        if (problem != null) {
-            process.close();
-            throw new InstallFailedException(problem, byHand);
-        }
         return new RuntimeSelector.Installed("openclaw", "127.0.0.1:" + port, token, process);
-    }
-
-    private static void write(Path config, ObjectNode root) throws IOException {
-        Path dir = config.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        if (Files.isRegularFile(config)) {
-            Path backup = config.resolveSibling(config.getFileName() + ".bak");
-            Files.copy(config, backup, StandardCopyOption.REPLACE_EXISTING);
-            logger.info("Auto-install: kept the earlier config as {}", backup);
-        }
-        Path temporary = Files.createTempFile(dir, ".openclaw-", ".json.tmp");
-        try {
-            Files.setPosixFilePermissions(temporary, PosixFilePermissions.fromString("rw-------"));
-            Files.writeString(temporary, JSON5.writerWithDefaultPrettyPrinter().writeValueAsString(root));
-            Files.move(temporary, config, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(temporary);
-        }
     }
 
     private static boolean writable(Path prefix) {

@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,8 +37,37 @@ public final class RuntimeProcess implements AutoCloseable {
         this.log = log;
     }
 
-    /** Starts {@code command} with its output appended to {@code log}. */
-    static RuntimeProcess start(String name, List<String> command, Map<String, String> env, Path log)
+    /**
+     * Starts {@code command} (output appended to {@code log}) and waits until {@code health} answers 200.
+     *
+     * @throws InstallFailedException when it cannot start, exits, or is not healthy within {@code timeout}; the
+     *     process is stopped and the message ends with the command to run by hand
+     */
+    static RuntimeProcess startHealthy(
+            String name,
+            List<String> command,
+            Map<String, String> env,
+            Path log,
+            URI health,
+            Duration timeout,
+            HttpClient http,
+            Clock clock) {
+        String byHand = String.join(" ", command);
+        RuntimeProcess process;
+        try {
+            process = start(name, command, env, log);
+        } catch (IOException ex) {
+            throw new InstallFailedException("cannot start " + command.get(0) + ": " + ex.getMessage(), byHand, ex);
+        }
+        String problem = process.awaitHealthy(health, timeout, http, clock);
+        if (problem != null) {
+            process.close();
+            throw new InstallFailedException(problem, byHand);
+        }
+        return process;
+    }
+
+    private static RuntimeProcess start(String name, List<String> command, Map<String, String> env, Path log)
             throws IOException {
         Files.createDirectories(log.toAbsolutePath().getParent());
         ProcessBuilder builder = new ProcessBuilder(command)
@@ -54,7 +84,7 @@ public final class RuntimeProcess implements AutoCloseable {
      *
      * @return {@code null} when healthy, else why not
      */
-    String awaitHealthy(URI health, Duration timeout, HttpClient http, Clock clock) {
+    private @Nullable String awaitHealthy(URI health, Duration timeout, HttpClient http, Clock clock) {
         Instant until = clock.instant().plus(timeout);
         logger.info("Waiting up to {} s for {} to answer {}", timeout.toSeconds(), this.name, health);
         while (clock.instant().isBefore(until)) {

@@ -175,29 +175,21 @@ public class ZeroClawInstaller {
     private RuntimeSelector.Installed start(Path binary, RuntimeContext context) {
         int port = this.properties.zeroclawPort();
         List<String> command = List.of(binary.toString(), "daemon", "-p", String.valueOf(port), "--host", "127.0.0.1");
-        String byHand = String.join(" ", command);
         Map<String, String> env = new HashMap<>(this.commands.env());
         env.put("ZEROCLAW_gateway__host", "127.0.0.1");
         env.put("ZEROCLAW_gateway__port", String.valueOf(port));
         // ZeroClaw cuts every request at 30 s by default; give it as long as the agent waits
         long timeout = Math.max(30, context.properties().gatewayTimeout().toSeconds());
         env.put("ZEROCLAW_gateway__request_timeout_secs", String.valueOf(timeout));
-        RuntimeProcess process;
-        try {
-            process = RuntimeProcess.start(
-                    "zeroclaw", command, env, context.dataDir().resolve("zeroclaw-daemon.log"));
-        } catch (IOException ex) {
-            throw new InstallFailedException("cannot start " + binary + ": " + ex.getMessage(), byHand, ex);
-        }
-        String problem = process.awaitHealthy(
+        RuntimeProcess process = RuntimeProcess.startHealthy(
+                "zeroclaw",
+                command,
+                env,
+                context.dataDir().resolve("zeroclaw-daemon.log"),
                 URI.create("http://127.0.0.1:" + port + "/health"),
                 this.properties.healthTimeout(),
                 this.http,
                 this.clock);
-        if (problem != null) {
-            process.close();
-            throw new InstallFailedException(problem, byHand);
-        }
         logger.info(
                 "Auto-install: ZeroClaw runs on 127.0.0.1:{}. If it has no model yet, its replies say "
                         + "needs_quickstart: run 'zeroclaw quickstart' once on this machine",
