@@ -120,6 +120,8 @@ public class ZeroClawInstaller {
         } catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
             throw new InstallFailedException("interrupted while downloading " + uri, byHand, ex);
+        } catch (java.net.ConnectException ex) {
+            throw new InstallFailedException("cannot download " + uri + " (connection refused)", byHand, ex);
         } catch (IOException ex) {
             throw new InstallFailedException(
                     "cannot download " + uri + " (" + ex.getClass().getSimpleName() + " " + ex.getMessage() + ")",
