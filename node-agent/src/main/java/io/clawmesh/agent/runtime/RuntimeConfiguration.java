@@ -32,9 +32,11 @@ public class RuntimeConfiguration {
                 .connectTimeout(Duration.ofSeconds(5))
                 .build();
         List<RuntimeProvider> providers = List.of(
-                // >>> OpenClaw plugs in here (the lead merges it): replace this line with the provider built from
-                // OpenClawRuntime / OpenClawDiscovery, for example
-                // RuntimeProvider.of("openclaw", OpenClawRuntime::create, OpenClawDiscovery::detect),
+                // >>> OpenClaw plugs in here (the lead merges it). With the runtimes-openclaw branch, replace the next
+                // line with:
+                // RuntimeProvider.of("openclaw", (context) -> OpenClawRuntime.create(context.properties()),
+                //         (context) -> OpenClawDiscovery.discover(context.properties())
+                //                 .<AgentRuntime>map(OpenClawRuntime::create)),
                 RuntimeProvider.unavailable("openclaw", "the OpenClaw adapter is not part of this build"),
                 // <<<
                 new ZeroClawProvider(env, home),
