@@ -113,9 +113,13 @@ public class ZeroClawRuntime implements AgentRuntime {
         try {
             String bearer = bearer();
             response = webhook(request, body, bearer);
-            if (response.statusCode() == 401 && this.settings.token() == null && bearer != null) {
-                // the gateway forgot our pairing (its config was reset): pair again once; the 401 ran nothing
-                logger.info("ZeroClaw at {} no longer accepts the stored token: pairing again", this.http.base());
+            if (response.statusCode() == 401 && this.settings.token() == null) {
+                // the gateway forgot our pairing (its config was reset) or started requiring one: pair again once;
+                // the 401 ran nothing
+                logger.info(
+                        "ZeroClaw at {} refused {}: pairing again",
+                        this.http.base(),
+                        (bearer != null) ? "the stored token" : "a request without a token");
                 response = webhook(request, body, repair());
             }
         } catch (ZeroClawHttp.UnreachableException ex) {

@@ -200,6 +200,19 @@ class ZeroClawRuntimeTests {
     }
 
     @Test
+    void sendWhenTheGatewayStartsRequiringPairingShouldPairThen() {
+        this.zeroclaw.requirePairing(false);
+        ZeroClawRuntime runtime = runtime(null, null);
+        runtime.send(request("msg-1", "open", null));
+        this.zeroclaw.requirePairing(true);
+
+        String reply = runtime.send(request("msg-2", "closed", null));
+
+        assertThat(reply).isEqualTo("zeroclaw: closed (turn 1)");
+        assertThat(this.zeroclaw.pairings).hasValue(1);
+    }
+
+    @Test
     void sendOverZeroClawsBodyLimitShouldFailWithoutCallingIt() {
         ZeroClawRuntime runtime = runtime(null, null);
 
