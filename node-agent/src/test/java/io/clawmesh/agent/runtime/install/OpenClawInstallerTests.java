@@ -3,6 +3,8 @@ package io.clawmesh.agent.runtime.install;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
+import io.clawmesh.agent.runtime.RuntimeFixtures;
+import io.clawmesh.agent.runtime.RuntimeSelector;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -12,6 +14,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,6 +26,9 @@ class OpenClawInstallerTests {
 
     @TempDir
     Path work;
+
+    /** What the installed {@code openclaw} does; by default nothing. */
+    private String openclawScript = "exit 0";
 
     @Test
     void npmInstallWhenTheGlobalPrefixIsWritableShouldInstallGlobally() throws IOException {
@@ -46,6 +52,33 @@ class OpenClawInstallerTests {
         Path user = this.work.resolve("home/.local");
         assertThat(openclaw).isEqualTo(user.resolve("bin/openclaw"));
         assertThat(this.work.resolve("npm.log")).content().contains("install -g --prefix " + user + " openclaw\n");
+    }
+
+    @Test
+    void installShouldInstallConfigureStartTheGatewayOnLoopbackAndStopItOnClose() throws Exception {
+        Path prefix = Files.createDirectories(this.work.resolve("global"));
+        String java = ProcessHandle.current().info().command().orElse("java");
+        this.openclawScript = "exec '" + java + "' -Xmx32m -XX:TieredStopAtLevel=1 -cp '"
+                + System.getProperty("java.class.path") + "' " + FakeOpenClawGatewayMain.class.getName() + " \"$@\"";
+        int port = freePort();
+        Path dataDir = this.work.resolve("data");
+
+        RuntimeSelector.Installed installed =
+                installer(prefix, null, port).install(RuntimeFixtures.context(Map.of(), dataDir));
+        try {
+            Path config = this.work.resolve("home/.openclaw/openclaw.json");
+            assertThat(installed.kind()).isEqualTo("openclaw");
+            assertThat(installed.endpoint()).isEqualTo("127.0.0.1:" + port);
+            assertThat(installed.token()).isNotNull();
+            assertThat(config).content().contains(installed.token()).contains("\"port\" : " + port);
+            assertThat(healthz(port)).isEqualTo(200);
+            assertThat(dataDir.resolve("openclaw-gateway.log"))
+                    .content()
+                    .contains("fake openclaw gateway on 127.0.0.1:" + port);
+        } finally {
+            installed.process().close();
+        }
+        assertThat(healthz(port)).isEqualTo(-1);
     }
 
     @Test
@@ -99,15 +132,21 @@ class OpenClawInstallerTests {
         return installer(globalPrefix, null);
     }
 
-    private OpenClawInstaller installer(Path globalPrefix, String installBehaviour) throws IOException {
+    private OpenClawInstaller installer(Path globalPrefix, @Nullable String installBehaviour) throws IOException {
+        return installer(globalPrefix, installBehaviour, 18789);
+    }
+
+    private OpenClawInstaller installer(Path globalPrefix, @Nullable String installBehaviour, int port)
+            throws IOException {
         Path bin = Files.createDirectories(this.work.resolve("path"));
         Path npm = bin.resolve("npm");
         String install = (installBehaviour != null)
                 ? "echo 'npm ERR! 404 registry unreachable' >&2; " + installBehaviour
                 : "prefix=\"" + globalPrefix + "\"; "
                         + "if [ \"$3\" = --prefix ]; then prefix=\"$4\"; fi; "
-                        + "mkdir -p \"$prefix/bin\" && printf '#!/bin/sh\\n' > \"$prefix/bin/openclaw\" "
-                        + "&& chmod 755 \"$prefix/bin/openclaw\"";
+                        + "mkdir -p \"$prefix/bin\" && cat > \"$prefix/bin/openclaw\" <<'EOS'\n#!/bin/sh\n"
+                        + this.openclawScript + "\nEOS\n"
+                        + "chmod 755 \"$prefix/bin/openclaw\"";
         Files.writeString(
                 npm,
                 "#!/bin/sh\n"
@@ -118,7 +157,31 @@ class OpenClawInstallerTests {
         Map<String, String> env = new HashMap<>();
         env.put("PATH", bin + ":/usr/bin:/bin");
         InstallProperties properties = new InstallProperties(
-                URI.create("http://127.0.0.1:1"), null, 42617, 18789, Duration.ofSeconds(5), Duration.ofSeconds(5));
+                URI.create("http://127.0.0.1:1"), null, 42617, port, Duration.ofSeconds(60), Duration.ofSeconds(5));
         return new OpenClawInstaller(properties, new Commands(env), this.work.resolve("home"), Clock.systemUTC());
+    }
+
+    private static int healthz(int port) {
+        try {
+            return java.net.http.HttpClient.newHttpClient()
+                    .send(
+                            java.net.http.HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/healthz"))
+                                    .timeout(Duration.ofSeconds(2))
+                                    .build(),
+                            java.net.http.HttpResponse.BodyHandlers.discarding())
+                    .statusCode();
+        } catch (IOException ex) {
+            return -1;
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (java.net.ServerSocket socket =
+                new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
     }
 }
