@@ -19,8 +19,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The OpenClaw installer's npm and config steps, with a scripted {@code npm} first on PATH that records its arguments
- * and "installs" by writing {@code <prefix>/bin/openclaw}; nothing is downloaded.
+ * The OpenClaw installer, with a scripted {@code npm} first on PATH that records its arguments and "installs" by
+ * writing {@code <prefix>/bin/openclaw}, which runs {@link FakeOpenClawGatewayMain} as a separate process; nothing is
+ * downloaded.
  */
 class OpenClawInstallerTests {
 
