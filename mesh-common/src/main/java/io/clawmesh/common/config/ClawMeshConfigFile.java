@@ -162,13 +162,17 @@ public record ClawMeshConfigFile(Path file, Map<String, Entry> entries) {
         }
 
         private void value(String key, Node node, int keyLine) {
+            boolean section = ConfigKeys.MAPPING.keySet().stream().anyMatch((k) -> k.startsWith(key + "."))
+                    || ConfigKeys.PASS_THROUGH.contains(key.split("\\.")[0]);
             if (node instanceof MappingNode nested) {
-                if (!known(key)
-                        && ConfigKeys.MAPPING.keySet().stream().noneMatch((k) -> k.startsWith(key + "."))
-                        && !ConfigKeys.PASS_THROUGH.contains(key.split("\\.")[0])) {
+                if (!known(key) && !section) {
                     throw unknown(key, keyLine);
                 }
                 mapping(key, nested);
+                return;
+            }
+            if (section && !known(key) && node instanceof ScalarNode empty && isNull(empty.getValue())) {
+                // a section whose keys are all commented out, as in the file claw-mesh init writes
                 return;
             }
             if (!known(key)) {
@@ -185,10 +189,14 @@ public record ClawMeshConfigFile(Path file, Map<String, Entry> entries) {
                 this.entries.put(key, new Entry(List.copyOf(values), keyLine));
             } else if (node instanceof ScalarNode scalar) {
                 String text = scalar.getValue();
-                if (!text.isEmpty() && !text.equals("~") && !text.equals("null")) {
+                if (!isNull(text)) {
                     this.entries.put(key, new Entry(text, keyLine));
                 }
             }
+        }
+
+        private static boolean isNull(String text) {
+            return text.isEmpty() || text.equals("~") || text.equals("null");
         }
 
         private ConfigFileException unknown(String key, int line) {

@@ -123,6 +123,12 @@ class ClawMeshConfigFileTests {
     }
 
     @Test
+    void readWhenSectionsAreAllCommentedOutShouldAcceptThem() throws IOException {
+        Path file = write("coordinator:\n  port: 9180\nnode:\n  # name: x\n  gateway:\n    # endpoint: y\ntls:\n");
+        assertThat(ClawMeshConfigFile.read(file).entries()).containsOnlyKeys("coordinator.port");
+    }
+
+    @Test
     void readWhenEmptyShouldHaveNoEntries() throws IOException {
         assertThat(ClawMeshConfigFile.read(write("# nothing yet\n")).entries()).isEmpty();
     }
