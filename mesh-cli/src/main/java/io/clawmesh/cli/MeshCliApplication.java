@@ -1,7 +1,9 @@
 package io.clawmesh.cli;
 
 import io.clawmesh.cli.support.CliConfiguration;
+import io.clawmesh.cli.support.CliEnvironment;
 import io.clawmesh.cli.support.GlobalOptions;
+import io.clawmesh.cli.support.UpSettings;
 import io.clawmesh.cli.support.UsageException;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,6 +22,9 @@ import org.springframework.context.ConfigurableApplicationContext;
 public class MeshCliApplication {
 
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals(UpSettings.VERB)) {
+            System.exit(UpSettings.print(args, CliEnvironment.system(), System.out, System.err));
+        }
         GlobalOptions.Split split;
         try {
             split = GlobalOptions.split(List.of(args));
