@@ -3,8 +3,8 @@ package io.clawmesh.cli;
 import io.clawmesh.cli.support.CliException;
 import io.clawmesh.cli.support.MeshClients;
 import io.clawmesh.common.node.NodeView;
-import io.clawmesh.common.routing.MatchExpression;
 import io.clawmesh.common.routing.RoutingRule;
+import io.clawmesh.common.routing.RuleMatchExpression;
 import java.util.List;
 import java.util.stream.Stream;
 import org.springframework.context.annotation.Bean;
@@ -71,7 +71,7 @@ public class MeshCompletions {
     }
 
     private static String describe(RoutingRule rule) {
-        return MatchExpression.format(rule.match()) + ((rule.target() != null) ? " -> " + rule.target() : "");
+        return RuleMatchExpression.format(rule.match()) + ((rule.target() != null) ? " -> " + rule.target() : "");
     }
 
     static String label(NodeView node) {

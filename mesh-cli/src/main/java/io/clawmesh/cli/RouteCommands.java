@@ -6,10 +6,10 @@ import io.clawmesh.cli.support.MeshClient;
 import io.clawmesh.cli.support.MeshClients;
 import io.clawmesh.cli.support.UsageException;
 import io.clawmesh.common.node.InvalidInputException;
-import io.clawmesh.common.routing.MatchExpression;
 import io.clawmesh.common.routing.MoveRuleRequest;
 import io.clawmesh.common.routing.RoutingRule;
 import io.clawmesh.common.routing.RuleMatch;
+import io.clawmesh.common.routing.RuleMatchExpression;
 import io.clawmesh.common.routing.RuleRequest;
 import io.clawmesh.common.routing.Strategy;
 import java.io.PrintWriter;
@@ -71,7 +71,7 @@ public class RouteCommands {
         RuleMatch parsed;
         Strategy chosen;
         try {
-            parsed = MatchExpression.parse(match);
+            parsed = RuleMatchExpression.parse(match);
             chosen = Strategy.fromWire(strategy);
         } catch (InvalidInputException ex) {
             throw new UsageException("route add", ex.getMessage());
@@ -82,7 +82,7 @@ public class RouteCommands {
         if (client.settings().json()) {
             out.println(Json.pretty(rule));
         } else {
-            out.println("added rule " + rule.id() + ": " + MatchExpression.format(rule.match())
+            out.println("added rule " + rule.id() + ": " + RuleMatchExpression.format(rule.match())
                     + ((rule.target() != null) ? " -> " + rule.target() : "") + " ("
                     + rule.strategy().wireName() + ")");
         }

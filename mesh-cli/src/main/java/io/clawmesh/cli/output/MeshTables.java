@@ -1,8 +1,8 @@
 package io.clawmesh.cli.output;
 
 import io.clawmesh.common.node.NodeView;
-import io.clawmesh.common.routing.MatchExpression;
 import io.clawmesh.common.routing.RoutingRule;
+import io.clawmesh.common.routing.RuleMatchExpression;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,7 +48,7 @@ public final class MeshTables {
             table.row(
                     String.valueOf(i),
                     rule.id(),
-                    MatchExpression.format(rule.match()),
+                    RuleMatchExpression.format(rule.match()),
                     (rule.target() != null) ? rule.target() : "-",
                     rule.strategy().wireName());
         }

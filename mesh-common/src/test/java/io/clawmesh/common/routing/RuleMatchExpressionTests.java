@@ -7,53 +7,53 @@ import io.clawmesh.common.node.InvalidInputException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class MatchExpressionTests {
+class RuleMatchExpressionTests {
 
     @Test
     void parseWhenGoSyntaxShouldSetTheGoFields() {
-        assertThat(MatchExpression.parse("gpu:true")).isEqualTo(RuleFixtures.requiresGpu(true));
-        assertThat(MatchExpression.parse("os:linux").requiresOs()).isEqualTo("linux");
-        assertThat(MatchExpression.parse("skill:docker").requiresSkill()).isEqualTo("docker");
+        assertThat(RuleMatchExpression.parse("gpu:true")).isEqualTo(RuleFixtures.requiresGpu(true));
+        assertThat(RuleMatchExpression.parse("os:linux").requiresOs()).isEqualTo("linux");
+        assertThat(RuleMatchExpression.parse("skill:docker").requiresSkill()).isEqualTo("docker");
     }
 
     @Test
     void parseWhenSeveralPairsShouldCombineThem() {
-        RuleMatch match = MatchExpression.parse(" os:Linux , arch:arm64,tag:eu,tag:fast,memory:16,gpu:false");
+        RuleMatch match = RuleMatchExpression.parse(" os:Linux , arch:arm64,tag:eu,tag:fast,memory:16,gpu:false");
         assertThat(match).isEqualTo(new RuleMatch(false, "linux", null, null, "arm64", List.of("eu", "fast"), 16));
     }
 
     @Test
     void parseWhenJsonNamesShouldAcceptThem() {
-        assertThat(MatchExpression.parse("requires_gpu:true,requires_os:darwin,min_memory_gb:8"))
+        assertThat(RuleMatchExpression.parse("requires_gpu:true,requires_os:darwin,min_memory_gb:8"))
                 .isEqualTo(new RuleMatch(true, "darwin", null, null, null, null, 8));
     }
 
     @Test
     void parseWhenStarOrWildcardShouldMatchEverything() {
-        assertThat(MatchExpression.parse("*")).isEqualTo(RuleMatch.any());
-        assertThat(MatchExpression.parse("wildcard:true")).isEqualTo(RuleMatch.any());
+        assertThat(RuleMatchExpression.parse("*")).isEqualTo(RuleMatch.any());
+        assertThat(RuleMatchExpression.parse("wildcard:true")).isEqualTo(RuleMatch.any());
     }
 
     @Test
     void parseWhenMalformedShouldSayWhatIsWrong() {
         assertThatExceptionOfType(InvalidInputException.class)
-                .isThrownBy(() -> MatchExpression.parse("gpu"))
+                .isThrownBy(() -> RuleMatchExpression.parse("gpu"))
                 .withMessageContaining("'gpu'")
                 .withMessageContaining("key:value");
         assertThatExceptionOfType(InvalidInputException.class)
-                .isThrownBy(() -> MatchExpression.parse("colour:red"))
+                .isThrownBy(() -> RuleMatchExpression.parse("colour:red"))
                 .withMessageContaining("unknown match key 'colour'");
         assertThatExceptionOfType(InvalidInputException.class)
-                .isThrownBy(() -> MatchExpression.parse("gpu:maybe"))
+                .isThrownBy(() -> RuleMatchExpression.parse("gpu:maybe"))
                 .withMessageContaining("true or false");
         assertThatExceptionOfType(InvalidInputException.class)
-                .isThrownBy(() -> MatchExpression.parse("memory:lots"))
+                .isThrownBy(() -> RuleMatchExpression.parse("memory:lots"))
                 .withMessageContaining("whole number");
         assertThatExceptionOfType(InvalidInputException.class)
-                .isThrownBy(() -> MatchExpression.parse("os:linux,os:darwin"))
+                .isThrownBy(() -> RuleMatchExpression.parse("os:linux,os:darwin"))
                 .withMessageContaining("given twice");
         assertThatExceptionOfType(InvalidInputException.class)
-                .isThrownBy(() -> MatchExpression.parse(" "))
+                .isThrownBy(() -> RuleMatchExpression.parse(" "))
                 .withMessageContaining("empty");
     }
 
@@ -61,7 +61,7 @@ class MatchExpressionTests {
     void formatShouldWriteWhatParseReads() {
         for (String expression :
                 List.of("*", "gpu:true", "os:linux,skill:docker", "gpu:false,arch:arm64,tag:a,tag:b,memory:4")) {
-            assertThat(MatchExpression.format(MatchExpression.parse(expression)))
+            assertThat(RuleMatchExpression.format(RuleMatchExpression.parse(expression)))
                     .isEqualTo(expression);
         }
     }
