@@ -116,6 +116,12 @@ class CliEndToEndTests {
         if (this.launcher != null) {
             this.launcher.close();
         }
+        if (this.work != null) {
+            try (var paths = Files.walk(this.work)) {
+                paths.sorted(java.util.Comparator.reverseOrder())
+                        .forEach((path) -> path.toFile().delete());
+            }
+        }
     }
 
     @Test
@@ -236,7 +242,7 @@ class CliEndToEndTests {
     @Order(6)
     void interactiveShellShouldListNodesAndExitThroughTmux() throws Exception {
         Assumptions.assumeTrue(hasTmux(), "tmux is not installed: the interactive shell is not driven in this run");
-        String socket = "claw-mesh-e2e-" + ProcessHandle.current().pid();
+        String socket = this.work.resolve("tmux.sock").toString();
         StringBuilder env = new StringBuilder();
         this.launcher
                 .environment()
@@ -248,10 +254,15 @@ class CliEndToEndTests {
             tmux(socket, "send-keys", "-t", "cli", "nodes", "Enter");
             String screen = awaitPane(socket, "beta ");
             assertThat(screen).contains("NAME").contains("alpha ").contains("LAST SEEN");
+            // TAB completes node names from the coordinator
+            tmux(socket, "send-keys", "-t", "cli", "node show al", "Tab");
+            awaitPane(socket, "node show alpha");
+            tmux(socket, "send-keys", "-t", "cli", "Enter");
+            assertThat(awaitPane(socket, "skills:")).contains("name:       alpha");
             tmux(socket, "send-keys", "-t", "cli", "exit", "Enter");
             assertThat(awaitPane(socket, "SHELL-EXIT=")).contains("SHELL-EXIT=0");
         } finally {
-            new ProcessBuilder("tmux", "-L", socket, "kill-server").start().waitFor(10, TimeUnit.SECONDS);
+            new ProcessBuilder("tmux", "-S", socket, "kill-server").start().waitFor(10, TimeUnit.SECONDS);
         }
     }
 
@@ -325,7 +336,7 @@ class CliEndToEndTests {
     }
 
     private static String tmux(String socket, String... args) throws IOException, InterruptedException {
-        List<String> command = new java.util.ArrayList<>(List.of("tmux", "-L", socket));
+        List<String> command = new java.util.ArrayList<>(List.of("tmux", "-S", socket));
         command.addAll(List.of(args));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(process.getInputStream().readAllBytes());
