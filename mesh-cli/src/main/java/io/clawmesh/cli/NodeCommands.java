@@ -1,16 +1,16 @@
 package io.clawmesh.cli;
 
-import io.clawmesh.cli.output.Json;
 import io.clawmesh.cli.output.MeshTables;
+import io.clawmesh.cli.output.Output;
 import io.clawmesh.cli.output.Style;
 import io.clawmesh.cli.support.CliException;
 import io.clawmesh.cli.support.ExitCode;
 import io.clawmesh.cli.support.MeshClient;
 import io.clawmesh.cli.support.MeshClients;
 import io.clawmesh.common.node.NodeView;
-import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import org.springframework.shell.core.command.CommandContext;
 import org.springframework.shell.core.command.annotation.Argument;
 import org.springframework.shell.core.command.annotation.Command;
@@ -36,16 +36,14 @@ public class NodeCommands {
     public void nodes(CommandContext context) {
         MeshClient client = this.clients.client(context);
         List<NodeView> nodes = client.call((api) -> api.nodes());
-        PrintWriter out = context.outputWriter();
-        if (client.settings().json()) {
-            out.println(Json.pretty(nodes));
-        } else if (nodes.isEmpty()) {
-            out.println("no nodes yet: add one with claw-mesh join "
-                    + client.settings().coordinator());
-        } else {
-            out.print(MeshTables.nodes(nodes, this.clock.instant(), Style.detect()));
-        }
-        out.flush();
+        Output.print(
+                context.outputWriter(),
+                client.settings().json(),
+                nodes,
+                () -> nodes.isEmpty()
+                        ? "no nodes yet: add one with claw-mesh join "
+                                + client.settings().coordinator()
+                        : MeshTables.nodes(nodes, this.clock.instant(), Style.detect()));
     }
 
     @Command(
@@ -57,12 +55,11 @@ public class NodeCommands {
     public void show(CommandContext context, @Argument(index = 0) String node) {
         MeshClient client = this.clients.client(context);
         NodeView found = find(client, node);
-        PrintWriter out = context.outputWriter();
-        out.print(
-                client.settings().json()
-                        ? Json.pretty(found) + "\n"
-                        : MeshTables.node(found, this.clock.instant(), Style.detect()));
-        out.flush();
+        Output.print(
+                context.outputWriter(),
+                client.settings().json(),
+                found,
+                () -> MeshTables.node(found, this.clock.instant(), Style.detect()));
     }
 
     @Command(
@@ -75,13 +72,11 @@ public class NodeCommands {
         MeshClient client = this.clients.client(context);
         NodeView found = find(client, node);
         client.run((api) -> api.deregister(found.id()));
-        PrintWriter out = context.outputWriter();
-        if (client.settings().json()) {
-            out.println(Json.pretty(java.util.Map.of("removed", found.id(), "name", found.name())));
-        } else {
-            out.println("removed node " + MeshCompletions.label(found));
-        }
-        out.flush();
+        Output.print(
+                context.outputWriter(),
+                client.settings().json(),
+                Map.of("removed", found.id(), "name", found.name()),
+                () -> "removed node " + MeshCompletions.label(found));
     }
 
     /** A node by exact id, else by name. */

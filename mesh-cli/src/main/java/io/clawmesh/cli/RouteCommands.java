@@ -1,7 +1,7 @@
 package io.clawmesh.cli;
 
-import io.clawmesh.cli.output.Json;
 import io.clawmesh.cli.output.MeshTables;
+import io.clawmesh.cli.output.Output;
 import io.clawmesh.cli.support.MeshClient;
 import io.clawmesh.cli.support.MeshClients;
 import io.clawmesh.cli.support.UsageException;
@@ -12,8 +12,8 @@ import io.clawmesh.common.routing.RuleMatch;
 import io.clawmesh.common.routing.RuleMatchExpression;
 import io.clawmesh.common.routing.RuleRequest;
 import io.clawmesh.common.routing.Strategy;
-import java.io.PrintWriter;
 import java.util.List;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.springframework.shell.core.command.CommandContext;
 import org.springframework.shell.core.command.annotation.Argument;
@@ -38,15 +38,13 @@ public class RouteCommands {
     public void list(CommandContext context) {
         MeshClient client = this.clients.client(context);
         List<RoutingRule> rules = client.call((api) -> api.rules());
-        PrintWriter out = context.outputWriter();
-        if (client.settings().json()) {
-            out.println(Json.pretty(rules));
-        } else if (rules.isEmpty()) {
-            out.println("no rules: every message goes to the least busy node (add one with claw-mesh route add)");
-        } else {
-            out.print(MeshTables.rules(rules));
-        }
-        out.flush();
+        Output.print(
+                context.outputWriter(),
+                client.settings().json(),
+                rules,
+                () -> rules.isEmpty()
+                        ? "no rules: every message goes to the least busy node (add one with claw-mesh route add)"
+                        : MeshTables.rules(rules));
     }
 
     @Command(
@@ -78,15 +76,14 @@ public class RouteCommands {
         }
         MeshClient client = this.clients.client(context);
         RoutingRule rule = client.call((api) -> api.addRule(new RuleRequest(parsed, target, chosen)));
-        PrintWriter out = context.outputWriter();
-        if (client.settings().json()) {
-            out.println(Json.pretty(rule));
-        } else {
-            out.println("added rule " + rule.id() + ": " + RuleMatchExpression.format(rule.match())
-                    + ((rule.target() != null) ? " -> " + rule.target() : "") + " ("
-                    + rule.strategy().wireName() + ")");
-        }
-        out.flush();
+        Output.print(
+                context.outputWriter(),
+                client.settings().json(),
+                rule,
+                () -> "added rule " + rule.id() + ": "
+                        + RuleMatchExpression.format(rule.match())
+                        + ((rule.target() != null) ? " -> " + rule.target() : "")
+                        + " (" + rule.strategy().wireName() + ")");
     }
 
     @Command(
@@ -98,9 +95,8 @@ public class RouteCommands {
     public void remove(CommandContext context, @Argument(index = 0) String id) {
         MeshClient client = this.clients.client(context);
         client.run((api) -> api.deleteRule(id));
-        PrintWriter out = context.outputWriter();
-        out.println(client.settings().json() ? Json.pretty(java.util.Map.of("removed", id)) : "removed rule " + id);
-        out.flush();
+        Output.print(
+                context.outputWriter(), client.settings().json(), Map.of("removed", id), () -> "removed rule " + id);
     }
 
     @Command(
@@ -115,8 +111,6 @@ public class RouteCommands {
             @Option(longName = "position", required = true, description = "the new zero-based position") int position) {
         MeshClient client = this.clients.client(context);
         List<RoutingRule> rules = client.call((api) -> api.moveRule(id, new MoveRuleRequest(position)));
-        PrintWriter out = context.outputWriter();
-        out.print(client.settings().json() ? Json.pretty(rules) + "\n" : MeshTables.rules(rules));
-        out.flush();
+        Output.print(context.outputWriter(), client.settings().json(), rules, () -> MeshTables.rules(rules));
     }
 }

@@ -1,12 +1,11 @@
 package io.clawmesh.cli;
 
-import io.clawmesh.cli.output.Json;
+import io.clawmesh.cli.output.Output;
 import io.clawmesh.cli.support.MeshClient;
 import io.clawmesh.cli.support.MeshClients;
 import io.clawmesh.cli.support.UsageException;
 import io.clawmesh.common.message.RouteRequest;
 import io.clawmesh.common.message.RouteResponse;
-import java.io.PrintWriter;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.springframework.shell.core.command.CommandContext;
@@ -52,13 +51,11 @@ public class SendCommands {
         RouteResponse response = (node != null)
                 ? client.call((api) -> api.routeTo(node, request))
                 : client.call((api) -> api.route(request));
-        PrintWriter out = context.outputWriter();
-        if (client.settings().json()) {
-            out.println(Json.pretty(response));
-        } else {
-            out.println("routed to node " + response.nodeName() + " (" + response.nodeId() + ")");
-            out.println("Response: " + response.response());
-        }
-        out.flush();
+        Output.print(
+                context.outputWriter(),
+                client.settings().json(),
+                response,
+                () -> "routed to node " + response.nodeName() + " (" + response.nodeId() + ")\nResponse: "
+                        + response.response());
     }
 }
