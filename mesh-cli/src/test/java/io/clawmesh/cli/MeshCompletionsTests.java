@@ -2,7 +2,10 @@ package io.clawmesh.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
 import java.util.List;
+import org.jline.reader.Candidate;
+import org.jline.reader.impl.DefaultParser;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -12,6 +15,7 @@ import org.springframework.shell.core.command.CommandOption;
 import org.springframework.shell.core.command.completion.CompletionContext;
 import org.springframework.shell.core.command.completion.CompletionProposal;
 import org.springframework.shell.core.command.completion.CompletionProvider;
+import org.springframework.shell.jline.CommandCompleter;
 
 class MeshCompletionsTests extends CliTestSupport {
 
@@ -22,6 +26,9 @@ class MeshCompletionsTests extends CliTestSupport {
     @Autowired
     @Qualifier(MeshCompletions.RULES)
     CompletionProvider rules;
+
+    @Autowired
+    CommandCompleter completer;
 
     @BeforeEach
     void pointAtTheFakeCoordinator() {
@@ -55,6 +62,21 @@ class MeshCompletionsTests extends CliTestSupport {
     void routeRemoveShouldCompleteRuleIds() {
         assertThat(values(this.rules, context("route remove", List.of("route", "remove", ""), null)))
                 .containsExactly("rule-gpu", "rule-any");
+    }
+
+    @Test
+    void shellCompleterShouldCompleteAnArgumentBeingTyped() {
+        assertThat(complete("node show mac")).contains("mac-mini");
+        assertThat(complete("route remove rule-")).containsExactly("rule-gpu", "rule-any");
+        assertThat(complete("send --node ")).contains("linux-gpu");
+        assertThat(complete("send --auto hel")).isEmpty();
+        assertThat(complete("route add --ta")).contains("--target", "--match", "--coordinator");
+    }
+
+    private List<String> complete(String line) {
+        List<Candidate> candidates = new ArrayList<>();
+        this.completer.complete(null, new DefaultParser().parse(line, line.length()), candidates);
+        return candidates.stream().map(Candidate::value).toList();
     }
 
     @Test

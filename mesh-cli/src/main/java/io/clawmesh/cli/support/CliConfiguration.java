@@ -26,6 +26,11 @@ public class CliConfiguration {
     }
 
     @Bean
+    MeshCommandCompleter commandCompleter(CommandRegistry registry) {
+        return new MeshCommandCompleter(registry);
+    }
+
+    @Bean
     CommandLineExecutor commandLineExecutor(MeshCommandParser parser, CommandRegistry registry) {
         return new CommandLineExecutor(parser, registry);
     }

@@ -49,11 +49,23 @@ public class MeshCommandParser implements CommandParser {
             help.addArgument(new CommandArgument(0, command.getName()));
             return help.build();
         }
+        List<String> arguments = new ArrayList<>();
+        List<CommandOption> given = optionsAndArguments(command, rest, arguments);
+        checkRequired(command, given);
+        Synopsis.of(command).check(command.getName(), arguments);
         // the canonical name, so that an alias reaches the same command through CommandExecutor
         List<String> canonical = List.of(command.getName().split(" "));
         ParsedInput.Builder builder = ParsedInput.builder().commandName(canonical.get(0));
         canonical.subList(1, canonical.size()).forEach(builder::addSubCommand);
-        List<String> arguments = new ArrayList<>();
+        given.forEach(builder::addOption);
+        for (int i = 0; i < arguments.size(); i++) {
+            builder.addArgument(new CommandArgument(i, arguments.get(i)));
+        }
+        return builder.build();
+    }
+
+    /** Reads the flags (checked against the verb's and the global ones) and collects the arguments. */
+    private static List<CommandOption> optionsAndArguments(Command command, List<String> rest, List<String> arguments) {
         List<CommandOption> given = new ArrayList<>();
         for (int i = 0; i < rest.size(); i++) {
             String word = rest.get(i);
@@ -84,27 +96,23 @@ public class MeshCommandParser implements CommandParser {
             }
             checkValue(command, option, flag, value);
             given.add(CommandOption.with()
-                    .longName(option.longName() != null ? option.longName() : "")
+                    .longName((option.longName() != null) ? option.longName() : "")
                     .shortName(option.shortName())
                     .value(value)
                     .type(option.type())
                     .build());
         }
+        return given;
+    }
+
+    private static void checkRequired(Command command, List<CommandOption> given) {
         for (CommandOption option : command.getOptions()) {
-            if (Boolean.TRUE.equals(option.required())
-                    && given.stream()
-                            .noneMatch(
-                                    (g) -> g.longName() != null && g.longName().equals(option.longName()))) {
+            boolean present = given.stream()
+                    .anyMatch((g) -> g.longName() != null && g.longName().equals(option.longName()));
+            if (Boolean.TRUE.equals(option.required()) && !present) {
                 throw new UsageException(command.getName(), "--" + option.longName() + " is required");
             }
         }
-        Synopsis synopsis = Synopsis.of(command);
-        synopsis.check(command.getName(), arguments);
-        given.forEach(builder::addOption);
-        for (int i = 0; i < arguments.size(); i++) {
-            builder.addArgument(new CommandArgument(i, arguments.get(i)));
-        }
-        return builder.build();
     }
 
     private int commandWords(List<String> words) {
