@@ -241,6 +241,10 @@ class CliEndToEndTests {
     @Test
     @Order(6)
     void interactiveShellShouldListNodesAndExitThroughTmux() throws Exception {
+        if (!hasTmux()) {
+            System.out.println(
+                    "CliEndToEndTests: tmux is not installed, so the interactive shell is not driven in this run");
+        }
         Assumptions.assumeTrue(hasTmux(), "tmux is not installed: the interactive shell is not driven in this run");
         String socket = this.work.resolve("tmux.sock").toString();
         StringBuilder env = new StringBuilder();

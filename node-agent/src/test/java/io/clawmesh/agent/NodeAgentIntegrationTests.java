@@ -56,9 +56,9 @@ import org.springframework.test.context.DynamicPropertySource;
 @ExtendWith(OutputCaptureExtension.class)
 class NodeAgentIntegrationTests {
 
-    private static final String NODE_ID = "node-0123456789abcdef";
+    static final String NODE_ID = "node-0123456789abcdef";
 
-    private static final String NODE_TOKEN = "node-token-from-fake-coordinator";
+    static final String NODE_TOKEN = "node-token-from-fake-coordinator";
 
     private static final FakeCoordinatorServer coordinator = FakeCoordinatorServer.start();
 
@@ -110,8 +110,8 @@ class NodeAgentIntegrationTests {
         });
         assertThat(dataDir.resolve("node.json")).content().contains(NODE_ID);
         assertThat(output.getOut())
-                .contains("No AI runtime configured: running in echo mode. "
-                        + "Use --auto-install, --runtime or --gateway-endpoint to connect one.");
+                .contains("No AI runtime configured or found")
+                .contains("running in echo mode. Use --auto-install, --runtime or --gateway-endpoint to connect one.");
     }
 
     @Test

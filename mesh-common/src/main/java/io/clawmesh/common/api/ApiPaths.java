@@ -27,6 +27,12 @@ public final class ApiPaths {
     /** The live event stream (server-sent events). */
     public static final String EVENTS = API + "/events";
 
+    /** The coordinator's OpenClaw config without node-local keys, for seed sync. */
+    public static final String SEED_CONFIG = API + "/seed/config";
+
+    /** The identity and memory files of the coordinator's workspace, for seed sync. */
+    public static final String SEED_WORKSPACE = API + "/seed/workspace";
+
     /** The agent's inbound message endpoint. */
     public static final String AGENT_MESSAGES = API + "/messages";
 
@@ -38,6 +44,15 @@ public final class ApiPaths {
 
     /** Prefix of the stable {@code type} URIs of problem bodies. */
     public static final String PROBLEM_TYPE_PREFIX = "urn:clawmesh:problem:";
+
+    /**
+     * Header with which the coordinator tells the agent the id of the message it forwards, so the agent can put it in
+     * its logging context before it reads the body.
+     */
+    public static final String MESSAGE_ID_HEADER = "X-Mesh-Message-Id";
+
+    /** Key of the message id in the logging context (MDC) on coordinator and agent. */
+    public static final String MESSAGE_ID_MDC_KEY = "messageId";
 
     private ApiPaths() {}
 }

@@ -27,8 +27,8 @@ final class ConfigKeys {
             Map.entry(
                     "coordinator.data_dir",
                     Map.of(ConfigRole.COORDINATOR, "mesh.data-dir", ConfigRole.CLI, "mesh.cli.data-dir")),
-            Map.entry("coordinator.workspace_dir", Map.of(ConfigRole.COORDINATOR, "mesh.seed.workspace-dir")),
-            Map.entry("coordinator.openclaw_config", Map.of(ConfigRole.COORDINATOR, "mesh.seed.openclaw-config")),
+            Map.entry("coordinator.workspace_dir", Map.of(ConfigRole.COORDINATOR, "mesh.workspace-dir")),
+            Map.entry("coordinator.openclaw_config", Map.of(ConfigRole.COORDINATOR, "mesh.openclaw-config")),
             Map.entry("coordinator.database_url", Map.of(ConfigRole.COORDINATOR, "spring.datasource.url")),
             Map.entry(
                     "coordinator.url",
