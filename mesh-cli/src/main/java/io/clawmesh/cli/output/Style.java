@@ -27,14 +27,6 @@ public final class Style {
         return new Style(isTerminal());
     }
 
-    public static Style plain() {
-        return new Style(false);
-    }
-
-    public boolean enabled() {
-        return this.enabled;
-    }
-
     /** The colour of a node status: green online, yellow busy or degraded, red offline. */
     public UnaryOperator<String> status(NodeStatus status) {
         return switch (status) {
@@ -42,18 +34,6 @@ public final class Style {
             case BUSY, DEGRADED -> color("33");
             case OFFLINE -> color("31");
         };
-    }
-
-    public UnaryOperator<String> bold() {
-        return color("1");
-    }
-
-    public UnaryOperator<String> dim() {
-        return color("2");
-    }
-
-    public UnaryOperator<String> red() {
-        return color("31");
     }
 
     private UnaryOperator<String> color(String code) {

@@ -60,10 +60,6 @@ public class MeshClients {
         return given.orElse(this.launchOptions);
     }
 
-    public SettingsResolver resolver() {
-        return this.resolver;
-    }
-
     private static @Nullable String value(CommandContext context, String name) {
         CommandOption option = context.getOptionByLongName(name);
         if (option == null && name.equals("output")) {

@@ -2,6 +2,7 @@ package io.clawmesh.cli.output;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.clawmesh.common.node.NodeStatus;
 import java.time.Instant;
 import java.util.List;
 import java.util.function.UnaryOperator;
@@ -21,13 +22,13 @@ class TableTests {
 
     @Test
     void stylesShouldNotBreakAlignment() {
-        UnaryOperator<String> red = new Style(true).red();
+        UnaryOperator<String> red = new Style(true).status(NodeStatus.OFFLINE);
         String text = new Table("S", "N")
                 .row(List.of("ok", "1"), List.of(red, UnaryOperator.identity()))
                 .toString();
 
         assertThat(text).isEqualTo("S   N\n\u001b[31mok\u001b[0m  1\n");
-        assertThat(new Style(false).red().apply("ok")).isEqualTo("ok");
+        assertThat(new Style(false).status(NodeStatus.OFFLINE).apply("ok")).isEqualTo("ok");
     }
 
     @Test
