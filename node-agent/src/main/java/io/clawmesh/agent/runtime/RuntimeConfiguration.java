@@ -1,6 +1,10 @@
 package io.clawmesh.agent.runtime;
 
 import io.clawmesh.agent.AgentProperties;
+import io.clawmesh.agent.runtime.openclaw.OpenClawDiscovery;
+import io.clawmesh.agent.runtime.openclaw.OpenClawRuntime;
+import io.clawmesh.agent.runtime.openclaw.OpenClawSettings;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
@@ -14,6 +18,15 @@ public class RuntimeConfiguration {
 
     @Bean
     AgentRuntime agentRuntime(AgentProperties properties) {
+        if (!properties.noGateway() && "openclaw".equals(properties.runtime())) {
+            return OpenClawRuntime.create(properties);
+        }
+        if (!properties.noGateway() && properties.runtime() == null && properties.gatewayEndpoint() == null) {
+            Optional<OpenClawSettings> openClaw = OpenClawDiscovery.discover(properties);
+            if (openClaw.isPresent()) {
+                return OpenClawRuntime.create(openClaw.get());
+            }
+        }
         // Echo is the only runtime of this version. The OpenClaw, ZeroClaw and OpenAI adapters of the next version are
         // one AgentRuntime class each, chosen here from --runtime / --gateway-endpoint or local discovery, with echo
         // kept as the fallback when nothing is configured or found.

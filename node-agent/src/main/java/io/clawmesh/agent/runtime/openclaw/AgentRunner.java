@@ -1,0 +1,352 @@
+package io.clawmesh.agent.runtime.openclaw;
+
+import io.clawmesh.agent.runtime.RuntimeFailureException;
+import io.clawmesh.agent.runtime.RuntimeRequest;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Runs one message as an {@code agent} RPC over the gateway WebSocket (protocols/openclaw.md §5): the mesh message id
+ * is the idempotency key and so the run id; the request gets {@code accepted} and then its final {@code res}, a
+ * duplicate gets {@code in_flight} and is followed with {@code agent.wait}. After a lost connection the run is looked
+ * up with {@code agent.wait} and, if the gateway does not know it to be running, submitted again under the same key,
+ * which the gateway deduplicates. At the deadline the run is cancelled with {@code chat.abort}.
+ */
+final class AgentRunner {
+
+    private static final Logger logger = LoggerFactory.getLogger(AgentRunner.class);
+
+    static final String RUNTIME = "openclaw";
+
+    private final GatewayLink link;
+
+    private final OpenClawTimings timings;
+
+    private final Duration timeout;
+
+    private final Clock clock;
+
+    AgentRunner(GatewayLink link, OpenClawTimings timings, Duration timeout, Clock clock) {
+        this.link = link;
+        this.timings = timings;
+        this.timeout = timeout;
+        this.clock = clock;
+    }
+
+    /**
+     * The reply to {@code request}.
+     *
+     * @throws RuntimeFailureException when there is no connection, the gateway refuses or fails the run, or the
+     *     deadline passes (the run is then aborted)
+     */
+    String run(RuntimeRequest request) {
+        Run run = new Run(request);
+        try {
+            return runUntilDone(run);
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            abortQuietly(run);
+            throw new RuntimeFailureException(
+                    RUNTIME,
+                    "interrupted while waiting for run " + run.id() + "; the run was cancelled with chat.abort");
+        }
+    }
+
+    private String runUntilDone(Run run) throws InterruptedException {
+        boolean lost = false;
+        while (true) {
+            Instant now = this.clock.instant();
+            if (!now.isBefore(run.deadline())) {
+                throw deadlinePassed(run, null);
+            }
+            Instant until = lost ? run.deadline() : min(run.deadline(), now.plus(this.timings.connectWait()));
+            GatewayConnection connection = this.link.await(until);
+            if (connection == null) {
+                throw new RuntimeFailureException(
+                        RUNTIME,
+                        lost
+                                ? "the gateway connection was lost during run " + run.id()
+                                        + " and did not come back before the deadline (" + this.link.whyDisconnected()
+                                        + ")"
+                                : "not connected to the OpenClaw gateway (" + this.link.whyDisconnected() + ")");
+            }
+            try {
+                if (lost) {
+                    String recovered = recover(connection, run);
+                    if (recovered != null) {
+                        return recovered;
+                    }
+                }
+                return submit(connection, run);
+            } catch (GatewayConnectionLostException ex) {
+                lost = true;
+                logger.warn(
+                        "Connection lost during run {} ({}); recovering it after the reconnect",
+                        run.id(),
+                        ex.getMessage());
+            }
+        }
+    }
+
+    private String submit(GatewayConnection connection, Run run) throws InterruptedException {
+        Inbox inbox = new Inbox();
+        connection.trackRun(run.id(), inbox);
+        ObjectNode params = connection.params();
+        params.put("message", run.request().content()).put("idempotencyKey", run.id());
+        if (run.request().sessionKey() != null) {
+            params.put("sessionKey", run.request().sessionKey());
+        }
+        String agentId = connection.request("agent", params, inbox);
+        String waitId = null;
+        try {
+            while (true) {
+                JsonNode frame = inbox.next(run.deadline(), this.clock);
+                if (frame == null) {
+                    throw deadlinePassed(run, connection);
+                }
+                if ("event".equals(frame.path("type").asString(""))) {
+                    String reply = onEvent(run, frame.path("payload"));
+                    if (reply != null) {
+                        return reply;
+                    }
+                    continue;
+                }
+                String id = frame.path("id").asString("");
+                if (!frame.path("ok").asBoolean(false)) {
+                    throw refused(run, id.equals(waitId) ? "agent.wait" : "agent", frame.path("error"));
+                }
+                JsonNode payload = frame.path("payload");
+                String status = payload.path("status").asString("");
+                run.noteSessionKey(payload.path("sessionKey"));
+                if (id.equals(waitId)) {
+                    String reply = waited(run, payload);
+                    if (reply != null) {
+                        return reply;
+                    }
+                    waitId = waitFor(connection, run, inbox, remaining(run));
+                } else if ("accepted".equals(status)) {
+                    logger.debug("Run {} accepted by the gateway (session {})", run.id(), run.sessionKey());
+                } else if ("in_flight".equals(status)) {
+                    logger.info("Run {} is already in flight on the gateway; waiting for it with agent.wait", run.id());
+                    waitId = waitFor(connection, run, inbox, remaining(run));
+                } else {
+                    return finished(run, payload);
+                }
+            }
+        } finally {
+            connection.forgetRequest(agentId);
+            if (waitId != null) {
+                connection.forgetRequest(waitId);
+            }
+            connection.forgetRun(run.id());
+        }
+    }
+
+    /** The reply after a reconnect when the gateway knows the run as finished; {@code null} to submit it again. */
+    private @Nullable String recover(GatewayConnection connection, Run run) throws InterruptedException {
+        Inbox inbox = new Inbox();
+        Duration wait = min(this.timings.recoveryWait(), remaining(run));
+        String id = waitFor(connection, run, inbox, wait);
+        try {
+            JsonNode frame = inbox.next(this.clock.instant().plus(wait).plusSeconds(5), this.clock);
+            if (frame == null || !frame.path("ok").asBoolean(false)) {
+                return null;
+            }
+            String reply = waited(run, frame.path("payload"));
+            if (reply != null) {
+                logger.info("Run {} recovered with agent.wait after the reconnect", run.id());
+            }
+            return reply;
+        } finally {
+            connection.forgetRequest(id);
+        }
+    }
+
+    private String waitFor(GatewayConnection connection, Run run, Inbox inbox, Duration wait) {
+        ObjectNode params = connection.params();
+        params.put("runId", run.id()).put("timeoutMs", Math.max(1, wait.toMillis()));
+        return connection.request("agent.wait", params, inbox);
+    }
+
+    /** The reply from an {@code agent.wait} answer; {@code null} when it timed out (still running or unknown). */
+    private @Nullable String waited(Run run, JsonNode payload) {
+        String status = payload.path("status").asString("");
+        if ("ok".equals(status)) {
+            return visible(run, payload.path("terminalReply").path("text").asString(""));
+        }
+        if ("timeout".equals(status)) {
+            return null;
+        }
+        throw new RuntimeFailureException(
+                RUNTIME,
+                "run " + run.id() + " ended with status '" + status + "' (stopReason "
+                        + payload.path("stopReason").asString("unknown") + ")");
+    }
+
+    /** The reply from the final {@code res} of {@code agent} (also the single answer of a cached run). */
+    private String finished(Run run, JsonNode payload) {
+        String status = payload.path("status").asString("");
+        if (!"ok".equals(status)) {
+            throw new RuntimeFailureException(
+                    RUNTIME,
+                    "run " + run.id() + " ended with status '" + status + "' ("
+                            + payload.path("summary").asString("") + ", stopReason "
+                            + payload.path("stopReason").asString("unknown") + ")");
+        }
+        StringBuilder text = new StringBuilder();
+        for (JsonNode item : payload.path("result").path("payloads")) {
+            String part = item.path("text").asString("");
+            if (!part.isBlank()) {
+                text.append(text.isEmpty() ? "" : "\n\n").append(part);
+            }
+        }
+        return visible(run, text.toString());
+    }
+
+    /** Follows the run's events; answers the reply when its lifecycle ends with a visible one. */
+    private @Nullable String onEvent(Run run, JsonNode payload) {
+        run.noteSessionKey(payload.path("sessionKey"));
+        JsonNode data = payload.path("data");
+        if ("assistant".equals(payload.path("stream").asString(""))) {
+            run.noteText(data.path("text").asString(""));
+            return null;
+        }
+        if ("lifecycle".equals(payload.path("stream").asString(""))
+                && "end".equals(data.path("phase").asString(""))) {
+            if (data.path("aborted").asBoolean(false)) {
+                throw new RuntimeFailureException(
+                        RUNTIME,
+                        "run " + run.id() + " was aborted on the gateway (stopReason "
+                                + data.path("stopReason").asString("unknown") + ")");
+            }
+            String text = data.path("terminalReply").path("text").asString("");
+            return text.isBlank() ? null : text;
+        }
+        return null;
+    }
+
+    private String visible(Run run, String text) {
+        if (text.isBlank()) {
+            throw new RuntimeFailureException(RUNTIME, "run " + run.id() + " finished without a visible reply");
+        }
+        return text;
+    }
+
+    private RuntimeFailureException refused(Run run, String method, JsonNode error) {
+        return new RuntimeFailureException(
+                RUNTIME,
+                "the gateway refused " + method + " for run " + run.id() + ": "
+                        + error.path("code").asString("UNKNOWN") + " "
+                        + error.path("message").asString(""));
+    }
+
+    private RuntimeFailureException deadlinePassed(Run run, @Nullable GatewayConnection connection)
+            throws InterruptedException {
+        String cancelled = (connection != null && abort(connection, run))
+                ? "the run was cancelled with chat.abort"
+                : "chat.abort could not be confirmed";
+        String partial = run.text().isEmpty() ? "" : " after " + run.text().length() + " characters of reply";
+        return new RuntimeFailureException(
+                RUNTIME,
+                "no reply to run " + run.id() + " within the gateway timeout (" + this.timeout + ")" + partial + "; "
+                        + cancelled);
+    }
+
+    private void abortQuietly(Run run) {
+        GatewayConnection connection = this.link.connectedOrNull();
+        if (connection != null) {
+            try {
+                abort(connection, run);
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException ex) {
+                logger.debug("chat.abort for run {} failed: {}", run.id(), ex.toString());
+            }
+        }
+    }
+
+    /** Sends {@code chat.abort} for the run; true when the gateway confirmed it. */
+    private boolean abort(GatewayConnection connection, Run run) throws InterruptedException {
+        Inbox inbox = new Inbox();
+        ObjectNode params = connection.params();
+        params.put("sessionKey", run.sessionKey()).put("runId", run.id());
+        try {
+            String id = connection.request("chat.abort", params, inbox);
+            JsonNode answer = inbox.next(this.clock.instant().plus(this.timings.abortWait()), this.clock);
+            connection.forgetRequest(id);
+            boolean ok = answer != null && answer.path("ok").asBoolean(false);
+            logger.warn("Run {} passed its deadline; chat.abort {}", run.id(), ok ? "confirmed" : "not confirmed");
+            return ok;
+        } catch (GatewayConnectionLostException ex) {
+            return false;
+        }
+    }
+
+    private Duration remaining(Run run) {
+        Duration left = Duration.between(this.clock.instant(), run.deadline());
+        return left.isNegative() ? Duration.ZERO : left;
+    }
+
+    private static Instant min(Instant a, Instant b) {
+        return a.isBefore(b) ? a : b;
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return (a.compareTo(b) <= 0) ? a : b;
+    }
+
+    /** One message's run: its request and what the gateway told about it so far. */
+    private static final class Run {
+
+        private final RuntimeRequest request;
+
+        private @Nullable String sessionKey;
+
+        private String text = "";
+
+        Run(RuntimeRequest request) {
+            this.request = request;
+        }
+
+        RuntimeRequest request() {
+            return this.request;
+        }
+
+        String id() {
+            return this.request.messageId();
+        }
+
+        Instant deadline() {
+            return this.request.deadline();
+        }
+
+        /** The canonical session key the gateway reported; a one-off run's session is {@code explicit:<id>}. */
+        String sessionKey() {
+            if (this.sessionKey != null) {
+                return this.sessionKey;
+            }
+            return (this.request.sessionKey() != null) ? this.request.sessionKey() : "agent:main:explicit:" + id();
+        }
+
+        void noteSessionKey(JsonNode key) {
+            if (key.isString() && !key.stringValue().isBlank()) {
+                this.sessionKey = key.stringValue();
+            }
+        }
+
+        String text() {
+            return this.text;
+        }
+
+        void noteText(String latest) {
+            // assistant text is cumulative (and may be replaced): keep the latest, never concatenate deltas
+            this.text = latest;
+        }
+    }
+}

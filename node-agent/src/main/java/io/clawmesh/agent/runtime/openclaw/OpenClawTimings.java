@@ -1,0 +1,36 @@
+package io.clawmesh.agent.runtime.openclaw;
+
+import java.time.Duration;
+
+/**
+ * The waits of the OpenClaw adapter; tests shorten them.
+ *
+ * @param handshake how long socket, challenge and {@code hello-ok} may take together
+ * @param reconnectInitial the first delay after a failed connection; doubles per failure, plus jitter
+ * @param reconnectMax the longest delay between connection attempts
+ * @param connectWait how long a new message waits for the WebSocket before it fails (or goes over HTTP)
+ * @param recoveryWait how long {@code agent.wait} is asked to wait for a run after a reconnect before the run is
+ *     submitted again with the same idempotency key
+ * @param healthInterval how often {@code GET /healthz} is asked while there is no WebSocket
+ * @param abortWait how long {@code chat.abort} may take
+ */
+record OpenClawTimings(
+        Duration handshake,
+        Duration reconnectInitial,
+        Duration reconnectMax,
+        Duration connectWait,
+        Duration recoveryWait,
+        Duration healthInterval,
+        Duration abortWait) {
+
+    static OpenClawTimings defaults() {
+        return new OpenClawTimings(
+                Duration.ofSeconds(15),
+                Duration.ofMillis(500),
+                Duration.ofSeconds(30),
+                Duration.ofSeconds(5),
+                Duration.ofSeconds(3),
+                Duration.ofSeconds(5),
+                Duration.ofSeconds(2));
+    }
+}
