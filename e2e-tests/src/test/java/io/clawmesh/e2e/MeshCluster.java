@@ -64,6 +64,18 @@ final class MeshCluster implements AutoCloseable {
 
     MeshProcess startAgent(String name, int port, int coordinatorPort, String tags, Map<String, String> fakeTools)
             throws IOException {
+        return startAgent(name, port, coordinatorPort, tags, fakeTools, List.of());
+    }
+
+    /** An agent with extra command-line arguments, for example the {@code --mesh.agent.runtime} flags. */
+    MeshProcess startAgent(
+            String name,
+            int port,
+            int coordinatorPort,
+            String tags,
+            Map<String, String> fakeTools,
+            List<String> extraArgs)
+            throws IOException {
         Path pathDir = Files.createDirectories(this.workDir.resolve("bin-" + name));
         for (Map.Entry<String, String> tool : fakeTools.entrySet()) {
             Path script = pathDir.resolve(tool.getKey());
@@ -94,6 +106,7 @@ final class MeshCluster implements AutoCloseable {
                 "--mesh.agent.register-backoff-max=2s",
                 "--mesh.agent.capacity=8",
                 "--mesh.agent.shutdown-grace=5s"));
+        command.addAll(extraArgs);
         MeshProcess process =
                 track(new MeshProcess(name, command, this.logDir.resolve("agent-" + name + ".log"), port).start());
         awaitHttpOk(process, process.baseUrl() + "/healthz");

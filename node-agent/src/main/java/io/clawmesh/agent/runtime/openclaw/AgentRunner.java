@@ -24,6 +24,9 @@ final class AgentRunner {
 
     static final String RUNTIME = "openclaw";
 
+    /** How often a one-off session may answer SESSION_WORK_START_CHANGED before its run goes under a new key. */
+    static final int STALE_SESSION_TRIES = 3;
+
     private final GatewayLink link;
 
     private final OpenClawTimings timings;
@@ -46,7 +49,7 @@ final class AgentRunner {
      *     deadline passes (the run is then aborted)
      */
     String run(RuntimeRequest request) {
-        Run run = new Run(request);
+        AgentRun run = new AgentRun(request);
         try {
             return runUntilDone(run);
         } catch (InterruptedException ex) {
@@ -58,8 +61,10 @@ final class AgentRunner {
         }
     }
 
-    private String runUntilDone(Run run) throws InterruptedException {
+    private String runUntilDone(AgentRun run) throws InterruptedException {
         boolean lost = false;
+        boolean recover = false;
+        int busy = 0;
         while (true) {
             Instant now = this.clock.instant();
             if (!now.isBefore(run.deadline())) {
@@ -77,7 +82,8 @@ final class AgentRunner {
                                 : "not connected to the OpenClaw gateway (" + this.link.whyDisconnected() + ")");
             }
             try {
-                if (lost) {
+                if (recover) {
+                    recover = false;
                     String recovered = recover(connection, run);
                     if (recovered != null) {
                         return recovered;
@@ -86,15 +92,38 @@ final class AgentRunner {
                 return submit(connection, run);
             } catch (GatewayConnectionLostException ex) {
                 lost = true;
+                recover = true;
                 logger.warn(
                         "Connection lost during run {} ({}); recovering it after the reconnect",
                         run.id(),
                         ex.getMessage());
+            } catch (GatewayBusyException ex) {
+                busy++;
+                if (ex.sessionChanged() && run.request().sessionKey() == null && busy >= STALE_SESSION_TRIES) {
+                    // a one-off session left behind by a run the gateway lost in a restart refuses new work for good
+                    // (observed on 2026.9.6): the lost run goes again under a derived key, in a fresh one-off session
+                    String stale = run.id();
+                    run.rekey();
+                    busy = 0;
+                    logger.warn(
+                            "The gateway keeps refusing the one-off session of run {} ({}); submitting it as {}",
+                            stale,
+                            ex.getMessage(),
+                            run.id());
+                    continue;
+                }
+                Duration pause = min(min(ex.retryAfter(), this.timings.busyRetry()), remaining(run));
+                logger.info(
+                        "Gateway busy with run {} ({}); submitting it again in {} ms",
+                        run.id(),
+                        ex.getMessage(),
+                        pause.toMillis());
+                Thread.sleep(pause);
             }
         }
     }
 
-    private String submit(GatewayConnection connection, Run run) throws InterruptedException {
+    private String submit(GatewayConnection connection, AgentRun run) throws InterruptedException {
         Inbox inbox = new Inbox();
         connection.trackRun(run.id(), inbox);
         ObjectNode params = connection.params();
@@ -119,7 +148,16 @@ final class AgentRunner {
                 }
                 String id = frame.path("id").asString("");
                 if (!frame.path("ok").asBoolean(false)) {
-                    throw refused(run, id.equals(waitId) ? "agent.wait" : "agent", frame.path("error"));
+                    JsonNode error = frame.path("error");
+                    if (id.equals(agentId)
+                            && "UNAVAILABLE".equals(error.path("code").asString(""))) {
+                        // retryable, e.g. SESSION_WORK_START_CHANGED right after a gateway restart
+                        throw new GatewayBusyException(
+                                error.path("message").asString("unavailable"),
+                                retryAfter(error),
+                                error.toString().contains("SESSION_WORK_START_CHANGED"));
+                    }
+                    throw refused(run, id.equals(waitId) ? "agent.wait" : "agent", error);
                 }
                 JsonNode payload = frame.path("payload");
                 String status = payload.path("status").asString("");
@@ -149,7 +187,7 @@ final class AgentRunner {
     }
 
     /** The reply after a reconnect when the gateway knows the run as finished; {@code null} to submit it again. */
-    private @Nullable String recover(GatewayConnection connection, Run run) throws InterruptedException {
+    private @Nullable String recover(GatewayConnection connection, AgentRun run) throws InterruptedException {
         Inbox inbox = new Inbox();
         Duration wait = min(this.timings.recoveryWait(), remaining(run));
         String id = waitFor(connection, run, inbox, wait);
@@ -168,14 +206,14 @@ final class AgentRunner {
         }
     }
 
-    private String waitFor(GatewayConnection connection, Run run, Inbox inbox, Duration wait) {
+    private String waitFor(GatewayConnection connection, AgentRun run, Inbox inbox, Duration wait) {
         ObjectNode params = connection.params();
         params.put("runId", run.id()).put("timeoutMs", Math.max(1, wait.toMillis()));
         return connection.request("agent.wait", params, inbox);
     }
 
     /** The reply from an {@code agent.wait} answer; {@code null} when it timed out (still running or unknown). */
-    private @Nullable String waited(Run run, JsonNode payload) {
+    private @Nullable String waited(AgentRun run, JsonNode payload) {
         String status = payload.path("status").asString("");
         if ("ok".equals(status)) {
             return visible(run, payload.path("terminalReply").path("text").asString(""));
@@ -190,7 +228,7 @@ final class AgentRunner {
     }
 
     /** The reply from the final {@code res} of {@code agent} (also the single answer of a cached run). */
-    private String finished(Run run, JsonNode payload) {
+    private String finished(AgentRun run, JsonNode payload) {
         String status = payload.path("status").asString("");
         if (!"ok".equals(status)) {
             throw new RuntimeFailureException(
@@ -210,7 +248,7 @@ final class AgentRunner {
     }
 
     /** Follows the run's events; answers the reply when its lifecycle ends with a visible one. */
-    private @Nullable String onEvent(Run run, JsonNode payload) {
+    private @Nullable String onEvent(AgentRun run, JsonNode payload) {
         run.noteSessionKey(payload.path("sessionKey"));
         JsonNode data = payload.path("data");
         if ("assistant".equals(payload.path("stream").asString(""))) {
@@ -231,14 +269,14 @@ final class AgentRunner {
         return null;
     }
 
-    private String visible(Run run, String text) {
+    private String visible(AgentRun run, String text) {
         if (text.isBlank()) {
             throw new RuntimeFailureException(RUNTIME, "run " + run.id() + " finished without a visible reply");
         }
         return text;
     }
 
-    private RuntimeFailureException refused(Run run, String method, JsonNode error) {
+    private RuntimeFailureException refused(AgentRun run, String method, JsonNode error) {
         return new RuntimeFailureException(
                 RUNTIME,
                 "the gateway refused " + method + " for run " + run.id() + ": "
@@ -246,7 +284,7 @@ final class AgentRunner {
                         + error.path("message").asString(""));
     }
 
-    private RuntimeFailureException deadlinePassed(Run run, @Nullable GatewayConnection connection)
+    private RuntimeFailureException deadlinePassed(AgentRun run, @Nullable GatewayConnection connection)
             throws InterruptedException {
         String cancelled = (connection != null && abort(connection, run))
                 ? "the run was cancelled with chat.abort"
@@ -258,7 +296,7 @@ final class AgentRunner {
                         + cancelled);
     }
 
-    private void abortQuietly(Run run) {
+    private void abortQuietly(AgentRun run) {
         GatewayConnection connection = this.link.connectedOrNull();
         if (connection != null) {
             try {
@@ -272,7 +310,7 @@ final class AgentRunner {
     }
 
     /** Sends {@code chat.abort} for the run; true when the gateway confirmed it. */
-    private boolean abort(GatewayConnection connection, Run run) throws InterruptedException {
+    private boolean abort(GatewayConnection connection, AgentRun run) throws InterruptedException {
         Inbox inbox = new Inbox();
         ObjectNode params = connection.params();
         params.put("sessionKey", run.sessionKey()).put("runId", run.id());
@@ -288,7 +326,13 @@ final class AgentRunner {
         }
     }
 
-    private Duration remaining(Run run) {
+    private static Duration retryAfter(JsonNode error) {
+        long millis = error.path("retryAfterMs")
+                .asLong(error.path("details").path("retryAfterMs").asLong(1000));
+        return Duration.ofMillis(Math.clamp(millis, 100, 10_000));
+    }
+
+    private Duration remaining(AgentRun run) {
         Duration left = Duration.between(this.clock.instant(), run.deadline());
         return left.isNegative() ? Duration.ZERO : left;
     }
@@ -299,54 +343,5 @@ final class AgentRunner {
 
     private static Duration min(Duration a, Duration b) {
         return (a.compareTo(b) <= 0) ? a : b;
-    }
-
-    /** One message's run: its request and what the gateway told about it so far. */
-    private static final class Run {
-
-        private final RuntimeRequest request;
-
-        private @Nullable String sessionKey;
-
-        private String text = "";
-
-        Run(RuntimeRequest request) {
-            this.request = request;
-        }
-
-        RuntimeRequest request() {
-            return this.request;
-        }
-
-        String id() {
-            return this.request.messageId();
-        }
-
-        Instant deadline() {
-            return this.request.deadline();
-        }
-
-        /** The canonical session key the gateway reported; a one-off run's session is {@code explicit:<id>}. */
-        String sessionKey() {
-            if (this.sessionKey != null) {
-                return this.sessionKey;
-            }
-            return (this.request.sessionKey() != null) ? this.request.sessionKey() : "agent:main:explicit:" + id();
-        }
-
-        void noteSessionKey(JsonNode key) {
-            if (key.isString() && !key.stringValue().isBlank()) {
-                this.sessionKey = key.stringValue();
-            }
-        }
-
-        String text() {
-            return this.text;
-        }
-
-        void noteText(String latest) {
-            // assistant text is cumulative (and may be replaced): keep the latest, never concatenate deltas
-            this.text = latest;
-        }
     }
 }

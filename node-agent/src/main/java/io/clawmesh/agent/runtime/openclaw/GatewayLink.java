@@ -2,10 +2,7 @@ package io.clawmesh.agent.runtime.openclaw;
 
 import io.clawmesh.agent.registration.Backoff;
 import io.clawmesh.agent.runtime.openclaw.GatewayHandshakeException.Failure;
-import java.io.IOException;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -249,24 +246,6 @@ final class GatewayLink {
     }
 
     private boolean probeHealth() {
-        HttpRequest request = HttpRequest.newBuilder(this.settings.baseUrl().resolve("/healthz"))
-                .timeout(Duration.ofSeconds(2))
-                .build();
-        try {
-            return this.http
-                            .send(request, HttpResponse.BodyHandlers.discarding())
-                            .statusCode()
-                    == 200;
-        } catch (IOException ex) {
-            return false;
-        } catch (InterruptedException ex) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
-
-    boolean probeHealthNow() {
-        this.healthy = probeHealth();
-        return this.healthy;
+        return OpenClawDiscovery.answersHealthz(this.http, this.settings.baseUrl());
     }
 }

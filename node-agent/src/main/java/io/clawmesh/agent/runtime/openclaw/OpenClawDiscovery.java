@@ -143,14 +143,16 @@ public class OpenClawDiscovery {
     }
 
     private boolean healthy(URI baseUrl) {
+        return answersHealthz(this.http, baseUrl);
+    }
+
+    /** Whether {@code GET /healthz} of the gateway answers 200 within two seconds (no auth needed). */
+    static boolean answersHealthz(HttpClient http, URI baseUrl) {
         HttpRequest request = HttpRequest.newBuilder(baseUrl.resolve("/healthz"))
                 .timeout(Duration.ofSeconds(2))
                 .build();
         try {
-            return this.http
-                            .send(request, HttpResponse.BodyHandlers.discarding())
-                            .statusCode()
-                    == 200;
+            return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
         } catch (IOException ex) {
             return false;
         } catch (InterruptedException ex) {

@@ -13,6 +13,7 @@ import java.time.Duration;
  *     submitted again with the same idempotency key
  * @param healthInterval how often {@code GET /healthz} is asked while there is no WebSocket
  * @param abortWait how long {@code chat.abort} may take
+ * @param busyRetry the longest pause before a request the gateway answered {@code UNAVAILABLE} goes again
  */
 record OpenClawTimings(
         Duration handshake,
@@ -21,7 +22,8 @@ record OpenClawTimings(
         Duration connectWait,
         Duration recoveryWait,
         Duration healthInterval,
-        Duration abortWait) {
+        Duration abortWait,
+        Duration busyRetry) {
 
     static OpenClawTimings defaults() {
         return new OpenClawTimings(
@@ -31,6 +33,7 @@ record OpenClawTimings(
                 Duration.ofSeconds(5),
                 Duration.ofSeconds(3),
                 Duration.ofSeconds(5),
-                Duration.ofSeconds(2));
+                Duration.ofSeconds(2),
+                Duration.ofSeconds(1));
     }
 }

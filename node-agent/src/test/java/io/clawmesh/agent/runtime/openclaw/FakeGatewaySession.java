@@ -175,6 +175,17 @@ final class FakeGatewaySession {
                     null);
             return;
         }
+        if (this.gateway.unavailableAnswers.getAndUpdate((n) -> Math.max(0, n - 1)) > 0
+                || (this.gateway.staleOneOffSessions.contains(key) && !params.has("sessionKey"))) {
+            // seen on the real gateway when a run is submitted again right after a restart
+            error(
+                    id,
+                    "UNAVAILABLE",
+                    "Session \"agent:main:explicit:" + key
+                            + "\" changed while starting work. Retry. | SESSION_WORK_START_CHANGED",
+                    null);
+            return;
+        }
         String requested = params.path("sessionKey").asString("");
         String session = requested.isEmpty()
                 ? "agent:main:explicit:" + key

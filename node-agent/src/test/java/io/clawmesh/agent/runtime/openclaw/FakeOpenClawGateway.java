@@ -71,6 +71,12 @@ final class FakeOpenClawGateway implements AutoCloseable {
     /** When set, runs wait for {@link #releaseRuns()} before they finish. */
     volatile boolean holdRuns;
 
+    /** Keys of one-off runs lost in a kill: the real gateway refuses new work in their sessions afterwards. */
+    final java.util.Set<String> staleOneOffSessions = ConcurrentHashMap.newKeySet();
+
+    /** How many more {@code agent} requests to refuse with the retryable {@code UNAVAILABLE}. */
+    final AtomicInteger unavailableAnswers = new AtomicInteger();
+
     /** When set, every run's events are interleaved with the events of another run. */
     volatile boolean otherRunsInterleaved;
 
@@ -119,7 +125,12 @@ final class FakeOpenClawGateway implements AutoCloseable {
             thread.interrupt();
         }
         dropConnections();
-        this.runs.values().forEach(FakeRun::release);
+        this.runs.values().forEach((run) -> {
+            if (run.status == FakeRun.Status.RUNNING && run.sessionKey.contains(":explicit:")) {
+                this.staleOneOffSessions.add(run.runId);
+            }
+            run.release();
+        });
         this.runs.clear();
     }
 

@@ -3,12 +3,14 @@ package io.clawmesh.agent.runtime.openclaw;
 import static io.clawmesh.agent.runtime.openclaw.OpenClawFixtures.properties;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.awaitility.Awaitility.await;
 
 import io.clawmesh.agent.runtime.openclaw.OpenClawSettings.Transport;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -96,7 +98,9 @@ class OpenClawDiscoveryTests {
             assertThat(found).map(OpenClawSettings::baseUrl).contains(URI.create("http://" + gateway.endpoint()));
 
             gateway.kill();
-            assertThat(discovery.find(properties(null, null, "auto", null))).isEmpty();
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() ->
+                            discovery.find(properties(null, null, "auto", null)).isEmpty());
         }
     }
 

@@ -22,7 +22,8 @@ final class OpenClawFixtures {
             Duration.ofSeconds(2),
             Duration.ofMillis(300),
             Duration.ofMillis(100),
-            Duration.ofSeconds(1));
+            Duration.ofSeconds(1),
+            Duration.ofMillis(100));
 
     private OpenClawFixtures() {}
 

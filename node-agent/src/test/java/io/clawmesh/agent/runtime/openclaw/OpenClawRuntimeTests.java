@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -134,7 +135,7 @@ class OpenClawRuntimeTests {
     void sendWhenTheGatewayRestartsMidRunShouldSubmitTheLostRunAgainUnderItsKey() throws Exception {
         OpenClawRuntime runtime = connected(Transport.WEBSOCKET);
         this.gateway.holdRuns = true;
-        CompletableFuture<String> reply = sendAsync(runtime, "restart-1", "survive a restart");
+        CompletableFuture<String> reply = sendAsync(runtime, "restart-1", "survive a restart", "conv-restart");
         await().until(() -> this.gateway.runs.containsKey("restart-1"));
 
         this.gateway.kill();
@@ -144,9 +145,35 @@ class OpenClawRuntimeTests {
 
         // the fake keeps sessions across the restart like the real one (SQLite), so the model sees the lost turn too
         assertThat(reply.join()).startsWith("echo: survive a restart");
-        assertThat(this.gateway.runs).containsKey("restart-1");
+        assertThat(this.gateway.runs).containsOnlyKeys("restart-1");
         assertThat(this.gateway.modelCalls).as("the killed run and the new one").hasValue(2);
         assertThat(runtime.info().connected()).isTrue();
+    }
+
+    @Test
+    void sendWhenTheGatewayLostAOneOffRunInARestartShouldRunItUnderADerivedKey() throws Exception {
+        OpenClawRuntime runtime = connected(Transport.WEBSOCKET);
+        this.gateway.holdRuns = true;
+        CompletableFuture<String> reply = sendAsync(runtime, "lost-1", "one-off");
+        await().until(() -> this.gateway.runs.containsKey("lost-1"));
+
+        this.gateway.kill();
+        this.gateway.holdRuns = false;
+        this.gateway.start();
+
+        assertThat(reply.join()).isEqualTo("echo: one-off");
+        assertThat(this.gateway.runs).containsOnlyKeys("lost-1:retry-1");
+        assertThat(this.gateway.runs.get("lost-1:retry-1").sessionKey).isEqualTo("agent:main:explicit:lost-1:retry-1");
+    }
+
+    @Test
+    void sendWhenTheGatewayAnswersUnavailableShouldSubmitAgainUntilItIsAccepted() {
+        OpenClawRuntime runtime = connected(Transport.WEBSOCKET);
+        this.gateway.unavailableAnswers.set(2);
+
+        assertThat(runtime.send(request("busy-1", "try again", null))).isEqualTo("echo: try again");
+        assertThat(this.gateway.methods.stream().filter("agent"::equals)).hasSize(3);
+        assertThat(this.gateway.modelCalls).hasValue(1);
     }
 
     @Test
@@ -248,8 +275,13 @@ class OpenClawRuntimeTests {
     }
 
     private static CompletableFuture<String> sendAsync(OpenClawRuntime runtime, String id, String content) {
+        return sendAsync(runtime, id, content, null);
+    }
+
+    private static CompletableFuture<String> sendAsync(
+            OpenClawRuntime runtime, String id, String content, @Nullable String sessionKey) {
         return CompletableFuture.supplyAsync(
-                () -> runtime.send(request(id, content, null)),
+                () -> runtime.send(request(id, content, sessionKey)),
                 (task) -> Thread.ofVirtual().start(task));
     }
 }
