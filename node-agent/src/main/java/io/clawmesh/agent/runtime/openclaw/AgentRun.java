@@ -19,6 +19,8 @@ final class AgentRun {
 
     private @Nullable String sessionKey;
 
+    private @Nullable String resumedAs;
+
     private String text = "";
 
     AgentRun(RuntimeRequest request) {
@@ -40,6 +42,32 @@ final class AgentRun {
         this.rekeys++;
         this.key = this.request.messageId() + ":retry-" + this.rekeys;
         this.sessionKey = null;
+    }
+
+    /** The run the gateway's restart recovery resumed this message as (a new run id in its one-off session). */
+    @Nullable
+    String resumedAs() {
+        return this.resumedAs;
+    }
+
+    /** Takes {@code runId} as the gateway's resumption of this run; false when one was taken already. */
+    boolean resume(String runId) {
+        if (this.resumedAs != null || runId.equals(this.key)) {
+            return false;
+        }
+        this.resumedAs = runId;
+        return true;
+    }
+
+    /** The run to ask {@code agent.wait} about: the resumed one when there is one. */
+    String waitTarget() {
+        return (this.resumedAs != null) ? this.resumedAs : this.key;
+    }
+
+    /** The one-off session of the original message ({@code agent:main:explicit:<id>}); null with a session key. */
+    @Nullable
+    String oneOffSession() {
+        return (this.request.sessionKey() == null) ? "agent:main:explicit:" + this.request.messageId() : null;
     }
 
     Instant deadline() {

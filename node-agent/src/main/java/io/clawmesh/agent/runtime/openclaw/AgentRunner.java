@@ -24,9 +24,6 @@ final class AgentRunner {
 
     static final String RUNTIME = "openclaw";
 
-    /** How often a one-off session may answer SESSION_WORK_START_CHANGED before its run goes under a new key. */
-    static final int STALE_SESSION_TRIES = 3;
-
     private final GatewayLink link;
 
     private final OpenClawTimings timings;
@@ -64,7 +61,7 @@ final class AgentRunner {
     private String runUntilDone(AgentRun run) throws InterruptedException {
         boolean lost = false;
         boolean recover = false;
-        int busy = 0;
+        Instant firstBusy = null;
         while (true) {
             Instant now = this.clock.instant();
             if (!now.isBefore(run.deadline())) {
@@ -98,16 +95,19 @@ final class AgentRunner {
                         run.id(),
                         ex.getMessage());
             } catch (GatewayBusyException ex) {
-                busy++;
-                if (ex.sessionChanged() && run.request().sessionKey() == null && busy >= STALE_SESSION_TRIES) {
-                    // a one-off session left behind by a run the gateway lost in a restart refuses new work for good
-                    // (observed on 2026.9.6): the lost run goes again under a derived key, in a fresh one-off session
-                    String stale = run.id();
+                firstBusy = (firstBusy != null) ? firstBusy : this.clock.instant();
+                boolean stale =
+                        Duration.between(firstBusy, this.clock.instant()).compareTo(this.timings.resumeWait()) >= 0;
+                if (ex.sessionChanged() && run.oneOffSession() != null && run.resumedAs() == null && stale) {
+                    // the gateway resumes a run it lost in a restart under a new run id, and the one-off session
+                    // refuses the same key meanwhile and afterwards (observed on 2026.9.6); when no resumed run
+                    // showed up, the message goes again under a derived key, in a fresh one-off session
+                    String previous = run.id();
                     run.rekey();
-                    busy = 0;
+                    firstBusy = null;
                     logger.warn(
                             "The gateway keeps refusing the one-off session of run {} ({}); submitting it as {}",
-                            stale,
+                            previous,
                             ex.getMessage(),
                             run.id());
                     continue;
@@ -126,6 +126,7 @@ final class AgentRunner {
     private String submit(GatewayConnection connection, AgentRun run) throws InterruptedException {
         Inbox inbox = new Inbox();
         connection.trackRun(run.id(), inbox);
+        watchSession(connection, run, inbox);
         ObjectNode params = connection.params();
         params.put("message", run.request().content()).put("idempotencyKey", run.id());
         if (run.request().sessionKey() != null) {
@@ -140,7 +141,7 @@ final class AgentRunner {
                     throw deadlinePassed(run, connection);
                 }
                 if ("event".equals(frame.path("type").asString(""))) {
-                    String reply = onEvent(run, frame.path("payload"));
+                    String reply = onEvent(connection, run, inbox, frame.path("payload"));
                     if (reply != null) {
                         return reply;
                     }
@@ -149,6 +150,11 @@ final class AgentRunner {
                 String id = frame.path("id").asString("");
                 if (!frame.path("ok").asBoolean(false)) {
                     JsonNode error = frame.path("error");
+                    if (id.equals(agentId)
+                            && "UNAVAILABLE".equals(error.path("code").asString(""))
+                            && run.resumedAs() != null) {
+                        continue; // the gateway's own resumption of this run is running: its end answers
+                    }
                     if (id.equals(agentId)
                             && "UNAVAILABLE".equals(error.path("code").asString(""))) {
                         // retryable, e.g. SESSION_WORK_START_CHANGED right after a gateway restart
@@ -167,12 +173,12 @@ final class AgentRunner {
                     if (reply != null) {
                         return reply;
                     }
-                    waitId = waitFor(connection, run, inbox, remaining(run));
+                    waitId = waitFor(connection, run.waitTarget(), inbox, remaining(run));
                 } else if ("accepted".equals(status)) {
                     logger.debug("Run {} accepted by the gateway (session {})", run.id(), run.sessionKey());
                 } else if ("in_flight".equals(status)) {
                     logger.info("Run {} is already in flight on the gateway; waiting for it with agent.wait", run.id());
-                    waitId = waitFor(connection, run, inbox, remaining(run));
+                    waitId = waitFor(connection, run.waitTarget(), inbox, remaining(run));
                 } else {
                     return finished(run, payload);
                 }
@@ -182,33 +188,81 @@ final class AgentRunner {
             if (waitId != null) {
                 connection.forgetRequest(waitId);
             }
-            connection.forgetRun(run.id());
+            forgetRun(connection, run);
         }
     }
 
-    /** The reply after a reconnect when the gateway knows the run as finished; {@code null} to submit it again. */
+    /**
+     * The reply after a reconnect when the gateway finishes the run, or resumed it after a restart (a new run id in
+     * the message's one-off session); {@code null} to submit it again.
+     */
     private @Nullable String recover(GatewayConnection connection, AgentRun run) throws InterruptedException {
         Inbox inbox = new Inbox();
-        Duration wait = min(this.timings.recoveryWait(), remaining(run));
-        String id = waitFor(connection, run, inbox, wait);
+        connection.trackRun(run.id(), inbox);
+        if (run.resumedAs() != null) {
+            connection.trackRun(run.resumedAs(), inbox);
+        }
+        watchSession(connection, run, inbox);
+        Duration wait = (run.resumedAs() != null) ? remaining(run) : min(this.timings.recoveryWait(), remaining(run));
+        String target = run.waitTarget();
+        String waitId = waitFor(connection, target, inbox, wait);
+        Instant until = min(run.deadline(), this.clock.instant().plus(wait).plusSeconds(5));
         try {
-            JsonNode frame = inbox.next(this.clock.instant().plus(wait).plusSeconds(5), this.clock);
-            if (frame == null || !frame.path("ok").asBoolean(false)) {
-                return null;
+            while (true) {
+                JsonNode frame = inbox.next(until, this.clock);
+                if (frame == null) {
+                    return null;
+                }
+                if ("event".equals(frame.path("type").asString(""))) {
+                    String reply = onEvent(connection, run, inbox, frame.path("payload"));
+                    if (reply != null) {
+                        return reply;
+                    }
+                    if (!target.equals(run.waitTarget())) {
+                        connection.forgetRequest(waitId);
+                        target = run.waitTarget();
+                        waitId = waitFor(connection, target, inbox, remaining(run));
+                        until = run.deadline();
+                    }
+                } else if (frame.path("id").asString("").equals(waitId)) {
+                    if (!frame.path("ok").asBoolean(false)) {
+                        return null;
+                    }
+                    String reply = waited(run, frame.path("payload"));
+                    if (reply != null || run.resumedAs() == null) {
+                        return reply;
+                    }
+                    waitId = waitFor(connection, target, inbox, remaining(run));
+                }
             }
-            String reply = waited(run, frame.path("payload"));
-            if (reply != null) {
-                logger.info("Run {} recovered with agent.wait after the reconnect", run.id());
-            }
-            return reply;
         } finally {
-            connection.forgetRequest(id);
+            connection.forgetRequest(waitId);
+            forgetRun(connection, run);
         }
     }
 
-    private String waitFor(GatewayConnection connection, AgentRun run, Inbox inbox, Duration wait) {
+    /** Watches the message's one-off session, where the gateway resumes a run it lost in a restart. */
+    private static void watchSession(GatewayConnection connection, AgentRun run, Inbox inbox) {
+        String session = run.oneOffSession();
+        if (session != null) {
+            connection.trackSession(session, inbox);
+        }
+    }
+
+    private static void forgetRun(GatewayConnection connection, AgentRun run) {
+        connection.forgetRun(run.id());
+        if (run.resumedAs() != null) {
+            connection.forgetRun(run.resumedAs());
+        }
+        String session = run.oneOffSession();
+        if (session != null) {
+            connection.forgetSession(session);
+        }
+    }
+
+    private String waitFor(GatewayConnection connection, String runId, Inbox inbox, Duration wait) {
         ObjectNode params = connection.params();
-        params.put("runId", run.id()).put("timeoutMs", Math.max(1, wait.toMillis()));
+        params.put("runId", runId).put("timeoutMs", Math.max(1, wait.toMillis()));
         return connection.request("agent.wait", params, inbox);
     }
 
@@ -248,7 +302,16 @@ final class AgentRunner {
     }
 
     /** Follows the run's events; answers the reply when its lifecycle ends with a visible one. */
-    private @Nullable String onEvent(AgentRun run, JsonNode payload) {
+    private @Nullable String onEvent(GatewayConnection connection, AgentRun run, Inbox inbox, JsonNode payload) {
+        String runId = payload.path("runId").asString("");
+        if (!runId.equals(run.id()) && !runId.equals(run.resumedAs())) {
+            // an untracked run in the message's one-off session: the gateway resuming it after a restart
+            if (!run.resume(runId)) {
+                return null;
+            }
+            logger.info("The gateway resumed run {} after its restart as run {}; following that run", run.id(), runId);
+            connection.trackRun(runId, inbox);
+        }
         run.noteSessionKey(payload.path("sessionKey"));
         JsonNode data = payload.path("data");
         if ("assistant".equals(payload.path("stream").asString(""))) {

@@ -38,6 +38,8 @@ final class GatewayConnection implements WebSocket.Listener {
 
     private final Map<String, Inbox> byRunId = new ConcurrentHashMap<>();
 
+    private final Map<String, Inbox> bySession = new ConcurrentHashMap<>();
+
     private final CompletableFuture<String> closed = new CompletableFuture<>();
 
     private final AtomicLong ids = new AtomicLong();
@@ -89,6 +91,15 @@ final class GatewayConnection implements WebSocket.Listener {
 
     void forgetRun(String runId) {
         this.byRunId.remove(runId);
+    }
+
+    /** Routes the {@code agent} events of untracked runs in session {@code sessionKey} to {@code inbox}. */
+    void trackSession(String sessionKey, Inbox inbox) {
+        this.bySession.put(sessionKey, inbox);
+    }
+
+    void forgetSession(String sessionKey) {
+        this.bySession.remove(sessionKey);
     }
 
     ObjectNode params() {
@@ -221,6 +232,9 @@ final class GatewayConnection implements WebSocket.Listener {
         switch (event) {
             case "agent" -> {
                 Inbox inbox = this.byRunId.get(payload.path("runId").asString(""));
+                if (inbox == null) {
+                    inbox = this.bySession.get(payload.path("sessionKey").asString(""));
+                }
                 if (inbox != null) {
                     inbox.deliver(frame);
                 }

@@ -14,6 +14,8 @@ import java.time.Duration;
  * @param healthInterval how often {@code GET /healthz} is asked while there is no WebSocket
  * @param abortWait how long {@code chat.abort} may take
  * @param busyRetry the longest pause before a request the gateway answered {@code UNAVAILABLE} goes again
+ * @param resumeWait how long a one-off run the gateway lost in a restart may be refused (while the gateway resumes it
+ *     under a new run id, which the agent then follows) before it goes again under a derived key
  */
 record OpenClawTimings(
         Duration handshake,
@@ -23,7 +25,8 @@ record OpenClawTimings(
         Duration recoveryWait,
         Duration healthInterval,
         Duration abortWait,
-        Duration busyRetry) {
+        Duration busyRetry,
+        Duration resumeWait) {
 
     static OpenClawTimings defaults() {
         return new OpenClawTimings(
@@ -34,6 +37,7 @@ record OpenClawTimings(
                 Duration.ofSeconds(3),
                 Duration.ofSeconds(5),
                 Duration.ofSeconds(2),
-                Duration.ofSeconds(1));
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(45));
     }
 }

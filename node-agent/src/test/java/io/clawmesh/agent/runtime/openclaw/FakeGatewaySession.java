@@ -3,6 +3,7 @@ package io.clawmesh.agent.runtime.openclaw;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -23,7 +24,7 @@ final class FakeGatewaySession {
 
     private final FakeOpenClawGateway gateway;
 
-    private final ServerWebSocket socket;
+    private final @Nullable ServerWebSocket socket;
 
     private final AtomicLong seq = new AtomicLong();
 
@@ -31,7 +32,7 @@ final class FakeGatewaySession {
 
     private volatile List<String> scopes = List.of();
 
-    FakeGatewaySession(FakeOpenClawGateway gateway, ServerWebSocket socket) {
+    FakeGatewaySession(FakeOpenClawGateway gateway, @Nullable ServerWebSocket socket) {
         this.gateway = gateway;
         this.socket = socket;
     }
@@ -59,7 +60,18 @@ final class FakeGatewaySession {
     }
 
     void drop() {
-        this.socket.drop();
+        if (this.socket != null) {
+            this.socket.drop();
+        }
+    }
+
+    /**
+     * Runs {@code run} as the gateway's restart recovery does: a new run id in the lost run's one-off session, its
+     * events broadcast, no {@code res} to anyone.
+     */
+    static void resume(FakeOpenClawGateway gateway, FakeRun run) {
+        gateway.runs.put(run.runId, run);
+        new FakeGatewaySession(gateway, null).execute(null, run);
     }
 
     /** An event with this connection's own sequence number; only authenticated connections get events. */
@@ -176,7 +188,7 @@ final class FakeGatewaySession {
             return;
         }
         if (this.gateway.unavailableAnswers.getAndUpdate((n) -> Math.max(0, n - 1)) > 0
-                || (this.gateway.staleOneOffSessions.contains(key) && !params.has("sessionKey"))) {
+                || (this.gateway.staleOneOffSessions.containsKey(key) && !params.has("sessionKey"))) {
             // seen on the real gateway when a run is submitted again right after a restart
             error(
                     id,
@@ -223,7 +235,7 @@ final class FakeGatewaySession {
         }
     }
 
-    private void execute(String id, FakeRun run) {
+    private void execute(@Nullable String id, FakeRun run) {
         lifecycle(run, payload().put("phase", "start").put("startedAt", System.currentTimeMillis()));
         if (this.gateway.otherRunsInterleaved) {
             String other = "other-run-" + OTHER_RUNS.incrementAndGet();
@@ -258,7 +270,9 @@ final class FakeGatewaySession {
             run.status = FakeRun.Status.OK;
         }
         run.done.complete(null);
-        respond(id, finalPayload(run));
+        if (id != null) {
+            respond(id, finalPayload(run));
+        }
     }
 
     private ObjectNode finalPayload(FakeRun run) {
@@ -369,7 +383,8 @@ final class FakeGatewaySession {
     }
 
     private void send(ObjectNode frame) throws IOException {
-        this.socket.sendText(this.gateway.json.writeValueAsString(frame));
+        Objects.requireNonNull(this.socket, "a resumed run answers nobody")
+                .sendText(this.gateway.json.writeValueAsString(frame));
     }
 
     private void sendQuietly(ObjectNode frame) {

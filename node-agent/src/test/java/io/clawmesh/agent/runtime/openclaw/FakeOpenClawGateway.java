@@ -71,8 +71,14 @@ final class FakeOpenClawGateway implements AutoCloseable {
     /** When set, runs wait for {@link #releaseRuns()} before they finish. */
     volatile boolean holdRuns;
 
-    /** Keys of one-off runs lost in a kill: the real gateway refuses new work in their sessions afterwards. */
-    final java.util.Set<String> staleOneOffSessions = ConcurrentHashMap.newKeySet();
+    /**
+     * Keys (and messages) of one-off runs lost in a kill: the real gateway refuses new work under these keys afterwards,
+     * and its restart recovery resumes them under new run ids when {@link #resumeLostRuns} is set.
+     */
+    final Map<String, String> staleOneOffSessions = new ConcurrentHashMap<>();
+
+    /** When set, a start after a kill resumes the lost one-off runs (new run ids, same sessions) after a moment. */
+    volatile boolean resumeLostRuns;
 
     /** How many more {@code agent} requests to refuse with the retryable {@code UNAVAILABLE}. */
     final AtomicInteger unavailableAnswers = new AtomicInteger();
@@ -98,6 +104,10 @@ final class FakeOpenClawGateway implements AutoCloseable {
         this.server = socket;
         Thread.ofVirtual().name("fake-openclaw-accept").start(() -> accept(socket));
         this.ticker = Thread.ofVirtual().name("fake-openclaw-tick").start(this::tick);
+        if (this.resumeLostRuns) {
+            Map<String, String> lost = Map.copyOf(this.staleOneOffSessions);
+            Thread.ofVirtual().name("fake-openclaw-recovery").start(() -> resume(lost));
+        }
         return this;
     }
 
@@ -127,7 +137,7 @@ final class FakeOpenClawGateway implements AutoCloseable {
         dropConnections();
         this.runs.values().forEach((run) -> {
             if (run.status == FakeRun.Status.RUNNING && run.sessionKey.contains(":explicit:")) {
-                this.staleOneOffSessions.add(run.runId);
+                this.staleOneOffSessions.put(run.runId, run.message);
             }
             run.release();
         });
@@ -156,6 +166,21 @@ final class FakeOpenClawGateway implements AutoCloseable {
         List<String> history = this.sessionHistory.computeIfAbsent(sessionKey, (key) -> new CopyOnWriteArrayList<>());
         history.add(message);
         return "echo: " + message + ((history.size() > 1) ? " (turn " + history.size() + ")" : "");
+    }
+
+    private void resume(Map<String, String> lost) {
+        try {
+            // like the real gateway, the recovery run starts a while after the gateway is ready
+            Thread.sleep(300);
+        } catch (InterruptedException ex) {
+            return;
+        }
+        lost.forEach((key, message) -> FakeGatewaySession.resume(
+                this,
+                new FakeRun(
+                        java.util.UUID.randomUUID().toString(),
+                        "[Queued user message] " + message,
+                        "agent:main:explicit:" + key)));
     }
 
     private void tick() {

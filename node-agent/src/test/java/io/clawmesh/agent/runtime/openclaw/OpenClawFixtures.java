@@ -23,7 +23,8 @@ final class OpenClawFixtures {
             Duration.ofMillis(300),
             Duration.ofMillis(100),
             Duration.ofSeconds(1),
-            Duration.ofMillis(100));
+            Duration.ofMillis(100),
+            Duration.ofMillis(500));
 
     private OpenClawFixtures() {}
 

@@ -167,6 +167,25 @@ class OpenClawRuntimeTests {
     }
 
     @Test
+    void sendWhenTheGatewayResumesALostOneOffRunAfterItsRestartShouldFollowTheResumedRun() throws Exception {
+        OpenClawRuntime runtime = connected(Transport.WEBSOCKET);
+        this.gateway.holdRuns = true;
+        this.gateway.resumeLostRuns = true;
+        CompletableFuture<String> reply = sendAsync(runtime, "resumed-1", "carry on");
+        await().until(() -> this.gateway.runs.containsKey("resumed-1"));
+
+        this.gateway.kill();
+        this.gateway.holdRuns = false;
+        this.gateway.start();
+
+        assertThat(reply.join()).startsWith("echo: [Queued user message] carry on");
+        assertThat(this.gateway.runs).hasSize(1).doesNotContainKey("resumed-1:retry-1");
+        assertThat(this.gateway.modelCalls)
+                .as("the killed run and the gateway's resumption only")
+                .hasValue(2);
+    }
+
+    @Test
     void sendWhenTheGatewayAnswersUnavailableShouldSubmitAgainUntilItIsAccepted() {
         OpenClawRuntime runtime = connected(Transport.WEBSOCKET);
         this.gateway.unavailableAnswers.set(2);
