@@ -22,7 +22,7 @@ import tools.jackson.databind.node.ObjectNode;
  * A fake OpenAI-compatible model for a real OpenClaw gateway (protocols/openclaw.md §7): it answers
  * {@code POST /v1/chat/completions} with {@code echo: <prompt>} as SSE chunks, where the prompt is the user's text
  * without OpenClaw's timestamp prefix, {@code Runtime:} suffix and internal-context turn. Every call is recorded with
- * the conversation the model saw. A prompt containing {@code slow-stream} is streamed word by word, one word per
+ * the conversation the model saw. A prompt starting with {@code slow-stream} is streamed word by word, one word per
  * {@link #SLOW_WORD_DELAY}, so a test can kill the gateway mid-stream.
  */
 final class FakeModelServer implements AutoCloseable {
@@ -84,7 +84,9 @@ final class FakeModelServer implements AutoCloseable {
             String reply = "echo: " + prompt;
             this.calls.add(new Call(prompt, List.copyOf(conversation), reply));
             if (request.path("stream").asBoolean(false)) {
-                stream(exchange, reply, prompt.contains("slow-stream"));
+                // only the prompt as sent: the gateway's resumption after a restart wraps it, and that answer comes at
+                // once
+                stream(exchange, reply, prompt.startsWith("slow-stream"));
             } else {
                 ObjectNode body = completion();
                 body.putArray("choices")

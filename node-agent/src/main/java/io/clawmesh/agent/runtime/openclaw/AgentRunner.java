@@ -160,16 +160,16 @@ final class AgentRunner {
                         // retryable, e.g. SESSION_WORK_START_CHANGED right after a gateway restart
                         throw new GatewayBusyException(
                                 error.path("message").asString("unavailable"),
-                                retryAfter(error),
+                                AgentAnswers.retryAfter(error),
                                 error.toString().contains("SESSION_WORK_START_CHANGED"));
                     }
-                    throw refused(run, id.equals(waitId) ? "agent.wait" : "agent", error);
+                    throw AgentAnswers.refused(run, id.equals(waitId) ? "agent.wait" : "agent", error);
                 }
                 JsonNode payload = frame.path("payload");
                 String status = payload.path("status").asString("");
                 run.noteSessionKey(payload.path("sessionKey"));
                 if (id.equals(waitId)) {
-                    String reply = waited(run, payload);
+                    String reply = AgentAnswers.ofWait(run, payload);
                     if (reply != null) {
                         return reply;
                     }
@@ -180,7 +180,7 @@ final class AgentRunner {
                     logger.info("Run {} is already in flight on the gateway; waiting for it with agent.wait", run.id());
                     waitId = waitFor(connection, run.waitTarget(), inbox, remaining(run));
                 } else {
-                    return finished(run, payload);
+                    return AgentAnswers.ofFinal(run, payload);
                 }
             }
         } finally {
@@ -228,7 +228,7 @@ final class AgentRunner {
                     if (!frame.path("ok").asBoolean(false)) {
                         return null;
                     }
-                    String reply = waited(run, frame.path("payload"));
+                    String reply = AgentAnswers.ofWait(run, frame.path("payload"));
                     if (reply != null || run.resumedAs() == null) {
                         return reply;
                     }
@@ -266,41 +266,6 @@ final class AgentRunner {
         return connection.request("agent.wait", params, inbox);
     }
 
-    /** The reply from an {@code agent.wait} answer; {@code null} when it timed out (still running or unknown). */
-    private @Nullable String waited(AgentRun run, JsonNode payload) {
-        String status = payload.path("status").asString("");
-        if ("ok".equals(status)) {
-            return visible(run, payload.path("terminalReply").path("text").asString(""));
-        }
-        if ("timeout".equals(status)) {
-            return null;
-        }
-        throw new RuntimeFailureException(
-                RUNTIME,
-                "run " + run.id() + " ended with status '" + status + "' (stopReason "
-                        + payload.path("stopReason").asString("unknown") + ")");
-    }
-
-    /** The reply from the final {@code res} of {@code agent} (also the single answer of a cached run). */
-    private String finished(AgentRun run, JsonNode payload) {
-        String status = payload.path("status").asString("");
-        if (!"ok".equals(status)) {
-            throw new RuntimeFailureException(
-                    RUNTIME,
-                    "run " + run.id() + " ended with status '" + status + "' ("
-                            + payload.path("summary").asString("") + ", stopReason "
-                            + payload.path("stopReason").asString("unknown") + ")");
-        }
-        StringBuilder text = new StringBuilder();
-        for (JsonNode item : payload.path("result").path("payloads")) {
-            String part = item.path("text").asString("");
-            if (!part.isBlank()) {
-                text.append(text.isEmpty() ? "" : "\n\n").append(part);
-            }
-        }
-        return visible(run, text.toString());
-    }
-
     /** Follows the run's events; answers the reply when its lifecycle ends with a visible one. */
     private @Nullable String onEvent(GatewayConnection connection, AgentRun run, Inbox inbox, JsonNode payload) {
         String runId = payload.path("runId").asString("");
@@ -320,31 +285,9 @@ final class AgentRunner {
         }
         if ("lifecycle".equals(payload.path("stream").asString(""))
                 && "end".equals(data.path("phase").asString(""))) {
-            if (data.path("aborted").asBoolean(false)) {
-                throw new RuntimeFailureException(
-                        RUNTIME,
-                        "run " + run.id() + " was aborted on the gateway (stopReason "
-                                + data.path("stopReason").asString("unknown") + ")");
-            }
-            String text = data.path("terminalReply").path("text").asString("");
-            return text.isBlank() ? null : text;
+            return AgentAnswers.ofEnd(run, data);
         }
         return null;
-    }
-
-    private String visible(AgentRun run, String text) {
-        if (text.isBlank()) {
-            throw new RuntimeFailureException(RUNTIME, "run " + run.id() + " finished without a visible reply");
-        }
-        return text;
-    }
-
-    private RuntimeFailureException refused(AgentRun run, String method, JsonNode error) {
-        return new RuntimeFailureException(
-                RUNTIME,
-                "the gateway refused " + method + " for run " + run.id() + ": "
-                        + error.path("code").asString("UNKNOWN") + " "
-                        + error.path("message").asString(""));
     }
 
     private RuntimeFailureException deadlinePassed(AgentRun run, @Nullable GatewayConnection connection)
@@ -376,7 +319,7 @@ final class AgentRunner {
     private boolean abort(GatewayConnection connection, AgentRun run) throws InterruptedException {
         Inbox inbox = new Inbox();
         ObjectNode params = connection.params();
-        params.put("sessionKey", run.sessionKey()).put("runId", run.id());
+        params.put("sessionKey", run.sessionKey()).put("runId", run.waitTarget());
         try {
             String id = connection.request("chat.abort", params, inbox);
             JsonNode answer = inbox.next(this.clock.instant().plus(this.timings.abortWait()), this.clock);
@@ -387,12 +330,6 @@ final class AgentRunner {
         } catch (GatewayConnectionLostException ex) {
             return false;
         }
-    }
-
-    private static Duration retryAfter(JsonNode error) {
-        long millis = error.path("retryAfterMs")
-                .asLong(error.path("details").path("retryAfterMs").asLong(1000));
-        return Duration.ofMillis(Math.clamp(millis, 100, 10_000));
     }
 
     private Duration remaining(AgentRun run) {
