@@ -83,8 +83,10 @@ final class AgentRunner {
                     recover = false;
                     String recovered = recover(connection, run);
                     if (recovered != null) {
+                        logger.info("Run {} recovered after the reconnect", run.id());
                         return recovered;
                     }
+                    logger.info("Run {} is not known finished after the reconnect; submitting it again", run.id());
                 }
                 return submit(connection, run);
             } catch (GatewayConnectionLostException ex) {
