@@ -5,6 +5,8 @@ import io.clawmesh.agent.registration.LocalNode;
 import io.clawmesh.agent.runtime.install.AutoInstaller;
 import io.clawmesh.agent.runtime.install.InstallProperties;
 import io.clawmesh.agent.runtime.openai.OpenAiProvider;
+import io.clawmesh.agent.runtime.openclaw.OpenClawDiscovery;
+import io.clawmesh.agent.runtime.openclaw.OpenClawRuntime;
 import io.clawmesh.agent.runtime.zeroclaw.ZeroClawProvider;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
@@ -32,13 +34,11 @@ public class RuntimeConfiguration {
                 .connectTimeout(Duration.ofSeconds(5))
                 .build();
         List<RuntimeProvider> providers = List.of(
-                // >>> OpenClaw plugs in here (the lead merges it). With the runtimes-openclaw branch, replace the next
-                // line with:
-                // RuntimeProvider.of("openclaw", (context) -> OpenClawRuntime.create(context.properties()),
-                //         (context) -> OpenClawDiscovery.discover(context.properties())
-                //                 .<AgentRuntime>map(OpenClawRuntime::create)),
-                RuntimeProvider.unavailable("openclaw", "the OpenClaw adapter is not part of this build"),
-                // <<<
+                RuntimeProvider.of(
+                        "openclaw",
+                        (context) -> OpenClawRuntime.create(context.properties()),
+                        (context) -> OpenClawDiscovery.discover(context.properties())
+                                .<AgentRuntime>map(OpenClawRuntime::create)),
                 new ZeroClawProvider(env, home),
                 new OpenAiProvider());
         RuntimeSelector selector = new RuntimeSelector(providers, installer(install, env, home, clock));

@@ -1,0 +1,156 @@
+package io.clawmesh.agent.runtime.openclaw;
+
+import io.clawmesh.agent.AgentProperties;
+import io.clawmesh.agent.runtime.AgentRuntime;
+import io.clawmesh.agent.runtime.RuntimeFailureException;
+import io.clawmesh.agent.runtime.RuntimeRequest;
+import io.clawmesh.agent.runtime.openclaw.GatewayHandshakeException.Failure;
+import io.clawmesh.common.node.RuntimeInfo;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.random.RandomGenerator;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The OpenClaw gateway as the agent's runtime: messages go as {@code agent} RPCs over one long-lived WebSocket
+ * ({@link AgentRunner}), or as {@code POST /v1/chat/completions} when configured ({@code gateway-transport=http}) or
+ * while the WebSocket cannot be established ({@code auto}). The WebSocket opens on {@link #start()} and closes on
+ * {@link #stop()} / {@link #close()}; while it is down, {@link #info()} says not connected and the node heartbeats as
+ * degraded.
+ */
+public class OpenClawRuntime implements AgentRuntime, SmartLifecycle, AutoCloseable {
+
+    private static final Logger logger = LoggerFactory.getLogger(OpenClawRuntime.class);
+
+    /** Started before the agent's HTTP server and heartbeat (lower phase), stopped after them. */
+    public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 8192;
+
+    private static final String CLIENT_VERSION = "0.1.0";
+
+    private final OpenClawSettings settings;
+
+    private final GatewayLink link;
+
+    private final AgentRunner runner;
+
+    private final ChatCompletionsClient chat;
+
+    OpenClawRuntime(OpenClawSettings settings, OpenClawTimings timings, Clock clock, RandomGenerator random) {
+        this.settings = settings;
+        HttpClient http = HttpClient.newBuilder()
+                .connectTimeout(Duration.ofSeconds(5))
+                .version(HttpClient.Version.HTTP_1_1)
+                .build();
+        JsonMapper json = JsonMapper.builder().build();
+        GatewayHandshake handshake = new GatewayHandshake(http, json, clock, CLIENT_VERSION);
+        this.link = new GatewayLink(settings, handshake, http, timings, clock, random);
+        this.runner = new AgentRunner(this.link, timings, settings.timeout(), clock);
+        this.chat = new ChatCompletionsClient(settings, http, json, clock);
+    }
+
+    /** A runtime for {@code settings} (from {@link OpenClawDiscovery}); call {@link #start()} to connect. */
+    public static OpenClawRuntime create(OpenClawSettings settings) {
+        return new OpenClawRuntime(
+                settings, OpenClawTimings.defaults(), Clock.systemUTC(), RandomGenerator.getDefault());
+    }
+
+    /** A runtime for the gateway the agent's properties, environment and {@code openclaw.json} point to. */
+    public static OpenClawRuntime create(AgentProperties properties) {
+        return create(OpenClawDiscovery.system().settings(properties));
+    }
+
+    /** Why the last connection attempt failed; {@code null} while connected or before the first attempt. */
+    public @Nullable GatewayHandshakeException lastConnectionFailure() {
+        return this.link.lastFailure();
+    }
+
+    public OpenClawSettings settings() {
+        return this.settings;
+    }
+
+    @Override
+    public RuntimeInfo info() {
+        GatewayHello hello = this.link.hello();
+        return new RuntimeInfo("openclaw", (hello != null) ? hello.serverVersion() : null, connected());
+    }
+
+    private boolean connected() {
+        return switch (this.settings.transport()) {
+            case WEBSOCKET -> this.link.connected();
+            case HTTP -> this.link.healthy();
+            case AUTO -> this.link.connected() || httpFallbackUsable();
+        };
+    }
+
+    @Override
+    public String send(RuntimeRequest request) {
+        return switch (this.settings.transport()) {
+            case HTTP -> this.chat.send(request);
+            case WEBSOCKET -> this.runner.run(request);
+            case AUTO ->
+                (!this.link.connected() && httpFallbackUsable()) ? overHttp(request) : this.runner.run(request);
+        };
+    }
+
+    /** The WebSocket cannot be established but the gateway is alive, and HTTP would not fail on the same token. */
+    private boolean httpFallbackUsable() {
+        GatewayHandshakeException failure = this.link.lastFailure();
+        return failure != null && failure.failure() != Failure.TOKEN_REJECTED && this.link.healthy();
+    }
+
+    private String overHttp(RuntimeRequest request) {
+        logger.info(
+                "Message {} goes over POST /v1/chat/completions: the WebSocket cannot be established ({})",
+                request.messageId(),
+                this.link.whyDisconnected());
+        try {
+            return this.chat.send(request);
+        } catch (RuntimeFailureException ex) {
+            throw new RuntimeFailureException(
+                    AgentRunner.RUNTIME,
+                    "the WebSocket cannot be established (" + this.link.whyDisconnected()
+                            + ") and the HTTP fallback failed: " + stripPrefix(ex.getMessage()),
+                    ex);
+        }
+    }
+
+    private static String stripPrefix(@Nullable String message) {
+        String prefix = AgentRunner.RUNTIME + " runtime failed: ";
+        return (message != null && message.startsWith(prefix)) ? message.substring(prefix.length()) : "" + message;
+    }
+
+    @Override
+    public void start() {
+        logger.info(
+                "OpenClaw runtime: gateway {} (from {}), transport {}",
+                this.settings.baseUrl(),
+                this.settings.source(),
+                this.settings.transport().name().toLowerCase(java.util.Locale.ROOT));
+        this.link.start();
+    }
+
+    @Override
+    public void stop() {
+        this.link.stop();
+    }
+
+    @Override
+    public boolean isRunning() {
+        return this.link.isRunning();
+    }
+
+    @Override
+    public int getPhase() {
+        return PHASE;
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+}
