@@ -40,8 +40,13 @@ public class HeartbeatTask implements SmartLifecycle, ApplicationListener<Applic
         this.retryAfterError = retryAfterError;
     }
 
+    /**
+     * Loads the stored identity before the HTTP server opens (this phase starts first), so that a restarted agent
+     * accepts the messages the coordinator still sends it under its old id instead of answering "not registered".
+     */
     @Override
     public void start() {
+        this.service.start();
         this.running = true;
     }
 
@@ -54,7 +59,6 @@ public class HeartbeatTask implements SmartLifecycle, ApplicationListener<Applic
             this.executor = Executors.newSingleThreadScheduledExecutor(
                     Thread.ofVirtual().name("mesh-heartbeat").factory());
         }
-        this.service.start();
         schedule(Duration.ZERO);
     }
 
