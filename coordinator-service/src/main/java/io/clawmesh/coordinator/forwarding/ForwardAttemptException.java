@@ -17,7 +17,12 @@ public class ForwardAttemptException extends Exception {
          */
         REJECTED,
         /** The node accepted the message and did not answer in time: never resend. */
-        TIMED_OUT
+        TIMED_OUT;
+
+        /** Lower-case name for logs, events and metrics, for example {@code not_accepted}. */
+        public String wireName() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
     }
 
     private final Kind kind;

@@ -5,6 +5,9 @@ import io.clawmesh.common.message.AgentMessageResponse;
 import io.clawmesh.common.message.RouteRequest;
 import io.clawmesh.common.message.RouteResponse;
 import io.clawmesh.common.node.InvalidInputException;
+import io.clawmesh.common.routing.Strategy;
+import io.clawmesh.coordinator.events.ForwardAttempted;
+import io.clawmesh.coordinator.events.MessageHandled;
 import io.clawmesh.coordinator.forwarding.ForwardAttemptException.Kind;
 import io.clawmesh.coordinator.forwarding.MessageRecord.Outcome;
 import io.clawmesh.coordinator.registry.Node;
@@ -14,6 +17,7 @@ import io.clawmesh.coordinator.routing.RouteCandidates;
 import io.clawmesh.coordinator.routing.RouteResolver;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -21,6 +25,7 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 
 /**
@@ -53,6 +58,8 @@ public class MessageForwarder {
 
     private final Clock clock;
 
+    private final ApplicationEventPublisher events;
+
     public MessageForwarder(
             RouteResolver resolver,
             NodeSelector selector,
@@ -61,7 +68,8 @@ public class MessageForwarder {
             FailoverCooldowns cooldowns,
             MessageLog log,
             ForwardingProperties properties,
-            Clock clock) {
+            Clock clock,
+            ApplicationEventPublisher events) {
         this.resolver = resolver;
         this.selector = selector;
         this.client = client;
@@ -70,6 +78,7 @@ public class MessageForwarder {
         this.log = log;
         this.properties = properties;
         this.clock = clock;
+        this.events = events;
     }
 
     /** Routes a message by the rules. */
@@ -81,31 +90,40 @@ public class MessageForwarder {
         try {
             candidates = this.resolver.resolve();
         } catch (NoRouteAvailableException ex) {
-            this.log.record(new MessageRecord(
-                    messageId,
+            finish(
+                    new MessageRecord(
+                            messageId,
+                            null,
+                            null,
+                            Outcome.NO_ROUTE,
+                            503,
+                            0,
+                            0,
+                            null,
+                            request.source(),
+                            ex.getMessage(),
+                            start),
                     null,
-                    null,
-                    Outcome.NO_ROUTE,
-                    503,
-                    0,
-                    0,
-                    null,
-                    request.source(),
-                    ex.getMessage(),
-                    start));
+                    false,
+                    request);
             throw ex;
         }
-        return forward(messageId, request, candidates, this.properties.maxAttempts(), start);
+        return forward(messageId, request, candidates, this.properties.maxAttempts(), false, start);
     }
 
     /** Sends a message to one node, by id or name; no failover, since the caller chose the node. */
     public RouteResponse routeTo(String node, RouteRequest request) {
         validate(request);
-        return forward(newMessageId(), request, this.resolver.resolveExplicit(node), 1, this.clock.instant());
+        return forward(newMessageId(), request, this.resolver.resolveExplicit(node), 1, true, this.clock.instant());
     }
 
     private RouteResponse forward(
-            String messageId, RouteRequest request, RouteCandidates candidates, int maxAttempts, Instant start) {
+            String messageId,
+            RouteRequest request,
+            RouteCandidates candidates,
+            int maxAttempts,
+            boolean explicit,
+            Instant start) {
         AgentMessageRequest message = new AgentMessageRequest(
                 messageId,
                 request.content(),
@@ -120,27 +138,35 @@ public class MessageForwarder {
                     candidates.strategy(), candidates.selectionKey(), remaining, request.sessionKey());
             remaining.remove(node);
             this.inflight.increment(node.id());
+            long attemptStart = System.nanoTime();
             try {
                 AgentMessageResponse answer = sendWithRetryOnSameNode(node, message);
+                attempted(node, messageId, ForwardAttempted.OK, attemptStart);
                 long latency = millisSince(start);
-                this.log.record(new MessageRecord(
-                        messageId,
-                        node.id(),
-                        node.name(),
-                        Outcome.ROUTED,
-                        200,
-                        latency,
-                        failures.size() + 1,
-                        ruleId,
-                        request.source(),
-                        failures.isEmpty() ? null : String.join("; ", failures),
-                        start));
+                finish(
+                        new MessageRecord(
+                                messageId,
+                                node.id(),
+                                node.name(),
+                                Outcome.ROUTED,
+                                200,
+                                latency,
+                                failures.size() + 1,
+                                ruleId,
+                                request.source(),
+                                failures.isEmpty() ? null : String.join("; ", failures),
+                                start),
+                        candidates.strategy(),
+                        explicit,
+                        request);
                 logger.debug("Message {} answered by {} ({}) in {} ms", messageId, node.name(), node.id(), latency);
                 return new RouteResponse(messageId, node.id(), node.name(), answer.response());
             } catch (ForwardAttemptException ex) {
+                attempted(node, messageId, ex.kind().wireName(), attemptStart);
                 failures.add(ex.getMessage());
                 if (ex.kind() == Kind.TIMED_OUT || ex.kind() == Kind.REJECTED) {
-                    throw finalFailure(messageId, node, ex, failures.size(), ruleId, request, start);
+                    throw finalFailure(
+                            messageId, node, ex, failures.size(), ruleId, request, candidates, explicit, start);
                 }
                 if (ex.kind() == Kind.NOT_ACCEPTED) {
                     this.cooldowns.coolDown(node.id());
@@ -159,18 +185,22 @@ public class MessageForwarder {
             }
         }
         String detail = "message " + messageId + " could not be delivered: " + String.join("; ", failures);
-        this.log.record(new MessageRecord(
-                messageId,
-                null,
-                null,
-                Outcome.FAILED,
-                502,
-                millisSince(start),
-                failures.size(),
-                ruleId,
-                request.source(),
-                detail,
-                start));
+        finish(
+                new MessageRecord(
+                        messageId,
+                        null,
+                        null,
+                        Outcome.FAILED,
+                        502,
+                        millisSince(start),
+                        failures.size(),
+                        ruleId,
+                        request.source(),
+                        detail,
+                        start),
+                candidates.strategy(),
+                explicit,
+                request);
         throw new ForwardingFailedException(messageId, detail);
     }
 
@@ -203,25 +233,43 @@ public class MessageForwarder {
             int attempts,
             @Nullable String ruleId,
             RouteRequest request,
+            RouteCandidates candidates,
+            boolean explicit,
             Instant start) {
         boolean timedOut = ex.kind() == Kind.TIMED_OUT;
-        this.log.record(new MessageRecord(
-                messageId,
-                node.id(),
-                node.name(),
-                timedOut ? Outcome.TIMED_OUT : Outcome.FAILED,
-                timedOut ? 504 : 502,
-                millisSince(start),
-                attempts,
-                ruleId,
-                request.source(),
-                ex.getMessage(),
-                start));
+        finish(
+                new MessageRecord(
+                        messageId,
+                        node.id(),
+                        node.name(),
+                        timedOut ? Outcome.TIMED_OUT : Outcome.FAILED,
+                        timedOut ? 504 : 502,
+                        millisSince(start),
+                        attempts,
+                        ruleId,
+                        request.source(),
+                        ex.getMessage(),
+                        start),
+                candidates.strategy(),
+                explicit,
+                request);
         logger.warn("Message {} failed on {} ({}): {}", messageId, node.name(), node.id(), ex.getMessage());
         String detail = "message " + messageId + ": " + ex.getMessage();
         return timedOut
                 ? new ForwardingTimeoutException(messageId, detail)
                 : new ForwardingFailedException(messageId, detail);
+    }
+
+    /** Keeps the message in the log and tells the listeners (stream, dashboard, metrics). */
+    private void finish(MessageRecord record, @Nullable Strategy strategy, boolean explicit, RouteRequest request) {
+        this.log.record(record);
+        this.events.publishEvent(
+                new MessageHandled(record, strategy, explicit, request.content(), this.clock.instant()));
+    }
+
+    private void attempted(Node node, String messageId, String outcome, long startNanos) {
+        this.events.publishEvent(new ForwardAttempted(
+                node, messageId, outcome, Duration.ofNanos(System.nanoTime() - startNanos), this.clock.instant()));
     }
 
     private static void validate(RouteRequest request) {

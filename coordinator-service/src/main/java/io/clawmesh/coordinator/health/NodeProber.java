@@ -4,6 +4,7 @@ import io.clawmesh.common.api.ApiPaths;
 import io.clawmesh.common.message.AgentHealthResponse;
 import io.clawmesh.common.node.Endpoint;
 import io.clawmesh.common.node.NodeStatus;
+import io.clawmesh.coordinator.events.NodeProbeFailed;
 import io.clawmesh.coordinator.forwarding.FailoverCooldowns;
 import io.clawmesh.coordinator.registry.Node;
 import io.clawmesh.coordinator.registry.NodeRegistry;
@@ -28,6 +29,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.DeserializationFeature;
@@ -63,14 +65,18 @@ public class NodeProber implements DisposableBean {
 
     private static final int MAX_HEALTH_BYTES = 64 * 1024;
 
+    private final ApplicationEventPublisher events;
+
     public NodeProber(
             NodeRegistry registry,
             EndpointPolicy endpointPolicy,
             FailoverCooldowns cooldowns,
             HealthProperties properties,
             JsonMapper json,
-            Clock clock) {
+            Clock clock,
+            ApplicationEventPublisher events) {
         this.registry = registry;
+        this.events = events;
         this.endpointPolicy = endpointPolicy;
         this.cooldowns = cooldowns;
         this.properties = properties;
@@ -173,6 +179,7 @@ public class NodeProber implements DisposableBean {
             wait = wait.plusMillis(ThreadLocalRandom.current().nextLong(Math.max(1, wait.toMillis() / 10)));
         }
         this.states.put(node.id(), new ProbeState(failures, now.plus(wait)));
+        this.events.publishEvent(new NodeProbeFailed(node, failures, failure, now));
         if (failures >= threshold && node.status() != NodeStatus.OFFLINE) {
             this.registry.transition(node.id(), NodeStatus.OFFLINE, failures + " probes failed in a row: " + failure);
         } else if (node.status() != NodeStatus.OFFLINE) {

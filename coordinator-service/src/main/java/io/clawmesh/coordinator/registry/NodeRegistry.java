@@ -10,6 +10,9 @@ import io.clawmesh.common.node.NodeStatus;
 import io.clawmesh.common.node.RegisterNodeRequest;
 import io.clawmesh.common.node.RegisterNodeResponse;
 import io.clawmesh.common.node.RuntimeInfo;
+import io.clawmesh.coordinator.events.NodeRegistered;
+import io.clawmesh.coordinator.events.NodeRemoved;
+import io.clawmesh.coordinator.events.NodeStatusChanged;
 import io.clawmesh.coordinator.security.EndpointPolicy;
 import java.time.Clock;
 import java.time.Instant;
@@ -19,6 +22,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
 
@@ -42,6 +46,8 @@ public class NodeRegistry {
 
     private final Clock clock;
 
+    private final ApplicationEventPublisher events;
+
     /** Serialises registrations on this replica; across replicas the unique constraints decide. */
     private final ReentrantLock registrationLock = new ReentrantLock();
 
@@ -50,12 +56,14 @@ public class NodeRegistry {
             NodeCache cache,
             EndpointPolicy endpointPolicy,
             RegistryProperties properties,
-            Clock clock) {
+            Clock clock,
+            ApplicationEventPublisher events) {
         this.repository = repository;
         this.cache = cache;
         this.endpointPolicy = endpointPolicy;
         this.properties = properties;
         this.clock = clock;
+        this.events = events;
     }
 
     /**
@@ -118,7 +126,9 @@ public class NodeRegistry {
             if (!this.repository.replace(node)) {
                 throw new NodeNameConflictException(name);
             }
-            reload(node.id());
+            reload(node.id())
+                    .ifPresent((registered) ->
+                            this.events.publishEvent(new NodeRegistered(registered, old.status(), now)));
             logger.info(
                     "Node {} ({}) re-registered at {}, {} -> {}",
                     name,
@@ -131,7 +141,7 @@ public class NodeRegistry {
         String id = chooseId(requestedId);
         Node node = template.withIdentity(id, now);
         this.repository.insert(node);
-        reload(id);
+        reload(id).ifPresent((registered) -> this.events.publishEvent(new NodeRegistered(registered, null, now)));
         logger.info(
                 "Node {} ({}) registered at {}: {} {}, gpu={}, {} GB, tags={}, skills={}",
                 name,
@@ -170,7 +180,7 @@ public class NodeRegistry {
             throw new NodeNotFoundException(id);
         }
         Node renewed = reload(id).orElseThrow(() -> new NodeNotFoundException(id));
-        logTransition(node, renewed, "heartbeat");
+        changed(node, renewed, "heartbeat");
         return renewed;
     }
 
@@ -183,6 +193,7 @@ public class NodeRegistry {
             throw new NodeNotFoundException(id);
         }
         logger.info("Node {} ({}) removed: {}", node.name(), id, reason);
+        this.events.publishEvent(new NodeRemoved(node, reason, this.clock.instant()));
     }
 
     /**
@@ -201,7 +212,7 @@ public class NodeRegistry {
             return reload(id);
         }
         Optional<Node> changed = reload(id);
-        changed.ifPresent((node) -> logTransition(current.get(), node, reason));
+        changed.ifPresent((node) -> changed(current.get(), node, reason));
         return changed;
     }
 
@@ -241,7 +252,7 @@ public class NodeRegistry {
             return Optional.empty();
         }
         Optional<Node> alive = reload(id);
-        alive.ifPresent((changed) -> logTransition(node, changed, reason));
+        alive.ifPresent((changed) -> changed(node, changed, reason));
         return alive;
     }
 
@@ -339,10 +350,12 @@ public class NodeRegistry {
         return (reported == NodeStatus.BUSY || inflight >= capacity) ? NodeStatus.BUSY : NodeStatus.ONLINE;
     }
 
-    private static void logTransition(Node before, Node after, String reason) {
+    /** Logs a status change and publishes it. */
+    private void changed(Node before, Node after, String reason) {
         if (before.status() == after.status()) {
             return;
         }
+        this.events.publishEvent(new NodeStatusChanged(after, before.status(), reason, this.clock.instant()));
         if (before.status().routable() && after.status().routable()) {
             logger.debug(
                     "Node {} ({}) {} -> {}: {}",

@@ -5,12 +5,17 @@ import io.clawmesh.common.routing.MoveRuleRequest;
 import io.clawmesh.common.routing.RoutingRule;
 import io.clawmesh.common.routing.RuleRequest;
 import io.clawmesh.common.routing.RuleValidator;
+import io.clawmesh.coordinator.events.RuleAdded;
+import io.clawmesh.coordinator.events.RuleMoved;
+import io.clawmesh.coordinator.events.RuleRemoved;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
 
@@ -29,11 +34,14 @@ public class RoutingRules {
 
     private final Clock clock;
 
+    private final ApplicationEventPublisher events;
+
     private volatile List<RoutingRule> rules;
 
-    public RoutingRules(RuleRepository repository, Clock clock) {
+    public RoutingRules(RuleRepository repository, Clock clock, ApplicationEventPublisher events) {
         this.repository = repository;
         this.clock = clock;
+        this.events = events;
         this.rules = repository.findAllInOrder();
     }
 
@@ -50,8 +58,10 @@ public class RoutingRules {
     public RoutingRule add(RuleRequest request) {
         RuleRequest valid = RuleValidator.validate(request);
         RoutingRule rule = new RoutingRule(newId(), valid.match(), valid.target(), valid.strategy());
-        this.repository.append(rule, this.clock.instant());
+        Instant now = this.clock.instant();
+        this.repository.append(rule, now);
         reload();
+        this.events.publishEvent(new RuleAdded(rule, Math.max(0, positionOf(rule.id())), now));
         logger.info(
                 "Rule {} added: {} -> {} ({})",
                 rule.id(),
@@ -62,11 +72,13 @@ public class RoutingRules {
     }
 
     public void delete(String id) {
+        RoutingRule rule = find(id);
         if (!this.repository.delete(id)) {
             throw new RuleNotFoundException(id);
         }
         reload();
         logger.info("Rule {} removed", id);
+        this.events.publishEvent(new RuleRemoved(rule, this.clock.instant()));
     }
 
     /**
@@ -84,6 +96,11 @@ public class RoutingRules {
         }
         reload();
         logger.info("Rule {} moved to position {}", id, position);
+        Instant now = this.clock.instant();
+        this.rules.stream()
+                .filter((rule) -> rule.id().equals(id))
+                .findFirst()
+                .ifPresent((rule) -> this.events.publishEvent(new RuleMoved(rule, position, now)));
         return this.rules;
     }
 
@@ -96,6 +113,27 @@ public class RoutingRules {
             initialDelayString = "${mesh.registry.cache-refresh:1s}")
     public synchronized void reload() {
         this.rules = this.repository.findAllInOrder();
+    }
+
+    /** The rule with this id, read from the database so a rule another replica added is found too. */
+    private RoutingRule find(String id) {
+        return this.list().stream()
+                .filter((rule) -> rule.id().equals(id))
+                .findFirst()
+                .or(() -> this.repository.findAllInOrder().stream()
+                        .filter((rule) -> rule.id().equals(id))
+                        .findFirst())
+                .orElseThrow(() -> new RuleNotFoundException(id));
+    }
+
+    private int positionOf(String id) {
+        List<RoutingRule> current = this.rules;
+        for (int i = 0; i < current.size(); i++) {
+            if (current.get(i).id().equals(id)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static String newId() {

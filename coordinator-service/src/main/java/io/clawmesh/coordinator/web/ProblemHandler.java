@@ -1,6 +1,7 @@
 package io.clawmesh.coordinator.web;
 
 import io.clawmesh.common.node.InvalidInputException;
+import io.clawmesh.coordinator.events.TooManySubscribersException;
 import io.clawmesh.coordinator.forwarding.ForwardingFailedException;
 import io.clawmesh.coordinator.forwarding.ForwardingTimeoutException;
 import io.clawmesh.coordinator.registry.NodeNameConflictException;
@@ -86,6 +87,12 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
                 HttpStatus.GATEWAY_TIMEOUT, "forwarding-timeout", "Node did not answer in time", ex.getMessage());
         problem.setProperty("message_id", ex.messageId());
         return problem;
+    }
+
+    @ExceptionHandler
+    ProblemDetail tooManyStreams(TooManySubscribersException ex) {
+        return Problems.of(
+                HttpStatus.SERVICE_UNAVAILABLE, "too-many-streams", "Too many event streams", ex.getMessage());
     }
 
     @ExceptionHandler

@@ -2,6 +2,7 @@ package io.clawmesh.coordinator.forwarding;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import io.clawmesh.common.message.RouteRequest;
@@ -12,6 +13,9 @@ import io.clawmesh.common.node.RegisterNodeRequest;
 import io.clawmesh.common.node.RuntimeInfo;
 import io.clawmesh.coordinator.MutableClock;
 import io.clawmesh.coordinator.TestDatabase;
+import io.clawmesh.coordinator.events.ForwardAttempted;
+import io.clawmesh.coordinator.events.MessageHandled;
+import io.clawmesh.coordinator.events.RecordedEvents;
 import io.clawmesh.coordinator.forwarding.FakeAgent.Reply;
 import io.clawmesh.coordinator.forwarding.MessageRecord.Outcome;
 import io.clawmesh.coordinator.registry.NodeRegistry;
@@ -61,12 +65,14 @@ class MessageForwarderTests {
 
     private MessageForwarder forwarder;
 
+    private final RecordedEvents events = new RecordedEvents();
+
     @BeforeEach
     void setUp() {
         this.database = TestDatabase.h2();
         this.registry = RegistryFixtures.registry(this.database, this.clock);
-        RoutingRules rules =
-                new RoutingRules(new RuleRepository(this.database.jdbcClient(), TestDatabase.jsonMapper()), this.clock);
+        RoutingRules rules = new RoutingRules(
+                new RuleRepository(this.database.jdbcClient(), TestDatabase.jsonMapper()), this.clock, this.events);
         this.client = new NodeClient(
                 new EndpointPolicy(true), this.properties, JsonMapper.builder().build());
         this.log = new MessageLog(
@@ -80,7 +86,8 @@ class MessageForwarderTests {
                 this.cooldowns,
                 this.log,
                 this.properties,
-                this.clock);
+                this.clock,
+                this.events);
     }
 
     @AfterEach
@@ -113,6 +120,15 @@ class MessageForwarderTests {
             assertThat(record.error()).contains("refusing answered 503: runtime is down");
         });
         assertThat(this.inflight.total()).isZero();
+        assertThat(this.events.of(ForwardAttempted.class))
+                .extracting(ForwardAttempted::outcome, (event) -> event.node().id())
+                .containsExactly(tuple("not_accepted", refusingId), tuple("ok", healthyId));
+        assertThat(this.events.of(MessageHandled.class)).singleElement().satisfies((event) -> {
+            assertThat(event.record().messageId()).isEqualTo(answer.messageId());
+            assertThat(event.failovers()).isEqualTo(1);
+            assertThat(event.explicit()).isFalse();
+            assertThat(event.content()).isEqualTo("hello");
+        });
     }
 
     @Test
@@ -201,6 +217,10 @@ class MessageForwarderTests {
             assertThat(record.attempts()).isEqualTo(MAX_ATTEMPTS);
         });
         assertThat(this.inflight.total()).isZero();
+        assertThat(this.events.of(MessageHandled.class)).singleElement().satisfies((event) -> {
+            assertThat(event.record().outcome()).isEqualTo(Outcome.FAILED);
+            assertThat(event.failovers()).isEqualTo(MAX_ATTEMPTS - 1);
+        });
     }
 
     @Test

@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.clawmesh.common.node.NodeStatus;
 import io.clawmesh.coordinator.MutableClock;
 import io.clawmesh.coordinator.TestDatabase;
+import io.clawmesh.coordinator.events.RecordedEvents;
 import io.clawmesh.coordinator.forwarding.FailoverCooldowns;
 import io.clawmesh.coordinator.forwarding.ForwardingFixtures;
 import io.clawmesh.coordinator.registry.NodeRegistry;
@@ -66,7 +67,8 @@ class NodeProberTests {
                 this.cooldowns,
                 HealthFixtures.defaults(),
                 TestDatabase.jsonMapper(),
-                this.clock);
+                this.clock,
+                new RecordedEvents());
         this.nodeId = this.registry
                 .register(RegistryFixtures.request(
                         "n", "127.0.0.1:" + this.agent.getAddress().getPort()))

@@ -13,6 +13,10 @@ import io.clawmesh.common.node.RegisterNodeResponse;
 import io.clawmesh.common.node.RuntimeInfo;
 import io.clawmesh.coordinator.MutableClock;
 import io.clawmesh.coordinator.TestDatabase;
+import io.clawmesh.coordinator.events.NodeRegistered;
+import io.clawmesh.coordinator.events.NodeRemoved;
+import io.clawmesh.coordinator.events.NodeStatusChanged;
+import io.clawmesh.coordinator.events.RecordedEvents;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -31,12 +35,14 @@ class NodeRegistryTests {
 
     private NodeRegistry registry;
 
+    private final RecordedEvents events = new RecordedEvents();
+
     @BeforeEach
     void setUp() {
         this.database = TestDatabase.h2();
         this.repository = RegistryFixtures.repository(this.database);
         this.registry = RegistryFixtures.registry(
-                this.repository, RegistryFixtures.cache(this.repository, this.clock), this.clock);
+                this.repository, RegistryFixtures.cache(this.repository, this.clock), this.clock, this.events);
     }
 
     @AfterEach
@@ -269,6 +275,15 @@ class NodeRegistryTests {
         assertThat(node.status()).isEqualTo(NodeStatus.DEGRADED);
         assertThat(this.repository.findById(id).orElseThrow().status()).isEqualTo(NodeStatus.DEGRADED);
         assertThat(this.registry.routable()).isEmpty();
+        assertThat(this.events.of(NodeRegistered.class))
+                .singleElement()
+                .satisfies((event) -> assertThat(event.reregistered()).isFalse());
+        assertThat(this.events.of(NodeStatusChanged.class)).singleElement().satisfies((event) -> {
+            assertThat(event.node().id()).isEqualTo(id);
+            assertThat(event.previous()).isEqualTo(NodeStatus.ONLINE);
+            assertThat(event.node().status()).isEqualTo(NodeStatus.DEGRADED);
+            assertThat(event.reason()).isEqualTo("heartbeat");
+        });
     }
 
     @Test
@@ -326,6 +341,10 @@ class NodeRegistryTests {
                 .isEmpty();
         assertThatExceptionOfType(NodeNotFoundException.class)
                 .isThrownBy(() -> this.registry.deregister(response.nodeId(), "again"));
+        assertThat(this.events.of(NodeRemoved.class)).singleElement().satisfies((event) -> {
+            assertThat(event.node().id()).isEqualTo(response.nodeId());
+            assertThat(event.reason()).isEqualTo("test");
+        });
     }
 
     @Test

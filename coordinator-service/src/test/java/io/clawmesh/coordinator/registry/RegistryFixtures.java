@@ -8,12 +8,14 @@ import io.clawmesh.common.node.RegisterNodeRequest;
 import io.clawmesh.common.node.RuntimeInfo;
 import io.clawmesh.coordinator.MutableClock;
 import io.clawmesh.coordinator.TestDatabase;
+import io.clawmesh.coordinator.events.RecordedEvents;
 import io.clawmesh.coordinator.security.EndpointPolicy;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
+import org.springframework.context.ApplicationEventPublisher;
 
 /** Nodes, registration requests and a registry wired over a real database, for the registry tests and others. */
 public final class RegistryFixtures {
@@ -35,7 +37,12 @@ public final class RegistryFixtures {
 
     /** A registry that accepts loopback and private endpoints (a LAN setup), so tests need no DNS. */
     public static NodeRegistry registry(NodeRepository repository, NodeCache cache, Clock clock) {
-        return new NodeRegistry(repository, cache, new EndpointPolicy(true), properties(), clock);
+        return registry(repository, cache, clock, new RecordedEvents());
+    }
+
+    public static NodeRegistry registry(
+            NodeRepository repository, NodeCache cache, Clock clock, ApplicationEventPublisher events) {
+        return new NodeRegistry(repository, cache, new EndpointPolicy(true), properties(), clock, events);
     }
 
     public static NodeRegistry registry(TestDatabase database, Clock clock) {

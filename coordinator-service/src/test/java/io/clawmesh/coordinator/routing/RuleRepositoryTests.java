@@ -11,6 +11,11 @@ import io.clawmesh.common.routing.RuleRequest;
 import io.clawmesh.common.routing.Strategy;
 import io.clawmesh.coordinator.MutableClock;
 import io.clawmesh.coordinator.TestDatabase;
+import io.clawmesh.coordinator.events.MeshEvent;
+import io.clawmesh.coordinator.events.RecordedEvents;
+import io.clawmesh.coordinator.events.RuleAdded;
+import io.clawmesh.coordinator.events.RuleMoved;
+import io.clawmesh.coordinator.events.RuleRemoved;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -20,6 +25,8 @@ import org.junit.jupiter.api.Test;
 abstract class RuleRepositoryTests {
 
     private final MutableClock clock = new MutableClock();
+
+    private final RecordedEvents events = new RecordedEvents();
 
     private TestDatabase database;
 
@@ -124,7 +131,7 @@ abstract class RuleRepositoryTests {
 
     @Test
     void addWhenValidShouldAppendTheCanonicalRule() {
-        RoutingRules rules = new RoutingRules(this.repository, this.clock);
+        RoutingRules rules = new RoutingRules(this.repository, this.clock, this.events);
         rules.add(new RuleRequest(RuleMatch.any(), null, null));
 
         RoutingRule added = rules.add(new RuleRequest(
@@ -134,33 +141,42 @@ abstract class RuleRepositoryTests {
         assertThat(added.match().requiresTags()).containsExactly("eu");
         assertThat(rules.list()).hasSize(2).last().isEqualTo(added);
         assertThat(this.repository.findAllInOrder()).isEqualTo(rules.list());
+        assertThat(this.events.of(RuleAdded.class))
+                .extracting(RuleAdded::position)
+                .containsExactly(0, 1);
+        assertThat(this.events.of(RuleAdded.class).get(1).rule()).isEqualTo(added);
     }
 
     @Test
     void addWhenInvalidShouldStoreNothing() {
-        RoutingRules rules = new RoutingRules(this.repository, this.clock);
+        RoutingRules rules = new RoutingRules(this.repository, this.clock, this.events);
 
         assertThatExceptionOfType(InvalidInputException.class)
                 .isThrownBy(() -> rules.add(new RuleRequest(RoutingFixtures.emptyMatch(), null, null)));
         assertThat(this.repository.findAllInOrder()).isEmpty();
+        assertThat(this.events.of(MeshEvent.class)).isEmpty();
     }
 
     @Test
     void moveWhenToTheFrontShouldEvaluateItFirst() {
         appendRules("rule-a", "rule-b", "rule-c");
-        RoutingRules rules = new RoutingRules(this.repository, this.clock);
+        RoutingRules rules = new RoutingRules(this.repository, this.clock, this.events);
 
         List<RoutingRule> moved = rules.move("rule-c", new MoveRuleRequest(0));
 
         assertThat(moved).extracting(RoutingRule::id).containsExactly("rule-c", "rule-a", "rule-b");
         assertThat(ids()).containsExactly("rule-c", "rule-a", "rule-b");
         assertThat(rules.list()).isEqualTo(moved);
+        assertThat(this.events.of(RuleMoved.class)).singleElement().satisfies((event) -> {
+            assertThat(event.rule().id()).isEqualTo("rule-c");
+            assertThat(event.position()).isZero();
+        });
     }
 
     @Test
     void moveWhenPastTheEndShouldPutItLast() {
         appendRules("rule-a", "rule-b", "rule-c");
-        RoutingRules rules = new RoutingRules(this.repository, this.clock);
+        RoutingRules rules = new RoutingRules(this.repository, this.clock, this.events);
 
         rules.move("rule-a", new MoveRuleRequest(99));
 
@@ -170,7 +186,7 @@ abstract class RuleRepositoryTests {
     @Test
     void moveWhenIntoTheMiddleShouldShiftTheOthers() {
         appendRules("rule-a", "rule-b", "rule-c", "rule-d");
-        RoutingRules rules = new RoutingRules(this.repository, this.clock);
+        RoutingRules rules = new RoutingRules(this.repository, this.clock, this.events);
 
         rules.move("rule-a", new MoveRuleRequest(2));
 
@@ -180,7 +196,7 @@ abstract class RuleRepositoryTests {
     @Test
     void moveWhenRuleUnknownOrPositionInvalidShouldRefuseAndKeepTheOrder() {
         appendRules("rule-a", "rule-b");
-        RoutingRules rules = new RoutingRules(this.repository, this.clock);
+        RoutingRules rules = new RoutingRules(this.repository, this.clock, this.events);
 
         assertThatExceptionOfType(RuleNotFoundException.class)
                 .isThrownBy(() -> rules.move("rule-x", new MoveRuleRequest(0)));
@@ -190,18 +206,34 @@ abstract class RuleRepositoryTests {
         assertThatExceptionOfType(InvalidInputException.class)
                 .isThrownBy(() -> rules.move("rule-b", new MoveRuleRequest(null)));
         assertThat(ids()).containsExactly("rule-a", "rule-b");
+        assertThat(this.events.of(MeshEvent.class)).isEmpty();
     }
 
     @Test
     void deleteWhenRuleUnknownShouldThrowNotFound() {
-        RoutingRules rules = new RoutingRules(this.repository, this.clock);
+        RoutingRules rules = new RoutingRules(this.repository, this.clock, this.events);
 
         assertThatExceptionOfType(RuleNotFoundException.class).isThrownBy(() -> rules.delete("rule-x"));
+        assertThat(this.events.of(MeshEvent.class)).isEmpty();
+    }
+
+    @Test
+    void deleteWhenRuleKnownShouldPublishTheRemovedRule() {
+        appendRules("rule-a", "rule-b");
+        RoutingRules rules = new RoutingRules(this.repository, this.clock, this.events);
+
+        rules.delete("rule-a");
+
+        assertThat(ids()).containsExactly("rule-b");
+        assertThat(this.events.of(RuleRemoved.class))
+                .singleElement()
+                .extracting((event) -> event.rule().id())
+                .isEqualTo("rule-a");
     }
 
     @Test
     void reloadWhenAnotherReplicaChangedTheRulesShouldSeeTheChange() {
-        RoutingRules rules = new RoutingRules(this.repository, this.clock);
+        RoutingRules rules = new RoutingRules(this.repository, this.clock, this.events);
         appendRules("rule-a");
         assertThat(rules.list()).isEmpty();
 

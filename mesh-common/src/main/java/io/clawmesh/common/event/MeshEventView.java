@@ -23,7 +23,7 @@ import org.jspecify.annotations.Nullable;
  * @param target the rule's target node name, if any (rule events)
  * @param position the rule's zero-based position after the change ({@code rule.added}, {@code rule.moved})
  * @param messageId the routed message (message events)
- * @param outcome {@code routed}, {@code failed}, {@code timed_out} or {@code no_route} (message events)
+ * @param outcome {@code routed}, {@code failed}, {@code timed-out} or {@code no-route} (message events)
  * @param latencyMs end-to-end time of the message in milliseconds (message events)
  * @param attempts how many nodes were tried (message events)
  * @param detail the reason of a change or a failure, for people
