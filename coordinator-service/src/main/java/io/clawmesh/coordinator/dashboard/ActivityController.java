@@ -1,17 +1,30 @@
 package io.clawmesh.coordinator.dashboard;
 
+import io.clawmesh.coordinator.events.EventStream;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 
-/** The activity page: what happened in the mesh lately, newest first. */
+/**
+ * The activity page: the recent events of this coordinator (nodes joining, changing status and leaving, rule changes,
+ * routed and failed messages), newest first, from the event stream's replay buffer.
+ */
 @Controller
 class ActivityController {
 
-    private final MeshOverview overview;
+    /** Shown on the page; the buffer itself keeps {@code mesh.events.buffer-size} events. */
+    static final int LIMIT = 200;
 
-    ActivityController(MeshOverview overview) {
-        this.overview = overview;
+    private final EventStream events;
+
+    private final Clock clock;
+
+    ActivityController(EventStream events, Clock clock) {
+        this.events = events;
+        this.clock = clock;
     }
 
     @GetMapping(DashboardPaths.ACTIVITY)
@@ -28,7 +41,11 @@ class ActivityController {
     }
 
     private void fill(Model model) {
+        Instant now = this.clock.instant();
+        List<ActivityEntry> entries = this.events.recent(LIMIT).reversed().stream()
+                .map((event) -> ActivityEntry.of(event, now))
+                .toList();
         model.addAttribute("page", "activity");
-        model.addAttribute("messages", this.overview.recentMessages());
+        model.addAttribute("entries", entries);
     }
 }

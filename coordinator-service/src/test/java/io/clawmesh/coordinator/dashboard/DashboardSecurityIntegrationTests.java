@@ -4,9 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.clawmesh.common.node.Capabilities;
 import io.clawmesh.common.node.RegisterNodeRequest;
+import io.clawmesh.common.routing.RuleMatch;
+import io.clawmesh.common.routing.RuleRequest;
 import io.clawmesh.coordinator.registry.NodeRegistry;
 import io.clawmesh.coordinator.routing.RoutingRules;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.net.CookieManager;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -15,8 +20,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -148,6 +156,39 @@ class DashboardSecurityIntegrationTests {
                 post("/dashboard/rules", Map.of("wildcard", "true", "_csrf", csrf(get("/dashboard/rules"))));
         assertThat(accepted.statusCode()).isEqualTo(302);
         assertThat(this.rules.list()).hasSize(before + 1);
+    }
+
+    @Test
+    void dashboardStreamShouldDeliverEventsToALoggedInSession() throws Exception {
+        logIn();
+        HttpResponse<InputStream> stream = this.browser.send(
+                HttpRequest.newBuilder(uri("/dashboard/events"))
+                        .header("Accept", "text/event-stream")
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(stream.statusCode()).isEqualTo(200);
+        assertThat(stream.headers().firstValue("Content-Type"))
+                .hasValueSatisfying((type) -> assertThat(type).startsWith("text/event-stream"));
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(stream.body(), StandardCharsets.UTF_8))) {
+            assertThat(reader.readLine()).startsWith("retry:");
+            String ruleId = this.rules
+                    .add(new RuleRequest(new RuleMatch(null, "darwin", null, null, null, null, null), null, null))
+                    .id();
+            List<String> frame = new ArrayList<>();
+            Executors.newVirtualThreadPerTaskExecutor()
+                    .submit(() -> {
+                        String line;
+                        while ((line = reader.readLine()) != null && !line.startsWith("data:")) {
+                            frame.add(line);
+                        }
+                        frame.add(line);
+                        return null;
+                    })
+                    .get(10, TimeUnit.SECONDS);
+            assertThat(frame).contains("event: rule.added");
+            assertThat(frame.getLast()).contains(ruleId).doesNotContain(TOKEN);
+        }
     }
 
     @Test
