@@ -14,6 +14,8 @@ class DashboardRequestCache extends HttpSessionRequestCache {
 
     DashboardRequestCache(RequestMatcher background) {
         setRequestMatcher(new NegatedRequestMatcher(background));
+        // Land on the page as it was asked for, not on "?continue" (the marker Spring Security adds by default).
+        setMatchingRequestParameterName(null);
     }
 
     @Override

@@ -107,6 +107,17 @@ public class RuleForm {
         return null;
     }
 
+    /**
+     * A rule check's message as shown next to its form field: without the API field name it starts with (the label
+     * says which field it is), beginning with a capital.
+     */
+    static String forField(String message) {
+        int space = message.indexOf(' ');
+        String first = (space > 0) ? message.substring(0, space) : "";
+        String rest = (first.contains("_") || first.equals("target")) ? message.substring(space + 1) : message;
+        return rest.isEmpty() ? message : Character.toUpperCase(rest.charAt(0)) + rest.substring(1);
+    }
+
     private static @Nullable String blankToNull(@Nullable String value) {
         return (value == null || value.isBlank()) ? null : value.strip();
     }

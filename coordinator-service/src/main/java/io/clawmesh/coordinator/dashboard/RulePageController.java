@@ -58,9 +58,9 @@ class RulePageController {
             } catch (InvalidInputException ex) {
                 String field = RuleForm.fieldOf(ex.getMessage());
                 if (field != null) {
-                    errors.rejectValue(field, "invalid", ex.getMessage());
+                    errors.rejectValue(field, "invalid", RuleForm.forField(ex.getMessage()));
                 } else {
-                    errors.reject("invalid", ex.getMessage());
+                    errors.reject("invalid", RuleForm.forField(ex.getMessage()));
                 }
             }
         }

@@ -124,7 +124,7 @@ class RulePageControllerTests {
         assertThat(result).hasStatus(422);
         assertThat(result)
                 .bodyText()
-                .contains("id=\"os-error\"", "requires_os &#39;plan9&#39; is not one of")
+                .contains("id=\"os-error\"", "&#39;plan9&#39; is not one of")
                 .contains("value=\"plan9\"", "value=\"docker\"");
     }
 
@@ -137,7 +137,7 @@ class RulePageControllerTests {
                 .with(csrf())
                 .exchange();
         assertThat(result).hasStatus(422);
-        assertThat(result).bodyText().contains("id=\"rule-error\"", "rule needs a match");
+        assertThat(result).bodyText().contains("id=\"rule-error\"", "Rule needs a match");
     }
 
     @Test
