@@ -18,5 +18,5 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 public record DashboardProperties(
         @DefaultValue("true") boolean operatorLogin,
         @DefaultValue Map<String, String> users,
-        @DefaultValue("20") int recentMessages,
+        @DefaultValue("10") int recentMessages,
         @DefaultValue("10s") Duration liveRefresh) {}
