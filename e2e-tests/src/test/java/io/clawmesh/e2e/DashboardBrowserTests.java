@@ -231,8 +231,8 @@ class DashboardBrowserTests {
         this.wait.until(ExpectedConditions.urlContains("/dashboard/activity"));
         String log = this.page.findElement(By.cssSelector("ol.activity")).getText();
         assertThat(log)
-                .contains("Node beta joined", "Node beta went from online to offline", "→ alpha in")
-                .contains("Rule rule-", "moved to position 1");
+                .contains("Node beta joined", "Node beta went from online to offline", "Answered by alpha in")
+                .contains("Rule added at position 1: os:linux → alpha", "Rule moved to position 1");
         assertThat(this.page.getPageSource())
                 .as("message content is not in events unless mesh.events.include-content is on")
                 .doesNotContain("hello from the browser");
