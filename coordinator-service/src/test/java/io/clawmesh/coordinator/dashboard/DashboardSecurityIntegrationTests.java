@@ -199,6 +199,19 @@ class DashboardSecurityIntegrationTests {
     }
 
     @Test
+    void bearerTokenShouldBeNoKeyToTheDashboard() throws Exception {
+        HttpResponse<String> response = this.browser.send(
+                HttpRequest.newBuilder(uri("/dashboard"))
+                        .header("Authorization", "Bearer " + TOKEN)
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(302);
+        assertThat(response.headers().firstValue("Location"))
+                .hasValueSatisfying((location) -> assertThat(location).endsWith("/dashboard/login"));
+    }
+
+    @Test
     void wrongPasswordShouldNotLogIn() throws Exception {
         String csrf = csrf(get("/dashboard/login"));
         HttpResponse<String> response =
