@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.logging.Level;
 import org.jspecify.annotations.Nullable;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
@@ -12,6 +14,9 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
 
 /**
  * The system's headless Chromium driven through its chromedriver, offline: explicit binaries (so Selenium Manager never
@@ -19,9 +24,11 @@ import org.openqa.selenium.chrome.ChromeOptions;
  */
 final class ChromiumBrowser implements AutoCloseable {
 
-    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    /** Debian's Chromium; another one with {@code -Dchromium.binary=...}. */
+    static final Path CHROMIUM = Path.of(System.getProperty("chromium.binary", "/usr/bin/chromium"));
 
-    static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    /** Debian's chromium-driver; another one with {@code -Dchromium.driver=...}. */
+    static final Path CHROMEDRIVER = Path.of(System.getProperty("chromium.driver", "/usr/bin/chromedriver"));
 
     private final ChromeDriver driver;
 
@@ -60,6 +67,10 @@ final class ChromiumBrowser implements AutoCloseable {
                 "--window-size=1280,900",
                 "--user-data-dir=" + profileDir.toAbsolutePath(),
                 "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1");
+        // Console messages (script errors, content security policy violations) for the tests to check.
+        LoggingPreferences logging = new LoggingPreferences();
+        logging.enable(LogType.BROWSER, Level.ALL);
+        options.setCapability("goog:loggingPrefs", logging);
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(new File(CHROMEDRIVER.toString()))
                 .usingAnyFreePort()
@@ -90,6 +101,14 @@ final class ChromiumBrowser implements AutoCloseable {
         } finally {
             resize(window.getWidth(), window.getHeight());
         }
+    }
+
+    /** The browser console's errors since the last call: script errors, refused resources, CSP violations. */
+    List<String> consoleErrors() {
+        return this.driver.manage().logs().get(LogType.BROWSER).getAll().stream()
+                .filter((entry) -> entry.getLevel().intValue() >= Level.SEVERE.intValue())
+                .map(LogEntry::getMessage)
+                .toList();
     }
 
     @Override

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -84,6 +85,19 @@ class DashboardBrowserTests {
                 ChromiumBrowser.start(workDir.resolve("chromium-profile"), Path.of("target", "dashboard-screenshots"));
         this.page = this.browser.driver();
         this.wait = new WebDriverWait(this.page, PATIENCE);
+    }
+
+    /**
+     * No page may log a script error or a refused resource, such as a content security policy violation. A refused
+     * form comes back with 422 on purpose; Chromium logs that too.
+     */
+    @AfterEach
+    void noConsoleErrors() {
+        if (this.browser != null) {
+            assertThat(this.browser.consoleErrors())
+                    .filteredOn((message) -> !message.contains("responded with a status of 422"))
+                    .isEmpty();
+        }
     }
 
     @AfterAll
