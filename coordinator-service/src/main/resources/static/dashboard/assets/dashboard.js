@@ -31,7 +31,20 @@
         element.textContent = state === 'live' ? 'live' : 'reconnecting…';
     }
 
+    // Ctrl+Enter (or Cmd+Enter) in a text area sends its form, as in chat tools.
+    function submitOnCtrlEnter() {
+        document.querySelectorAll('textarea[data-submit-on-ctrl-enter]').forEach(function (area) {
+            area.addEventListener('keydown', function (event) {
+                if (event.key === 'Enter' && (event.ctrlKey || event.metaKey) && area.form) {
+                    event.preventDefault();
+                    area.form.requestSubmit();
+                }
+            });
+        });
+    }
+
     function start() {
+        submitOnCtrlEnter();
         setInterval(tickAges, 1000);
         var main = document.querySelector('main[data-live]');
         if (!main) { return; }
@@ -47,8 +60,8 @@
             running = true;
             fetch(url, {credentials: 'same-origin', headers: {'Accept': 'text/html'}, cache: 'no-store'})
                 .then(function (response) {
-                    if (response.status === 401 || response.redirected) {
-                        // The session ended: a reload shows the login page.
+                    if (response.status === 401 || response.status === 404 || response.redirected) {
+                        // The session ended (a reload shows the login page) or the node is gone (its not-found page).
                         window.location.reload();
                         return null;
                     }

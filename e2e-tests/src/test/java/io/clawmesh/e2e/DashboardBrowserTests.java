@@ -226,9 +226,9 @@ class DashboardBrowserTests {
         assertThat(this.page.findElement(By.id("result-latency")).getText()).matches("\\d+ ms");
         this.browser.screenshot("06-console");
 
-        fill("content", "to alpha by name");
         new Select(this.page.findElement(By.id("node"))).selectByValue("alpha");
-        this.page.findElement(By.id("send")).click();
+        fill("content", "to alpha by name");
+        this.page.findElement(By.id("content")).sendKeys(Keys.chord(Keys.CONTROL, Keys.ENTER));
         this.wait.until(ExpectedConditions.textToBe(By.id("result-reply"), "[claw-mesh echo] to alpha by name"));
 
         fill("content", "to the dead one");
