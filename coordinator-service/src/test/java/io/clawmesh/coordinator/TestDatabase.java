@@ -7,22 +7,29 @@ import java.util.Locale;
 import java.util.UUID;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.postgresql.PostgreSQLContainer;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A fresh database with the coordinator's Flyway migrations applied: an in-memory H2 database, or a new schema in
- * the local PostgreSQL ({@code 127.0.0.1:5432}, user {@code postgres}, database {@code test}). Closing it drops it.
+ * PostgreSQL: the local server ({@code 127.0.0.1:5432}, user {@code postgres}, database {@code test}) when it
+ * answers, else one Testcontainers PostgreSQL shared by the test run where a Docker engine runs. Closing it drops it.
  */
 public final class TestDatabase implements AutoCloseable {
 
     /** Why PostgreSQL tests are skipped when no server is there. */
-    public static final String NO_POSTGRES =
-            "no PostgreSQL listens on 127.0.0.1:5432 (trust auth, user postgres, database test); the same cases run on H2";
+    public static final String NO_POSTGRES = "no PostgreSQL listens on 127.0.0.1:5432 (trust auth, user postgres, "
+            + "database test) and no Docker engine runs for Testcontainers; the same cases run on H2";
 
     private static final String POSTGRES_URL = "jdbc:postgresql://127.0.0.1:5432/test";
+
+    /** The container used when no local server answers; started once, stopped by Testcontainers at JVM exit. */
+    private static volatile @Nullable PostgreSQLContainer container;
 
     private final DataSource dataSource;
 
@@ -41,14 +48,23 @@ public final class TestDatabase implements AutoCloseable {
         return new TestDatabase(dataSource, () -> new JdbcTemplate(dataSource).execute("SHUTDOWN"));
     }
 
-    /** A new schema of its own in the local PostgreSQL; check {@link #postgresListening()} first. */
+    /** A new schema of its own in PostgreSQL; check {@link #postgresAvailable()} first. */
     public static TestDatabase postgres() {
         String schema = "cm_test_"
                 + UUID.randomUUID().toString().replace("-", "").substring(0, 16).toLowerCase(Locale.ROOT);
-        JdbcTemplate admin = new JdbcTemplate(new DriverManagerDataSource(POSTGRES_URL, "postgres", ""));
+        String url = POSTGRES_URL;
+        String user = "postgres";
+        String password = "";
+        if (!postgresListening()) {
+            PostgreSQLContainer running = container();
+            url = running.getJdbcUrl();
+            user = running.getUsername();
+            password = running.getPassword();
+        }
+        JdbcTemplate admin = new JdbcTemplate(new DriverManagerDataSource(url, user, password));
         admin.execute("CREATE SCHEMA " + schema);
-        DriverManagerDataSource dataSource =
-                new DriverManagerDataSource(POSTGRES_URL + "?currentSchema=" + schema, "postgres", "");
+        DriverManagerDataSource dataSource = new DriverManagerDataSource(
+                url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema, user, password);
         Runnable drop = () -> admin.execute("DROP SCHEMA " + schema + " CASCADE");
         try {
             migrate(Flyway.configure().dataSource(dataSource).schemas(schema));
@@ -57,6 +73,20 @@ public final class TestDatabase implements AutoCloseable {
             throw ex;
         }
         return new TestDatabase(dataSource, drop);
+    }
+
+    /** Whether the PostgreSQL tests can run: a local server, or Docker for a Testcontainers one. */
+    public static boolean postgresAvailable() {
+        return postgresListening() || DockerClientFactory.instance().isDockerAvailable();
+    }
+
+    private static synchronized PostgreSQLContainer container() {
+        if (container == null) {
+            PostgreSQLContainer started = new PostgreSQLContainer("postgres:16-alpine");
+            started.start();
+            container = started;
+        }
+        return container;
     }
 
     /** Whether something accepts connections on the PostgreSQL port. */

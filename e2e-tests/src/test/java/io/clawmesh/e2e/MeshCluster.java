@@ -40,6 +40,11 @@ final class MeshCluster implements AutoCloseable {
     }
 
     MeshProcess startCoordinator(int port) throws IOException {
+        return startCoordinator(port, List.of());
+    }
+
+    /** A coordinator with extra arguments, for example the {@code spring.datasource.*} of a PostgreSQL database. */
+    MeshProcess startCoordinator(int port, List<String> extraArguments) throws IOException {
         List<String> command = new ArrayList<>(List.of(
                 java(),
                 "-XX:TieredStopAtLevel=1",
@@ -56,9 +61,35 @@ final class MeshCluster implements AutoCloseable {
                 "--mesh.health.probe-tick=250ms",
                 "--mesh.forwarding.cooldown=5s",
                 "--mesh.forwarding.shutdown-grace=5s"));
+        command.addAll(extraArguments);
         MeshProcess process =
                 track(new MeshProcess("coordinator", command, this.logDir.resolve("coordinator.log"), port).start());
         awaitHttpOk(process, process.baseUrl() + "/actuator/health");
+        return process;
+    }
+
+    /**
+     * A coordinator configured by a Spring configuration file of the caller's (for example the one the Helm chart
+     * renders into its ConfigMap) plus environment variables, as a container would start it; ready once
+     * {@code readinessUrl} answers 200.
+     */
+    MeshProcess startConfiguredCoordinator(int port, Path config, Map<String, String> environment, String readinessUrl)
+            throws IOException {
+        List<String> command = new ArrayList<>(List.of("env"));
+        environment.forEach((name, value) -> command.add(name + "=" + value));
+        command.addAll(List.of(
+                java(),
+                "-XX:TieredStopAtLevel=1",
+                "-jar",
+                jar("coordinator.jar"),
+                "--spring.config.additional-location=optional:file:" + config,
+                "--server.address=127.0.0.1",
+                "--management.server.address=127.0.0.1",
+                "--mesh.data-dir=" + this.workDir.resolve("coordinator-configured")));
+        MeshProcess process =
+                track(new MeshProcess("coordinator", command, this.logDir.resolve("coordinator-configured.log"), port)
+                        .start());
+        awaitHttpOk(process, readinessUrl);
         return process;
     }
 

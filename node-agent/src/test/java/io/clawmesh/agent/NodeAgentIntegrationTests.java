@@ -56,9 +56,9 @@ import org.springframework.test.context.DynamicPropertySource;
 @ExtendWith(OutputCaptureExtension.class)
 class NodeAgentIntegrationTests {
 
-    private static final String NODE_ID = "node-0123456789abcdef";
+    static final String NODE_ID = "node-0123456789abcdef";
 
-    private static final String NODE_TOKEN = "node-token-from-fake-coordinator";
+    static final String NODE_TOKEN = "node-token-from-fake-coordinator";
 
     private static final FakeCoordinatorServer coordinator = FakeCoordinatorServer.start();
 

@@ -1,5 +1,6 @@
 package io.clawmesh.coordinator.forwarding;
 
+import io.clawmesh.common.api.ApiPaths;
 import io.clawmesh.common.message.AgentMessageRequest;
 import io.clawmesh.common.message.AgentMessageResponse;
 import io.clawmesh.common.message.RouteRequest;
@@ -25,6 +26,7 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 
@@ -85,6 +87,13 @@ public class MessageForwarder {
     public RouteResponse route(RouteRequest request) {
         validate(request);
         String messageId = newMessageId();
+        // the id in the logging context of every line about this message (the agent gets it in a header)
+        try (MDC.MDCCloseable context = MDC.putCloseable(ApiPaths.MESSAGE_ID_MDC_KEY, messageId)) {
+            return route(messageId, request);
+        }
+    }
+
+    private RouteResponse route(String messageId, RouteRequest request) {
         Instant start = this.clock.instant();
         RouteCandidates candidates;
         try {
@@ -114,7 +123,10 @@ public class MessageForwarder {
     /** Sends a message to one node, by id or name; no failover, since the caller chose the node. */
     public RouteResponse routeTo(String node, RouteRequest request) {
         validate(request);
-        return forward(newMessageId(), request, this.resolver.resolveExplicit(node), 1, true, this.clock.instant());
+        String messageId = newMessageId();
+        try (MDC.MDCCloseable context = MDC.putCloseable(ApiPaths.MESSAGE_ID_MDC_KEY, messageId)) {
+            return forward(messageId, request, this.resolver.resolveExplicit(node), 1, true, this.clock.instant());
+        }
     }
 
     private RouteResponse forward(

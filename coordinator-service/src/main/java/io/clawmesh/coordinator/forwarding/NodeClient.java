@@ -114,6 +114,7 @@ public class NodeClient implements DisposableBean {
                     .contentType(MediaType.APPLICATION_JSON)
                     .accept(MediaType.APPLICATION_JSON)
                     .header("Authorization", "Bearer " + credential(node))
+                    .header(ApiPaths.MESSAGE_ID_HEADER, message.id())
                     .body(this.json.writeValueAsBytes(message))
                     .exchange((request, response) -> {
                         HttpStatusCode status = response.getStatusCode();

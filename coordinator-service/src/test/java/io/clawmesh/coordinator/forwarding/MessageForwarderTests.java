@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import io.clawmesh.common.api.ApiPaths;
 import io.clawmesh.common.message.RouteRequest;
 import io.clawmesh.common.message.RouteResponse;
 import io.clawmesh.common.node.HeartbeatRequest;
@@ -33,6 +37,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -129,6 +135,34 @@ class MessageForwarderTests {
             assertThat(event.explicit()).isFalse();
             assertThat(event.content()).isEqualTo("hello");
         });
+    }
+
+    @Test
+    void routeShouldPutTheMessageIdInTheLoggingContextOfItsLinesAndTakeItOutAfterwards() {
+        FakeAgent refusing = agent("refusing").always(Reply.problem(503, "runtime is down"));
+        FakeAgent healthy = agent("healthy");
+        register("refusing", refusing.endpoint(), 0);
+        register("healthy", healthy.endpoint(), 1);
+        Logger logger = (Logger) LoggerFactory.getLogger(MessageForwarder.class);
+        ListAppender<ILoggingEvent> lines = new ListAppender<>();
+        lines.start();
+        logger.addAppender(lines);
+        try {
+            RouteResponse answer = this.forwarder.route(new RouteRequest("hello"));
+
+            assertThat(lines.list)
+                    .filteredOn((line) -> line.getFormattedMessage().contains("not taken by refusing"))
+                    .singleElement()
+                    .satisfies((line) -> assertThat(line.getMDCPropertyMap())
+                            .containsEntry(ApiPaths.MESSAGE_ID_MDC_KEY, answer.messageId()));
+            assertThat(MDC.get(ApiPaths.MESSAGE_ID_MDC_KEY)).isNull();
+            assertThat(healthy.received())
+                    .singleElement()
+                    .satisfies((request) -> assertThat(request.headers())
+                            .containsEntry(ApiPaths.MESSAGE_ID_HEADER, answer.messageId()));
+        } finally {
+            logger.detachAppender(lines);
+        }
     }
 
     @Test

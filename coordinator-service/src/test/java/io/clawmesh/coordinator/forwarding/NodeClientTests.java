@@ -64,6 +64,7 @@ class NodeClientTests {
                             "Bearer " + NodeCredentials.deliveryCredential(node.tokenHash(), node.id()))
                     .containsEntry(
                             "Content-Length", String.valueOf(request.body().getBytes(StandardCharsets.UTF_8).length))
+                    .containsEntry(ApiPaths.MESSAGE_ID_HEADER, "msg-00000000000000000001")
                     .doesNotContainKey("Transfer-Encoding");
             assertThat(request.headers().get("Content-Type")).startsWith("application/json");
             assertThat(request.messageId()).isEqualTo("msg-00000000000000000001");

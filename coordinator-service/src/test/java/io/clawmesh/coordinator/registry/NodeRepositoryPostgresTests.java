@@ -10,7 +10,7 @@ class NodeRepositoryPostgresTests extends NodeRepositoryTests {
     @Override
     protected TestDatabase openDatabase() {
         // Checked per test rather than in @BeforeAll, so that Surefire counts every skipped case with its reason.
-        assumeTrue(TestDatabase.postgresListening(), TestDatabase.NO_POSTGRES);
+        assumeTrue(TestDatabase.postgresAvailable(), TestDatabase.NO_POSTGRES);
         return TestDatabase.postgres();
     }
 }

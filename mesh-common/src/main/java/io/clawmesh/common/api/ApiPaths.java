@@ -39,5 +39,14 @@ public final class ApiPaths {
     /** Prefix of the stable {@code type} URIs of problem bodies. */
     public static final String PROBLEM_TYPE_PREFIX = "urn:clawmesh:problem:";
 
+    /**
+     * Header with which the coordinator tells the agent the id of the message it forwards, so the agent can put it in
+     * its logging context before it reads the body.
+     */
+    public static final String MESSAGE_ID_HEADER = "X-Mesh-Message-Id";
+
+    /** Key of the message id in the logging context (MDC) on coordinator and agent. */
+    public static final String MESSAGE_ID_MDC_KEY = "messageId";
+
     private ApiPaths() {}
 }

@@ -10,8 +10,11 @@ import io.clawmesh.agent.web.JsonResponses;
 import io.clawmesh.common.api.ApiPaths;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
@@ -42,7 +45,8 @@ public class InboundConfiguration {
             RegistrationState state,
             AgentRuntime runtime,
             CapacityGate gate,
-            LocalNode localNode) {
+            LocalNode localNode,
+            ObjectProvider<AgentRoute> extraRoutes) {
         return server(
                 environment.getProperty("server.address"),
                 environment.getProperty("server.port", Integer.class, DEFAULT_PORT),
@@ -51,10 +55,14 @@ public class InboundConfiguration {
                 state,
                 runtime,
                 gate,
-                localNode);
+                localNode,
+                extraRoutes.orderedStream().toList());
     }
 
-    /** The server with its two endpoints; also used by the tests, so they run exactly this wiring. */
+    /**
+     * The server with its two endpoints and the endpoints other features contribute (actuator); also used by the
+     * tests, so they run exactly this wiring.
+     */
     static AgentHttpServer server(
             @Nullable String address,
             int port,
@@ -63,16 +71,22 @@ public class InboundConfiguration {
             RegistrationState state,
             AgentRuntime runtime,
             CapacityGate gate,
-            LocalNode localNode) {
+            LocalNode localNode,
+            List<AgentRoute> extraRoutes) {
         // the wire contract is strict: an unknown field is a 400 naming it
         JsonMapper json = JsonMapper.builder()
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .build();
         JsonResponses responses = new JsonResponses(json);
-        Map<String, AgentHttpServer.Route> routes = Map.of(
+        Map<String, AgentHttpServer.Route> routes = new HashMap<>();
+        for (AgentRoute extra : extraRoutes) {
+            routes.put(extra.path(), new AgentHttpServer.Route(extra.method(), extra.handler()));
+        }
+        routes.put(
                 ApiPaths.AGENT_MESSAGES,
                 new AgentHttpServer.Route(
-                        "POST", new MessageHandler(state, dispatcher, new JsonBodyReader(json), responses)),
+                        "POST", new MessageHandler(state, dispatcher, new JsonBodyReader(json), responses)));
+        routes.put(
                 ApiPaths.AGENT_HEALTH,
                 new AgentHttpServer.Route("GET", new HealthHandler(runtime, gate, state, localNode, responses)));
         return new AgentHttpServer(address, port, shutdownGrace, routes, responses);

@@ -24,6 +24,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -76,7 +77,8 @@ class AgentHttpServerTests {
                 this.state,
                 this.runtime,
                 this.gate,
-                new LocalNode("mac-mini", Path.of("/nonexistent")));
+                new LocalNode("mac-mini", Path.of("/nonexistent")),
+                List.of());
         this.server.start();
     }
 

@@ -1,0 +1,63 @@
+{{/* Name of the chart, overridable. */}}
+{{- define "claw-mesh.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* Prefix of every resource name: release-chart, at most 63 characters. */}}
+{{- define "claw-mesh.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- $name := default .Chart.Name .Values.nameOverride }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/* Labels on every resource. */}}
+{{- define "claw-mesh.labels" -}}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
+app.kubernetes.io/name: {{ include "claw-mesh.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/part-of: claw-mesh
+{{- end }}
+
+{{/* Selector labels of one component (coordinator or agent); pass (dict "root" . "component" "coordinator"). */}}
+{{- define "claw-mesh.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "claw-mesh.name" .root }}
+app.kubernetes.io/instance: {{ .root.Release.Name }}
+app.kubernetes.io/component: {{ .component }}
+{{- end }}
+
+{{/* The image of one app; pass (dict "root" . "app" "coordinator"). */}}
+{{- define "claw-mesh.image" -}}
+{{- printf "%s/%s:%s" .root.Values.image.repository .app (default .root.Chart.AppVersion .root.Values.image.tag) }}
+{{- end }}
+
+{{/* Secret with the operator and join tokens. */}}
+{{- define "claw-mesh.tokenSecret" -}}
+{{- default (printf "%s-tokens" (include "claw-mesh.fullname" .)) .Values.tokens.existingSecret }}
+{{- end }}
+
+{{/* Secret with the database password. */}}
+{{- define "claw-mesh.databaseSecret" -}}
+{{- default (printf "%s-database" (include "claw-mesh.fullname" .)) .Values.database.existingSecret }}
+{{- end }}
+
+{{/* The rules the values must follow beyond their types: fails the render with a clear message. */}}
+{{- define "claw-mesh.validate" -}}
+{{- if and (gt (int .Values.coordinator.replicas) 1) (not .Values.database.url) }}
+{{- fail (printf "coordinator.replicas is %d, but more than one coordinator needs a shared PostgreSQL: set database.url (jdbc:postgresql://...) and database.password or database.existingSecret, or keep coordinator.replicas at 1 (embedded H2)" (int .Values.coordinator.replicas)) }}
+{{- end }}
+{{- if and .Values.database.url (not (hasPrefix "jdbc:postgresql:" .Values.database.url)) }}
+{{- fail (printf "database.url must be a PostgreSQL JDBC URL (jdbc:postgresql://host:5432/db), got %q" .Values.database.url) }}
+{{- end }}
+{{- if and .Values.database.url (not .Values.database.password) (not .Values.database.existingSecret) }}
+{{- fail "database.url is set: set database.password or database.existingSecret too" }}
+{{- end }}
+{{- end }}
