@@ -29,9 +29,22 @@ class DashboardAuthenticationProvider implements AuthenticationProvider {
 
     private final PasswordEncoder encoder = PasswordEncoderFactories.createDelegatingPasswordEncoder();
 
+    /**
+     * @throws IllegalStateException naming the user when a configured password is not a hash in {@code {id}hash} form,
+     *     so that a typo stops the start instead of failing every login
+     */
     DashboardAuthenticationProvider(OperatorToken tokens, DashboardProperties properties) {
         this.tokens = tokens;
         this.properties = properties;
+        properties.users().forEach((user, hash) -> {
+            try {
+                this.encoder.matches("probe", hash);
+            } catch (IllegalArgumentException ex) {
+                throw new IllegalStateException("mesh.dashboard.users." + user
+                        + " must be a password hash in the {id}hash form, such as {bcrypt}$2y$10$...: "
+                        + ex.getMessage());
+            }
+        });
     }
 
     @Override

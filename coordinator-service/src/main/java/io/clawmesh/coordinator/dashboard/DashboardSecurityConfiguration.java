@@ -53,7 +53,8 @@ class DashboardSecurityConfiguration {
                         .defaultAuthenticationEntryPointFor(
                                 new HttpStatusEntryPoint(HttpStatus.UNAUTHORIZED), background)
                         .defaultAuthenticationEntryPointFor(
-                                new LoginUrlAuthenticationEntryPoint(DashboardPaths.LOGIN), (request) -> true))
+                                new LoginUrlAuthenticationEntryPoint(DashboardPaths.LOGIN), (request) -> true)
+                        .accessDeniedHandler(new DashboardAccessDeniedHandler()))
                 .headers((headers) -> headers.contentSecurityPolicy(
                                 (csp) -> csp.policyDirectives(CONTENT_SECURITY_POLICY))
                         .referrerPolicy((referrer) -> referrer.policy(ReferrerPolicy.SAME_ORIGIN)))

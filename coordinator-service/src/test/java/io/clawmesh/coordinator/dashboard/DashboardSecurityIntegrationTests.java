@@ -147,6 +147,7 @@ class DashboardSecurityIntegrationTests {
         int before = this.rules.list().size();
         HttpResponse<String> refused = post("/dashboard/rules", Map.of("wildcard", "true"));
         assertThat(refused.statusCode()).isEqualTo(403);
+        assertThat(refused.body()).contains("This form has expired", "Nothing was changed");
         assertThat(this.rules.list()).hasSize(before);
         assertThat(post("/dashboard/nodes/" + this.nodeId + "/remove", Map.of()).statusCode())
                 .isEqualTo(403);
