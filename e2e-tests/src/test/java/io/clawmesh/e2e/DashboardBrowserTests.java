@@ -26,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -85,6 +86,8 @@ class DashboardBrowserTests {
                 ChromiumBrowser.start(workDir.resolve("chromium-profile"), Path.of("target", "dashboard-screenshots"));
         this.page = this.browser.driver();
         this.wait = new WebDriverWait(this.page, PATIENCE);
+        // A form post reloads the page: elements a condition found a moment ago may be gone when it reads them.
+        this.wait.ignoring(StaleElementReferenceException.class);
     }
 
     /**
@@ -344,6 +347,14 @@ class DashboardBrowserTests {
 
     private void open(String path) {
         this.page.get(this.coordinator.baseUrl() + path);
+    }
+
+    /** Clicks an element of a live part of a page, finding it again if the page swapped that part meanwhile. */
+    private void click(By element) {
+        this.wait.until((driver) -> {
+            driver.findElement(element).click();
+            return true;
+        });
     }
 
     private void logIn(String password) {
