@@ -274,9 +274,7 @@ class DashboardBrowserTests {
     @Order(8)
     void offlineNodeIsRemovedFromItsPage() throws Exception {
         this.page.findElement(By.linkText("Overview")).click();
-        this.wait
-                .until(ExpectedConditions.elementToBeClickable(By.id("node-link-alpha")))
-                .click();
+        click(By.id("node-link-alpha"));
         this.wait.until(ExpectedConditions.presenceOfElementLocated(By.id("remove-unavailable")));
         assertThat(this.page.findElements(By.id("remove-node")))
                 .as("a live node has no remove button")
@@ -284,12 +282,10 @@ class DashboardBrowserTests {
         this.browser.screenshot("08-node-online");
 
         open("/dashboard");
-        this.wait
-                .until(ExpectedConditions.elementToBeClickable(By.id("node-link-beta")))
-                .click();
-        WebElement remove = this.wait.until(ExpectedConditions.elementToBeClickable(By.id("remove-node")));
+        click(By.id("node-link-beta"));
+        this.wait.until(ExpectedConditions.elementToBeClickable(By.id("remove-node")));
         this.browser.screenshot("09-node-offline");
-        remove.click();
+        click(By.id("remove-node"));
         this.wait.until(ExpectedConditions.textToBePresentInElementLocated(
                 By.cssSelector(".flash.notice"), "Removed node beta."));
         assertThat(this.page.findElements(By.id("node-beta"))).isEmpty();
