@@ -60,7 +60,10 @@ final class MeshCluster implements AutoCloseable {
                 "--mesh.health.probe-interval=1s",
                 "--mesh.health.probe-tick=250ms",
                 "--mesh.forwarding.cooldown=5s",
-                "--mesh.forwarding.shutdown-grace=5s"));
+                "--mesh.forwarding.shutdown-grace=5s",
+                // seed sync serves these; never the OpenClaw setup of the user running the tests
+                "--mesh.openclaw-config=" + coordinatorOpenClawDir().resolve("openclaw.json"),
+                "--mesh.workspace-dir=" + coordinatorOpenClawDir().resolve("workspace")));
         command.addAll(extraArguments);
         MeshProcess process =
                 track(new MeshProcess("coordinator", command, this.logDir.resolve("coordinator.log"), port).start());
@@ -85,7 +88,9 @@ final class MeshCluster implements AutoCloseable {
                 "--spring.config.additional-location=optional:file:" + config,
                 "--server.address=127.0.0.1",
                 "--management.server.address=127.0.0.1",
-                "--mesh.data-dir=" + this.workDir.resolve("coordinator-configured")));
+                "--mesh.data-dir=" + this.workDir.resolve("coordinator-configured"),
+                "--mesh.openclaw-config=" + coordinatorOpenClawDir().resolve("openclaw.json"),
+                "--mesh.workspace-dir=" + coordinatorOpenClawDir().resolve("workspace")));
         MeshProcess process =
                 track(new MeshProcess("coordinator", command, this.logDir.resolve("coordinator-configured.log"), port)
                         .start());
@@ -94,6 +99,18 @@ final class MeshCluster implements AutoCloseable {
     }
 
     MeshProcess startAgent(String name, int port, int coordinatorPort, String tags, Map<String, String> fakeTools)
+            throws IOException {
+        return startAgent(name, port, coordinatorPort, tags, fakeTools, List.of());
+    }
+
+    /** An agent with extra command-line arguments, for example the {@code --mesh.agent.runtime} flags. */
+    MeshProcess startAgent(
+            String name,
+            int port,
+            int coordinatorPort,
+            String tags,
+            Map<String, String> fakeTools,
+            List<String> extraArgs)
             throws IOException {
         Path pathDir = Files.createDirectories(this.workDir.resolve("bin-" + name));
         for (Map.Entry<String, String> tool : fakeTools.entrySet()) {
@@ -104,6 +121,9 @@ final class MeshCluster implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(
                 "env",
                 "PATH=" + pathDir + ":" + System.getenv("PATH"),
+                // seed sync writes here; never into the OpenClaw setup of the user running the tests
+                "OPENCLAW_CONFIG_PATH=" + agentOpenClawDir(name).resolve("openclaw.json"),
+                "OPENCLAW_WORKSPACE_DIR=" + agentOpenClawDir(name).resolve("workspace"),
                 java(),
                 // The flags the README recommends for agents, Spring AOT included, so CI runs that path.
                 "-Dspring.aot.enabled=true",
@@ -125,10 +145,21 @@ final class MeshCluster implements AutoCloseable {
                 "--mesh.agent.register-backoff-max=2s",
                 "--mesh.agent.capacity=8",
                 "--mesh.agent.shutdown-grace=5s"));
+        command.addAll(extraArgs);
         MeshProcess process =
                 track(new MeshProcess(name, command, this.logDir.resolve("agent-" + name + ".log"), port).start());
         awaitHttpOk(process, process.baseUrl() + "/healthz");
         return process;
+    }
+
+    /** The OpenClaw config and workspace the coordinator shares by seed sync. */
+    Path coordinatorOpenClawDir() {
+        return this.workDir.resolve("coordinator-openclaw");
+    }
+
+    /** The OpenClaw config and workspace an agent's seed sync writes into. */
+    Path agentOpenClawDir(String agentName) {
+        return this.workDir.resolve("agent-" + agentName + "-openclaw");
     }
 
     /** The agent's persisted identity file, to tell whether it registered anew. */

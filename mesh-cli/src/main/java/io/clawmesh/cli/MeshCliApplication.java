@@ -1,20 +1,60 @@
 package io.clawmesh.cli;
 
+import io.clawmesh.cli.support.CliConfiguration;
+import io.clawmesh.cli.support.CliEnvironment;
+import io.clawmesh.cli.support.GlobalOptions;
+import io.clawmesh.cli.support.UpSettings;
+import io.clawmesh.cli.support.UsageException;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * Entry point of the {@code claw-mesh} CLI. With arguments it runs one command and exits; without, it opens the
- * interactive shell (Spring Shell 4 picks its runner only from {@code spring.shell.interactive.enabled}).
+ * Entry point of the {@code claw-mesh} CLI. With a verb it runs that one command and exits with its code (SPEC §11);
+ * with none (global flags allowed) it opens the interactive shell. Spring Shell 4 picks its runner only from
+ * {@code spring.shell.interactive.enabled}, so {@code main} decides it here.
  */
 @SpringBootApplication
 public class MeshCliApplication {
 
     public static void main(String[] args) {
-        new SpringApplicationBuilder(MeshCliApplication.class)
+        if (args.length > 0 && args[0].equals(UpSettings.VERB)) {
+            System.exit(UpSettings.print(args, CliEnvironment.system(), System.out, System.err));
+        }
+        GlobalOptions.Split split;
+        try {
+            split = GlobalOptions.split(List.of(args));
+        } catch (UsageException ex) {
+            System.err.println("claw-mesh: " + ex.getMessage());
+            System.exit(2);
+            return;
+        }
+        ConfigurableApplicationContext context = application(split).run(args);
+        System.exit(SpringApplication.exit(context));
+    }
+
+    static SpringApplicationBuilder application(GlobalOptions.Split split) {
+        List<String> properties = new ArrayList<>();
+        properties.add("spring.shell.interactive.enabled=" + split.rest().isEmpty());
+        GlobalOptions options = split.options();
+        add(properties, "coordinator", options.coordinator());
+        add(properties, "token", options.token());
+        add(properties, "config", options.config());
+        add(properties, "output", options.output());
+        return new SpringApplicationBuilder(MeshCliApplication.class)
                 .web(WebApplicationType.NONE)
-                .properties("spring.shell.interactive.enabled=" + (args.length == 0))
-                .run(args);
+                // the words are the command, not Spring properties (--token=x must not become a property "token")
+                .addCommandLineProperties(false)
+                .properties(properties.toArray(String[]::new));
+    }
+
+    private static void add(List<String> properties, String name, String value) {
+        if (value != null) {
+            properties.add(CliConfiguration.LAUNCH_PREFIX + name + "=" + value);
+        }
     }
 }

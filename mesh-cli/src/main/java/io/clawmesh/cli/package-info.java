@@ -1,4 +1,4 @@
-/** The claw-mesh command line application; the operator verbs arrive with the CLI issue. */
+/** The claw-mesh CLI: one command class per noun (nodes, routes, send, watch, init, version), one-shot or in the shell. */
 @NullMarked
 package io.clawmesh.cli;
 

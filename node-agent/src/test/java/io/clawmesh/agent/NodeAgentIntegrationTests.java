@@ -110,8 +110,8 @@ class NodeAgentIntegrationTests {
         });
         assertThat(dataDir.resolve("node.json")).content().contains(NODE_ID);
         assertThat(output.getOut())
-                .contains("No AI runtime configured: running in echo mode. "
-                        + "Use --auto-install, --runtime or --gateway-endpoint to connect one.");
+                .contains("No AI runtime configured or found")
+                .contains("running in echo mode. Use --auto-install, --runtime or --gateway-endpoint to connect one.");
     }
 
     @Test

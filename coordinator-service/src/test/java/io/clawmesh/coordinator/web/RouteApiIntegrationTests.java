@@ -61,6 +61,22 @@ class RouteApiIntegrationTests extends ApiIntegrationTestSupport {
     }
 
     @Test
+    void routeWhenTheOnlyNodeIsDegradedShouldSkipItButTryItAsAnExplicitTarget() {
+        RegisteredNode node = register("alpha", "127.0.0.1:19121");
+        assertThat(post(node.token(), NODES + "/" + node.id() + "/heartbeat", ApiFixtures.heartbeat("degraded")))
+                .hasStatus(204);
+
+        MvcTestResult automatic = post(OPERATOR_TOKEN, ROUTE, ApiFixtures.route("hello"));
+        MvcTestResult explicit = post(OPERATOR_TOKEN, ROUTE + "/alpha", ApiFixtures.route("hello"));
+
+        assertThat(assertProblem(automatic, 503, "no-route"))
+                .contains("1 degraded", "degraded nodes have no connected AI runtime and can still be targeted");
+        assertThat(assertProblem(explicit, 502, "forwarding-failed"))
+                .as("the degraded node was tried (nothing listens on its endpoint here)")
+                .contains("alpha");
+    }
+
+    @Test
     void healthShouldBeOpenWithoutAToken() {
         MvcTestResult result = this.mvc.get().uri("/actuator/health").exchange();
 

@@ -27,6 +27,12 @@ public final class ApiPaths {
     /** The live event stream (server-sent events). */
     public static final String EVENTS = API + "/events";
 
+    /** The coordinator's OpenClaw config without node-local keys, for seed sync. */
+    public static final String SEED_CONFIG = API + "/seed/config";
+
+    /** The identity and memory files of the coordinator's workspace, for seed sync. */
+    public static final String SEED_WORKSPACE = API + "/seed/workspace";
+
     /** The agent's inbound message endpoint. */
     public static final String AGENT_MESSAGES = API + "/messages";
 

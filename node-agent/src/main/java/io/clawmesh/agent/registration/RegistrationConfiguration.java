@@ -48,8 +48,9 @@ public class RegistrationConfiguration {
         return new RegistrationState();
     }
 
+    /** The client for every coordinator call (registration, heartbeat, seed sync), with the right token on each. */
     @Bean
-    CoordinatorApi coordinatorApi(AgentProperties properties, RegistrationState state) {
+    RestClient coordinatorRestClient(AgentProperties properties, RegistrationState state) {
         if (properties.token() == null || properties.token().isBlank()) {
             logger.warn("No join token set (mesh.agent.token or CLAW_MESH_TOKEN): the coordinator will refuse to "
                     + "register this node unless it runs without tokens");
@@ -64,14 +65,18 @@ public class RegistrationConfiguration {
                 .changeDefaultPropertyInclusion(
                         (inclusion) -> inclusion.withValueInclusion(JsonInclude.Include.NON_NULL))
                 .build();
-        RestClient restClient = RestClient.builder()
+        return RestClient.builder()
                 .baseUrl(coordinatorUrl(properties))
                 .requestFactory(requestFactory)
                 .requestInterceptor(new CoordinatorAuthInterceptor(properties.token(), state))
                 .configureMessageConverters(
                         (converters) -> converters.withJsonConverter(new JacksonJsonHttpMessageConverter(json)))
                 .build();
-        return HttpServiceProxyFactory.builderFor(RestClientAdapter.create(restClient))
+    }
+
+    @Bean
+    CoordinatorApi coordinatorApi(RestClient coordinatorRestClient) {
+        return HttpServiceProxyFactory.builderFor(RestClientAdapter.create(coordinatorRestClient))
                 .build()
                 .createClient(CoordinatorApi.class);
     }
@@ -115,7 +120,7 @@ public class RegistrationConfiguration {
     }
 
     /** The coordinator's base URL without a trailing slash; it is required and must be http or https. */
-    static String coordinatorUrl(AgentProperties properties) {
+    public static String coordinatorUrl(AgentProperties properties) {
         String url = properties.coordinatorUrl();
         if (url == null || url.isBlank()) {
             throw new IllegalStateException("mesh.agent.coordinator-url is required: the coordinator's base URL, for "

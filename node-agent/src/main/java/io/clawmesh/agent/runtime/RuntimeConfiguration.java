@@ -1,36 +1,64 @@
 package io.clawmesh.agent.runtime;
 
 import io.clawmesh.agent.AgentProperties;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import io.clawmesh.agent.registration.LocalNode;
+import io.clawmesh.agent.runtime.install.AutoInstaller;
+import io.clawmesh.agent.runtime.install.InstallProperties;
+import io.clawmesh.agent.runtime.openai.OpenAiProvider;
+import io.clawmesh.agent.runtime.zeroclaw.ZeroClawProvider;
+import java.net.http.HttpClient;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** Picks the runtime the agent talks to and sets up the capacity gate in front of it. */
+/**
+ * Picks the runtime the agent talks to and sets up the capacity gate in front of it. The choice is made when the
+ * context starts, not with {@code @Conditional}: Spring AOT freezes conditions at build time.
+ */
 @Configuration(proxyBeanMethods = false)
 public class RuntimeConfiguration {
 
-    private static final Logger logger = LoggerFactory.getLogger(RuntimeConfiguration.class);
+    @Bean
+    RuntimeSelection runtimeSelection(
+            AgentProperties properties, InstallProperties install, LocalNode localNode, Clock clock) {
+        Map<String, String> env = System.getenv();
+        Path home = Path.of(System.getProperty("user.home", "."));
+        HttpClient http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
+        List<RuntimeProvider> providers = List.of(
+                // >>> OpenClaw plugs in here (the lead merges it). With the runtimes-openclaw branch, replace the next
+                // line with:
+                // RuntimeProvider.of("openclaw", (context) -> OpenClawRuntime.create(context.properties()),
+                //         (context) -> OpenClawDiscovery.discover(context.properties())
+                //                 .<AgentRuntime>map(OpenClawRuntime::create)),
+                RuntimeProvider.unavailable("openclaw", "the OpenClaw adapter is not part of this build"),
+                // <<<
+                new ZeroClawProvider(env, home),
+                new OpenAiProvider());
+        RuntimeSelector selector = new RuntimeSelector(providers, installer(install, env, home, clock));
+        return selector.select(new RuntimeContext(properties, localNode.dataDir(), http, clock));
+    }
 
     @Bean
-    AgentRuntime agentRuntime(AgentProperties properties) {
-        // Echo is the only runtime of this version. The OpenClaw, ZeroClaw and OpenAI adapters of the next version are
-        // one AgentRuntime class each, chosen here from --runtime / --gateway-endpoint or local discovery, with echo
-        // kept as the fallback when nothing is configured or found.
-        if (properties.noGateway()) {
-            logger.info(
-                    "Echo mode requested (mesh.agent.no-gateway=true): every message is answered with "
-                            + "\"{}<content>\".",
-                    EchoRuntime.PREFIX);
-        } else {
-            logger.info("No AI runtime configured: running in echo mode. "
-                    + "Use --auto-install, --runtime or --gateway-endpoint to connect one.");
-        }
-        return new EchoRuntime();
+    AgentRuntime agentRuntime(RuntimeSelection selection) {
+        return selection.runtime();
     }
 
     @Bean
     CapacityGate capacityGate(AgentProperties properties) {
         return new CapacityGate(properties.capacity());
+    }
+
+    private static RuntimeSelector.Installer installer(
+            InstallProperties install, Map<String, String> env, Path home, Clock clock) {
+        // built only when --auto-install is used and nothing was found, so a normal start spawns no process
+        return (context) ->
+                AutoInstaller.forThisMachine(install, env, home, clock).install(context);
     }
 }

@@ -1,0 +1,47 @@
+package io.clawmesh.cli.support;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class MeshCommandParserTests {
+
+    @Test
+    void splitShouldGroupQuotesLikeAShell() {
+        assertThat(CommandLineWords.split("send --auto \"hello mesh\" 'it''s' a\\ b"))
+                .containsExactly("send", "--auto", "hello mesh", "its", "a b");
+        assertThatExceptionOfType(UsageException.class).isThrownBy(() -> CommandLineWords.split("send \"open"));
+    }
+
+    @Test
+    void globalOptionsShouldBeFoundAnywhere() {
+        GlobalOptions.Split split = GlobalOptions.split(
+                List.of("--coordinator", "http://x:1", "nodes", "-o", "json", "--token=t", "--", "--config"));
+
+        assertThat(split.options()).isEqualTo(new GlobalOptions("http://x:1", "t", null, "json"));
+        assertThat(split.rest()).containsExactly("nodes", "--", "--config");
+    }
+
+    @Test
+    void globalOptionWithoutValueShouldBeAUsageError() {
+        assertThatExceptionOfType(UsageException.class)
+                .isThrownBy(() -> GlobalOptions.split(List.of("nodes", "--token")))
+                .withMessage("--token needs a value");
+    }
+
+    @Test
+    void localCoordinatorsShouldBeRecognised() {
+        assertThat(SettingsResolver.isLocal(java.net.URI.create("http://127.0.0.1:9180")))
+                .isTrue();
+        assertThat(SettingsResolver.isLocal(java.net.URI.create("http://localhost:9180")))
+                .isTrue();
+        assertThat(SettingsResolver.isLocal(java.net.URI.create("http://[::1]:9180")))
+                .isTrue();
+        assertThat(SettingsResolver.isLocal(java.net.URI.create("http://192.168.1.10:9180")))
+                .isFalse();
+        assertThat(SettingsResolver.isLocal(java.net.URI.create("http://mesh.example:9180")))
+                .isFalse();
+    }
+}

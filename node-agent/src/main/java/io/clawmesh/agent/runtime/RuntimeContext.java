@@ -1,0 +1,47 @@
+package io.clawmesh.agent.runtime;
+
+import io.clawmesh.agent.AgentProperties;
+import java.net.http.HttpClient;
+import java.nio.file.Path;
+import java.time.Clock;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What a runtime needs to be built: the agent's settings, its data dir (pairing tokens live there), one HTTP client for
+ * the runtimes reached over HTTP, and the clock.
+ */
+public record RuntimeContext(AgentProperties properties, Path dataDir, HttpClient http, Clock clock) {
+
+    /** The same context with the runtime's address and token replaced, for a runtime the agent installed itself. */
+    public RuntimeContext withGateway(String endpoint, @Nullable String token) {
+        AgentProperties p = this.properties;
+        AgentProperties gateway = new AgentProperties(
+                p.coordinatorUrl(),
+                p.name(),
+                p.tags(),
+                p.endpoint(),
+                p.listen(),
+                p.token(),
+                p.dataDir(),
+                p.capacity(),
+                p.heartbeatInterval(),
+                p.registerBackoffInitial(),
+                p.registerBackoffMax(),
+                p.shutdownGrace(),
+                p.noGateway(),
+                p.capabilitiesRefresh(),
+                p.gatewayTimeout(),
+                p.runtime(),
+                endpoint,
+                token,
+                p.gatewayTransport(),
+                p.autoInstall(),
+                p.noSyncConfig(),
+                p.apiKey(),
+                p.apiBase(),
+                p.apiModel(),
+                p.apiProvider(),
+                p.zeroclawAgent());
+        return new RuntimeContext(gateway, this.dataDir, this.http, this.clock);
+    }
+}

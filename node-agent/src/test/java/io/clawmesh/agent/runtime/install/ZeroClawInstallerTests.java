@@ -1,0 +1,242 @@
+package io.clawmesh.agent.runtime.install;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+import io.clawmesh.agent.runtime.RuntimeContext;
+import io.clawmesh.agent.runtime.RuntimeFixtures;
+import io.clawmesh.agent.runtime.RuntimeSelector;
+import io.clawmesh.agent.runtime.zeroclaw.FakeZeroClawMain;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The ZeroClaw installer against a local release server: download, checksum, binary-only install into a temporary bin
+ * dir (never the real {@code ~/.local/bin}), start with {@code zeroclaw daemon} and wait for {@code /health}. The
+ * "binary" in the tarball is a script that runs {@link FakeZeroClawMain}, a real separate process.
+ */
+class ZeroClawInstallerTests {
+
+    private static final String TARGET = "x86_64-unknown-linux-gnu";
+
+    private static final String ASSET = "zeroclaw-" + TARGET + ".tar.gz";
+
+    private final ReleaseServer releases = new ReleaseServer();
+
+    @TempDir
+    Path binDir;
+
+    @TempDir
+    Path dataDir;
+
+    private RuntimeSelector.Installed installed;
+
+    @AfterEach
+    void stop() throws Exception {
+        if (this.installed != null) {
+            this.installed.process().close();
+        }
+        this.releases.close();
+    }
+
+    @Test
+    void installShouldVerifyInstallOnlyTheBinaryStartTheDaemonAndStopItOnClose() throws Exception {
+        byte[] tarball = release(fakeBinary());
+        this.releases.serve(ASSET, tarball).serve("SHA256SUMS", sums(ReleaseServer.sha256(tarball)));
+        Path bin = this.binDir.resolve("bin");
+        int port = freePort();
+
+        this.installed = installer(bin, port).install(context());
+
+        assertThat(listing(bin)).containsExactly("zeroclaw");
+        assertThat(Files.isExecutable(bin.resolve("zeroclaw"))).isTrue();
+        assertThat(this.releases.requests).containsExactly(ASSET, "SHA256SUMS");
+        assertThat(this.installed.kind()).isEqualTo("zeroclaw");
+        assertThat(this.installed.endpoint()).isEqualTo("127.0.0.1:" + port);
+        assertThat(status(port)).isEqualTo(200);
+        assertThat(this.dataDir.resolve("zeroclaw-daemon.log"))
+                .content()
+                .contains("fake zeroclaw daemon on 127.0.0.1:" + port)
+                .contains("request_timeout_secs=300");
+
+        this.installed.process().close();
+        assertThat(status(port)).isEqualTo(-1);
+    }
+
+    @Test
+    void installWhenTheChecksumDoesNotMatchShouldAbortWithoutInstallingAnything() throws Exception {
+        byte[] tarball = release(fakeBinary());
+        this.releases.serve(ASSET, tarball).serve("SHA256SUMS", sums("0".repeat(64)));
+        Path bin = this.binDir.resolve("bin");
+        Set<String> tempBefore = tempDirs();
+
+        assertThatExceptionOfType(InstallFailedException.class)
+                .isThrownBy(() -> installer(bin, freePort()).install(context()))
+                .withMessageContaining("checksum mismatch for " + ASSET)
+                .withMessageContaining("nothing was installed")
+                .withMessageContaining("To do it by hand: curl -fLO " + this.releases.url() + "/" + ASSET);
+        assertThat(bin).doesNotExist();
+        assertThat(tempDirs()).as("downloads cleaned up").isEqualTo(tempBefore);
+    }
+
+    @Test
+    void installWhenSha256SumsLacksTheAssetShouldAbort() {
+        byte[] tarball = release(fakeBinary());
+        this.releases
+                .serve(ASSET, tarball)
+                .serve("SHA256SUMS", (ReleaseServer.sha256(tarball) + "  zeroclaw-other.tar.gz\n").getBytes());
+        Path bin = this.binDir.resolve("bin");
+
+        assertThatExceptionOfType(InstallFailedException.class)
+                .isThrownBy(() -> installer(bin, freePort()).install(context()))
+                .withMessageContaining("SHA256SUMS has no line for " + ASSET);
+        assertThat(bin).doesNotExist();
+    }
+
+    @Test
+    void installWhenThereIsNoReleaseForThePlatformShouldSaySo() {
+        Path bin = this.binDir.resolve("bin");
+
+        assertThatExceptionOfType(InstallFailedException.class)
+                .isThrownBy(() -> installer(bin, freePort()).install(context()))
+                .withMessageContaining(ASSET + " answered 404")
+                .withMessageContaining("is there a ZeroClaw release for " + TARGET);
+        assertThat(bin).doesNotExist();
+    }
+
+    @Test
+    void installWhenTheDaemonDiesAtStartShouldSayHowToStartItByHand() throws Exception {
+        byte[] tarball = release("#!/bin/sh\necho 'config error: no provider' >&2\nexit 3\n");
+        this.releases.serve(ASSET, tarball).serve("SHA256SUMS", sums(ReleaseServer.sha256(tarball)));
+        Path bin = this.binDir.resolve("bin");
+        int port = freePort();
+
+        assertThatExceptionOfType(InstallFailedException.class)
+                .isThrownBy(() -> installer(bin, port).install(context()))
+                .withMessageContaining("zeroclaw exited with code 3 before it was healthy")
+                .withMessageContaining("config error: no provider")
+                .withMessageContaining(
+                        "To do it by hand: " + bin.resolve("zeroclaw") + " daemon -p " + port + " --host 127.0.0.1");
+    }
+
+    @Test
+    void installWhenZeroClawIsAlreadyInTheBinDirShouldNotDownloadIt() throws Exception {
+        Files.writeString(this.binDir.resolve("zeroclaw"), fakeBinary());
+        Files.setPosixFilePermissions(
+                this.binDir.resolve("zeroclaw"), java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        int port = freePort();
+
+        this.installed = installer(this.binDir, port).install(context());
+
+        assertThat(this.releases.requests).isEmpty();
+        assertThat(status(port)).isEqualTo(200);
+    }
+
+    @Test
+    void targetShouldNameTheReleaseAssetOfThePlatform() {
+        assertThat(ZeroClawInstaller.target("Linux", "amd64", false)).isEqualTo("x86_64-unknown-linux-gnu");
+        assertThat(ZeroClawInstaller.target("Linux", "aarch64", true)).isEqualTo("aarch64-unknown-linux-musl");
+        assertThat(ZeroClawInstaller.target("Linux", "arm", false)).isEqualTo("armv7-unknown-linux-gnueabihf");
+        assertThat(ZeroClawInstaller.target("Mac OS X", "aarch64", false)).isEqualTo("aarch64-apple-darwin");
+        assertThat(ZeroClawInstaller.target("Mac OS X", "x86_64", false)).isEqualTo("x86_64-apple-darwin");
+        assertThatExceptionOfType(InstallFailedException.class)
+                .isThrownBy(() -> ZeroClawInstaller.target("Windows 11", "amd64", false))
+                .withMessageContaining("no ZeroClaw release tarball for Windows 11/amd64");
+    }
+
+    @Test
+    void expectedSumShouldReadBothSha256sumFormats() {
+        List<String> lines = List.of("abc123  zeroclaw-a.tar.gz", "DEF456 *zeroclaw-b.tar.gz", "");
+
+        assertThat(ZeroClawInstaller.expectedSum(lines, "zeroclaw-a.tar.gz")).isEqualTo("abc123");
+        assertThat(ZeroClawInstaller.expectedSum(lines, "zeroclaw-b.tar.gz")).isEqualTo("def456");
+        assertThat(ZeroClawInstaller.expectedSum(lines, "zeroclaw-c.tar.gz")).isNull();
+    }
+
+    private ZeroClawInstaller installer(Path bin, int port) {
+        InstallProperties properties = new InstallProperties(
+                URI.create(this.releases.url()), bin, port, 18789, Duration.ofSeconds(60), Duration.ofSeconds(30));
+        // an empty PATH: the machine's own zeroclaw, if any, must not count as installed
+        Map<String, String> env = new HashMap<>(System.getenv());
+        env.put("PATH", "/nonexistent");
+        return new ZeroClawInstaller(properties, bin, new Commands(env), TARGET, Clock.systemUTC());
+    }
+
+    private RuntimeContext context() {
+        return RuntimeFixtures.context(Map.of(), this.dataDir);
+    }
+
+    /** The release layout: the binary at the root, plus what newer releases add (never installed). */
+    private static byte[] release(String binary) {
+        return ReleaseServer.tarGz(ReleaseServer.entries(
+                "web/", "",
+                "web/dist/index.html", "<html></html>",
+                "zerocode", "#!/bin/sh\n",
+                "../escape", "must never be written",
+                "zeroclaw", binary));
+    }
+
+    private static String fakeBinary() {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        return "#!/bin/sh\nexec '" + java + "' -Xmx64m -XX:TieredStopAtLevel=1 -cp '"
+                + System.getProperty("java.class.path") + "' " + FakeZeroClawMain.class.getName() + " \"$@\"\n";
+    }
+
+    private static byte[] sums(String sha) {
+        return (sha + "  " + ASSET + "\n" + "1".repeat(64) + "  zeroclaw-aarch64-apple-darwin.tar.gz\n")
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static List<String> listing(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.map((file) -> file.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    private static Set<String> tempDirs() throws IOException {
+        try (Stream<Path> files = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            return files.map((file) -> file.getFileName().toString())
+                    .filter((name) -> name.startsWith("claw-mesh-zeroclaw-"))
+                    .collect(Collectors.toSet());
+        }
+    }
+
+    private static int status(int port) {
+        try {
+            return java.net.http.HttpClient.newHttpClient()
+                    .send(
+                            java.net.http.HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health"))
+                                    .timeout(Duration.ofSeconds(2))
+                                    .build(),
+                            java.net.http.HttpResponse.BodyHandlers.discarding())
+                    .statusCode();
+        } catch (IOException ex) {
+            return -1;
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+}
