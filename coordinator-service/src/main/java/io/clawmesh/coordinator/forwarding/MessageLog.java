@@ -1,5 +1,6 @@
 package io.clawmesh.coordinator.forwarding;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -54,6 +55,18 @@ public class MessageLog implements SmartLifecycle {
     public List<MessageRecord> recent(int limit) {
         flush();
         return this.repository.findRecent(limit);
+    }
+
+    /** The newest messages of one node first, including those not yet written. */
+    public List<MessageRecord> recentForNode(String nodeId, int limit) {
+        flush();
+        return this.repository.findRecentForNode(nodeId, limit);
+    }
+
+    /** Counts of the messages logged since {@code since}, including those not yet written. */
+    public MessageCounts countSince(Instant since) {
+        flush();
+        return this.repository.countSince(since);
     }
 
     /** Writes buffered records in batches and keeps the table bounded. */

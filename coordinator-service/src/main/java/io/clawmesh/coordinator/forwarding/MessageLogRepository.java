@@ -1,5 +1,8 @@
 package io.clawmesh.coordinator.forwarding;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -10,6 +13,9 @@ import org.springframework.stereotype.Repository;
 /** The message log table: batched inserts, newest-first reads and pruning to a bounded size. */
 @Repository
 public class MessageLogRepository {
+
+    private static final String SELECT = "SELECT message_id, node_id, node_name, outcome, status, latency_ms, attempts,"
+            + " rule_id, source, error, created_at FROM message_log";
 
     private final JdbcTemplate jdbcTemplate;
 
@@ -44,25 +50,45 @@ public class MessageLogRepository {
     /** The newest records first. */
     public List<MessageRecord> findRecent(int limit) {
         return this.jdbc
-                .sql(
-                        "SELECT message_id, node_id, node_name, outcome, status, latency_ms, attempts, rule_id, source, error,"
-                                + " created_at FROM message_log ORDER BY seq DESC FETCH FIRST " + Math.max(1, limit)
-                                + " ROWS ONLY")
-                .query((rs, rowNum) -> new MessageRecord(
-                        rs.getString("message_id"),
-                        rs.getString("node_id"),
-                        rs.getString("node_name"),
-                        MessageRecord.Outcome.valueOf(rs.getString("outcome")
-                                .toUpperCase(java.util.Locale.ROOT)
-                                .replace('-', '_')),
-                        rs.getInt("status"),
-                        rs.getLong("latency_ms"),
-                        rs.getInt("attempts"),
-                        rs.getString("rule_id"),
-                        rs.getString("source"),
-                        rs.getString("error"),
-                        rs.getObject("created_at", OffsetDateTime.class).toInstant()))
+                .sql(SELECT + " ORDER BY seq DESC FETCH FIRST " + Math.max(1, limit) + " ROWS ONLY")
+                .query(MessageLogRepository::mapRecord)
                 .list();
+    }
+
+    /** The newest records answered by (or last tried on) one node, newest first. */
+    public List<MessageRecord> findRecentForNode(String nodeId, int limit) {
+        return this.jdbc
+                .sql(SELECT + " WHERE node_id = ? ORDER BY seq DESC FETCH FIRST " + Math.max(1, limit) + " ROWS ONLY")
+                .param(nodeId)
+                .query(MessageLogRepository::mapRecord)
+                .list();
+    }
+
+    /** How many messages were logged since {@code since}, and how many of them needed more than one node. */
+    public MessageCounts countSince(Instant since) {
+        return this.jdbc
+                .sql("SELECT COUNT(*) AS total, COALESCE(SUM(CASE WHEN attempts > 1 THEN 1 ELSE 0 END), 0) AS failovers"
+                        + " FROM message_log WHERE created_at >= ?")
+                .param(since.atOffset(ZoneOffset.UTC))
+                .query((rs, rowNum) -> new MessageCounts(rs.getLong("total"), rs.getLong("failovers")))
+                .single();
+    }
+
+    private static MessageRecord mapRecord(ResultSet rs, int rowNum) throws SQLException {
+        return new MessageRecord(
+                rs.getString("message_id"),
+                rs.getString("node_id"),
+                rs.getString("node_name"),
+                MessageRecord.Outcome.valueOf(rs.getString("outcome")
+                        .toUpperCase(java.util.Locale.ROOT)
+                        .replace('-', '_')),
+                rs.getInt("status"),
+                rs.getLong("latency_ms"),
+                rs.getInt("attempts"),
+                rs.getString("rule_id"),
+                rs.getString("source"),
+                rs.getString("error"),
+                rs.getObject("created_at", OffsetDateTime.class).toInstant());
     }
 
     public long count() {

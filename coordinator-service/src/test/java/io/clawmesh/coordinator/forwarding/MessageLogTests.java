@@ -7,6 +7,7 @@ import io.clawmesh.coordinator.TestDatabase;
 import java.time.Instant;
 import java.util.List;
 import java.util.stream.IntStream;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -216,6 +217,50 @@ abstract class MessageLogTests {
         this.repository.insertAll(List.of(record));
 
         assertThat(this.repository.findRecent(1).getFirst().createdAt()).isEqualTo(at);
+    }
+
+    @Test
+    void findRecentForNodeShouldListOnlyThatNodesMessagesNewestFirst() {
+        MessageRecord first = ForwardingFixtures.routed(1);
+        MessageRecord other = onNode(ForwardingFixtures.routed(2), "node-0000000000000002", 1, MutableClock.START);
+        MessageRecord second = ForwardingFixtures.routed(3);
+        this.repository.insertAll(List.of(first, other, second, ForwardingFixtures.noRoute(4)));
+
+        assertThat(this.repository.findRecentForNode("node-0000000000000001", 10))
+                .containsExactly(second, first);
+        assertThat(this.repository.findRecentForNode("node-0000000000000001", 1))
+                .containsExactly(second);
+        assertThat(this.repository.findRecentForNode("node-ffffffffffffffff", 10))
+                .isEmpty();
+    }
+
+    @Test
+    void countSinceShouldCountMessagesAndFailoversInTheWindowOnly() {
+        Instant start = MutableClock.START;
+        this.repository.insertAll(List.of(
+                onNode(ForwardingFixtures.routed(1), "node-0000000000000001", 2, start.minusSeconds(120)),
+                onNode(ForwardingFixtures.routed(2), "node-0000000000000001", 1, start.minusSeconds(30)),
+                onNode(ForwardingFixtures.routed(3), "node-0000000000000001", 3, start.minusSeconds(10)),
+                onNode(ForwardingFixtures.noRoute(4), null, 0, start)));
+
+        assertThat(this.repository.countSince(start.minusSeconds(60))).isEqualTo(new MessageCounts(3, 1));
+        assertThat(this.repository.countSince(start.minusSeconds(600))).isEqualTo(new MessageCounts(4, 2));
+        assertThat(this.repository.countSince(start.plusSeconds(1))).isEqualTo(new MessageCounts(0, 0));
+    }
+
+    private static MessageRecord onNode(MessageRecord base, @Nullable String nodeId, int attempts, Instant at) {
+        return new MessageRecord(
+                base.messageId(),
+                nodeId,
+                base.nodeName(),
+                base.outcome(),
+                base.status(),
+                base.latencyMs(),
+                attempts,
+                base.ruleId(),
+                base.source(),
+                base.error(),
+                at);
     }
 
     private static List<MessageRecord> records(int from, int to) {

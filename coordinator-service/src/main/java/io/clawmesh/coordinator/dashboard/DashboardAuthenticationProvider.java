@@ -1,0 +1,74 @@
+package io.clawmesh.coordinator.dashboard;
+
+import io.clawmesh.common.node.NodeCredentials;
+import io.clawmesh.coordinator.security.OperatorToken;
+import java.util.List;
+import java.util.Map;
+import org.springframework.security.authentication.AuthenticationProvider;
+import org.springframework.security.authentication.BadCredentialsException;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
+import org.springframework.security.crypto.factory.PasswordEncoderFactories;
+import org.springframework.security.crypto.password.PasswordEncoder;
+
+/**
+ * Checks a dashboard login: the user {@code operator} with the operator token as the password (unless switched off),
+ * or a user configured under {@code mesh.dashboard.users} with its password hash. The token is compared in constant
+ * time and never kept in the resulting authentication.
+ */
+class DashboardAuthenticationProvider implements AuthenticationProvider {
+
+    static final String OPERATOR_USER = "operator";
+
+    static final String ROLE = "ROLE_DASHBOARD";
+
+    private final OperatorToken tokens;
+
+    private final DashboardProperties properties;
+
+    private final PasswordEncoder encoder = PasswordEncoderFactories.createDelegatingPasswordEncoder();
+
+    /**
+     * @throws IllegalStateException naming the user when a configured password is not a hash in {@code {id}hash} form,
+     *     so that a typo stops the start instead of failing every login
+     */
+    DashboardAuthenticationProvider(OperatorToken tokens, DashboardProperties properties) {
+        this.tokens = tokens;
+        this.properties = properties;
+        properties.users().forEach((user, hash) -> {
+            try {
+                this.encoder.matches("probe", hash);
+            } catch (IllegalArgumentException ex) {
+                throw new IllegalStateException("mesh.dashboard.users." + user
+                        + " must be a password hash in the {id}hash form, such as {bcrypt}$2y$10$...: "
+                        + ex.getMessage());
+            }
+        });
+    }
+
+    @Override
+    public Authentication authenticate(Authentication authentication) {
+        String user = authentication.getName().strip();
+        Object credentials = authentication.getCredentials();
+        String password = (credentials != null) ? credentials.toString() : "";
+        Map<String, String> users = this.properties.users();
+        boolean valid;
+        if (users.containsKey(user)) {
+            valid = this.encoder.matches(password, users.get(user));
+        } else {
+            valid = this.properties.operatorLogin()
+                    && OPERATOR_USER.equals(user)
+                    && NodeCredentials.secretsEqual(this.tokens.operator(), password.strip());
+        }
+        if (!valid) {
+            throw new BadCredentialsException("wrong user name or password");
+        }
+        return UsernamePasswordAuthenticationToken.authenticated(user, null, List.of(new SimpleGrantedAuthority(ROLE)));
+    }
+
+    @Override
+    public boolean supports(Class<?> authentication) {
+        return UsernamePasswordAuthenticationToken.class.isAssignableFrom(authentication);
+    }
+}

@@ -1,0 +1,31 @@
+package io.clawmesh.coordinator.dashboard;
+
+/** Paths of the dashboard pages; everything below {@link #ROOT} is behind the dashboard's form login. */
+final class DashboardPaths {
+
+    static final String ROOT = "/dashboard";
+
+    static final String LOGIN = ROOT + "/login";
+
+    static final String LOGOUT = ROOT + "/logout";
+
+    static final String ASSETS = ROOT + "/assets";
+
+    static final String NODES = ROOT + "/nodes";
+
+    static final String NODE = NODES + "/{id}";
+
+    static final String RULES = ROOT + "/rules";
+
+    static final String CONSOLE = ROOT + "/console";
+
+    static final String ACTIVITY = ROOT + "/activity";
+
+    /** Page fragments that the page script fetches again when the mesh changes; answered 401, not a redirect. */
+    static final String LIVE = ROOT + "/live";
+
+    /** The dashboard's own event stream, authenticated by the session (an EventSource cannot send a bearer token). */
+    static final String EVENTS = ROOT + "/events";
+
+    private DashboardPaths() {}
+}
