@@ -104,7 +104,10 @@ public class SecurityConfiguration {
         return SecurityObservationSettings.noObservations();
     }
 
-    /** No users yet (the dashboard brings form login); defining this keeps Boot from generating a password. */
+    /**
+     * No users for the API chains (the dashboard has its own authentication provider); defining this keeps Boot from
+     * generating a password.
+     */
     @Bean
     UserDetailsService userDetailsService() {
         return new InMemoryUserDetailsManager();
