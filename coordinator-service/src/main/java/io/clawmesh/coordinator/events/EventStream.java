@@ -70,7 +70,7 @@ public class EventStream implements SmartLifecycle {
         this.lock.lock();
         try {
             this.lastId++;
-            MeshEventView numbered = withId(view, this.lastId);
+            MeshEventView numbered = view.withId(this.lastId);
             if (this.properties.bufferSize() > 0) {
                 if (this.recent.size() == this.properties.bufferSize()) {
                     this.recent.removeFirst();
@@ -256,27 +256,6 @@ public class EventStream implements SmartLifecycle {
                 record.attempts(),
                 record.error(),
                 this.properties.includeContent() ? handled.content() : null);
-    }
-
-    private static MeshEventView withId(MeshEventView view, long id) {
-        return new MeshEventView(
-                id,
-                view.type(),
-                view.time(),
-                view.nodeId(),
-                view.nodeName(),
-                view.status(),
-                view.previousStatus(),
-                view.ruleId(),
-                view.match(),
-                view.target(),
-                view.position(),
-                view.messageId(),
-                view.outcome(),
-                view.latencyMs(),
-                view.attempts(),
-                view.detail(),
-                view.content());
     }
 
     /**

@@ -47,4 +47,27 @@ public record MeshEventView(
         @JsonProperty("latency_ms") @Nullable Long latencyMs,
         @Nullable Integer attempts,
         @Nullable String detail,
-        @Nullable String content) {}
+        @Nullable String content) {
+
+    /** The same event under another id (the stream numbers events as it sends them). */
+    public MeshEventView withId(long newId) {
+        return new MeshEventView(
+                newId,
+                this.type,
+                this.time,
+                this.nodeId,
+                this.nodeName,
+                this.status,
+                this.previousStatus,
+                this.ruleId,
+                this.match,
+                this.target,
+                this.position,
+                this.messageId,
+                this.outcome,
+                this.latencyMs,
+                this.attempts,
+                this.detail,
+                this.content);
+    }
+}
