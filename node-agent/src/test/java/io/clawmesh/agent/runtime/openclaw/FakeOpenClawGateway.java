@@ -97,9 +97,7 @@ final class FakeOpenClawGateway implements AutoCloseable {
     }
 
     FakeOpenClawGateway start() throws IOException {
-        ServerSocket socket = new ServerSocket();
-        socket.setReuseAddress(true);
-        socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), this.port), 50);
+        ServerSocket socket = bind();
         this.port = socket.getLocalPort();
         this.server = socket;
         Thread.ofVirtual().name("fake-openclaw-accept").start(() -> accept(socket));
@@ -109,6 +107,34 @@ final class FakeOpenClawGateway implements AutoCloseable {
             Thread.ofVirtual().name("fake-openclaw-recovery").start(() -> resume(lost));
         }
         return this;
+    }
+
+    /**
+     * Binds the listening socket; a restart binds the port of the first start again. That port can be held for a
+     * moment by the agent's own reconnect attempt (a TCP self-connect when the kernel picks the same port as the
+     * source), so a restart retries for a few seconds.
+     */
+    private ServerSocket bind() throws IOException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            ServerSocket socket = new ServerSocket();
+            socket.setReuseAddress(true);
+            try {
+                socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), this.port), 50);
+                return socket;
+            } catch (java.net.BindException ex) {
+                socket.close();
+                if (this.port == 0 || System.nanoTime() > deadline) {
+                    throw ex;
+                }
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw ex;
+                }
+            }
+        }
     }
 
     int port() {
