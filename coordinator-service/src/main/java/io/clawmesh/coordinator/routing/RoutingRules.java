@@ -3,6 +3,7 @@ package io.clawmesh.coordinator.routing;
 import io.clawmesh.common.node.InvalidInputException;
 import io.clawmesh.common.routing.MoveRuleRequest;
 import io.clawmesh.common.routing.RoutingRule;
+import io.clawmesh.common.routing.RuleMatchExpression;
 import io.clawmesh.common.routing.RuleRequest;
 import io.clawmesh.common.routing.RuleValidator;
 import io.clawmesh.coordinator.events.RuleAdded;
@@ -65,7 +66,7 @@ public class RoutingRules {
         logger.info(
                 "Rule {} added: {} -> {} ({})",
                 rule.id(),
-                rule.match(),
+                RuleMatchExpression.format(rule.match()),
                 (rule.target() != null) ? rule.target() : "any matching node",
                 rule.strategy().wireName());
         return rule;
