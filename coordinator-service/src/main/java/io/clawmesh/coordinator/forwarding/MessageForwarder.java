@@ -6,7 +6,6 @@ import io.clawmesh.common.message.AgentMessageResponse;
 import io.clawmesh.common.message.RouteRequest;
 import io.clawmesh.common.message.RouteResponse;
 import io.clawmesh.common.node.InvalidInputException;
-import io.clawmesh.common.routing.Strategy;
 import io.clawmesh.coordinator.events.ForwardAttempted;
 import io.clawmesh.coordinator.events.MessageHandled;
 import io.clawmesh.coordinator.forwarding.ForwardAttemptException.Kind;
@@ -100,24 +99,15 @@ public class MessageForwarder {
             candidates = this.resolver.resolve();
         } catch (NoRouteAvailableException ex) {
             finish(
-                    new MessageRecord(
-                            messageId,
-                            null,
-                            null,
-                            Outcome.NO_ROUTE,
-                            503,
-                            0,
-                            0,
-                            null,
-                            request.source(),
-                            ex.getMessage(),
-                            start),
+                    new Delivery(messageId, request, null, false, start),
                     null,
-                    false,
-                    request);
+                    Outcome.NO_ROUTE,
+                    503,
+                    0,
+                    ex.getMessage());
             throw ex;
         }
-        return forward(messageId, request, candidates, this.properties.maxAttempts(), false, start);
+        return forward(new Delivery(messageId, request, candidates, false, start), this.properties.maxAttempts());
     }
 
     /** Sends a message to one node, by id or name; no failover, since the caller chose the node. */
@@ -125,26 +115,23 @@ public class MessageForwarder {
         validate(request);
         String messageId = newMessageId();
         try (MDC.MDCCloseable context = MDC.putCloseable(ApiPaths.MESSAGE_ID_MDC_KEY, messageId)) {
-            return forward(messageId, request, this.resolver.resolveExplicit(node), 1, true, this.clock.instant());
+            RouteCandidates candidates = this.resolver.resolveExplicit(node);
+            return forward(new Delivery(messageId, request, candidates, true, this.clock.instant()), 1);
         }
     }
 
-    private RouteResponse forward(
-            String messageId,
-            RouteRequest request,
-            RouteCandidates candidates,
-            int maxAttempts,
-            boolean explicit,
-            Instant start) {
+    private RouteResponse forward(Delivery delivery, int maxAttempts) {
+        String messageId = delivery.messageId();
+        RouteRequest request = delivery.request();
+        RouteCandidates candidates = delivery.candidates();
         AgentMessageRequest message = new AgentMessageRequest(
                 messageId,
                 request.content(),
                 (request.source() != null) ? request.source() : "api",
                 request.sessionKey(),
-                start);
+                delivery.start());
         List<Node> remaining = new ArrayList<>(candidates.nodes());
         List<String> failures = new ArrayList<>();
-        String ruleId = (candidates.rule() != null) ? candidates.rule().id() : null;
         while (!remaining.isEmpty() && failures.size() < maxAttempts) {
             Node node = this.selector.select(
                     candidates.strategy(), candidates.selectionKey(), remaining, request.sessionKey());
@@ -154,31 +141,25 @@ public class MessageForwarder {
             try {
                 AgentMessageResponse answer = sendWithRetryOnSameNode(node, message);
                 attempted(node, messageId, ForwardAttempted.OK, attemptStart);
-                long latency = millisSince(start);
-                finish(
-                        new MessageRecord(
-                                messageId,
-                                node.id(),
-                                node.name(),
-                                Outcome.ROUTED,
-                                200,
-                                latency,
-                                failures.size() + 1,
-                                ruleId,
-                                request.source(),
-                                failures.isEmpty() ? null : String.join("; ", failures),
-                                start),
-                        candidates.strategy(),
-                        explicit,
-                        request);
-                logger.debug("Message {} answered by {} ({}) in {} ms", messageId, node.name(), node.id(), latency);
+                MessageRecord record = finish(
+                        delivery,
+                        node,
+                        Outcome.ROUTED,
+                        200,
+                        failures.size() + 1,
+                        failures.isEmpty() ? null : String.join("; ", failures));
+                logger.debug(
+                        "Message {} answered by {} ({}) in {} ms",
+                        messageId,
+                        node.name(),
+                        node.id(),
+                        record.latencyMs());
                 return new RouteResponse(messageId, node.id(), node.name(), answer.response());
             } catch (ForwardAttemptException ex) {
                 attempted(node, messageId, ex.kind().wireName(), attemptStart);
                 failures.add(ex.getMessage());
                 if (ex.kind() == Kind.TIMED_OUT || ex.kind() == Kind.REJECTED) {
-                    throw finalFailure(
-                            messageId, node, ex, failures.size(), ruleId, request, candidates, explicit, start);
+                    throw finalFailure(delivery, node, ex, failures.size());
                 }
                 if (ex.kind() == Kind.NOT_ACCEPTED) {
                     this.cooldowns.coolDown(node.id());
@@ -197,22 +178,7 @@ public class MessageForwarder {
             }
         }
         String detail = "message " + messageId + " could not be delivered: " + String.join("; ", failures);
-        finish(
-                new MessageRecord(
-                        messageId,
-                        null,
-                        null,
-                        Outcome.FAILED,
-                        502,
-                        millisSince(start),
-                        failures.size(),
-                        ruleId,
-                        request.source(),
-                        detail,
-                        start),
-                candidates.strategy(),
-                explicit,
-                request);
+        finish(delivery, null, Outcome.FAILED, 502, failures.size(), detail);
         throw new ForwardingFailedException(messageId, detail);
     }
 
@@ -238,33 +204,16 @@ public class MessageForwarder {
         }
     }
 
-    private RuntimeException finalFailure(
-            String messageId,
-            Node node,
-            ForwardAttemptException ex,
-            int attempts,
-            @Nullable String ruleId,
-            RouteRequest request,
-            RouteCandidates candidates,
-            boolean explicit,
-            Instant start) {
+    private RuntimeException finalFailure(Delivery delivery, Node node, ForwardAttemptException ex, int attempts) {
         boolean timedOut = ex.kind() == Kind.TIMED_OUT;
         finish(
-                new MessageRecord(
-                        messageId,
-                        node.id(),
-                        node.name(),
-                        timedOut ? Outcome.TIMED_OUT : Outcome.FAILED,
-                        timedOut ? 504 : 502,
-                        millisSince(start),
-                        attempts,
-                        ruleId,
-                        request.source(),
-                        ex.getMessage(),
-                        start),
-                candidates.strategy(),
-                explicit,
-                request);
+                delivery,
+                node,
+                timedOut ? Outcome.TIMED_OUT : Outcome.FAILED,
+                timedOut ? 504 : 502,
+                attempts,
+                ex.getMessage());
+        String messageId = delivery.messageId();
         logger.warn("Message {} failed on {} ({}): {}", messageId, node.name(), node.id(), ex.getMessage());
         String detail = "message " + messageId + ": " + ex.getMessage();
         return timedOut
@@ -272,11 +221,36 @@ public class MessageForwarder {
                 : new ForwardingFailedException(messageId, detail);
     }
 
-    /** Keeps the message in the log and tells the listeners (stream, dashboard, metrics). */
-    private void finish(MessageRecord record, @Nullable Strategy strategy, boolean explicit, RouteRequest request) {
+    /**
+     * Keeps how the message ended in the log and tells the listeners (stream, dashboard, metrics).
+     *
+     * @param node the node that answered or failed for good; {@code null} when no node is to blame
+     */
+    private MessageRecord finish(
+            Delivery delivery, @Nullable Node node, Outcome outcome, int status, int attempts, @Nullable String error) {
+        RouteCandidates candidates = delivery.candidates();
+        MessageRecord record = new MessageRecord(
+                delivery.messageId(),
+                (node != null) ? node.id() : null,
+                (node != null) ? node.name() : null,
+                outcome,
+                status,
+                (outcome == Outcome.NO_ROUTE) ? 0 : millisSince(delivery.start()),
+                attempts,
+                (candidates != null && candidates.rule() != null)
+                        ? candidates.rule().id()
+                        : null,
+                delivery.request().source(),
+                error,
+                delivery.start());
         this.log.record(record);
-        this.events.publishEvent(
-                new MessageHandled(record, strategy, explicit, request.content(), this.clock.instant()));
+        this.events.publishEvent(new MessageHandled(
+                record,
+                (candidates != null) ? candidates.strategy() : null,
+                delivery.explicit(),
+                delivery.request().content(),
+                this.clock.instant()));
+        return record;
     }
 
     private void attempted(Node node, String messageId, String outcome, long startNanos) {
@@ -310,4 +284,17 @@ public class MessageForwarder {
         RANDOM.nextBytes(bytes);
         return "msg-" + HexFormat.of().formatHex(bytes);
     }
+
+    /**
+     * One message on its way: what every record and event about it shares.
+     *
+     * @param candidates the nodes it may go to; {@code null} when none was available
+     * @param explicit whether the caller named the node
+     */
+    private record Delivery(
+            String messageId,
+            RouteRequest request,
+            @Nullable RouteCandidates candidates,
+            boolean explicit,
+            Instant start) {}
 }
