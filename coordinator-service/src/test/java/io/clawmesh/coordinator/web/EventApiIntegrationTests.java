@@ -1,6 +1,7 @@
 package io.clawmesh.coordinator.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.jayway.jsonpath.JsonPath;
 import io.clawmesh.coordinator.events.EventStream;
@@ -141,12 +142,10 @@ class EventApiIntegrationTests extends ApiIntegrationTestSupport {
         assertThat(detail).contains("Last-Event-ID").contains("yesterday");
     }
 
-    private void awaitSubscribers(int expected) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (this.eventStream.subscriberCount() != expected && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
-        assertThat(this.eventStream.subscriberCount()).isEqualTo(expected);
+    private void awaitSubscribers(int expected) {
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(
+                        () -> assertThat(this.eventStream.subscriberCount()).isEqualTo(expected));
     }
 
     private OpenStream open(String token, @Nullable Long lastEventId) throws IOException, InterruptedException {
