@@ -61,7 +61,7 @@ class OpenClawInstallerTests {
         String java = ProcessHandle.current().info().command().orElse("java");
         this.openclawScript = "exec '" + java + "' -Xmx32m -XX:TieredStopAtLevel=1 -cp '"
                 + System.getProperty("java.class.path") + "' " + FakeOpenClawGatewayMain.class.getName() + " \"$@\"";
-        int port = freePort();
+        int port = LocalPorts.freePort();
         Path dataDir = this.work.resolve("data");
 
         RuntimeSelector.Installed installed =
@@ -72,14 +72,14 @@ class OpenClawInstallerTests {
             assertThat(installed.endpoint()).isEqualTo("127.0.0.1:" + port);
             assertThat(installed.token()).isNotNull();
             assertThat(config).content().contains(installed.token()).contains("\"port\" : " + port);
-            assertThat(healthz(port)).isEqualTo(200);
+            assertThat(LocalPorts.status(port, "/healthz")).isEqualTo(200);
             assertThat(dataDir.resolve("openclaw-gateway.log"))
                     .content()
                     .contains("fake openclaw gateway on 127.0.0.1:" + port);
         } finally {
             installed.process().close();
         }
-        assertThat(healthz(port)).isEqualTo(-1);
+        assertThat(LocalPorts.status(port, "/healthz")).isEqualTo(-1);
     }
 
     @Test
@@ -160,29 +160,5 @@ class OpenClawInstallerTests {
         InstallProperties properties = new InstallProperties(
                 URI.create("http://127.0.0.1:1"), null, 42617, port, Duration.ofSeconds(60), Duration.ofSeconds(5));
         return new OpenClawInstaller(properties, new Commands(env), this.work.resolve("home"), Clock.systemUTC());
-    }
-
-    private static int healthz(int port) {
-        try {
-            return java.net.http.HttpClient.newHttpClient()
-                    .send(
-                            java.net.http.HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/healthz"))
-                                    .timeout(Duration.ofSeconds(2))
-                                    .build(),
-                            java.net.http.HttpResponse.BodyHandlers.discarding())
-                    .statusCode();
-        } catch (IOException ex) {
-            return -1;
-        } catch (InterruptedException ex) {
-            Thread.currentThread().interrupt();
-            return -1;
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (java.net.ServerSocket socket =
-                new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 }

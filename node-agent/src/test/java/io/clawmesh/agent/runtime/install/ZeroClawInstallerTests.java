@@ -8,8 +8,6 @@ import io.clawmesh.agent.runtime.RuntimeFixtures;
 import io.clawmesh.agent.runtime.RuntimeSelector;
 import io.clawmesh.agent.runtime.zeroclaw.FakeZeroClawMain;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -60,7 +58,7 @@ class ZeroClawInstallerTests {
         byte[] tarball = release(fakeBinary());
         this.releases.serve(ASSET, tarball).serve("SHA256SUMS", sums(ReleaseServer.sha256(tarball)));
         Path bin = this.binDir.resolve("bin");
-        int port = freePort();
+        int port = LocalPorts.freePort();
 
         this.installed = installer(bin, port).install(context());
 
@@ -69,14 +67,14 @@ class ZeroClawInstallerTests {
         assertThat(this.releases.requests).containsExactly(ASSET, "SHA256SUMS");
         assertThat(this.installed.kind()).isEqualTo("zeroclaw");
         assertThat(this.installed.endpoint()).isEqualTo("127.0.0.1:" + port);
-        assertThat(status(port)).isEqualTo(200);
+        assertThat(LocalPorts.status(port, "/health")).isEqualTo(200);
         assertThat(this.dataDir.resolve("zeroclaw-daemon.log"))
                 .content()
                 .contains("fake zeroclaw daemon on 127.0.0.1:" + port)
                 .contains("request_timeout_secs=300");
 
         this.installed.process().close();
-        assertThat(status(port)).isEqualTo(-1);
+        assertThat(LocalPorts.status(port, "/health")).isEqualTo(-1);
     }
 
     @Test
@@ -87,7 +85,7 @@ class ZeroClawInstallerTests {
         Set<String> tempBefore = tempDirs();
 
         assertThatExceptionOfType(InstallFailedException.class)
-                .isThrownBy(() -> installer(bin, freePort()).install(context()))
+                .isThrownBy(() -> installer(bin, LocalPorts.freePort()).install(context()))
                 .withMessageContaining("checksum mismatch for " + ASSET)
                 .withMessageContaining("nothing was installed")
                 .withMessageContaining("To do it by hand: curl -fLO " + this.releases.url() + "/" + ASSET);
@@ -104,7 +102,7 @@ class ZeroClawInstallerTests {
         Path bin = this.binDir.resolve("bin");
 
         assertThatExceptionOfType(InstallFailedException.class)
-                .isThrownBy(() -> installer(bin, freePort()).install(context()))
+                .isThrownBy(() -> installer(bin, LocalPorts.freePort()).install(context()))
                 .withMessageContaining("SHA256SUMS has no line for " + ASSET);
         assertThat(bin).doesNotExist();
     }
@@ -114,7 +112,7 @@ class ZeroClawInstallerTests {
         Path bin = this.binDir.resolve("bin");
 
         assertThatExceptionOfType(InstallFailedException.class)
-                .isThrownBy(() -> installer(bin, freePort()).install(context()))
+                .isThrownBy(() -> installer(bin, LocalPorts.freePort()).install(context()))
                 .withMessageContaining(ASSET + " answered 404")
                 .withMessageContaining("is there a ZeroClaw release for " + TARGET);
         assertThat(bin).doesNotExist();
@@ -125,7 +123,7 @@ class ZeroClawInstallerTests {
         byte[] tarball = release("#!/bin/sh\necho 'config error: no provider' >&2\nexit 3\n");
         this.releases.serve(ASSET, tarball).serve("SHA256SUMS", sums(ReleaseServer.sha256(tarball)));
         Path bin = this.binDir.resolve("bin");
-        int port = freePort();
+        int port = LocalPorts.freePort();
 
         assertThatExceptionOfType(InstallFailedException.class)
                 .isThrownBy(() -> installer(bin, port).install(context()))
@@ -140,12 +138,12 @@ class ZeroClawInstallerTests {
         Files.writeString(this.binDir.resolve("zeroclaw"), fakeBinary());
         Files.setPosixFilePermissions(
                 this.binDir.resolve("zeroclaw"), java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
-        int port = freePort();
+        int port = LocalPorts.freePort();
 
         this.installed = installer(this.binDir, port).install(context());
 
         assertThat(this.releases.requests).isEmpty();
-        assertThat(status(port)).isEqualTo(200);
+        assertThat(LocalPorts.status(port, "/health")).isEqualTo(200);
     }
 
     @Test
@@ -214,29 +212,6 @@ class ZeroClawInstallerTests {
             return files.map((file) -> file.getFileName().toString())
                     .filter((name) -> name.startsWith("claw-mesh-zeroclaw-"))
                     .collect(Collectors.toSet());
-        }
-    }
-
-    private static int status(int port) {
-        try {
-            return java.net.http.HttpClient.newHttpClient()
-                    .send(
-                            java.net.http.HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health"))
-                                    .timeout(Duration.ofSeconds(2))
-                                    .build(),
-                            java.net.http.HttpResponse.BodyHandlers.discarding())
-                    .statusCode();
-        } catch (IOException ex) {
-            return -1;
-        } catch (InterruptedException ex) {
-            Thread.currentThread().interrupt();
-            return -1;
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
         }
     }
 }
