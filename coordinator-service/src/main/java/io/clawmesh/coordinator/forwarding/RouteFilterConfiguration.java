@@ -1,0 +1,30 @@
+package io.clawmesh.coordinator.forwarding;
+
+import io.clawmesh.common.api.ApiPaths;
+import io.clawmesh.coordinator.security.OperatorToken;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterProperties;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.servlet.HandlerExceptionResolver;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Registers the routing hot path right in front of the security filter chain. */
+@Configuration(proxyBeanMethods = false)
+class RouteFilterConfiguration {
+
+    @Bean
+    FilterRegistrationBean<RouteRequestFilter> routeRequestFilter(
+            MessageForwarder forwarder,
+            OperatorToken tokens,
+            JsonMapper json,
+            @Qualifier("handlerExceptionResolver") HandlerExceptionResolver exceptionResolver) {
+        FilterRegistrationBean<RouteRequestFilter> registration =
+                new FilterRegistrationBean<>(new RouteRequestFilter(forwarder, tokens, json, exceptionResolver));
+        registration.addUrlPatterns(ApiPaths.ROUTE, ApiPaths.ROUTE + "/*");
+        // After the body-size limit and the HTTP server observation, before Spring Security.
+        registration.setOrder(SecurityFilterProperties.DEFAULT_FILTER_ORDER - 1);
+        return registration;
+    }
+}

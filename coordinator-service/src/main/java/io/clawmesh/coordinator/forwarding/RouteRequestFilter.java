@@ -1,0 +1,195 @@
+package io.clawmesh.coordinator.forwarding;
+
+import io.clawmesh.common.api.ApiPaths;
+import io.clawmesh.common.message.RouteRequest;
+import io.clawmesh.common.message.RouteResponse;
+import io.clawmesh.common.node.NodeCredentials;
+import io.clawmesh.coordinator.security.OperatorToken;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.MediaType;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.http.server.ServletServerHttpRequest;
+import org.springframework.security.web.header.HeaderWriter;
+import org.springframework.security.web.header.writers.CacheControlHeadersWriter;
+import org.springframework.security.web.header.writers.HstsHeaderWriter;
+import org.springframework.security.web.header.writers.XContentTypeOptionsHeaderWriter;
+import org.springframework.security.web.header.writers.XXssProtectionHeaderWriter;
+import org.springframework.security.web.header.writers.frameoptions.XFrameOptionsHeaderWriter;
+import org.springframework.security.web.header.writers.frameoptions.XFrameOptionsHeaderWriter.XFrameOptionsMode;
+import org.springframework.web.filter.OncePerRequestFilter;
+import org.springframework.web.filter.ServerHttpObservationFilter;
+import org.springframework.web.servlet.HandlerExceptionResolver;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The routing hot path: serves {@code POST /api/v1/route} and {@code POST /api/v1/route/{node}} straight on the servlet
+ * API when the request is one it fully understands, so that a routed message does not pay for the security filter
+ * chain and Spring MVC's dispatch (together about a third of the coordinator's CPU per message).
+ * <p>
+ * It takes a request only when all of this holds: the raw path is exactly one of the two routes with a node segment
+ * made of name characters; the bearer token is the operator token (compared in constant time); the body is JSON in
+ * UTF-8; and the client accepts JSON. Everything else, a missing or wrong token included, goes down the filter chain
+ * unchanged to the security chain and {@link RouteController}, which answer exactly as they always did. Errors of the
+ * requests it does take are answered by the application's own exception handlers (the {@code ProblemHandler}), and
+ * successful answers carry the same security headers as the API chain writes, so a client cannot tell the two paths
+ * apart. Registered after the body-size limit and the HTTP server observation, so both still apply.
+ */
+public class RouteRequestFilter extends OncePerRequestFilter {
+
+    private static final String BEARER = "Bearer ";
+
+    private static final String ROUTE_PREFIX = ApiPaths.ROUTE + "/";
+
+    /** A node id or name as the path segment of an explicit route; anything else takes the general path. */
+    private static final Pattern NODE_SEGMENT = Pattern.compile("[A-Za-z0-9._-]{1,63}");
+
+    private static final List<HeaderWriter> SECURITY_HEADERS = List.of(
+            new CacheControlHeadersWriter(),
+            new XContentTypeOptionsHeaderWriter(),
+            new HstsHeaderWriter(),
+            new XXssProtectionHeaderWriter(),
+            new XFrameOptionsHeaderWriter(XFrameOptionsMode.DENY));
+
+    private final MessageForwarder forwarder;
+
+    private final OperatorToken tokens;
+
+    private final JsonMapper json;
+
+    private final HandlerExceptionResolver exceptionResolver;
+
+    public RouteRequestFilter(
+            MessageForwarder forwarder,
+            OperatorToken tokens,
+            JsonMapper json,
+            HandlerExceptionResolver exceptionResolver) {
+        this.forwarder = forwarder;
+        this.tokens = tokens;
+        this.json = json;
+        this.exceptionResolver = exceptionResolver;
+    }
+
+    @Override
+    protected boolean shouldNotFilter(HttpServletRequest request) {
+        return !HttpMethod.POST.matches(request.getMethod())
+                || !request.getRequestURI()
+                        .startsWith(ApiPaths.ROUTE, request.getContextPath().length());
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        String path = request.getRequestURI().substring(request.getContextPath().length());
+        String node = explicitNode(path);
+        boolean takes = (path.equals(ApiPaths.ROUTE) || node != null)
+                && isOperator(request.getHeader(HttpHeaders.AUTHORIZATION))
+                && isUtf8Json(request.getContentType())
+                && acceptsJson(request.getHeader(HttpHeaders.ACCEPT));
+        if (!takes) {
+            chain.doFilter(request, response);
+            return;
+        }
+        ServerHttpObservationFilter.findObservationContext(request)
+                .ifPresent(
+                        (context) -> context.setPathPattern((node != null) ? ApiPaths.ROUTE_TO_NODE : ApiPaths.ROUTE));
+        for (HeaderWriter writer : SECURITY_HEADERS) {
+            writer.writeHeaders(request, response);
+        }
+        try {
+            RouteRequest message = read(request);
+            RouteResponse answer =
+                    (node != null) ? this.forwarder.routeTo(node, message) : this.forwarder.route(message);
+            response.setStatus(HttpServletResponse.SC_OK);
+            response.setContentType(MediaType.APPLICATION_JSON_VALUE);
+            this.json.writeValue(response.getOutputStream(), answer);
+        } catch (Exception ex) {
+            if (response.isCommitted()
+                    || this.exceptionResolver.resolveException(request, response, null, ex) == null) {
+                if (ex instanceof IOException io) {
+                    throw io;
+                }
+                throw new ServletException(ex);
+            }
+        }
+    }
+
+    /** Reads the body as Spring MVC's JSON converter would, with the same exceptions for the same faults. */
+    private RouteRequest read(HttpServletRequest request) throws IOException {
+        byte[] body;
+        try {
+            body = request.getInputStream().readAllBytes();
+        } catch (IOException ex) {
+            throw new HttpMessageNotReadableException(
+                    "I/O error while reading input message", ex, new ServletServerHttpRequest(request));
+        }
+        RouteRequest message = null;
+        if (body.length > 0) {
+            try {
+                message = this.json.readValue(body, RouteRequest.class);
+            } catch (JacksonException ex) {
+                throw new HttpMessageNotReadableException(
+                        "JSON parse error: " + ex.getOriginalMessage(), ex, new ServletServerHttpRequest(request));
+            }
+        }
+        if (message == null) {
+            throw new HttpMessageNotReadableException(
+                    "Required request body is missing", new ServletServerHttpRequest(request));
+        }
+        return message;
+    }
+
+    private static @Nullable String explicitNode(String path) {
+        if (!path.startsWith(ROUTE_PREFIX)) {
+            return null;
+        }
+        String segment = path.substring(ROUTE_PREFIX.length());
+        return NODE_SEGMENT.matcher(segment).matches() ? segment : null;
+    }
+
+    private boolean isOperator(@Nullable String authorization) {
+        if (authorization == null
+                || authorization.length() <= BEARER.length()
+                || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+            return false;
+        }
+        return NodeCredentials.secretsEqual(
+                this.tokens.operator(), authorization.substring(BEARER.length()).strip());
+    }
+
+    private static boolean isUtf8Json(@Nullable String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        try {
+            MediaType type = MediaType.parseMediaType(contentType);
+            return MediaType.APPLICATION_JSON.equalsTypeAndSubtype(type)
+                    && (type.getCharset() == null || StandardCharsets.UTF_8.equals(type.getCharset()));
+        } catch (IllegalArgumentException ex) { // an invalid media type or an unknown charset
+            return false;
+        }
+    }
+
+    private static boolean acceptsJson(@Nullable String accept) {
+        if (accept == null || accept.isEmpty()) {
+            return true;
+        }
+        try {
+            return MediaType.parseMediaTypes(accept).stream()
+                    .anyMatch((type) ->
+                            type.isCompatibleWith(MediaType.APPLICATION_JSON) && (type.getQualityValue() > 0));
+        } catch (IllegalArgumentException ex) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,231 @@
+package io.clawmesh.coordinator.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.Mockito.clearInvocations;
+import static org.mockito.Mockito.mockingDetails;
+
+import com.sun.net.httpserver.HttpServer;
+import io.clawmesh.common.api.ApiPaths;
+import io.clawmesh.coordinator.forwarding.RouteController;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublisher;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.test.context.TestPropertySource;
+import org.springframework.test.context.bean.override.mockito.MockitoSpyBean;
+
+/**
+ * The routing hot path ({@code RouteRequestFilter}) against the general path (security chain, Spring MVC and
+ * {@link RouteController}) over real HTTP: the same request must get the same status, headers and body from both, and
+ * the hot path must really be the one taken for an operator's JSON request. The general path is reached with a body
+ * declared as ISO-8859-1 (plain ASCII here, so the bytes are the same), which the hot path leaves alone.
+ */
+@TestPropertySource(properties = "mesh.security.allow-private=true")
+class RouteFastPathIntegrationTests extends ApiIntegrationTestSupport {
+
+    private static final String FAST = "application/json";
+
+    private static final String GENERAL = "application/json;charset=ISO-8859-1";
+
+    private static final List<String> COMPARED_HEADERS = List.of(
+            "content-type",
+            "cache-control",
+            "pragma",
+            "expires",
+            "x-content-type-options",
+            "x-frame-options",
+            "x-xss-protection",
+            "www-authenticate",
+            "set-cookie");
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    private @Nullable HttpServer agent;
+
+    @MockitoSpyBean
+    RouteController controller;
+
+    @BeforeEach
+    void oneEchoAgent() throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext(ApiPaths.AGENT_MESSAGES, (exchange) -> {
+            String id = exchange.getRequestHeaders().getFirst(ApiPaths.MESSAGE_ID_HEADER);
+            exchange.getRequestBody().readAllBytes();
+            byte[] body = ("{\"message_id\":\"" + id + "\",\"node_id\":\"n\",\"response\":\"pong\"}")
+                    .getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        server.start();
+        this.agent = server;
+        register("alpha", "127.0.0.1:" + server.getAddress().getPort());
+        clearInvocations(this.controller);
+    }
+
+    @AfterEach
+    void stopAgent() {
+        if (this.agent != null) {
+            this.agent.stop(0);
+        }
+    }
+
+    static Stream<Arguments> requests() {
+        return Stream.of(
+                Arguments.of("auto-routed", true, ROUTE, "{\"content\":\"ping\",\"source\":\"test\"}"),
+                Arguments.of("to a node by name", true, ROUTE + "/alpha", "{\"content\":\"ping\"}"),
+                Arguments.of("with a session key", true, ROUTE, "{\"content\":\"ping\",\"session_key\":\"s-1\"}"),
+                Arguments.of(
+                        "to an unknown node", true, ROUTE + "/" + ApiFixtures.UNKNOWN_NODE_ID, "{\"content\":\"hi\"}"),
+                Arguments.of("broken JSON", false, ROUTE, "{\"content\":"),
+                Arguments.of("not an object", false, ROUTE, "[1,2]"),
+                Arguments.of("an unknown field", false, ROUTE, "{\"content\":\"hi\",\"priority\":1}"),
+                Arguments.of("a wrong type", false, ROUTE, "{\"content\":{\"a\":1}}"),
+                Arguments.of("blank content", true, ROUTE, "{\"content\":\"   \"}"),
+                Arguments.of("no content", true, ROUTE, "{\"source\":\"x\"}"),
+                Arguments.of("an empty body", false, ROUTE, ""),
+                Arguments.of("a JSON null", false, ROUTE, "null"),
+                Arguments.of(
+                        "a long session key",
+                        true,
+                        ROUTE,
+                        "{\"content\":\"hi\",\"session_key\":\"" + "k".repeat(257) + "\"}"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("requests")
+    void hotPathShouldAnswerExactlyAsTheGeneralPath(String name, boolean readable, String path, String body)
+            throws Exception {
+        Answer fast = send(path, FAST, ApiFixtures.OPERATOR_TOKEN, body);
+        assertThat(controllerCalls())
+                .as("the hot path served it, not the controller")
+                .isZero();
+
+        Answer general = send(path, GENERAL, ApiFixtures.OPERATOR_TOKEN, body);
+        assertThat(controllerCalls())
+                .as("the general path served it (an unreadable body never reaches the controller)")
+                .isEqualTo(readable ? 1 : 0);
+
+        assertThat(fast).isEqualTo(general);
+    }
+
+    @Test
+    void oversizeChunkedBodyShouldBeRefusedAlikeOnBothPaths() throws Exception {
+        byte[] oversize = ApiFixtures.oversizeBody(1024 * 1024 + 16);
+
+        Answer fast = send(ROUTE, FAST, ApiFixtures.OPERATOR_TOKEN, chunked(oversize));
+        Answer general = send(ROUTE, GENERAL, ApiFixtures.OPERATOR_TOKEN, chunked(oversize));
+
+        assertProblem(fast.status(), fast.headers().get("content-type"), fast.body(), 413, "payload-too-large");
+        assertThat(fast).isEqualTo(general);
+        assertThat(this.jdbc.queryForObject("SELECT COUNT(*) FROM message_log", Integer.class))
+                .isZero();
+    }
+
+    @Test
+    void hotPathShouldRouteTheMessageAndLogIt() throws Exception {
+        Answer answer = send(ROUTE, FAST, ApiFixtures.OPERATOR_TOKEN, "{\"content\":\"ping\"}");
+
+        assertThat(answer.status()).isEqualTo(200);
+        assertThat(answer.body()).contains("\"response\":\"pong\"", "\"node_name\":\"alpha\"");
+        assertThat(answer.headers()).containsEntry("x-content-type-options", "nosniff");
+        this.messageLog.flush();
+        assertThat(this.jdbc.queryForObject("SELECT COUNT(*) FROM message_log WHERE status = 200", Integer.class))
+                .isOne();
+        String metrics = this.http
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + "/actuator/prometheus"))
+                                .build(),
+                        BodyHandlers.ofString())
+                .body();
+        assertThat(metrics.lines())
+                .as("the HTTP server metrics name the route's pattern")
+                .anyMatch((line) -> line.startsWith("http_server_requests_seconds_count{")
+                        && line.contains("uri=\"/api/v1/route\"")
+                        && line.contains("status=\"200\""));
+    }
+
+    @Test
+    void requestsWithoutTheOperatorTokenShouldBeLeftToTheSecurityChain() throws Exception {
+        Answer missing = send(ROUTE, FAST, null, "{\"content\":\"ping\"}");
+        Answer wrong = send(ROUTE, FAST, "cmo_not-the-token", "{\"content\":\"ping\"}");
+        Answer join = send(ROUTE, FAST, ApiFixtures.JOIN_TOKEN, "{\"content\":\"ping\"}");
+
+        assertProblem(missing.status(), missing.headers().get("content-type"), missing.body(), 401, "unauthorized");
+        assertProblem(wrong.status(), wrong.headers().get("content-type"), wrong.body(), 401, "unauthorized");
+        assertProblem(join.status(), join.headers().get("content-type"), join.body(), 403, "forbidden");
+        assertThat(missing.headers()).containsKey("www-authenticate");
+        assertThat(controllerCalls()).isZero();
+        assertThat(this.jdbc.queryForObject("SELECT COUNT(*) FROM message_log", Integer.class))
+                .isZero();
+    }
+
+    @Test
+    void otherMediaTypesAndPathsShouldTakeTheGeneralPath() throws Exception {
+        Answer text = send(ROUTE, "text/plain", ApiFixtures.OPERATOR_TOKEN, "ping");
+        Answer nested = send(ROUTE + "/alpha/extra", FAST, ApiFixtures.OPERATOR_TOKEN, "{\"content\":\"ping\"}");
+        Answer encoded = send(ROUTE + "/al%70ha", FAST, ApiFixtures.OPERATOR_TOKEN, "{\"content\":\"ping\"}");
+
+        assertProblem(text.status(), text.headers().get("content-type"), text.body(), 415, "unsupported-media-type");
+        assertThat(nested.status()).isEqualTo(404);
+        assertThat(encoded.status()).as(encoded.body()).isEqualTo(200);
+        assertThat(controllerCalls())
+                .as("only the encoded name reached the controller")
+                .isOne();
+    }
+
+    private static BodyPublisher chunked(byte[] body) {
+        return BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body));
+    }
+
+    private int controllerCalls() {
+        return mockingDetails(this.controller).getInvocations().size();
+    }
+
+    private Answer send(String path, String contentType, @Nullable String token, String body) throws Exception {
+        return send(path, contentType, token, BodyPublishers.ofString(body, StandardCharsets.US_ASCII));
+    }
+
+    private Answer send(String path, String contentType, @Nullable String token, BodyPublisher body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + path))
+                .header("Content-Type", contentType)
+                .POST(body);
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        HttpResponse<String> response = this.http.send(request.build(), BodyHandlers.ofString());
+        Map<String, String> headers = new LinkedHashMap<>();
+        for (String header : COMPARED_HEADERS) {
+            response.headers().firstValue(header).ifPresent((value) -> headers.put(header, value));
+        }
+        String normalized = response.body()
+                .replaceAll("msg-[0-9a-f-]+", "msg-*")
+                .replaceAll("\"(node_id|message_id)\":\"[^\"]*\"", "\"$1\":\"*\"");
+        return new Answer(response.statusCode(), headers, normalized);
+    }
+
+    /** What a client sees of one answer, with the per-message ids masked. */
+    record Answer(int status, Map<String, String> headers, String body) {}
+}
