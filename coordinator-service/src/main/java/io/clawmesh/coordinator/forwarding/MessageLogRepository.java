@@ -9,6 +9,7 @@ import java.util.List;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Transactional;
 
 /** The message log table: batched inserts, newest-first reads and pruning to a bounded size. */
 @Repository
@@ -26,6 +27,8 @@ public class MessageLogRepository {
         this.jdbc = jdbc;
     }
 
+    /** One transaction for the whole batch: one commit instead of one per row. */
+    @Transactional
     public void insertAll(List<MessageRecord> records) {
         this.jdbcTemplate.batchUpdate(
                 "INSERT INTO message_log (message_id, node_id, node_name, outcome, status, latency_ms,"
