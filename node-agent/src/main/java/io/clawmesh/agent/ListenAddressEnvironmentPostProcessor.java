@@ -51,7 +51,7 @@ public class ListenAddressEnvironmentPostProcessor implements EnvironmentPostPro
 
     @Override
     public int getOrder() {
-        // after the config data processor, so a listen value in application.yml is seen too
+        // after the config data processor, so a listen value in the application config is seen too
         return Ordered.LOWEST_PRECEDENCE;
     }
 }

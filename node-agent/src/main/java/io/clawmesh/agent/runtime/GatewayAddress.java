@@ -1,5 +1,8 @@
 package io.clawmesh.agent.runtime;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.util.Locale;
 
@@ -8,6 +11,8 @@ import java.util.Locale;
  * runtime reached over HTTP.
  */
 public final class GatewayAddress {
+
+    private static final int CONNECT_TIMEOUT_MILLIS = 2000;
 
     private GatewayAddress() {}
 
@@ -44,6 +49,20 @@ public final class GatewayAddress {
         String host = uri.getHost();
         return host != null
                 && (host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]") || host.equals("::1"));
+    }
+
+    /**
+     * Whether something accepts a TCP connection at the URI's host and port within two seconds: the cheap first step
+     * of runtime detection, so that an agent on a machine without any runtime never builds an HTTP client.
+     */
+    public static boolean accepts(URI uri) {
+        int port = (uri.getPort() > 0) ? uri.getPort() : ("https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80);
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(uri.getHost(), port), CONNECT_TIMEOUT_MILLIS);
+            return true;
+        } catch (IOException | IllegalArgumentException ex) {
+            return false;
+        }
     }
 
     private static IllegalArgumentException invalid(String endpoint, Throwable cause) {

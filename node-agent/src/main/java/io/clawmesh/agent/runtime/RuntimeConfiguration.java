@@ -14,8 +14,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.util.function.SingletonSupplier;
 
 /**
  * Picks the runtime the agent talks to and sets up the capacity gate in front of it. The choice is made when the
@@ -29,10 +31,10 @@ public class RuntimeConfiguration {
             AgentProperties properties, InstallProperties install, LocalNode localNode, Clock clock) {
         Map<String, String> env = System.getenv();
         Path home = Path.of(System.getProperty("user.home", "."));
-        HttpClient http = HttpClient.newBuilder()
+        Supplier<HttpClient> http = SingletonSupplier.of(() -> HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5))
-                .build();
+                .build());
         List<RuntimeProvider> providers = List.of(
                 RuntimeProvider.of(
                         "openclaw",

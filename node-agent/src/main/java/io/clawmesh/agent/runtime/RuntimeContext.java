@@ -4,13 +4,24 @@ import io.clawmesh.agent.AgentProperties;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
  * What a runtime needs to be built: the agent's settings, its data dir (pairing tokens live there), one HTTP client for
- * the runtimes reached over HTTP, and the clock.
+ * the runtimes reached over HTTP, and the clock. The HTTP client is built on first use, so an agent that ends up in
+ * echo mode never loads {@code java.net.http} and the TLS classes it brings (about 10 MiB of resident memory).
  */
-public record RuntimeContext(AgentProperties properties, Path dataDir, HttpClient http, Clock clock) {
+public record RuntimeContext(AgentProperties properties, Path dataDir, Supplier<HttpClient> httpClient, Clock clock) {
+
+    public RuntimeContext(AgentProperties properties, Path dataDir, HttpClient http, Clock clock) {
+        this(properties, dataDir, () -> http, clock);
+    }
+
+    /** The shared HTTP client of the runtimes, built now if nothing asked for it before. */
+    public HttpClient http() {
+        return this.httpClient.get();
+    }
 
     /** The same context with the runtime's address and token replaced, for a runtime the agent installed itself. */
     public RuntimeContext withGateway(String endpoint, @Nullable String token) {
@@ -42,6 +53,6 @@ public record RuntimeContext(AgentProperties properties, Path dataDir, HttpClien
                 p.apiModel(),
                 p.apiProvider(),
                 p.zeroclawAgent());
-        return new RuntimeContext(gateway, this.dataDir, this.http, this.clock);
+        return new RuntimeContext(gateway, this.dataDir, this.httpClient, this.clock);
     }
 }

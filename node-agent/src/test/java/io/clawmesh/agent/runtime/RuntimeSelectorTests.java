@@ -9,11 +9,13 @@ import io.clawmesh.agent.runtime.zeroclaw.ZeroClawProvider;
 import io.clawmesh.common.node.RuntimeInfo;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -35,6 +37,8 @@ class RuntimeSelectorTests {
 
     /** What the stand-in OpenClaw provider was asked for. */
     private final List<String> openclawCalls = new ArrayList<>();
+
+    private final AtomicInteger httpClientsBuilt = new AtomicInteger();
 
     private final List<RuntimeSelector.Installer> installers = new ArrayList<>();
 
@@ -111,6 +115,9 @@ class RuntimeSelectorTests {
 
         assertThat(runtime.info()).isEqualTo(new RuntimeInfo("zeroclaw", null, true));
         assertThat(this.openclawCalls).containsExactly("detect");
+        assertThat(this.httpClientsBuilt.get())
+                .as("the HTTP client asked for once a port answers")
+                .isPositive();
     }
 
     @Test
@@ -120,6 +127,9 @@ class RuntimeSelectorTests {
         AgentRuntime runtime = select(Map.of());
 
         assertThat(runtime).isInstanceOf(EchoRuntime.class);
+        assertThat(this.httpClientsBuilt)
+                .as("no HTTP client built when no port answers")
+                .hasValue(0);
         assertThat(output.getOut())
                 .contains("running in echo mode. Use --auto-install, --runtime or --gateway-endpoint to connect one.");
     }
@@ -157,7 +167,15 @@ class RuntimeSelectorTests {
         RuntimeSelector selector = new RuntimeSelector(
                 List.of(openclaw, zeroclaw, new OpenAiProvider()),
                 (context) -> this.installers.get(0).install(context));
-        return selector.select(RuntimeFixtures.context(properties, this.dataDir));
+        RuntimeContext context = new RuntimeContext(
+                RuntimeFixtures.properties(properties),
+                this.dataDir,
+                () -> {
+                    this.httpClientsBuilt.incrementAndGet();
+                    return RuntimeFixtures.http();
+                },
+                Clock.systemUTC());
+        return selector.select(context);
     }
 
     private record StubRuntime(String kind) implements AgentRuntime {

@@ -1,6 +1,7 @@
 package io.clawmesh.agent.runtime.openclaw;
 
 import io.clawmesh.agent.AgentProperties;
+import io.clawmesh.agent.runtime.GatewayAddress;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -11,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,9 +45,13 @@ public class OpenClawDiscovery {
 
     private final Path home;
 
-    private final HttpClient http;
+    private final Supplier<HttpClient> http;
 
     public OpenClawDiscovery(Map<String, String> environment, Path home, HttpClient http) {
+        this(environment, home, () -> http);
+    }
+
+    private OpenClawDiscovery(Map<String, String> environment, Path home, Supplier<HttpClient> http) {
         this.environment = environment;
         this.home = home;
         this.http = http;
@@ -56,9 +62,12 @@ public class OpenClawDiscovery {
         return system().find(properties);
     }
 
-    /** Discovery with this process's environment and home directory and an HTTP/1.1 client for {@code /healthz}. */
+    /**
+     * Discovery with this process's environment and home directory and an HTTP/1.1 client for {@code /healthz}, built
+     * only when something listens on the gateway's port.
+     */
     public static OpenClawDiscovery system() {
-        HttpClient http = HttpClient.newBuilder()
+        Supplier<HttpClient> http = () -> HttpClient.newBuilder()
                 .connectTimeout(Duration.ofSeconds(2))
                 .version(HttpClient.Version.HTTP_1_1)
                 .build();
@@ -143,7 +152,7 @@ public class OpenClawDiscovery {
     }
 
     private boolean healthy(URI baseUrl) {
-        return answersHealthz(this.http, baseUrl);
+        return GatewayAddress.accepts(baseUrl) && answersHealthz(this.http.get(), baseUrl);
     }
 
     /** Whether {@code GET /healthz} of the gateway answers 200 within two seconds (no auth needed). */

@@ -55,7 +55,7 @@ public class ZeroClawProvider implements RuntimeProvider {
     @Override
     public Optional<AgentRuntime> detect(RuntimeContext context) {
         URI base = GatewayAddress.loopback(configuredPort());
-        if (!ZeroClawRuntime.isZeroClaw(base, context.http())) {
+        if (!GatewayAddress.accepts(base) || !ZeroClawRuntime.isZeroClaw(base, context.http())) {
             return Optional.empty();
         }
         logger.info("Found a ZeroClaw gateway at {}", base);
