@@ -70,6 +70,8 @@ for c in 1 16 64; do
     load routed "http://127.0.0.1:$CPORT" /api/v1/route "$TOKEN" "$c"
 done
 echo "# TIME_WAIT sockets after the routed runs: $(ss -tan state time-wait | tail -n +2 | wc -l)"
+echo "# agent RSS after the routed runs (MiB, not idle):" \
+    "$(for pid in "${PIDS[@]:1:3}"; do ps -o rss= -p "$pid" | awk '{printf "%d ", $1/1024}'; done)"
 CREDENTIAL=$("${TOOL[@]}" --mode credential --identity "$WORK/agent-a/node.json")
 for c in 1 16 64; do
     load direct "http://127.0.0.1:${APORTS[0]}" /api/v1/messages "$CREDENTIAL" "$c"

@@ -51,7 +51,7 @@ class NodeAgentShutdownIntegrationTests {
     void closeWithAMessageInFlightShouldAnswerItAndThenDeregister() throws Exception {
         ConfigurableApplicationContext agent = new SpringApplicationBuilder(NodeAgentApplication.class)
                 .initializers((context) -> context.getBeanFactory().addBeanPostProcessor(blockingRuntime()))
-                // command-line arguments: they win over application.yml, unlike the builder's default properties
+                // command-line arguments: they win over application.properties, unlike the builder's default properties
                 .run(
                         "--server.address=127.0.0.1",
                         "--server.port=0",

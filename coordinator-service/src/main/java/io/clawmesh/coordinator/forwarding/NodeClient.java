@@ -116,10 +116,14 @@ public class NodeClient implements DisposableBean {
                 HttpEntity entity = response.getEntity();
                 InputStream body = (entity != null) ? entity.getContent() : InputStream.nullInputStream();
                 if (status >= 200 && status < 300) {
-                    return answer(node, status, readAtMost(body, MAX_REPLY_BYTES));
+                    return answer(node, status, readReply(node, status, body));
                 }
-                // Only the start of an error body is read: the status decides, however large the body.
+                // Only the start of an error body is read: the status decides, however large the body. A body
+                // longer than that is not drained either (a node may never stop sending): the connection is dropped.
                 byte[] error = body.readNBytes(MAX_ERROR_BYTES);
+                if (error.length == MAX_ERROR_BYTES && body instanceof EofSensorInputStream stream) {
+                    stream.abort();
+                }
                 throw new AgentAnswerException(
                         kindOf(status),
                         node.name() + " answered " + status + detail(new String(error, StandardCharsets.UTF_8)));
@@ -146,6 +150,25 @@ public class NodeClient implements DisposableBean {
                             + ex.getOriginalMessage());
         }
         throw new AgentAnswerException(Kind.REJECTED, node.name() + " answered " + status + " without a reply");
+    }
+
+    /**
+     * Reads a 2xx reply. The node has run the message by then, so a reply that breaks off is a final failure like an
+     * unreadable one (or a timeout), never a reason to send the message to another node.
+     */
+    private static byte[] readReply(Node node, int status, InputStream body) {
+        try {
+            return readAtMost(body, MAX_REPLY_BYTES);
+        } catch (SocketTimeoutException ex) {
+            throw new AgentAnswerException(
+                    Kind.TIMED_OUT,
+                    node.name() + " answered " + status
+                            + " but its reply did not arrive in time (mesh.forwarding.timeout)");
+        } catch (IOException ex) {
+            throw new AgentAnswerException(
+                    Kind.REJECTED,
+                    node.name() + " answered " + status + " but its reply broke off: " + ex.getMessage());
+        }
     }
 
     /** Reads a body, refusing one larger than {@code limit}: a node must not be able to exhaust our memory. */

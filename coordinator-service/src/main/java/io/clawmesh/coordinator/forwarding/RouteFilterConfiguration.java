@@ -2,6 +2,7 @@ package io.clawmesh.coordinator.forwarding;
 
 import io.clawmesh.common.api.ApiPaths;
 import io.clawmesh.coordinator.security.OperatorToken;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
@@ -19,12 +20,15 @@ class RouteFilterConfiguration {
             MessageForwarder forwarder,
             OperatorToken tokens,
             JsonMapper json,
-            @Qualifier("handlerExceptionResolver") HandlerExceptionResolver exceptionResolver) {
+            @Qualifier("handlerExceptionResolver") HandlerExceptionResolver exceptionResolver,
+            ObjectProvider<SecurityFilterProperties> securityFilter) {
         FilterRegistrationBean<RouteRequestFilter> registration =
                 new FilterRegistrationBean<>(new RouteRequestFilter(forwarder, tokens, json, exceptionResolver));
         registration.addUrlPatterns(ApiPaths.ROUTE, ApiPaths.ROUTE + "/*");
-        // After the body-size limit and the HTTP server observation, before Spring Security.
-        registration.setOrder(SecurityFilterProperties.DEFAULT_FILTER_ORDER - 1);
+        // After the body-size limit and the HTTP server observation, right before Spring Security wherever it is.
+        int securityOrder =
+                securityFilter.getIfAvailable(SecurityFilterProperties::new).getOrder();
+        registration.setOrder(securityOrder - 1);
         return registration;
     }
 }

@@ -51,8 +51,11 @@ public class RouteRequestFilter extends OncePerRequestFilter {
 
     private static final String ROUTE_PREFIX = ApiPaths.ROUTE + "/";
 
-    /** A node id or name as the path segment of an explicit route; anything else takes the general path. */
-    private static final Pattern NODE_SEGMENT = Pattern.compile("[A-Za-z0-9._-]{1,63}");
+    /**
+     * A node id or name as the path segment of an explicit route; anything else (encoded characters, path parameters,
+     * a segment of dots, which Spring Security's firewall refuses) takes the general path.
+     */
+    private static final Pattern NODE_SEGMENT = Pattern.compile("(?!\\.+$)[A-Za-z0-9._-]{1,63}");
 
     private static final List<HeaderWriter> SECURITY_HEADERS = List.of(
             new CacheControlHeadersWriter(),
@@ -92,10 +95,16 @@ public class RouteRequestFilter extends OncePerRequestFilter {
             throws ServletException, IOException {
         String path = request.getRequestURI().substring(request.getContextPath().length());
         String node = explicitNode(path);
+        String authorization = request.getHeader(HttpHeaders.AUTHORIZATION);
+        String contentType = request.getContentType();
+        String accept = request.getHeader(HttpHeaders.ACCEPT);
         boolean takes = (path.equals(ApiPaths.ROUTE) || node != null)
-                && isOperator(request.getHeader(HttpHeaders.AUTHORIZATION))
-                && isUtf8Json(request.getContentType())
-                && acceptsJson(request.getHeader(HttpHeaders.ACCEPT));
+                && printable(authorization)
+                && printable(contentType)
+                && printable(accept)
+                && isOperator(authorization)
+                && isUtf8Json(contentType)
+                && acceptsJson(accept);
         if (!takes) {
             chain.doFilter(request, response);
             return;
@@ -106,13 +115,12 @@ public class RouteRequestFilter extends OncePerRequestFilter {
         for (HeaderWriter writer : SECURITY_HEADERS) {
             writer.writeHeaders(request, response);
         }
+        byte[] body;
         try {
             RouteRequest message = read(request);
             RouteResponse answer =
                     (node != null) ? this.forwarder.routeTo(node, message) : this.forwarder.route(message);
-            response.setStatus(HttpServletResponse.SC_OK);
-            response.setContentType(MediaType.APPLICATION_JSON_VALUE);
-            this.json.writeValue(response.getOutputStream(), answer);
+            body = this.json.writeValueAsBytes(answer);
         } catch (Exception ex) {
             if (response.isCommitted()
                     || this.exceptionResolver.resolveException(request, response, null, ex) == null) {
@@ -121,6 +129,16 @@ public class RouteRequestFilter extends OncePerRequestFilter {
                 }
                 throw new ServletException(ex);
             }
+            return;
+        }
+        response.setStatus(HttpServletResponse.SC_OK);
+        response.setContentType(MediaType.APPLICATION_JSON_VALUE);
+        response.setContentLength(body.length);
+        try {
+            response.getOutputStream().write(body);
+        } catch (IOException ex) {
+            // The message was routed and logged; only the caller is gone.
+            logger.debug("Could not write the answer of a routed message: the client has gone (" + ex + ")");
         }
     }
 
@@ -155,6 +173,20 @@ public class RouteRequestFilter extends OncePerRequestFilter {
         }
         String segment = path.substring(ROUTE_PREFIX.length());
         return NODE_SEGMENT.matcher(segment).matches() ? segment : null;
+    }
+
+    /** No control characters, which the firewall of the general path refuses in header values. */
+    private static boolean printable(@Nullable String header) {
+        if (header == null) {
+            return true;
+        }
+        for (int i = 0; i < header.length(); i++) {
+            char c = header.charAt(i);
+            if (Character.isISOControl(c)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private boolean isOperator(@Nullable String authorization) {

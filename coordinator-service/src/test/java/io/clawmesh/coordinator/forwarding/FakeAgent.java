@@ -137,7 +137,11 @@ final class FakeAgent implements AutoCloseable {
                 return;
             }
             if (reply.streamsForever()) {
-                sendEndlessAnswer(exchange);
+                sendEndless(exchange, reply.status());
+                return;
+            }
+            if (reply.breaksOff()) {
+                sendBrokenOff(exchange, reply.status(), reply.body().apply(request));
                 return;
             }
             byte[] bytes = reply.body().apply(request);
@@ -157,10 +161,20 @@ final class FakeAgent implements AutoCloseable {
         }
     }
 
-    /** Streams a 200 without end, until the client drops the connection or the agent closes. */
-    private void sendEndlessAnswer(HttpExchange exchange) throws IOException {
+    /** Sends half of {@code body} under a Content-Length for all of it, then drops the connection. */
+    private static void sendBrokenOff(HttpExchange exchange, int status, byte[] body) throws IOException {
         exchange.getResponseHeaders().set("Content-Type", "application/json");
-        exchange.sendResponseHeaders(200, 0);
+        exchange.sendResponseHeaders(status, body.length);
+        OutputStream out = exchange.getResponseBody();
+        out.write(body, 0, body.length / 2);
+        out.flush();
+        // closing the exchange with bytes missing makes the JDK server drop the connection
+    }
+
+    /** Streams a body without end, until the client drops the connection or the agent closes. */
+    private void sendEndless(HttpExchange exchange, int status) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(status, 0);
         byte[] chunk = new byte[64 * 1024];
         Arrays.fill(chunk, (byte) ' ');
         try (OutputStream out = exchange.getResponseBody()) {
@@ -197,19 +211,26 @@ final class FakeAgent implements AutoCloseable {
      *
      * @param status the HTTP status; 0 drops the connection without answering
      * @param hold how long to wait (until {@link FakeAgent#release()}) before replying; {@code null} for at once
-     * @param streamsForever whether to stream a 200 body that never ends instead
+     * @param streamsForever whether to stream a body that never ends instead
+     * @param breaksOff whether to drop the connection halfway through the body
      */
     record Reply(
             int status,
             @Nullable String contentType,
             Function<Received, byte[]> body,
             @Nullable Duration hold,
-            boolean streamsForever) {
+            boolean streamsForever,
+            boolean breaksOff) {
 
         /** 200 with a well-formed message answer for the received message id. */
         static Reply answer(String response) {
             return new Reply(
-                    200, "application/json", (request) -> answerBody(request.messageId(), response), null, false);
+                    200,
+                    "application/json",
+                    (request) -> answerBody(request.messageId(), response),
+                    null,
+                    false,
+                    false);
         }
 
         /** A problem body with this status and detail, as the agent sends its errors. */
@@ -221,22 +242,33 @@ final class FakeAgent implements AutoCloseable {
 
         /** This status with exactly these bytes as the body (none when empty). */
         static Reply bytes(int status, String contentType, byte[] body) {
-            return new Reply(status, contentType, (request) -> body, null, false);
+            return new Reply(status, contentType, (request) -> body, null, false, false);
         }
 
         /** 200 with a body that never ends, as from an agent stuck in a loop. */
         static Reply endlessAnswer() {
-            return new Reply(200, "application/json", (request) -> new byte[0], null, true);
+            return endless(200);
+        }
+
+        /** This status with a body that never ends, as from a broken proxy in front of an agent. */
+        static Reply endless(int status) {
+            return new Reply(status, "application/json", (request) -> new byte[0], null, true, false);
+        }
+
+        /** 200 with a message answer whose connection drops halfway through the body. */
+        static Reply brokenOffAnswer(String response) {
+            return new Reply(
+                    200, "application/json", (request) -> answerBody(request.messageId(), response), null, false, true);
         }
 
         /** Reads the message, then closes the connection without a status line. */
         static Reply hangUp() {
-            return new Reply(0, null, (request) -> new byte[0], null, false);
+            return new Reply(0, null, (request) -> new byte[0], null, false, false);
         }
 
         /** This reply, but only after up to {@code hold}, or when the agent is released. */
         Reply heldFor(Duration hold) {
-            return new Reply(this.status, this.contentType, this.body, hold, this.streamsForever);
+            return new Reply(this.status, this.contentType, this.body, hold, this.streamsForever, this.breaksOff);
         }
 
         static byte[] answerBody(String messageId, String response) {

@@ -110,6 +110,33 @@ class NodeClientTests {
     }
 
     @Test
+    void sendWhenA200ReplyBreaksOffShouldBeRejectedNotResent() {
+        FakeAgent agent = agent().always(Reply.brokenOffAnswer("x".repeat(4096)));
+
+        ForwardAttemptException failure = sendExpectingFailure(agent);
+
+        assertThat(failure.kind())
+                .as("the node ran the message: final, never sent elsewhere")
+                .isEqualTo(ForwardAttemptException.Kind.REJECTED);
+        assertThat(failure).hasMessageContaining("answered 200 but its reply broke off");
+    }
+
+    @Test
+    void sendWhenAnErrorBodyNeverEndsShouldFailOverAtOnce() throws Exception {
+        FakeAgent agent = agent().always(Reply.endless(503));
+        Node node = nodeAt(agent.endpoint());
+
+        CompletableFuture<Throwable> failure = CompletableFuture.supplyAsync(
+                () -> catchThrowableOfType(ForwardAttemptException.class, () -> this.client.send(node, this.message)));
+
+        assertThat(failure.get(5, TimeUnit.SECONDS))
+                .isInstanceOfSatisfying(
+                        ForwardAttemptException.class,
+                        (ex) -> assertThat(ex.kind()).isEqualTo(ForwardAttemptException.Kind.NOT_ACCEPTED))
+                .hasMessageStartingWith("agent-1 answered 503");
+    }
+
+    @Test
     void sendWhenAgentAnswers200WithoutBodyShouldBeRejected() {
         FakeAgent agent = agent().always(Reply.bytes(200, "application/json", new byte[0]));
 

@@ -93,6 +93,8 @@ abstract class ApiIntegrationTestSupport {
         for (RoutingRule rule : this.rules.list()) {
             this.rules.delete(rule.id());
         }
+        // records of the previous test may still be buffered: write them first, or they land after the delete
+        this.messageLog.flush();
         this.jdbc.update("DELETE FROM message_log");
     }
 

@@ -7,10 +7,13 @@ import static org.mockito.Mockito.mockingDetails;
 import com.sun.net.httpserver.HttpServer;
 import io.clawmesh.common.api.ApiPaths;
 import io.clawmesh.coordinator.forwarding.RouteController;
+import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -194,6 +197,35 @@ class RouteFastPathIntegrationTests extends ApiIntegrationTestSupport {
         assertThat(controllerCalls())
                 .as("only the encoded name reached the controller")
                 .isOne();
+    }
+
+    @Test
+    void whatTheFirewallRefusesShouldStillBeRefused() throws Exception {
+        String body = "{\"content\":\"ping\"}";
+
+        // a raw socket, because HTTP clients normalize a path of dots away before sending it
+        assertThat(rawStatusLine(ROUTE + "/.", "Bearer " + ApiFixtures.OPERATOR_TOKEN, body))
+                .contains(" 400 ");
+        assertThat(rawStatusLine(ROUTE, "Bearer " + ApiFixtures.OPERATOR_TOKEN + "\u0001", body))
+                .contains(" 400 ");
+        assertThat(controllerCalls()).isZero();
+        this.messageLog.flush();
+        assertThat(this.jdbc.queryForObject("SELECT COUNT(*) FROM message_log", Integer.class))
+                .isZero();
+    }
+
+    /** Sends one request exactly as written and returns the status line of the answer. */
+    private String rawStatusLine(String path, String authorization, String body) throws IOException {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), this.port)) {
+            socket.setSoTimeout(10_000);
+            String request = "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: " + authorization
+                    + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length()
+                    + "\r\nConnection: close\r\n\r\n" + body;
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            BufferedReader reader =
+                    new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
+            return String.valueOf(reader.readLine());
+        }
     }
 
     private static BodyPublisher chunked(byte[] body) {

@@ -13,9 +13,9 @@ import org.springframework.core.env.StandardEnvironment;
 
 /**
  * Reads {@code claw-mesh.yaml} and the {@code CLAW_MESH_*} environment into every claw-mesh program. A program opts in
- * with {@code mesh.config.role} ({@code coordinator}, {@code agent} or {@code cli}) in its {@code application.yml}.
+ * with {@code mesh.config.role} ({@code coordinator}, {@code agent} or {@code cli}) in its packaged application config.
  * Precedence, highest first: command-line flags, Spring's own environment variables ({@code MESH_AGENT_TOKEN}), the
- * {@code CLAW_MESH_*} variables, the file, then {@code application.yml}. The file is {@code mesh.config.file} (or
+ * {@code CLAW_MESH_*} variables, the file, then the packaged {@code application.yml} or {@code application.properties}. The file is {@code mesh.config.file} (or
  * {@code CLAW_MESH_CONFIG}), else the first {@code claw-mesh.yaml} in {@code .}, {@code ~/.claw-mesh/},
  * {@code /etc/claw-mesh/}; {@code mesh.config.enabled=false} skips the search (tests).
  */
