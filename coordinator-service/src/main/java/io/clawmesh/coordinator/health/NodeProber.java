@@ -9,7 +9,11 @@ import io.clawmesh.coordinator.forwarding.FailoverCooldowns;
 import io.clawmesh.coordinator.registry.Node;
 import io.clawmesh.coordinator.registry.NodeRegistry;
 import io.clawmesh.coordinator.security.EndpointPolicy;
+import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -126,8 +130,15 @@ public class NodeProber implements DisposableBean {
     void probe(Node node) {
         String failure;
         try {
+            URI uri = healthUri(node);
+            if (node.status() == NodeStatus.OFFLINE && !accepts(uri)) {
+                // Most offline nodes are gone for good: a refused connect costs a fraction of an HTTP request, which
+                // matters with thousands of dead registrations.
+                failed(node, "cannot connect to " + uri.getHost() + ":" + uri.getPort());
+                return;
+            }
             HttpResponse<InputStream> response = this.httpClient.send(
-                    HttpRequest.newBuilder(healthUri(node))
+                    HttpRequest.newBuilder(uri)
                             .timeout(this.properties.probeTimeout())
                             .GET()
                             .build(),
@@ -176,7 +187,9 @@ public class NodeProber implements DisposableBean {
             if (wait.compareTo(this.properties.maxProbeBackoff()) > 0) {
                 wait = this.properties.maxProbeBackoff();
             }
-            wait = wait.plusMillis(ThreadLocalRandom.current().nextLong(Math.max(1, wait.toMillis() / 10)));
+            // Up to half an interval of jitter: nodes that went offline together (a network split, a bulk
+            // registration) are not probed again in one burst.
+            wait = wait.plusMillis(ThreadLocalRandom.current().nextLong(Math.max(1, wait.toMillis() / 2)));
         }
         this.states.put(node.id(), new ProbeState(failures, now.plus(wait)));
         this.events.publishEvent(new NodeProbeFailed(node, failures, failure, now));
@@ -191,6 +204,17 @@ public class NodeProber implements DisposableBean {
     /** When the node is probed next, if it has been seen; for tests. */
     java.util.Optional<Instant> nextProbeAt(String nodeId) {
         return java.util.Optional.ofNullable(this.states.get(nodeId)).map(ProbeState::nextProbeAt);
+    }
+
+    /** Whether the node's address accepts a TCP connection within the probe timeout. */
+    private boolean accepts(URI uri) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(InetAddress.getByName(uri.getHost()), uri.getPort()), (int)
+                    this.properties.probeTimeout().toMillis());
+            return true;
+        } catch (IOException ex) {
+            return false;
+        }
     }
 
     private URI healthUri(Node node) {

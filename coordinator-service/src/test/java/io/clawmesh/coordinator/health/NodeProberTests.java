@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.clawmesh.common.node.NodeStatus;
 import io.clawmesh.coordinator.MutableClock;
 import io.clawmesh.coordinator.TestDatabase;
+import io.clawmesh.coordinator.events.NodeProbeFailed;
 import io.clawmesh.coordinator.events.RecordedEvents;
 import io.clawmesh.coordinator.forwarding.FailoverCooldowns;
 import io.clawmesh.coordinator.forwarding.ForwardingFixtures;
@@ -111,16 +112,46 @@ class NodeProberTests {
 
         probeAfter(Duration.ofSeconds(10));
         assertThat(untilNextProbe())
-                .as("first offline probe: one minute plus up to 10%% jitter")
-                .isBetween(Duration.ofSeconds(60), Duration.ofSeconds(66));
+                .as("first offline probe: one minute plus up to half a minute of jitter")
+                .isBetween(Duration.ofSeconds(60), Duration.ofSeconds(90));
 
         probeAfter(untilNextProbe());
-        assertThat(untilNextProbe()).as("then doubling").isBetween(Duration.ofSeconds(120), Duration.ofSeconds(132));
+        assertThat(untilNextProbe()).as("then doubling").isBetween(Duration.ofSeconds(120), Duration.ofSeconds(180));
     }
 
     private Duration untilNextProbe() {
         return Duration.between(
                 this.clock.instant(), this.prober.nextProbeAt(this.nodeId).orElseThrow());
+    }
+
+    @Test
+    void probeDueWhenAnOfflineNodeRefusesConnectionsShouldNotSendAnHttpRequest() {
+        this.status = 500;
+        for (int i = 0; i < 3; i++) {
+            probeAfter(Duration.ofSeconds(10));
+        }
+        assertThat(status()).isEqualTo(NodeStatus.OFFLINE);
+        this.agent.stop(0);
+        RecordedEvents events = new RecordedEvents();
+        NodeProber prober = new NodeProber(
+                this.registry,
+                new EndpointPolicy(true),
+                this.cooldowns,
+                HealthFixtures.defaults(),
+                TestDatabase.jsonMapper(),
+                this.clock,
+                events);
+        try {
+            prober.probe(this.registry.find(this.nodeId).orElseThrow());
+        } finally {
+            prober.destroy();
+        }
+
+        assertThat(events.of(NodeProbeFailed.class))
+                .singleElement()
+                .satisfies((failed) -> assertThat(failed.cause()).startsWith("cannot connect to 127.0.0.1:"));
+        assertThat(this.probes).as("HTTP requests the dead node received").hasValue(3);
+        assertThat(status()).isEqualTo(NodeStatus.OFFLINE);
     }
 
     @Test
