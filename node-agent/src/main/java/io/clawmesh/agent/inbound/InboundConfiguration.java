@@ -31,6 +31,12 @@ public class InboundConfiguration {
     /** The agent's default port, as in the Go version. */
     public static final int DEFAULT_PORT = 9121;
 
+    /** How long a request may take to arrive, headers and body, unless {@code mesh.agent.request-read-timeout} says. */
+    static final Duration DEFAULT_REQUEST_READ_TIMEOUT = Duration.ofSeconds(30);
+
+    /** The JDK HTTP server's own setting behind {@code mesh.agent.request-read-timeout}, in seconds. */
+    static final String MAX_REQUEST_TIME = "sun.net.httpserver.maxReqTime";
+
     @Bean
     MessageDispatcher messageDispatcher(
             AgentRuntime runtime, CapacityGate gate, Clock clock, AgentProperties properties) {
@@ -47,6 +53,14 @@ public class InboundConfiguration {
             CapacityGate gate,
             LocalNode localNode,
             ObjectProvider<AgentRoute> extraRoutes) {
+        // The JDK server otherwise waits forever for a request that never finishes arriving, so a client that sends
+        // half a header holds a connection and a thread for good. Read once per JVM, when the first server starts; a
+        // -Dsun.net.httpserver.maxReqTime on the command line wins.
+        Duration readTimeout = environment.getProperty(
+                "mesh.agent.request-read-timeout", Duration.class, DEFAULT_REQUEST_READ_TIMEOUT);
+        if (System.getProperty(MAX_REQUEST_TIME) == null) {
+            System.setProperty(MAX_REQUEST_TIME, String.valueOf(Math.max(1, readTimeout.toSeconds())));
+        }
         return server(
                 environment.getProperty("server.address"),
                 environment.getProperty("server.port", Integer.class, DEFAULT_PORT),
