@@ -6,6 +6,7 @@ import io.clawmesh.common.message.AgentMessageResponse;
 import io.clawmesh.common.node.Endpoint;
 import io.clawmesh.common.node.InvalidInputException;
 import io.clawmesh.common.node.NodeCredentials;
+import io.clawmesh.coordinator.events.NodeRemoved;
 import io.clawmesh.coordinator.forwarding.ForwardAttemptException.Kind;
 import io.clawmesh.coordinator.registry.Node;
 import io.clawmesh.coordinator.security.EndpointPolicy;
@@ -35,6 +36,7 @@ import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
@@ -67,7 +69,8 @@ public class NodeClient implements DisposableBean {
 
     private final JsonMapper json;
 
-    private final Map<String, String> credentials = new ConcurrentHashMap<>();
+    /** Delivery credentials by node id, with the token hash they were derived from (a re-registration changes it). */
+    private final Map<String, Credential> credentials = new ConcurrentHashMap<>();
 
     private final Map<String, URI> literalUris = new ConcurrentHashMap<>();
 
@@ -203,9 +206,24 @@ public class NodeClient implements DisposableBean {
     }
 
     private String credential(Node node) {
-        return this.credentials.computeIfAbsent(
-                node.id() + ":" + node.tokenHash(),
-                (key) -> NodeCredentials.deliveryCredential(node.tokenHash(), node.id()));
+        Credential cached = this.credentials.get(node.id());
+        if (cached == null || !cached.tokenHash().equals(node.tokenHash())) {
+            cached = new Credential(node.tokenHash(), NodeCredentials.deliveryCredential(node.tokenHash(), node.id()));
+            this.credentials.put(node.id(), cached);
+        }
+        return cached.value();
+    }
+
+    /** Forgets what was cached for a removed node, so the caches do not grow with every node that ever existed. */
+    @EventListener
+    void onNodeRemoved(NodeRemoved removed) {
+        this.credentials.remove(removed.node().id());
+        this.literalUris.remove(removed.node().endpoint());
+    }
+
+    /** How many nodes have cached delivery credentials; for tests. */
+    int cachedCredentials() {
+        return this.credentials.size();
     }
 
     private static Kind kindOf(int status) {
@@ -254,6 +272,8 @@ public class NodeClient implements DisposableBean {
         this.httpClient.close(CloseMode.GRACEFUL);
         this.connections.close(CloseMode.GRACEFUL);
     }
+
+    private record Credential(String tokenHash, String value) {}
 
     /** Carries an agent's non-2xx answer out of the exchange callback. */
     private static final class AgentAnswerException extends RuntimeException {

@@ -8,6 +8,7 @@ import io.clawmesh.common.message.AgentMessageRequest;
 import io.clawmesh.common.message.AgentMessageResponse;
 import io.clawmesh.common.node.NodeCredentials;
 import io.clawmesh.coordinator.MutableClock;
+import io.clawmesh.coordinator.events.NodeRemoved;
 import io.clawmesh.coordinator.forwarding.FakeAgent.Received;
 import io.clawmesh.coordinator.forwarding.FakeAgent.Reply;
 import io.clawmesh.coordinator.registry.Node;
@@ -70,6 +71,39 @@ class NodeClientTests {
             assertThat(request.messageId()).isEqualTo("msg-00000000000000000001");
             assertThat(request.body()).contains("\"content\":\"hello\"", "\"session_key\":\"session-1\"");
         });
+    }
+
+    @Test
+    void sendAfterReRegistrationShouldPresentTheNewCredentialAndRemovalShouldForgetIt() throws Exception {
+        FakeAgent agent = agent().always(Reply.answer("hi"));
+        Node before = nodeAt(agent.endpoint());
+        Node after = new Node(
+                before.id(),
+                before.name(),
+                before.endpoint(),
+                before.capabilities(),
+                before.status(),
+                before.lastHeartbeat(),
+                before.runtime(),
+                before.reportedInflight(),
+                before.capacity(),
+                NodeCredentials.hash("the token of the re-registration"),
+                before.registeredAt(),
+                before.statusChangedAt());
+
+        this.client.send(before, this.message);
+        this.client.send(after, this.message);
+
+        assertThat(agent.received())
+                .extracting((request) -> request.headers().get("Authorization"))
+                .containsExactly(
+                        "Bearer " + NodeCredentials.deliveryCredential(before.tokenHash(), before.id()),
+                        "Bearer " + NodeCredentials.deliveryCredential(after.tokenHash(), after.id()));
+        assertThat(this.client.cachedCredentials())
+                .as("one entry per node, not per token")
+                .isOne();
+        this.client.onNodeRemoved(new NodeRemoved(after, "test", MutableClock.START));
+        assertThat(this.client.cachedCredentials()).isZero();
     }
 
     @Test
