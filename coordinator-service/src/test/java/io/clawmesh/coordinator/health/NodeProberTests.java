@@ -62,14 +62,7 @@ class NodeProberTests {
         this.database = TestDatabase.h2();
         this.registry = RegistryFixtures.registry(this.database, this.clock);
         this.cooldowns = new FailoverCooldowns(ForwardingFixtures.forwarding(Duration.ofSeconds(5), 3), this.clock);
-        this.prober = new NodeProber(
-                this.registry,
-                new EndpointPolicy(true),
-                this.cooldowns,
-                HealthFixtures.defaults(),
-                TestDatabase.jsonMapper(),
-                this.clock,
-                new RecordedEvents());
+        this.prober = newProber(new RecordedEvents());
         this.nodeId = this.registry
                 .register(RegistryFixtures.request(
                         "n", "127.0.0.1:" + this.agent.getAddress().getPort()))
@@ -101,11 +94,7 @@ class NodeProberTests {
 
     @Test
     void probeDueWhenNodeIsOfflineShouldBackOffToTheOfflineInterval() {
-        this.status = 500;
-        for (int i = 0; i < 3; i++) {
-            probeAfter(Duration.ofSeconds(10));
-        }
-        assertThat(status()).isEqualTo(NodeStatus.OFFLINE);
+        probeUntilOffline();
         assertThat(untilNextProbe())
                 .as("the probe that found it dead was at the online cadence")
                 .isEqualTo(Duration.ofSeconds(10));
@@ -126,21 +115,10 @@ class NodeProberTests {
 
     @Test
     void probeDueWhenAnOfflineNodeRefusesConnectionsShouldNotSendAnHttpRequest() {
-        this.status = 500;
-        for (int i = 0; i < 3; i++) {
-            probeAfter(Duration.ofSeconds(10));
-        }
-        assertThat(status()).isEqualTo(NodeStatus.OFFLINE);
+        probeUntilOffline();
         this.agent.stop(0);
         RecordedEvents events = new RecordedEvents();
-        NodeProber prober = new NodeProber(
-                this.registry,
-                new EndpointPolicy(true),
-                this.cooldowns,
-                HealthFixtures.defaults(),
-                TestDatabase.jsonMapper(),
-                this.clock,
-                events);
+        NodeProber prober = newProber(events);
         try {
             prober.probe(this.registry.find(this.nodeId).orElseThrow());
         } finally {
@@ -173,6 +151,26 @@ class NodeProberTests {
         probeAfter(Duration.ofSeconds(10));
 
         assertThat(status()).isEqualTo(NodeStatus.DEGRADED);
+    }
+
+    private NodeProber newProber(RecordedEvents events) {
+        return new NodeProber(
+                this.registry,
+                new EndpointPolicy(true),
+                this.cooldowns,
+                HealthFixtures.defaults(),
+                TestDatabase.jsonMapper(),
+                this.clock,
+                events);
+    }
+
+    /** Three failed probes at the online cadence: the node is offline after them. */
+    private void probeUntilOffline() {
+        this.status = 500;
+        for (int i = 0; i < 3; i++) {
+            probeAfter(Duration.ofSeconds(10));
+        }
+        assertThat(status()).isEqualTo(NodeStatus.OFFLINE);
     }
 
     private void probeAfter(Duration duration) {
