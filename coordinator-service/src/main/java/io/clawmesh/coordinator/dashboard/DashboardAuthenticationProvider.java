@@ -2,6 +2,7 @@ package io.clawmesh.coordinator.dashboard;
 
 import io.clawmesh.common.node.NodeCredentials;
 import io.clawmesh.coordinator.security.OperatorToken;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.springframework.security.authentication.AuthenticationProvider;
@@ -11,11 +12,13 @@ import org.springframework.security.core.Authentication;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.web.authentication.WebAuthenticationDetails;
 
 /**
  * Checks a dashboard login: the user {@code operator} with the operator token as the password (unless switched off),
  * or a user configured under {@code mesh.dashboard.users} with its password hash. The token is compared in constant
- * time and never kept in the resulting authentication.
+ * time and never kept in the resulting authentication. Failed logins are throttled per address and user
+ * ({@link LoginThrottle}).
  */
 class DashboardAuthenticationProvider implements AuthenticationProvider {
 
@@ -27,15 +30,18 @@ class DashboardAuthenticationProvider implements AuthenticationProvider {
 
     private final DashboardProperties properties;
 
+    private final LoginThrottle throttle;
+
     private final PasswordEncoder encoder = PasswordEncoderFactories.createDelegatingPasswordEncoder();
 
     /**
      * @throws IllegalStateException naming the user when a configured password is not a hash in {@code {id}hash} form,
      *     so that a typo stops the start instead of failing every login
      */
-    DashboardAuthenticationProvider(OperatorToken tokens, DashboardProperties properties) {
+    DashboardAuthenticationProvider(OperatorToken tokens, DashboardProperties properties, LoginThrottle throttle) {
         this.tokens = tokens;
         this.properties = properties;
+        this.throttle = throttle;
         properties.users().forEach((user, hash) -> {
             try {
                 this.encoder.matches("probe", hash);
@@ -50,6 +56,14 @@ class DashboardAuthenticationProvider implements AuthenticationProvider {
     @Override
     public Authentication authenticate(Authentication authentication) {
         String user = authentication.getName().strip();
+        String address = (authentication.getDetails() instanceof WebAuthenticationDetails details
+                        && details.getRemoteAddress() != null)
+                ? details.getRemoteAddress()
+                : "unknown";
+        Duration locked = this.throttle.lockedFor(user, address);
+        if (locked.isPositive()) {
+            throw new LoginThrottledException(locked);
+        }
         Object credentials = authentication.getCredentials();
         String password = (credentials != null) ? credentials.toString() : "";
         Map<String, String> users = this.properties.users();
@@ -62,8 +76,10 @@ class DashboardAuthenticationProvider implements AuthenticationProvider {
                     && NodeCredentials.secretsEqual(this.tokens.operator(), password.strip());
         }
         if (!valid) {
+            this.throttle.failed(user, address);
             throw new BadCredentialsException("wrong user name or password");
         }
+        this.throttle.succeeded(user, address);
         return UsernamePasswordAuthenticationToken.authenticated(user, null, List.of(new SimpleGrantedAuthority(ROLE)));
     }
 

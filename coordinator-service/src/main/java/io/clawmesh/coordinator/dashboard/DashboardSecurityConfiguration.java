@@ -1,15 +1,20 @@
 package io.clawmesh.coordinator.dashboard;
 
 import io.clawmesh.coordinator.security.OperatorToken;
+import java.time.Clock;
+import java.util.Map;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.authentication.ProviderManager;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.AuthenticationFailureHandler;
+import org.springframework.security.web.authentication.ExceptionMappingAuthenticationFailureHandler;
 import org.springframework.security.web.authentication.HttpStatusEntryPoint;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy;
@@ -31,16 +36,18 @@ class DashboardSecurityConfiguration {
 
     @Bean
     @Order(Ordered.HIGHEST_PRECEDENCE + 20)
-    SecurityFilterChain dashboardSecurity(HttpSecurity http, OperatorToken tokens, DashboardProperties properties) {
+    SecurityFilterChain dashboardSecurity(
+            HttpSecurity http, OperatorToken tokens, DashboardProperties properties, Clock clock) {
         PathPatternRequestMatcher.Builder paths = PathPatternRequestMatcher.withDefaults();
         RequestMatcher background =
                 new OrRequestMatcher(paths.matcher(DashboardPaths.LIVE + "/**"), paths.matcher(DashboardPaths.EVENTS));
         http.securityMatcher("/", DashboardPaths.ROOT, DashboardPaths.ROOT + "/**")
-                .authenticationManager(new ProviderManager(new DashboardAuthenticationProvider(tokens, properties)))
+                .authenticationManager(new ProviderManager(
+                        new DashboardAuthenticationProvider(tokens, properties, new LoginThrottle(clock))))
                 .httpBasic(AbstractHttpConfigurer::disable)
                 .formLogin((form) -> form.loginPage(DashboardPaths.LOGIN)
                         .defaultSuccessUrl(DashboardPaths.ROOT, false)
-                        .failureUrl(DashboardPaths.LOGIN + "?error")
+                        .failureHandler(loginFailures())
                         .permitAll())
                 .logout((logout) -> logout.logoutUrl(DashboardPaths.LOGOUT)
                         .logoutSuccessUrl(DashboardPaths.LOGIN + "?logout")
@@ -60,8 +67,20 @@ class DashboardSecurityConfiguration {
                         .referrerPolicy((referrer) -> referrer.policy(ReferrerPolicy.SAME_ORIGIN)))
                 .authorizeHttpRequests((requests) -> requests.requestMatchers(DashboardPaths.ASSETS + "/**")
                         .permitAll()
+                        // the login page with its ?error, ?locked and ?logout notices (form login permits only the
+                        // bare page once a failure handler replaces the failure URL)
+                        .requestMatchers(HttpMethod.GET, DashboardPaths.LOGIN)
+                        .permitAll()
                         .anyRequest()
                         .hasAuthority(DashboardAuthenticationProvider.ROLE));
         return http.build();
+    }
+
+    /** Back to the login page, saying whether the password was wrong or logins are paused for a while. */
+    private static AuthenticationFailureHandler loginFailures() {
+        ExceptionMappingAuthenticationFailureHandler handler = new ExceptionMappingAuthenticationFailureHandler();
+        handler.setExceptionMappings(Map.of(LoginThrottledException.class.getName(), DashboardPaths.LOGIN + "?locked"));
+        handler.setDefaultFailureUrl(DashboardPaths.LOGIN + "?error");
+        return handler;
     }
 }

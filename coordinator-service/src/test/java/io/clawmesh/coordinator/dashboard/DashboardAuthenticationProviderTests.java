@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.clawmesh.coordinator.MeshProperties;
+import io.clawmesh.coordinator.MutableClock;
 import io.clawmesh.coordinator.security.MeshSecurityProperties;
 import io.clawmesh.coordinator.security.OperatorToken;
 import java.nio.file.Path;
@@ -24,6 +25,8 @@ class DashboardAuthenticationProviderTests {
 
     @TempDir
     Path dataDir;
+
+    private final MutableClock clock = new MutableClock();
 
     @Test
     void operatorWithTheTokenShouldLogInAndKeepNoCredential() {
@@ -70,12 +73,31 @@ class DashboardAuthenticationProviderTests {
                 .withMessageContaining("{bcrypt}");
     }
 
+    @Test
+    void afterTooManyWrongPasswordsEvenTheRightOneShouldWaitForTheLockoutToEnd() {
+        DashboardAuthenticationProvider provider = provider(true, Map.of());
+        for (int i = 0; i <= LoginThrottle.FREE_FAILURES_PER_ADDRESS; i++) {
+            assertThatThrownBy(() -> provider.authenticate(login("operator", "guess")))
+                    .isInstanceOf(BadCredentialsException.class);
+        }
+
+        assertThatThrownBy(() -> provider.authenticate(login("operator", TOKEN)))
+                .isInstanceOf(LoginThrottledException.class)
+                .hasMessageContaining("try again in 30 s");
+
+        this.clock.advance(LoginThrottle.FIRST_LOCKOUT);
+        assertThat(provider.authenticate(login("operator", TOKEN)).isAuthenticated())
+                .isTrue();
+    }
+
     private DashboardAuthenticationProvider provider(boolean operatorLogin, Map<String, String> users) {
         OperatorToken tokens = new OperatorToken(
                 new MeshSecurityProperties(TOKEN, null, false, false, DataSize.ofMegabytes(1)),
                 new MeshProperties(this.dataDir));
         return new DashboardAuthenticationProvider(
-                tokens, new DashboardProperties(operatorLogin, users, 10, Duration.ofSeconds(10)));
+                tokens,
+                new DashboardProperties(operatorLogin, users, 10, Duration.ofSeconds(10)),
+                new LoginThrottle(this.clock));
     }
 
     private static UsernamePasswordAuthenticationToken login(String user, String password) {

@@ -12,10 +12,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.net.CookieManager;
 import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -25,9 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -60,8 +55,6 @@ class DashboardSecurityIntegrationTests {
 
     static final String TOKEN = "integration-operator-token-93b7e1";
 
-    private static final Pattern CSRF = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"");
-
     @TempDir
     static Path dataDir;
 
@@ -74,10 +67,7 @@ class DashboardSecurityIntegrationTests {
     @Autowired
     RoutingRules rules;
 
-    private final HttpClient browser = HttpClient.newBuilder()
-            .cookieHandler(new CookieManager())
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .build();
+    private @Nullable DashboardBrowser browser;
 
     private String nodeId;
 
@@ -162,12 +152,14 @@ class DashboardSecurityIntegrationTests {
     @Test
     void dashboardStreamShouldDeliverEventsToALoggedInSession() throws Exception {
         logIn();
-        HttpResponse<InputStream> stream = this.browser.send(
-                HttpRequest.newBuilder(uri("/dashboard/events"))
-                        .header("Accept", "text/event-stream")
-                        .GET()
-                        .build(),
-                HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> stream = browser()
+                .client()
+                .send(
+                        HttpRequest.newBuilder(uri("/dashboard/events"))
+                                .header("Accept", "text/event-stream")
+                                .GET()
+                                .build(),
+                        HttpResponse.BodyHandlers.ofInputStream());
         assertThat(stream.statusCode()).isEqualTo(200);
         assertThat(stream.headers().firstValue("Content-Type"))
                 .hasValueSatisfying((type) -> assertThat(type).startsWith("text/event-stream"));
@@ -201,12 +193,14 @@ class DashboardSecurityIntegrationTests {
 
     @Test
     void bearerTokenShouldBeNoKeyToTheDashboard() throws Exception {
-        HttpResponse<String> response = this.browser.send(
-                HttpRequest.newBuilder(uri("/dashboard"))
-                        .header("Authorization", "Bearer " + TOKEN)
-                        .GET()
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = browser()
+                .client()
+                .send(
+                        HttpRequest.newBuilder(uri("/dashboard"))
+                                .header("Authorization", "Bearer " + TOKEN)
+                                .GET()
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(302);
         assertThat(response.headers().firstValue("Location"))
                 .hasValueSatisfying((location) -> assertThat(location).endsWith("/dashboard/login"));
@@ -232,38 +226,30 @@ class DashboardSecurityIntegrationTests {
     }
 
     private void logIn() throws Exception {
-        String csrf = csrf(get("/dashboard/login"));
-        HttpResponse<String> response =
-                post("/dashboard/login", Map.of("username", "operator", "password", TOKEN, "_csrf", csrf));
-        assertThat(response.statusCode()).isEqualTo(302);
-        assertThat(response.headers().firstValue("Location"))
-                .hasValueSatisfying((location) -> assertThat(location).doesNotContain("error"));
+        assertThat(browser().logIn("operator", TOKEN)).doesNotContain("error");
     }
 
     private static String csrf(HttpResponse<String> page) {
-        Matcher matcher = CSRF.matcher(page.body());
-        assertThat(matcher.find()).as("a CSRF field in the page").isTrue();
-        return matcher.group(1);
+        return DashboardBrowser.csrf(page);
     }
 
     private HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return this.browser.send(HttpRequest.newBuilder(uri(path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        return browser().get(path);
     }
 
     private HttpResponse<String> post(String path, Map<String, String> form) throws IOException, InterruptedException {
-        String body = form.entrySet().stream()
-                .map((entry) -> URLEncoder.encode(entry.getKey(), StandardCharsets.UTF_8) + "="
-                        + URLEncoder.encode(entry.getValue(), StandardCharsets.UTF_8))
-                .collect(Collectors.joining("&"));
-        return this.browser.send(
-                HttpRequest.newBuilder(uri(path))
-                        .header("Content-Type", "application/x-www-form-urlencoded")
-                        .POST(HttpRequest.BodyPublishers.ofString(body))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+        return browser().post(path, form);
     }
 
     private URI uri(String path) {
-        return URI.create("http://127.0.0.1:" + this.port + path);
+        return browser().uri(path);
+    }
+
+    /** One browser per test instance (so one session per test), created once the server's port is known. */
+    private DashboardBrowser browser() {
+        if (this.browser == null) {
+            this.browser = new DashboardBrowser(this.port);
+        }
+        return this.browser;
     }
 }
