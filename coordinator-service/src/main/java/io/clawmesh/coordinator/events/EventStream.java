@@ -193,63 +193,26 @@ public class EventStream implements SmartLifecycle {
 
     private static MeshEventView node(
             String type, MeshEvent event, Node node, @Nullable String previousStatus, String detail) {
-        return new MeshEventView(
-                0,
-                type,
-                event.time(),
-                node.id(),
-                node.name(),
-                node.status().wireName(),
-                previousStatus,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                detail,
-                null);
+        return MeshEventView.ofNode(
+                0, type, event.time(), node.id(), node.name(), node.status().wireName(), previousStatus, detail);
     }
 
     private static MeshEventView rule(
             String type, MeshEvent event, io.clawmesh.common.routing.RoutingRule rule, @Nullable Integer position) {
-        return new MeshEventView(
-                0,
-                type,
-                event.time(),
-                null,
-                null,
-                null,
-                null,
-                rule.id(),
-                RuleMatchExpression.format(rule.match()),
-                rule.target(),
-                position,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null);
+        return MeshEventView.ofRule(
+                0, type, event.time(), rule.id(), RuleMatchExpression.format(rule.match()), rule.target(), position);
     }
 
     private MeshEventView message(MessageHandled handled) {
         MessageRecord record = handled.record();
         boolean routed = record.outcome() == MessageRecord.Outcome.ROUTED;
-        return new MeshEventView(
+        return MeshEventView.ofMessage(
                 0,
                 routed ? MeshEventTypes.MESSAGE_ROUTED : MeshEventTypes.MESSAGE_FAILED,
                 handled.time(),
                 record.nodeId(),
                 record.nodeName(),
-                null,
-                null,
                 record.ruleId(),
-                null,
-                null,
-                null,
                 record.messageId(),
                 record.outcome().wireName(),
                 record.latencyMs(),
@@ -264,24 +227,8 @@ public class EventStream implements SmartLifecycle {
     public final class Subscription implements AutoCloseable {
 
         /** Wakes a waiting reader when the subscription is closed. */
-        private static final MeshEventView CLOSED = new MeshEventView(
-                -1,
-                "closed",
-                java.time.Instant.EPOCH,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null);
+        private static final MeshEventView CLOSED =
+                MeshEventView.ofNode(-1, "closed", java.time.Instant.EPOCH, null, null, null, null, null);
 
         private final List<MeshEventView> replay = new ArrayList<>();
 

@@ -41,24 +41,7 @@ class ActivityControllerTests {
         given(this.events.recent(anyInt()))
                 .willReturn(List.of(
                         node(1, MeshEventTypes.NODE_REGISTERED, "online", null, "registered at 127.0.0.1:9121"),
-                        new MeshEventView(
-                                2,
-                                MeshEventTypes.RULE_ADDED,
-                                TIME,
-                                null,
-                                null,
-                                null,
-                                null,
-                                "rule-1",
-                                "gpu:true",
-                                "linux-gpu",
-                                0,
-                                null,
-                                null,
-                                null,
-                                null,
-                                null,
-                                null),
+                        MeshEventView.ofRule(2, MeshEventTypes.RULE_ADDED, TIME, "rule-1", "gpu:true", "linux-gpu", 0),
                         message(3, MeshEventTypes.MESSAGE_ROUTED, "routed", null, null),
                         message(4, MeshEventTypes.MESSAGE_FAILED, "no_route", "no node is available", "private words"),
                         node(5, MeshEventTypes.NODE_STATUS_CHANGED, "offline", "online", "no heartbeat for 30s")));
@@ -110,40 +93,18 @@ class ActivityControllerTests {
 
     private static MeshEventView node(
             long id, String type, String status, @Nullable String previous, @Nullable String detail) {
-        return new MeshEventView(
-                id,
-                type,
-                TIME,
-                "node-mac",
-                "mac-mini",
-                status,
-                previous,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                detail,
-                null);
+        return MeshEventView.ofNode(id, type, TIME, "node-mac", "mac-mini", status, previous, detail);
     }
 
     private static MeshEventView message(
             long id, String type, String outcome, @Nullable String detail, @Nullable String content) {
         boolean routed = outcome.equals("routed");
-        return new MeshEventView(
+        return MeshEventView.ofMessage(
                 id,
                 type,
                 TIME,
                 routed ? "node-mac" : null,
                 routed ? "mac-mini" : null,
-                null,
-                null,
-                null,
-                null,
-                null,
                 null,
                 "msg-" + id,
                 outcome,

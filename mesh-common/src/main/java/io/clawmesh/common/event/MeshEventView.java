@@ -49,6 +49,69 @@ public record MeshEventView(
         @Nullable String detail,
         @Nullable String content) {
 
+    /** A node event ({@code node.registered}, {@code node.status_changed}, {@code node.removed}). */
+    public static MeshEventView ofNode(
+            long id,
+            String type,
+            Instant time,
+            @Nullable String nodeId,
+            @Nullable String nodeName,
+            @Nullable String status,
+            @Nullable String previousStatus,
+            @Nullable String detail) {
+        return new MeshEventView(
+                id,
+                type,
+                time,
+                nodeId,
+                nodeName,
+                status,
+                previousStatus,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                detail,
+                null);
+    }
+
+    /** A rule event ({@code rule.added}, {@code rule.removed}, {@code rule.moved}). */
+    public static MeshEventView ofRule(
+            long id,
+            String type,
+            Instant time,
+            String ruleId,
+            @Nullable String match,
+            @Nullable String target,
+            @Nullable Integer position) {
+        return new MeshEventView(
+                id, type, time, null, null, null, null, ruleId, match, target, position, null, null, null, null, null,
+                null);
+    }
+
+    /** A message event ({@code message.routed}, {@code message.failed}). */
+    public static MeshEventView ofMessage(
+            long id,
+            String type,
+            Instant time,
+            @Nullable String nodeId,
+            @Nullable String nodeName,
+            @Nullable String ruleId,
+            String messageId,
+            String outcome,
+            long latencyMs,
+            int attempts,
+            @Nullable String detail,
+            @Nullable String content) {
+        return new MeshEventView(
+                id, type, time, nodeId, nodeName, null, null, ruleId, null, null, null, messageId, outcome, latencyMs,
+                attempts, detail, content);
+    }
+
     /** The same event under another id (the stream numbers events as it sends them). */
     public MeshEventView withId(long newId) {
         return new MeshEventView(
