@@ -1,5 +1,6 @@
 package io.clawmesh.coordinator.dashboard;
 
+import io.clawmesh.common.node.InvalidInputException;
 import io.clawmesh.coordinator.events.EventStreamWriter;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -32,13 +33,9 @@ class DashboardEventsController {
 
     /** A browser only ever sends back an id it got; anything else starts afresh rather than failing the page. */
     static @Nullable Long parse(@Nullable String lastEventId) {
-        if (lastEventId == null || lastEventId.isBlank()) {
-            return null;
-        }
         try {
-            long id = Long.parseLong(lastEventId.strip());
-            return (id >= 0) ? id : null;
-        } catch (NumberFormatException ex) {
+            return EventStreamWriter.lastEventId(lastEventId);
+        } catch (InvalidInputException ex) {
             return null;
         }
     }

@@ -1,7 +1,6 @@
 package io.clawmesh.coordinator.events;
 
 import io.clawmesh.common.api.ApiPaths;
-import io.clawmesh.common.node.InvalidInputException;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import org.jspecify.annotations.Nullable;
@@ -32,27 +31,6 @@ class EventController {
             HttpServletResponse response)
             throws IOException {
         String lastEventId = (lastEventIdHeader != null) ? lastEventIdHeader : lastEventIdParameter;
-        this.writer.write(parse(lastEventId), response);
-    }
-
-    /** Parses a last event id; blank means none. */
-    static @Nullable Long parse(@Nullable String lastEventId) {
-        if (lastEventId == null || lastEventId.isBlank()) {
-            return null;
-        }
-        try {
-            long id = Long.parseLong(lastEventId.strip());
-            if (id < 0) {
-                throw new NumberFormatException();
-            }
-            return id;
-        } catch (NumberFormatException ex) {
-            throw new InvalidInputException("Last-Event-ID must be the non-negative number of an event this "
-                    + "stream sent, not '" + abbreviate(lastEventId) + "'");
-        }
-    }
-
-    private static String abbreviate(String value) {
-        return (value.length() <= 40) ? value : value.substring(0, 40) + "…";
+        this.writer.write(EventStreamWriter.lastEventId(lastEventId), response);
     }
 }

@@ -1,6 +1,7 @@
 package io.clawmesh.coordinator.events;
 
 import io.clawmesh.common.event.MeshEventView;
+import io.clawmesh.common.node.InvalidInputException;
 import io.clawmesh.coordinator.events.EventStream.Subscription;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -74,5 +75,27 @@ public class EventStreamWriter {
 
     private static void write(OutputStream out, String text) throws IOException {
         out.write(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Parses a {@code Last-Event-ID}; blank means none.
+     *
+     * @throws InvalidInputException when it is not the non-negative number of an event
+     */
+    public static @Nullable Long lastEventId(@Nullable String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            long id = Long.parseLong(value.strip());
+            if (id < 0) {
+                throw new NumberFormatException();
+            }
+            return id;
+        } catch (NumberFormatException ex) {
+            String shown = (value.length() <= 40) ? value : value.substring(0, 40) + "…";
+            throw new InvalidInputException(
+                    "Last-Event-ID must be the non-negative number of an event this stream sent, not '" + shown + "'");
+        }
     }
 }
