@@ -60,8 +60,20 @@ public class EventStream implements SmartLifecycle {
         this.lastId = clock.millis() * 1000;
     }
 
-    /** Receives every domain event of this replica. */
-    @EventListener
+    /**
+     * Receives the domain events of this replica that the stream carries. Forward attempts and failed probes are
+     * filtered out by Spring (which caches the match per event type), so the routing path does not pay a reflective
+     * call per attempt for nothing.
+     */
+    @EventListener({
+        NodeRegistered.class,
+        NodeStatusChanged.class,
+        NodeRemoved.class,
+        RuleAdded.class,
+        RuleRemoved.class,
+        RuleMoved.class,
+        MessageHandled.class
+    })
     public void on(MeshEvent event) {
         MeshEventView view = toView(event);
         if (view == null) {

@@ -123,10 +123,7 @@ public class NodeClient implements DisposableBean {
                 }
                 // Only the start of an error body is read: the status decides, however large the body. A body
                 // longer than that is not drained either (a node may never stop sending): the connection is dropped.
-                byte[] error = body.readNBytes(MAX_ERROR_BYTES);
-                if (error.length == MAX_ERROR_BYTES && body instanceof EofSensorInputStream stream) {
-                    stream.abort();
-                }
+                byte[] error = readPrefix(body, MAX_ERROR_BYTES);
                 throw new AgentAnswerException(
                         kindOf(status),
                         node.name() + " answered " + status + detail(new String(error, StandardCharsets.UTF_8)));
@@ -176,13 +173,21 @@ public class NodeClient implements DisposableBean {
 
     /** Reads a body, refusing one larger than {@code limit}: a node must not be able to exhaust our memory. */
     private static byte[] readAtMost(InputStream body, int limit) throws IOException {
-        byte[] bytes = body.readNBytes(limit + 1);
+        byte[] bytes = readPrefix(body, limit + 1);
         if (bytes.length > limit) {
-            if (body instanceof EofSensorInputStream stream) {
-                // Closing would read the rest first, and a node may never stop sending: drop the connection.
-                stream.abort();
-            }
             throw new AgentAnswerException(Kind.REJECTED, "the node's answer is larger than " + limit + " bytes");
+        }
+        return bytes;
+    }
+
+    /**
+     * Up to {@code limit} bytes of a body. When the body may go on, the connection is dropped: closing it would read
+     * the rest first, and a node may never stop sending.
+     */
+    private static byte[] readPrefix(InputStream body, int limit) throws IOException {
+        byte[] bytes = body.readNBytes(limit);
+        if (bytes.length == limit && body instanceof EofSensorInputStream stream) {
+            stream.abort();
         }
         return bytes;
     }

@@ -5,6 +5,7 @@ import io.clawmesh.common.message.RouteRequest;
 import io.clawmesh.common.message.RouteResponse;
 import io.clawmesh.common.node.NodeCredentials;
 import io.clawmesh.coordinator.security.OperatorToken;
+import io.clawmesh.coordinator.security.TokenAuthenticationFilter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -46,8 +47,6 @@ import tools.jackson.databind.json.JsonMapper;
  * apart. Registered after the body-size limit and the HTTP server observation, so both still apply.
  */
 public class RouteRequestFilter extends OncePerRequestFilter {
-
-    private static final String BEARER = "Bearer ";
 
     private static final String ROUTE_PREFIX = ApiPaths.ROUTE + "/";
 
@@ -190,13 +189,8 @@ public class RouteRequestFilter extends OncePerRequestFilter {
     }
 
     private boolean isOperator(@Nullable String authorization) {
-        if (authorization == null
-                || authorization.length() <= BEARER.length()
-                || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-            return false;
-        }
-        return NodeCredentials.secretsEqual(
-                this.tokens.operator(), authorization.substring(BEARER.length()).strip());
+        String token = TokenAuthenticationFilter.bearerToken(authorization);
+        return token != null && NodeCredentials.secretsEqual(this.tokens.operator(), token);
     }
 
     private static boolean isUtf8Json(@Nullable String contentType) {

@@ -82,10 +82,7 @@ public class NodeMeters {
         Set<String> present = new HashSet<>();
         for (Node node : this.nodes.all()) {
             present.add(node.id());
-            PerNode known = this.perNode.get(node.id());
-            if (known == null || !known.name().equals(node.name())) {
-                add(node);
-            }
+            add(node);
         }
         for (String id : Set.copyOf(this.perNode.keySet())) {
             if (!present.contains(id)) {

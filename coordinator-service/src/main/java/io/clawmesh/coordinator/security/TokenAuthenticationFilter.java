@@ -8,6 +8,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.context.SecurityContextHolder;
@@ -39,12 +40,12 @@ public class TokenAuthenticationFilter extends OncePerRequestFilter {
             chain.doFilter(request, response);
             return;
         }
-        if (!header.regionMatches(true, 0, BEARER, 0, BEARER.length()) || header.length() == BEARER.length()) {
+        String token = bearerToken(header);
+        if (token == null) {
             unauthorized(request, response, "the Authorization header must be 'Bearer <token>'");
             return;
         }
-        Optional<MeshAuthentication> authentication = this.authenticator.authenticate(
-                header.substring(BEARER.length()).strip());
+        Optional<MeshAuthentication> authentication = this.authenticator.authenticate(token);
         if (authentication.isEmpty()) {
             unauthorized(
                     request,
@@ -59,6 +60,16 @@ public class TokenAuthenticationFilter extends OncePerRequestFilter {
         } finally {
             SecurityContextHolder.clearContext();
         }
+    }
+
+    /** The token of an {@code Authorization: Bearer <token>} header; null when there is none or the header is not one. */
+    public static @Nullable String bearerToken(@Nullable String header) {
+        if (header == null
+                || header.length() <= BEARER.length()
+                || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+            return null;
+        }
+        return header.substring(BEARER.length()).strip();
     }
 
     private void unauthorized(HttpServletRequest request, HttpServletResponse response, String detail)
