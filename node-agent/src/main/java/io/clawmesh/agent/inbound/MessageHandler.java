@@ -51,7 +51,10 @@ class MessageHandler implements HttpHandler {
         try {
             this.authenticator.check(exchange.getRequestHeaders().getFirst("Authorization"));
             AgentMessageRequest message = this.bodies.read(exchange, AgentMessageRequest.class);
-            if (message.id() != null && LOGGABLE_ID.matcher(message.id()).matches()) {
+            // usually the id the header already put there
+            if (message.id() != null
+                    && !message.id().equals(headerId)
+                    && LOGGABLE_ID.matcher(message.id()).matches()) {
                 MDC.put(ApiPaths.MESSAGE_ID_MDC_KEY, message.id());
             }
             String nodeId = this.state.identity().map(NodeIdentity::nodeId).orElseThrow(NotRegisteredException::new);

@@ -3,8 +3,14 @@ package io.clawmesh.agent.metrics;
 import io.clawmesh.agent.runtime.AgentRuntime;
 import io.clawmesh.agent.runtime.RuntimeRequest;
 import io.clawmesh.common.node.RuntimeInfo;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Wraps whatever {@link AgentRuntime} the agent runs and counts and times every message it answers or fails, so every
@@ -18,14 +24,20 @@ final class MeteredRuntime implements AgentRuntime {
 
     private final AgentRuntime delegate;
 
-    private final AgentMeters meters;
+    /** The counter and timer of each outcome, looked up once: a runtime's kind never changes. */
+    private final Map<String, Recorded> byOutcome;
 
     private final Clock clock;
 
     MeteredRuntime(AgentRuntime delegate, AgentMeters meters, Clock clock) {
         this.delegate = delegate;
-        this.meters = meters;
         this.clock = clock;
+        String runtime = delegate.info().kind();
+        this.byOutcome = Stream.of(AgentMeters.OK, AgentMeters.ERROR, AgentMeters.TIMEOUT)
+                .collect(Collectors.toUnmodifiableMap(
+                        Function.identity(),
+                        (outcome) -> new Recorded(
+                                meters.messages(outcome, runtime), meters.runtimeDuration(outcome, runtime))));
     }
 
     @Override
@@ -59,9 +71,11 @@ final class MeteredRuntime implements AgentRuntime {
             }
             throw ex;
         } finally {
-            String runtime = this.delegate.info().kind();
-            this.meters.messages(outcome, runtime).increment();
-            this.meters.runtimeDuration(outcome, runtime).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            Recorded recorded = this.byOutcome.get(outcome);
+            recorded.messages().increment();
+            recorded.duration().record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         }
     }
+
+    private record Recorded(Counter messages, Timer duration) {}
 }

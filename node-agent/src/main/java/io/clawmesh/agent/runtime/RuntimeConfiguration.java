@@ -38,9 +38,12 @@ public class RuntimeConfiguration {
         List<RuntimeProvider> providers = List.of(
                 RuntimeProvider.of(
                         "openclaw",
-                        (context) -> OpenClawRuntime.create(context.properties()),
-                        (context) -> OpenClawDiscovery.discover(context.properties())
-                                .<AgentRuntime>map(OpenClawRuntime::create)),
+                        (context) -> OpenClawRuntime.create(
+                                OpenClawDiscovery.system(context.httpClient()).settings(context.properties()),
+                                context.http()),
+                        (context) -> OpenClawDiscovery.system(context.httpClient())
+                                .find(context.properties())
+                                .<AgentRuntime>map((settings) -> OpenClawRuntime.create(settings, context.http()))),
                 new ZeroClawProvider(env, home),
                 new OpenAiProvider());
         RuntimeSelector selector = new RuntimeSelector(providers, installer(install, env, home, clock));

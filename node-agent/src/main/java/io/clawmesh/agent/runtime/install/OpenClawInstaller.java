@@ -5,7 +5,6 @@ import io.clawmesh.agent.runtime.RuntimeSelector;
 import io.clawmesh.agent.seed.OpenClawConfigFile;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -38,11 +37,6 @@ public class OpenClawInstaller {
     private final Path home;
 
     private final Clock clock;
-
-    private final HttpClient http = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5))
-            .build();
 
     public OpenClawInstaller(InstallProperties properties, Commands commands, Path home, Clock clock) {
         this.properties = properties;
@@ -155,7 +149,7 @@ public class OpenClawInstaller {
                 context.dataDir().resolve("openclaw-gateway.log"),
                 URI.create("http://127.0.0.1:" + port + "/healthz"),
                 this.properties.healthTimeout(),
-                this.http,
+                context.http(),
                 this.clock);
         return new RuntimeSelector.Installed("openclaw", "127.0.0.1:" + port, token, process);
     }

@@ -57,20 +57,8 @@ public class OpenClawDiscovery {
         this.http = http;
     }
 
-    /** Discovery with this process's environment and home directory. */
-    public static Optional<OpenClawSettings> discover(AgentProperties properties) {
-        return system().find(properties);
-    }
-
-    /**
-     * Discovery with this process's environment and home directory and an HTTP/1.1 client for {@code /healthz}, built
-     * only when something listens on the gateway's port.
-     */
-    public static OpenClawDiscovery system() {
-        Supplier<HttpClient> http = () -> HttpClient.newBuilder()
-                .connectTimeout(Duration.ofSeconds(2))
-                .version(HttpClient.Version.HTTP_1_1)
-                .build();
+    /** Discovery with this process's environment and home directory, probing with the runtimes' shared client. */
+    public static OpenClawDiscovery system(Supplier<HttpClient> http) {
         return new OpenClawDiscovery(System.getenv(), Path.of(System.getProperty("user.home")), http);
     }
 

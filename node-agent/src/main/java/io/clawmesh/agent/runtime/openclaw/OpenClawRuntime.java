@@ -1,6 +1,5 @@
 package io.clawmesh.agent.runtime.openclaw;
 
-import io.clawmesh.agent.AgentProperties;
 import io.clawmesh.agent.runtime.AgentRuntime;
 import io.clawmesh.agent.runtime.RuntimeFailureException;
 import io.clawmesh.agent.runtime.RuntimeRequest;
@@ -41,11 +40,20 @@ public class OpenClawRuntime implements AgentRuntime, SmartLifecycle, AutoClosea
     private final ChatCompletionsClient chat;
 
     OpenClawRuntime(OpenClawSettings settings, OpenClawTimings timings, Clock clock, RandomGenerator random) {
+        this(
+                settings,
+                timings,
+                clock,
+                random,
+                HttpClient.newBuilder()
+                        .connectTimeout(Duration.ofSeconds(5))
+                        .version(HttpClient.Version.HTTP_1_1)
+                        .build());
+    }
+
+    OpenClawRuntime(
+            OpenClawSettings settings, OpenClawTimings timings, Clock clock, RandomGenerator random, HttpClient http) {
         this.settings = settings;
-        HttpClient http = HttpClient.newBuilder()
-                .connectTimeout(Duration.ofSeconds(5))
-                .version(HttpClient.Version.HTTP_1_1)
-                .build();
         JsonMapper json = JsonMapper.builder().build();
         GatewayHandshake handshake = new GatewayHandshake(http, json, clock, CLIENT_VERSION);
         this.link = new GatewayLink(settings, handshake, http, timings, clock, random);
@@ -53,15 +61,13 @@ public class OpenClawRuntime implements AgentRuntime, SmartLifecycle, AutoClosea
         this.chat = new ChatCompletionsClient(settings, http, json, clock);
     }
 
-    /** A runtime for {@code settings} (from {@link OpenClawDiscovery}); call {@link #start()} to connect. */
-    public static OpenClawRuntime create(OpenClawSettings settings) {
+    /**
+     * A runtime for {@code settings} (from {@link OpenClawDiscovery}) that talks HTTP and WebSocket through the
+     * runtimes' shared client; call {@link #start()} to connect.
+     */
+    public static OpenClawRuntime create(OpenClawSettings settings, HttpClient http) {
         return new OpenClawRuntime(
-                settings, OpenClawTimings.defaults(), Clock.systemUTC(), RandomGenerator.getDefault());
-    }
-
-    /** A runtime for the gateway the agent's properties, environment and {@code openclaw.json} point to. */
-    public static OpenClawRuntime create(AgentProperties properties) {
-        return create(OpenClawDiscovery.system().settings(properties));
+                settings, OpenClawTimings.defaults(), Clock.systemUTC(), RandomGenerator.getDefault(), http);
     }
 
     /** Why the last connection attempt failed; {@code null} while connected or before the first attempt. */
