@@ -19,6 +19,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.awaitility.Awaitility;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -43,6 +44,8 @@ class AgentStalledClientEndToEndTests {
     private MeshProcess coordinator;
 
     private MeshProcess agent;
+
+    private @Nullable RestClient api;
 
     @BeforeAll
     void startMesh(@TempDir Path workDir) throws Exception {
@@ -102,12 +105,16 @@ class AgentStalledClientEndToEndTests {
         assertThat(route("and after").response()).isEqualTo("[claw-mesh echo] and after");
     }
 
+    /** The operator's client of the coordinator, built once. */
     private RestClient api() {
-        return RestClient.builder()
-                .requestFactory(new JdkClientHttpRequestFactory())
-                .baseUrl(this.coordinator.baseUrl())
-                .defaultHeader(HttpHeaders.AUTHORIZATION, "Bearer " + MeshCluster.OPERATOR_TOKEN)
-                .build();
+        if (this.api == null) {
+            this.api = RestClient.builder()
+                    .requestFactory(new JdkClientHttpRequestFactory())
+                    .baseUrl(this.coordinator.baseUrl())
+                    .defaultHeader(HttpHeaders.AUTHORIZATION, "Bearer " + MeshCluster.OPERATOR_TOKEN)
+                    .build();
+        }
+        return this.api;
     }
 
     private RouteResponse route(String content) {
