@@ -44,8 +44,8 @@ public class CliRunner implements ApplicationRunner, ExitCodeGenerator {
         }
         PrintWriter out = new PrintWriter(System.out, false, StandardCharsets.UTF_8);
         PrintWriter err = new PrintWriter(System.err, false, StandardCharsets.UTF_8);
+        // main hands Boot the whole command line and turns the launch flags into properties; the command is the rest
         List<String> words = GlobalOptions.split(List.of(args.getSourceArgs())).rest();
-        // the launch flags were taken out in main; only the command is left in the words given here
         this.exitCode =
                 this.executor.execute(words, out, err, new InputReader() {}).code();
     }

@@ -40,8 +40,9 @@ public class SettingsResolver {
     public ConnectionSettings resolve(GlobalOptions options, @Nullable String command) {
         Map<String, Object> fromEnvironment =
                 ConfigMapping.fromEnvironment(this.environment.variables(), ConfigRole.CLI);
-        Map<String, Object> fromFile = configFile(options.config())
-                .map((path) -> ConfigMapping.fromFile(ClawMeshConfigFile.read(path), ConfigRole.CLI))
+        Optional<Path> file = configFile(options.config());
+        Map<String, Object> fromFile = file.map(
+                        (path) -> ConfigMapping.fromFile(ClawMeshConfigFile.read(path), ConfigRole.CLI))
                 .orElse(Map.of());
         Path dataDir = Path.of(value(
                 "mesh.cli.data-dir",
@@ -57,8 +58,7 @@ public class SettingsResolver {
         }
         if (token == null && fromFile.containsKey("mesh.cli.token")) {
             token = String.valueOf(fromFile.get("mesh.cli.token"));
-            source = "coordinator.token in "
-                    + configFile(options.config()).map(Path::toString).orElse("the config file");
+            source = "coordinator.token in " + file.map(Path::toString).orElse("the config file");
         }
         if (token == null && isLocal(coordinator)) {
             Path tokenFile = dataDir.resolve("operator-token");

@@ -36,8 +36,8 @@ public final class UpSettings {
 
     static Map<String, Object> resolve(@Nullable String explicit, CliEnvironment environment) {
         Map<String, Object> properties = new LinkedHashMap<>();
-        String given = (explicit != null) ? explicit : environment.variables().get("CLAW_MESH_CONFIG");
-        ClawMeshConfigFile.locate(given, environment.workingDir(), environment.home())
+        new SettingsResolver(environment)
+                .configFile(explicit)
                 .map(ClawMeshConfigFile::read)
                 .ifPresent((file) -> properties.putAll(ConfigMapping.fromFile(file, ConfigRole.COORDINATOR)));
         properties.putAll(ConfigMapping.fromEnvironment(environment.variables(), ConfigRole.COORDINATOR));
