@@ -3,7 +3,6 @@ package io.clawmesh.cli.support;
 import io.clawmesh.common.config.ConfigFileException;
 import java.io.PrintWriter;
 import java.util.List;
-import org.jspecify.annotations.Nullable;
 import org.springframework.core.convert.ConversionException;
 import org.springframework.shell.core.InputReader;
 import org.springframework.shell.core.command.Command;
@@ -59,44 +58,22 @@ public class CommandLineExecutor {
     }
 
     static CliException translate(Throwable ex) {
-        CliException cli = find(ex, CliException.class);
+        CliException cli = Causes.find(ex, CliException.class);
         if (cli != null) {
             return cli;
         }
-        ConfigFileException config = find(ex, ConfigFileException.class);
+        ConfigFileException config = Causes.find(ex, ConfigFileException.class);
         if (config != null) {
             return new CliException(ExitCode.USAGE, config.getMessage());
         }
-        ConversionException conversion = find(ex, ConversionException.class);
+        ConversionException conversion = Causes.find(ex, ConversionException.class);
         if (conversion != null) {
-            return new UsageException(null, "a flag has a value of the wrong type: " + rootMessage(conversion));
+            return new UsageException(null, "a flag has a value of the wrong type: " + Causes.rootMessage(conversion));
         }
-        String message = rootMessage(ex);
+        String message = Causes.rootMessage(ex);
         if (message.startsWith("Required option")) {
             return new UsageException(null, message);
         }
         return new CliException(ExitCode.REFUSED, "unexpected error: " + message);
-    }
-
-    private static <T extends Throwable> @Nullable T find(Throwable ex, Class<T> type) {
-        for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
-            if (type.isInstance(cause)) {
-                return type.cast(cause);
-            }
-            if (cause.getCause() == cause) {
-                break;
-            }
-        }
-        return null;
-    }
-
-    private static String rootMessage(Throwable ex) {
-        Throwable cause = ex;
-        while (cause.getCause() != null && cause.getCause() != cause) {
-            cause = cause.getCause();
-        }
-        return (cause.getMessage() != null)
-                ? cause.getMessage()
-                : cause.getClass().getSimpleName();
     }
 }

@@ -29,25 +29,24 @@ public final class MeshErrors {
 
     /** The coordinator did not answer at all. */
     public static CliException unreachable(ConnectionSettings settings, Exception ex) {
-        Throwable cause = rootCause(ex);
         String url = settings.coordinator().toString();
         String message;
-        if (has(ex, HttpConnectTimeoutException.class)) {
+        if (Causes.has(ex, HttpConnectTimeoutException.class)) {
             message = "cannot reach the coordinator at " + url + " (no connection within "
                     + MeshClient.CONNECT_TIMEOUT.toSeconds() + "s): a firewall, a wrong address, or a proxy in between";
-        } else if (has(ex, ConnectException.class) || has(ex, NoRouteToHostException.class)) {
+        } else if (Causes.has(ex, ConnectException.class) || Causes.has(ex, NoRouteToHostException.class)) {
             message = "cannot reach the coordinator at " + url + " (connection refused): is it running (claw-mesh up)"
                     + " and on this port? Point --coordinator or CLAW_MESH_COORDINATOR at the right host:port";
-        } else if (has(ex, UnknownHostException.class)) {
+        } else if (Causes.has(ex, UnknownHostException.class)) {
             message = "cannot reach the coordinator at " + url + " (unknown host "
                     + settings.coordinator().getHost() + "): check the host name in --coordinator";
-        } else if (has(ex, HttpTimeoutException.class) || has(ex, SocketTimeoutException.class)) {
+        } else if (Causes.has(ex, HttpTimeoutException.class) || Causes.has(ex, SocketTimeoutException.class)) {
             return new CliException(
                     ExitCode.REFUSED,
                     "the coordinator at " + url
                             + " accepted the request but did not answer in time; it may still be working on it");
         } else {
-            message = "cannot reach the coordinator at " + url + " (" + describe(cause) + ")";
+            message = "cannot reach the coordinator at " + url + " (" + Causes.rootMessage(ex) + ")";
         }
         return new CliException(ExitCode.UNREACHABLE, message + proxyHint());
     }
@@ -116,31 +115,5 @@ public final class MeshErrors {
             }
         }
         return "";
-    }
-
-    private static boolean has(Throwable ex, Class<? extends Throwable> type) {
-        for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
-            if (type.isInstance(cause)) {
-                return true;
-            }
-            if (cause.getCause() == cause) {
-                return false;
-            }
-        }
-        return false;
-    }
-
-    private static Throwable rootCause(Throwable ex) {
-        Throwable cause = ex;
-        while (cause.getCause() != null && cause.getCause() != cause) {
-            cause = cause.getCause();
-        }
-        return cause;
-    }
-
-    private static String describe(Throwable cause) {
-        return (cause.getMessage() != null)
-                ? cause.getMessage()
-                : cause.getClass().getSimpleName();
     }
 }
