@@ -2,9 +2,9 @@ package io.clawmesh.agent.metrics;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import io.clawmesh.agent.web.JsonResponses;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 
 /** {@code GET /actuator/prometheus}: every meter of the agent in the Prometheus text format, open like health. */
@@ -20,15 +20,10 @@ final class PrometheusScrapeHandler implements HttpHandler {
 
     @Override
     public void handle(HttpExchange exchange) throws IOException {
-        byte[] body = this.registry.scrape().getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", CONTENT_TYPE);
-        if ("HEAD".equals(exchange.getRequestMethod())) {
-            exchange.sendResponseHeaders(200, -1);
-            return;
-        }
-        exchange.sendResponseHeaders(200, body.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(body);
-        }
+        // a HEAD request needs no scrape
+        byte[] body = "HEAD".equals(exchange.getRequestMethod())
+                ? new byte[0]
+                : this.registry.scrape().getBytes(StandardCharsets.UTF_8);
+        JsonResponses.write(exchange, 200, CONTENT_TYPE, body);
     }
 }

@@ -31,7 +31,8 @@ public class JsonResponses {
         write(exchange, problem.status(), ApiPaths.PROBLEM_JSON, body);
     }
 
-    private static void write(HttpExchange exchange, int status, String contentType, byte[] body) throws IOException {
+    /** Writes a body of any type with its Content-Type and length; a HEAD request gets the headers only. */
+    public static void write(HttpExchange exchange, int status, String contentType, byte[] body) throws IOException {
         exchange.getResponseHeaders().set("Content-Type", contentType);
         if ("HEAD".equals(exchange.getRequestMethod())) {
             exchange.sendResponseHeaders(status, -1);
