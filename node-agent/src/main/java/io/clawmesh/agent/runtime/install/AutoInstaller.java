@@ -51,7 +51,7 @@ public class AutoInstaller implements RuntimeSelector.Installer {
     /** The installer for this machine: its PATH, memory, platform and home directory. */
     public static AutoInstaller forThisMachine(
             InstallProperties properties, Map<String, String> env, Path home, Clock clock) {
-        Commands commands = new Commands(env);
+        Commands commands = new Commands(env, properties.runtimeEnv());
         Path binDir = (properties.binDir() != null)
                 ? properties.binDir()
                 : home.resolve(".local").resolve("bin");

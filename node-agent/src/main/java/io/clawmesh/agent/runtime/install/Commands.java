@@ -13,7 +13,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
-/** Runs the programs an install needs ({@code node}, {@code npm}) with a time limit, found on a given PATH. */
+/**
+ * Runs the programs an install needs ({@code node}, {@code npm}) with a time limit, found on a given PATH, with a
+ * cleaned environment: the agent's tokens never reach them.
+ */
 public class Commands {
 
     /** What a finished command left: its exit code ({@code -1} when it could not run or overran) and its output. */
@@ -24,15 +27,32 @@ public class Commands {
         }
     }
 
+    /** What npm and Node.js read besides the base allow-list: npm's own settings. */
+    private static final List<String> NPM = List.of("npm_config_*", "NPM_CONFIG_*");
+
     private final Map<String, String> env;
 
+    private final RuntimeEnvironment runtimeEnvironment;
+
+    /** Commands found on {@code env}'s PATH; what they run with is cleaned (see {@link RuntimeEnvironment}). */
     public Commands(Map<String, String> env) {
-        this.env = env;
+        this(env, List.of());
     }
 
-    /** The environment commands run with. */
+    /** As {@link #Commands(Map)}, letting {@code passThrough} variables through to the processes too. */
+    public Commands(Map<String, String> env, List<String> passThrough) {
+        this.env = env;
+        this.runtimeEnvironment = new RuntimeEnvironment(env, passThrough);
+    }
+
+    /** The agent's own environment, to look things up in (PATH, config locations); never handed to a process. */
     public Map<String, String> env() {
         return this.env;
+    }
+
+    /** The cleaned environment of a started runtime: the allow-list, its namespace {@code own}, then {@code explicit}. */
+    public Map<String, String> runtimeEnv(List<String> own, Map<String, String> explicit) {
+        return this.runtimeEnvironment.forProcess(own, explicit);
     }
 
     /** The executable {@code name} on this environment's PATH. */
@@ -54,10 +74,7 @@ public class Commands {
     public Result run(List<String> command, Duration timeout, @Nullable Map<String, String> extraEnv) {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().clear();
-        builder.environment().putAll(this.env);
-        if (extraEnv != null) {
-            builder.environment().putAll(extraEnv);
-        }
+        builder.environment().putAll(runtimeEnv(NPM, (extraEnv != null) ? extraEnv : Map.of()));
         try {
             Process process = builder.start();
             CompletableFuture<String> output = CompletableFuture.supplyAsync(

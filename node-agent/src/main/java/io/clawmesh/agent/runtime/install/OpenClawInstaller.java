@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,10 +20,10 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Installs OpenClaw as its project documents it ({@code npm install -g openclaw}, into the user prefix
- * {@code ~/.local} when the global one is not writable), gives its gateway a token and loopback binding in
- * {@code ~/.openclaw/openclaw.json} when it has none, starts {@code openclaw gateway run} and waits for
- * {@code GET /healthz}.
+ * Installs OpenClaw as its project documents it, pinned and without install scripts
+ * ({@code npm install -g --ignore-scripts openclaw@<version>}, into the user prefix {@code ~/.local} when the global
+ * one is not writable), gives its gateway a token and loopback binding in {@code ~/.openclaw/openclaw.json} when it
+ * has none, starts {@code openclaw gateway run} with a cleaned environment and waits for {@code GET /healthz}.
  */
 public class OpenClawInstaller {
 
@@ -61,19 +62,25 @@ public class OpenClawInstaller {
         return found;
     }
 
-    /** {@code npm install -g openclaw}, or with {@code --prefix ~/.local} when the global prefix is not writable. */
+    /**
+     * {@code npm install -g --ignore-scripts openclaw@<version>}, or with {@code --prefix ~/.local} when the global
+     * prefix is not writable. The package's only install script repairs a macOS LaunchAgent, which the agent does not
+     * use; its native dependencies ship prebuilt.
+     */
     Path npmInstall() {
+        String spec = "openclaw@" + this.properties.openclawVersion();
         Path npm = this.commands
                 .which("npm")
                 .orElseThrow(() -> new InstallFailedException(
-                        "npm is not on PATH", "install Node.js 22.16 or newer, then run 'npm install -g openclaw'"));
+                        "npm is not on PATH",
+                        "install Node.js 22.16 or newer, then run 'npm install -g --ignore-scripts " + spec + "'"));
         Commands.Result prefixResult =
                 this.commands.run(List.of(npm.toString(), "prefix", "-g"), Duration.ofSeconds(30), null);
         Path prefix = prefixResult.succeeded() ? Path.of(prefixResult.output().strip()) : null;
         List<String> command;
         Path bin;
         if (prefix != null && writable(prefix)) {
-            command = List.of(npm.toString(), "install", "-g", "openclaw");
+            command = List.of(npm.toString(), "install", "-g", "--ignore-scripts", spec);
             bin = prefix.resolve("bin").resolve("openclaw");
         } else {
             Path user = this.home.resolve(".local");
@@ -81,7 +88,7 @@ public class OpenClawInstaller {
                     "Auto-install: the global npm prefix {} is not writable: installing OpenClaw into {} instead",
                     prefix,
                     user);
-            command = List.of(npm.toString(), "install", "-g", "--prefix", user.toString(), "openclaw");
+            command = List.of(npm.toString(), "install", "-g", "--prefix", user.toString(), "--ignore-scripts", spec);
             bin = user.resolve("bin").resolve("openclaw");
         }
         String byHand = String.join(" ", command).replace(npm.toString(), "npm");
@@ -145,7 +152,7 @@ public class OpenClawInstaller {
         RuntimeProcess process = RuntimeProcess.startHealthy(
                 "openclaw gateway",
                 command,
-                this.commands.env(),
+                this.commands.runtimeEnv(List.of("OPENCLAW_*"), Map.of()),
                 context.dataDir().resolve("openclaw-gateway.log"),
                 URI.create("http://127.0.0.1:" + port + "/healthz"),
                 this.properties.healthTimeout(),

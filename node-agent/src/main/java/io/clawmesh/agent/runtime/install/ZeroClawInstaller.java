@@ -27,15 +27,17 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
+import javax.net.ssl.SSLContext;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Installs ZeroClaw as its project documents it: the release tarball for this platform
- * ({@code zeroclaw-<target>.tar.gz}), verified against the release's {@code SHA256SUMS}, of which only the
- * {@code zeroclaw} binary is installed (into {@code ~/.local/bin}); then starts {@code zeroclaw daemon} on loopback and
- * waits for {@code GET /health}. A checksum mismatch aborts before anything is installed.
+ * Installs ZeroClaw as its project documents it: the release tarball of the pinned tag for this platform
+ * ({@code zeroclaw-<target>.tar.gz}), over https only, verified against the pinned SHA-256 (or, when the operator opts
+ * in, the tag's {@code SHA256SUMS}), of which only the {@code zeroclaw} binary is installed (into
+ * {@code ~/.local/bin}); then starts {@code zeroclaw daemon} on loopback, with a cleaned environment, and waits for
+ * {@code GET /health}. A checksum mismatch aborts before anything is installed.
  */
 public class ZeroClawInstaller {
 
@@ -53,18 +55,32 @@ public class ZeroClawInstaller {
 
     private final Clock clock;
 
-    private final HttpClient http = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .followRedirects(HttpClient.Redirect.NORMAL)
-            .connectTimeout(Duration.ofSeconds(10))
-            .build();
+    private final HttpClient http;
 
     public ZeroClawInstaller(InstallProperties properties, Path binDir, Commands commands, String target, Clock clock) {
+        this(properties, binDir, commands, target, clock, httpClient(null));
+    }
+
+    ZeroClawInstaller(
+            InstallProperties properties, Path binDir, Commands commands, String target, Clock clock, HttpClient http) {
         this.properties = properties;
         this.binDir = binDir;
         this.commands = commands;
         this.target = target;
         this.clock = clock;
+        this.http = http;
+    }
+
+    /** The download client: redirects followed except from https to http; {@code tls} null means the JDK's trust. */
+    static HttpClient httpClient(@Nullable SSLContext tls) {
+        HttpClient.Builder builder = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .followRedirects(HttpClient.Redirect.NORMAL)
+                .connectTimeout(Duration.ofSeconds(10));
+        if (tls != null) {
+            builder.sslContext(tls);
+        }
+        return builder.build();
     }
 
     /** Installs ZeroClaw unless it is there already, starts it and answers where it listens. */
@@ -86,15 +102,41 @@ public class ZeroClawInstaller {
         String asset = "zeroclaw-" + this.target + ".tar.gz";
         URI assetUri = resolve(asset);
         URI sumsUri = resolve("SHA256SUMS");
-        String byHand = "curl -fLO " + assetUri + " && curl -fLO " + sumsUri
-                + " && sha256sum --check --ignore-missing SHA256SUMS && tar -xzf " + asset + " zeroclaw"
+        String pinned = this.properties.zeroclawSha256();
+        String check = (pinned != null)
+                ? " && echo '" + pinned + "  " + asset + "' | sha256sum --check"
+                : " && curl -fLO " + sumsUri + " && sha256sum --check --ignore-missing SHA256SUMS";
+        String byHand = "curl -fLO " + assetUri + check + " && tar -xzf " + asset + " zeroclaw"
                 + " && install -m 755 zeroclaw " + this.binDir.resolve("zeroclaw");
+        requireHttps(assetUri, byHand);
+        if (pinned == null && !this.properties.zeroclawAllowUnpinned()) {
+            throw new InstallFailedException(
+                    "no SHA-256 is pinned for " + asset + " of ZeroClaw " + this.properties.zeroclawVersion()
+                            + ", so a replaced release could not be told apart; nothing was downloaded. Set "
+                            + "mesh.agent.install.zeroclaw-sha256 to its SHA-256 from a source you trust, or "
+                            + "mesh.agent.install.zeroclaw-allow-unpinned=true to trust the release's own SHA256SUMS",
+                    byHand);
+        }
         Path work = null;
         try {
             work = Files.createTempDirectory("claw-mesh-zeroclaw-");
             Path archive = fetch(assetUri, work.resolve(asset), byHand);
-            Path sums = fetch(sumsUri, work.resolve("SHA256SUMS"), byHand);
-            verify(archive, asset, sums, byHand);
+            if (pinned != null) {
+                verify(archive, asset, pinned, "the pinned mesh.agent.install.zeroclaw-sha256", byHand);
+            } else {
+                logger.warn(
+                        "Auto-install: no SHA-256 pinned for {}: trusting the SHA256SUMS of the same release "
+                                + "(mesh.agent.install.zeroclaw-allow-unpinned)",
+                        asset);
+                Path sums = fetch(sumsUri, work.resolve("SHA256SUMS"), byHand);
+                String expected = expectedSum(Files.readAllLines(sums), asset);
+                if (expected == null) {
+                    throw new InstallFailedException(
+                            "SHA256SUMS has no line for " + asset + ", so it cannot be verified; nothing was installed",
+                            byHand);
+                }
+                verify(archive, asset, expected, "SHA256SUMS", byHand);
+            }
             Path binary = work.resolve("zeroclaw");
             logger.info("Auto-install: extracting only the zeroclaw binary from {}", asset);
             if (!TarGz.extract(archive, "zeroclaw", binary, MAX_BINARY_BYTES)) {
@@ -108,7 +150,18 @@ public class ZeroClawInstaller {
         }
     }
 
+    /** Refuses a download that is not https: anyone on the path could replace a plain-http file. */
+    private static void requireHttps(URI uri, String byHand) {
+        if (!"https".equalsIgnoreCase(uri.getScheme())) {
+            throw new InstallFailedException(
+                    "refusing to download " + uri + ": mesh.agent.install.zeroclaw-release-url must be an https:// "
+                            + "URL (plain " + uri.getScheme() + " can be altered on the way); nothing was downloaded",
+                    byHand);
+        }
+    }
+
     private Path fetch(URI uri, Path file, String byHand) throws IOException {
+        requireHttps(uri, byHand);
         logger.info("Auto-install: downloading {}", uri);
         HttpResponse<Path> response;
         try {
@@ -137,19 +190,14 @@ public class ZeroClawInstaller {
         return file;
     }
 
-    private void verify(Path archive, String asset, Path sums, String byHand) throws IOException {
-        logger.info("Auto-install: verifying {} against SHA256SUMS", asset);
-        String expected = expectedSum(Files.readAllLines(sums), asset);
-        if (expected == null) {
-            throw new InstallFailedException(
-                    "SHA256SUMS has no line for " + asset + ", so it cannot be verified; nothing was installed",
-                    byHand);
-        }
+    private static void verify(Path archive, String asset, String expected, String source, String byHand)
+            throws IOException {
+        logger.info("Auto-install: verifying {} against {}", asset, source);
         String actual = sha256(archive);
         if (!actual.equals(expected)) {
             throw new InstallFailedException(
-                    "checksum mismatch for " + asset + ": SHA256SUMS says " + expected + ", the download has " + actual
-                            + "; nothing was installed",
+                    "checksum mismatch for " + asset + ": " + source + " says " + expected + ", the download has "
+                            + actual + "; nothing was installed",
                     byHand);
         }
         logger.info("Auto-install: checksum of {} matches ({})", asset, actual);
@@ -177,12 +225,13 @@ public class ZeroClawInstaller {
     private RuntimeSelector.Installed start(Path binary, RuntimeContext context) {
         int port = this.properties.zeroclawPort();
         List<String> command = List.of(binary.toString(), "daemon", "-p", String.valueOf(port), "--host", "127.0.0.1");
-        Map<String, String> env = new HashMap<>(this.commands.env());
-        env.put("ZEROCLAW_gateway__host", "127.0.0.1");
-        env.put("ZEROCLAW_gateway__port", String.valueOf(port));
+        Map<String, String> own = new HashMap<>();
+        own.put("ZEROCLAW_gateway__host", "127.0.0.1");
+        own.put("ZEROCLAW_gateway__port", String.valueOf(port));
         // ZeroClaw cuts every request at 30 s by default; give it as long as the agent waits
         long timeout = Math.max(30, context.properties().gatewayTimeout().toSeconds());
-        env.put("ZEROCLAW_gateway__request_timeout_secs", String.valueOf(timeout));
+        own.put("ZEROCLAW_gateway__request_timeout_secs", String.valueOf(timeout));
+        Map<String, String> env = this.commands.runtimeEnv(List.of("ZEROCLAW_*"), own);
         RuntimeProcess process = RuntimeProcess.startHealthy(
                 "zeroclaw",
                 command,
@@ -234,7 +283,7 @@ public class ZeroClawInstaller {
 
     private URI resolve(String name) {
         String base = this.properties.zeroclawReleaseUrl().toString().replaceAll("/+$", "");
-        return URI.create(base + "/" + name);
+        return URI.create(base + "/" + this.properties.zeroclawVersion() + "/" + name);
     }
 
     static @Nullable String expectedSum(List<String> lines, String asset) {

@@ -13,6 +13,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
@@ -28,6 +29,12 @@ class OpenClawInstallerTests {
     @TempDir
     Path work;
 
+    /** The agent's environment the installer is given, besides PATH. */
+    private final Map<String, String> agentEnv = new HashMap<>();
+
+    /** {@code mesh.agent.install.runtime-env}. */
+    private List<String> passThrough = List.of();
+
     /** What the installed {@code openclaw} does; by default nothing. */
     private String openclawScript = "exit 0";
 
@@ -39,7 +46,7 @@ class OpenClawInstallerTests {
         Path openclaw = installer.npmInstall();
 
         assertThat(openclaw).isEqualTo(prefix.resolve("bin/openclaw"));
-        assertThat(this.work.resolve("npm.log")).content().contains("install -g openclaw\n");
+        assertThat(this.work.resolve("npm.log")).content().contains("install -g --ignore-scripts openclaw@2026.9.6\n");
     }
 
     @Test
@@ -52,7 +59,9 @@ class OpenClawInstallerTests {
 
         Path user = this.work.resolve("home/.local");
         assertThat(openclaw).isEqualTo(user.resolve("bin/openclaw"));
-        assertThat(this.work.resolve("npm.log")).content().contains("install -g --prefix " + user + " openclaw\n");
+        assertThat(this.work.resolve("npm.log"))
+                .content()
+                .contains("install -g --prefix " + user + " --ignore-scripts openclaw@2026.9.6\n");
     }
 
     @Test
@@ -83,14 +92,62 @@ class OpenClawInstallerTests {
     }
 
     @Test
+    void npmInstallShouldPinTheVersionSkipInstallScriptsAndHideTheAgentsSecrets() throws IOException {
+        Path prefix = Files.createDirectories(this.work.resolve("global"));
+        this.agentEnv.put("CLAW_MESH_TOKEN", "cmo_operator-secret");
+        this.agentEnv.put("MESH_AGENT_TOKEN", "cmn_node-secret");
+        OpenClawInstaller installer = installer(prefix);
+
+        installer.npmInstall();
+
+        assertThat(this.work.resolve("npm.log"))
+                .content()
+                .contains("install -g --ignore-scripts openclaw@2026.9.6\n")
+                .containsPattern("(?m)^PATH=")
+                .doesNotContain("cmo_operator-secret")
+                .doesNotContain("cmn_node-secret");
+    }
+
+    @Test
+    void installShouldStartTheGatewayWithoutTheAgentsSecretsInItsEnvironment() throws Exception {
+        Path prefix = Files.createDirectories(this.work.resolve("global"));
+        Path dump = this.work.resolve("gateway-env.txt");
+        String java = ProcessHandle.current().info().command().orElse("java");
+        this.openclawScript = "/usr/bin/env > '" + dump + "'\nexec '" + java + "' -Xmx32m -XX:TieredStopAtLevel=1 -cp '"
+                + System.getProperty("java.class.path") + "' " + FakeOpenClawGatewayMain.class.getName() + " \"$@\"";
+        this.agentEnv.put("CLAW_MESH_TOKEN", "cmo_operator-secret");
+        this.agentEnv.put("CLAW_MESH_JOIN_TOKEN", "join-secret");
+        this.agentEnv.put("OPENAI_API_KEY", "sk-passed-on-purpose");
+        this.agentEnv.put("ANTHROPIC_API_KEY", "sk-not-listed");
+        this.passThrough = List.of("OPENAI_API_KEY");
+        this.agentEnv.put(
+                "OPENCLAW_CONFIG_PATH",
+                this.work.resolve("home/.openclaw/openclaw.json").toString());
+        int port = LocalPorts.freePort();
+
+        RuntimeSelector.Installed installed =
+                installer(prefix, null, port).install(RuntimeFixtures.context(Map.of(), this.work.resolve("data")));
+        try {
+            String env = Files.readString(dump);
+            assertThat(env.lines())
+                    .contains(
+                            "OPENCLAW_CONFIG_PATH=" + this.work.resolve("home/.openclaw/openclaw.json"),
+                            "OPENAI_API_KEY=sk-passed-on-purpose");
+            assertThat(env).doesNotContain("cmo_operator-secret", "join-secret", "sk-not-listed");
+        } finally {
+            installed.process().close();
+        }
+    }
+
+    @Test
     void npmInstallWhenNpmFailsShouldQuoteItAndSayWhatToRun() throws IOException {
         OpenClawInstaller installer = installer(Files.createDirectories(this.work.resolve("global")), "exit 1");
 
         assertThatExceptionOfType(InstallFailedException.class)
                 .isThrownBy(installer::npmInstall)
-                .withMessageContaining("'npm install -g openclaw' failed (exit 1)")
+                .withMessageContaining("'npm install -g --ignore-scripts openclaw@2026.9.6' failed (exit 1)")
                 .withMessageContaining("npm ERR! 404 registry unreachable")
-                .withMessageContaining("To do it by hand: npm install -g openclaw");
+                .withMessageContaining("To do it by hand: npm install -g --ignore-scripts openclaw@2026.9.6");
     }
 
     @Test
@@ -153,12 +210,24 @@ class OpenClawInstallerTests {
                 "#!/bin/sh\n"
                         + "if [ \"$1\" = prefix ]; then echo '" + globalPrefix + "'; exit 0; fi\n"
                         + "echo \"$*\" >> '" + this.work.resolve("npm.log") + "'\n"
+                        + "/usr/bin/env >> '" + this.work.resolve("npm.log") + "'\n"
                         + install + "\n");
         Files.setPosixFilePermissions(npm, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Map<String, String> env = new HashMap<>();
+        Map<String, String> env = new HashMap<>(this.agentEnv);
         env.put("PATH", bin + ":/usr/bin:/bin");
         InstallProperties properties = new InstallProperties(
-                URI.create("http://127.0.0.1:1"), null, 42617, port, Duration.ofSeconds(60), Duration.ofSeconds(5));
-        return new OpenClawInstaller(properties, new Commands(env), this.work.resolve("home"), Clock.systemUTC());
+                URI.create("https://127.0.0.1:1"),
+                "v0.8.4",
+                null,
+                false,
+                "2026.9.6",
+                List.of(),
+                null,
+                42617,
+                port,
+                Duration.ofSeconds(60),
+                Duration.ofSeconds(5));
+        return new OpenClawInstaller(
+                properties, new Commands(env, this.passThrough), this.work.resolve("home"), Clock.systemUTC());
     }
 }

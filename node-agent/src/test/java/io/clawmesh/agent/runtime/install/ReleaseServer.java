@@ -1,6 +1,8 @@
 package io.clawmesh.agent.runtime.install;
 
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,8 +19,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * A release download server on 127.0.0.1, laid out like GitHub's {@code releases/latest/download/}: it serves the
- * files it is given (a tarball, {@code SHA256SUMS}) and 404 for anything else, and records every request.
+ * A release download server on 127.0.0.1, laid out like GitHub's {@code releases/download/<tag>/}: it serves the files
+ * it is given (a tarball, {@code SHA256SUMS}) under any tag and 404 for anything else, and records every request as
+ * {@code <tag>/<name>}. It speaks https with {@link TestTls}'s certificate, or plain http when asked.
  */
 final class ReleaseServer implements AutoCloseable {
 
@@ -28,17 +31,32 @@ final class ReleaseServer implements AutoCloseable {
 
     final List<String> requests = new CopyOnWriteArrayList<>();
 
+    private final String scheme;
+
+    /** An https server. */
     ReleaseServer() {
+        this(true);
+    }
+
+    private ReleaseServer(boolean tls) {
         try {
-            this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            InetSocketAddress address = new InetSocketAddress("127.0.0.1", 0);
+            if (tls) {
+                HttpsServer https = HttpsServer.create(address, 0);
+                https.setHttpsConfigurator(new HttpsConfigurator(TestTls.server()));
+                this.server = https;
+            } else {
+                this.server = HttpServer.create(address, 0);
+            }
         } catch (IOException ex) {
             throw new UncheckedIOException(ex);
         }
+        this.scheme = tls ? "https" : "http";
         this.server.createContext("/", (exchange) -> {
             try (exchange) {
-                String name = exchange.getRequestURI().getPath().replaceFirst("^/download/", "");
-                this.requests.add(name);
-                byte[] body = this.files.get(name);
+                String path = exchange.getRequestURI().getPath().replaceFirst("^/download/", "");
+                this.requests.add(path);
+                byte[] body = this.files.get(path.substring(path.lastIndexOf('/') + 1));
                 if (body == null) {
                     exchange.sendResponseHeaders(404, -1);
                     return;
@@ -50,8 +68,13 @@ final class ReleaseServer implements AutoCloseable {
         this.server.start();
     }
 
+    /** The same server over plain http, as a mirror without TLS would be. */
+    static ReleaseServer plainHttp() {
+        return new ReleaseServer(false);
+    }
+
     String url() {
-        return "http://127.0.0.1:" + this.server.getAddress().getPort() + "/download";
+        return this.scheme + "://127.0.0.1:" + this.server.getAddress().getPort() + "/download";
     }
 
     ReleaseServer serve(String name, byte[] body) {

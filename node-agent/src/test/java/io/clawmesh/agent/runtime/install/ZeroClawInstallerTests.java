@@ -20,20 +20,27 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The ZeroClaw installer against a local release server: download, checksum, binary-only install into a temporary bin
- * dir (never the real {@code ~/.local/bin}), start with {@code zeroclaw daemon} and wait for {@code /health}. The
- * "binary" in the tarball is a script that runs {@link FakeZeroClawMain}, a real separate process.
+ * The ZeroClaw installer against a local https release server (a self-signed certificate the test client trusts):
+ * pinned tag and digest, binary-only install into a temporary bin dir (never the real {@code ~/.local/bin}), start with
+ * {@code zeroclaw daemon} in a cleaned environment and wait for {@code /health}. The "binary" in the tarball is a
+ * script that runs {@link FakeZeroClawMain}, a real separate process.
  */
 class ZeroClawInstallerTests {
 
     private static final String TARGET = "x86_64-unknown-linux-gnu";
 
     private static final String ASSET = "zeroclaw-" + TARGET + ".tar.gz";
+
+    private static final String VERSION = "v0.8.4";
+
+    /** The agent's environment; an empty PATH, so the machine's own zeroclaw, if any, does not count as installed. */
+    private final Map<String, String> agentEnv = new HashMap<>(Map.of("PATH", "/nonexistent", "HOME", "/nonexistent"));
 
     private final ReleaseServer releases = new ReleaseServer();
 
@@ -60,11 +67,13 @@ class ZeroClawInstallerTests {
         Path bin = this.binDir.resolve("bin");
         int port = LocalPorts.freePort();
 
-        this.installed = installer(bin, port).install(context());
+        this.installed = installer(bin, port, ReleaseServer.sha256(tarball)).install(context());
 
         assertThat(listing(bin)).containsExactly("zeroclaw");
         assertThat(Files.isExecutable(bin.resolve("zeroclaw"))).isTrue();
-        assertThat(this.releases.requests).containsExactly(ASSET, "SHA256SUMS");
+        assertThat(this.releases.requests)
+                .as("the pinned tag, and no SHA256SUMS")
+                .containsExactly(VERSION + "/" + ASSET);
         assertThat(this.installed.kind()).isEqualTo("zeroclaw");
         assertThat(this.installed.endpoint()).isEqualTo("127.0.0.1:" + port);
         assertThat(LocalPorts.status(port, "/health")).isEqualTo(200);
@@ -78,6 +87,73 @@ class ZeroClawInstallerTests {
     }
 
     @Test
+    void installWhenUnpinnedButAllowedShouldVerifyAgainstTheTagsSha256Sums() throws Exception {
+        byte[] tarball = release(fakeBinary());
+        this.releases.serve(ASSET, tarball).serve("SHA256SUMS", sums(ReleaseServer.sha256(tarball)));
+        Path bin = this.binDir.resolve("bin");
+
+        this.installed = installer(bin, LocalPorts.freePort(), null, true).install(context());
+
+        assertThat(this.releases.requests).containsExactly(VERSION + "/" + ASSET, VERSION + "/SHA256SUMS");
+        assertThat(listing(bin)).containsExactly("zeroclaw");
+    }
+
+    @Test
+    void installWhenTheReleaseWasReplacedTogetherWithItsSumsShouldRefuseAgainstThePinnedDigest() throws Exception {
+        byte[] genuine = release(fakeBinary());
+        byte[] evil = release("#!/bin/sh\necho pwned\n");
+        this.releases.serve(ASSET, evil).serve("SHA256SUMS", sums(ReleaseServer.sha256(evil)));
+        Path bin = this.binDir.resolve("bin");
+        Set<String> tempBefore = tempDirs();
+
+        assertThatExceptionOfType(InstallFailedException.class)
+                .isThrownBy(() -> installer(bin, LocalPorts.freePort(), ReleaseServer.sha256(genuine))
+                        .install(context()))
+                .withMessageContaining(
+                        "checksum mismatch for " + ASSET + ": the pinned mesh.agent.install.zeroclaw-sha256 says "
+                                + ReleaseServer.sha256(genuine) + ", the download has " + ReleaseServer.sha256(evil))
+                .withMessageContaining("nothing was installed");
+        assertThat(bin).doesNotExist();
+        assertThat(this.releases.requests).as("SHA256SUMS is not asked").containsExactly(VERSION + "/" + ASSET);
+        assertThat(tempDirs()).as("downloads cleaned up").isEqualTo(tempBefore);
+    }
+
+    @Test
+    void installWhenNoDigestIsPinnedShouldRefuseBeforeDownloadingAnything() {
+        byte[] tarball = release(fakeBinary());
+        this.releases.serve(ASSET, tarball).serve("SHA256SUMS", sums(ReleaseServer.sha256(tarball)));
+        Path bin = this.binDir.resolve("bin");
+
+        assertThatExceptionOfType(InstallFailedException.class)
+                .isThrownBy(
+                        () -> installer(bin, LocalPorts.freePort(), null, false).install(context()))
+                .withMessageContaining("no SHA-256 is pinned for " + ASSET + " of ZeroClaw " + VERSION)
+                .withMessageContaining("mesh.agent.install.zeroclaw-sha256")
+                .withMessageContaining("mesh.agent.install.zeroclaw-allow-unpinned=true");
+        assertThat(this.releases.requests).isEmpty();
+        assertThat(bin).doesNotExist();
+    }
+
+    @Test
+    void installWhenTheReleaseUrlIsPlainHttpShouldRefuseBeforeDownloadingAnything() {
+        byte[] tarball = release(fakeBinary());
+        try (ReleaseServer plain = ReleaseServer.plainHttp()) {
+            plain.serve(ASSET, tarball).serve("SHA256SUMS", sums(ReleaseServer.sha256(tarball)));
+            Path bin = this.binDir.resolve("bin");
+
+            assertThatExceptionOfType(InstallFailedException.class)
+                    .isThrownBy(() -> installer(
+                                    plain.url(), bin, LocalPorts.freePort(), ReleaseServer.sha256(tarball), true)
+                            .install(context()))
+                    .withMessageContaining("refusing to download " + plain.url() + "/" + VERSION + "/" + ASSET)
+                    .withMessageContaining("must be an https:// URL")
+                    .withMessageContaining("nothing was downloaded");
+            assertThat(plain.requests).isEmpty();
+            assertThat(bin).doesNotExist();
+        }
+    }
+
+    @Test
     void installWhenTheChecksumDoesNotMatchShouldAbortWithoutInstallingAnything() throws Exception {
         byte[] tarball = release(fakeBinary());
         this.releases.serve(ASSET, tarball).serve("SHA256SUMS", sums("0".repeat(64)));
@@ -85,10 +161,12 @@ class ZeroClawInstallerTests {
         Set<String> tempBefore = tempDirs();
 
         assertThatExceptionOfType(InstallFailedException.class)
-                .isThrownBy(() -> installer(bin, LocalPorts.freePort()).install(context()))
-                .withMessageContaining("checksum mismatch for " + ASSET)
+                .isThrownBy(
+                        () -> installer(bin, LocalPorts.freePort(), null, true).install(context()))
+                .withMessageContaining("checksum mismatch for " + ASSET + ": SHA256SUMS says " + "0".repeat(64))
                 .withMessageContaining("nothing was installed")
-                .withMessageContaining("To do it by hand: curl -fLO " + this.releases.url() + "/" + ASSET);
+                .withMessageContaining(
+                        "To do it by hand: curl -fLO " + this.releases.url() + "/" + VERSION + "/" + ASSET);
         assertThat(bin).doesNotExist();
         assertThat(tempDirs()).as("downloads cleaned up").isEqualTo(tempBefore);
     }
@@ -102,7 +180,8 @@ class ZeroClawInstallerTests {
         Path bin = this.binDir.resolve("bin");
 
         assertThatExceptionOfType(InstallFailedException.class)
-                .isThrownBy(() -> installer(bin, LocalPorts.freePort()).install(context()))
+                .isThrownBy(
+                        () -> installer(bin, LocalPorts.freePort(), null, true).install(context()))
                 .withMessageContaining("SHA256SUMS has no line for " + ASSET);
         assertThat(bin).doesNotExist();
     }
@@ -112,7 +191,8 @@ class ZeroClawInstallerTests {
         Path bin = this.binDir.resolve("bin");
 
         assertThatExceptionOfType(InstallFailedException.class)
-                .isThrownBy(() -> installer(bin, LocalPorts.freePort()).install(context()))
+                .isThrownBy(() ->
+                        installer(bin, LocalPorts.freePort(), "a".repeat(64)).install(context()))
                 .withMessageContaining(ASSET + " answered 404")
                 .withMessageContaining("is there a ZeroClaw release for " + TARGET);
         assertThat(bin).doesNotExist();
@@ -121,12 +201,13 @@ class ZeroClawInstallerTests {
     @Test
     void installWhenTheDaemonDiesAtStartShouldSayHowToStartItByHand() throws Exception {
         byte[] tarball = release("#!/bin/sh\necho 'config error: no provider' >&2\nexit 3\n");
-        this.releases.serve(ASSET, tarball).serve("SHA256SUMS", sums(ReleaseServer.sha256(tarball)));
+        this.releases.serve(ASSET, tarball);
         Path bin = this.binDir.resolve("bin");
         int port = LocalPorts.freePort();
 
         assertThatExceptionOfType(InstallFailedException.class)
-                .isThrownBy(() -> installer(bin, port).install(context()))
+                .isThrownBy(() ->
+                        installer(bin, port, ReleaseServer.sha256(tarball)).install(context()))
                 .withMessageContaining("zeroclaw exited with code 3 before it was healthy")
                 .withMessageContaining("config error: no provider")
                 .withMessageContaining(
@@ -140,10 +221,38 @@ class ZeroClawInstallerTests {
                 this.binDir.resolve("zeroclaw"), java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
         int port = LocalPorts.freePort();
 
-        this.installed = installer(this.binDir, port).install(context());
+        this.installed = installer(this.binDir, port, null, false).install(context());
 
         assertThat(this.releases.requests).isEmpty();
         assertThat(LocalPorts.status(port, "/health")).isEqualTo(200);
+    }
+
+    @Test
+    void installShouldStartTheDaemonWithoutTheAgentsSecretsInItsEnvironment() throws Exception {
+        Path dump = this.dataDir.resolve("daemon-env.txt");
+        Files.writeString(
+                this.binDir.resolve("zeroclaw"), fakeBinary().replaceFirst("\n", "\n/usr/bin/env > '" + dump + "'\n"));
+        Files.setPosixFilePermissions(
+                this.binDir.resolve("zeroclaw"), java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        this.agentEnv.put("CLAW_MESH_TOKEN", "cmo_operator-secret");
+        this.agentEnv.put("MESH_AGENT_TOKEN", "cmn_node-secret");
+        this.agentEnv.put("SPRING_APPLICATION_JSON", "{\"mesh\":{\"agent\":{\"token\":\"cmn_json-secret\"}}}");
+        this.agentEnv.put("AWS_SECRET_ACCESS_KEY", "not-for-runtimes");
+        this.agentEnv.put("LC_ALL", "C.UTF-8");
+        this.agentEnv.put("ZEROCLAW_config_dir", "/srv/zeroclaw");
+        int port = LocalPorts.freePort();
+
+        this.installed = installer(this.binDir, port, null, false).install(context());
+
+        String env = Files.readString(dump);
+        assertThat(env.lines())
+                .contains(
+                        "PATH=/nonexistent",
+                        "LC_ALL=C.UTF-8",
+                        "ZEROCLAW_config_dir=/srv/zeroclaw",
+                        "ZEROCLAW_gateway__port=" + port);
+        assertThat(env).doesNotContain("cmo_operator-secret", "cmn_node-secret", "cmn_json-secret", "not-for-runtimes");
+        assertThat(env.lines()).noneMatch((line) -> line.startsWith("CLAW_MESH_") || line.startsWith("MESH_"));
     }
 
     @Test
@@ -167,13 +276,35 @@ class ZeroClawInstallerTests {
         assertThat(ZeroClawInstaller.expectedSum(lines, "zeroclaw-c.tar.gz")).isNull();
     }
 
-    private ZeroClawInstaller installer(Path bin, int port) {
+    private ZeroClawInstaller installer(Path bin, int port, String sha256) {
+        return installer(bin, port, sha256, false);
+    }
+
+    private ZeroClawInstaller installer(Path bin, int port, @Nullable String sha256, boolean allowUnpinned) {
+        return installer(this.releases.url(), bin, port, sha256, allowUnpinned);
+    }
+
+    private ZeroClawInstaller installer(
+            String releaseUrl, Path bin, int port, @Nullable String sha256, boolean allowUnpinned) {
         InstallProperties properties = new InstallProperties(
-                URI.create(this.releases.url()), bin, port, 18789, Duration.ofSeconds(60), Duration.ofSeconds(30));
-        // an empty PATH: the machine's own zeroclaw, if any, must not count as installed
-        Map<String, String> env = new HashMap<>(System.getenv());
-        env.put("PATH", "/nonexistent");
-        return new ZeroClawInstaller(properties, bin, new Commands(env), TARGET, Clock.systemUTC());
+                URI.create(releaseUrl),
+                VERSION,
+                sha256,
+                allowUnpinned,
+                "2026.9.6",
+                List.of(),
+                bin,
+                port,
+                18789,
+                Duration.ofSeconds(60),
+                Duration.ofSeconds(30));
+        return new ZeroClawInstaller(
+                properties,
+                bin,
+                new Commands(this.agentEnv),
+                TARGET,
+                Clock.systemUTC(),
+                ZeroClawInstaller.httpClient(TestTls.client()));
     }
 
     private RuntimeContext context() {
