@@ -3,6 +3,7 @@ package io.clawmesh.cli;
 import io.clawmesh.cli.output.MeshTables;
 import io.clawmesh.cli.output.Output;
 import io.clawmesh.cli.output.Style;
+import io.clawmesh.cli.output.Untrusted;
 import io.clawmesh.cli.support.CliException;
 import io.clawmesh.cli.support.ExitCode;
 import io.clawmesh.cli.support.MeshClient;
@@ -76,7 +77,7 @@ public class NodeCommands {
                 context.outputWriter(),
                 client.settings().json(),
                 Map.of("removed", found.id(), "name", found.name()),
-                () -> "removed node " + MeshCompletions.label(found));
+                () -> "removed node " + Untrusted.cell(MeshCompletions.label(found)));
     }
 
     /** A node by exact id, else by name. */

@@ -1,6 +1,7 @@
 package io.clawmesh.cli;
 
 import io.clawmesh.cli.output.Output;
+import io.clawmesh.cli.output.Untrusted;
 import io.clawmesh.cli.support.MeshClient;
 import io.clawmesh.cli.support.MeshClients;
 import io.clawmesh.cli.support.UsageException;
@@ -55,7 +56,7 @@ public class SendCommands {
                 context.outputWriter(),
                 client.settings().json(),
                 response,
-                () -> "routed to node " + response.nodeName() + " (" + response.nodeId() + ")\nResponse: "
-                        + response.response());
+                () -> "routed to node " + Untrusted.cell(response.nodeName()) + " (" + Untrusted.cell(response.nodeId())
+                        + ")\nResponse: " + Untrusted.text(response.response()));
     }
 }

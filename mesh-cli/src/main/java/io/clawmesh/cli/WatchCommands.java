@@ -1,6 +1,7 @@
 package io.clawmesh.cli;
 
 import io.clawmesh.cli.output.EventLines;
+import io.clawmesh.cli.output.Untrusted;
 import io.clawmesh.cli.support.ConnectionSettings;
 import io.clawmesh.cli.support.Interrupts;
 import io.clawmesh.cli.support.MeshClients;
@@ -191,13 +192,14 @@ public class WatchCommands {
                 this.lastId = Long.valueOf(id);
             }
             String text = data.toString();
+            // the stream carries node-supplied text: nothing reaches the terminal unescaped
             if (this.json) {
-                this.out.println(text.replace('\n', ' '));
+                this.out.println(Untrusted.jsonLine(text));
             } else {
                 try {
                     this.out.println(EventLines.of(JSON.readValue(text, MeshEventView.class)));
                 } catch (RuntimeException ex) {
-                    this.out.println(text);
+                    this.out.println(Untrusted.cell(text));
                 }
             }
             this.out.flush();

@@ -80,6 +80,52 @@ class NodeCommandsTests extends CliTestSupport {
     }
 
     @Test
+    void nodesWhenANodeSendsTerminalEscapesShouldPrintThemVisiblyInOneCell() {
+        this.coordinator.json("GET", "/api/v1/nodes", 200, "[" + hostileNode() + "]");
+
+        Result result = run("nodes");
+
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.out()).doesNotContain("\u001b", "\u009b", "\u007f", "\r");
+        assertThat(result.out().lines()).hasSize(2);
+        assertThat(result.out().lines().toList().get(1)).contains("linux\\u001b[2J\\nforged/arm\\u009b2J");
+    }
+
+    @Test
+    void nodesWithJsonOutputWhenANodeSendsControlCharactersShouldEscapeThemAll() throws Exception {
+        this.coordinator.json("GET", "/api/v1/nodes", 200, "[" + hostileNode() + "]");
+
+        Result result = run("nodes --output json");
+
+        assertThat(result.out()).doesNotContain("\u001b", "\u009b", "\u007f");
+        assertThat(result.out()).contains("linux\\u001B[2J\\nforged").contains("arm\\u009B2J");
+        List<Map<String, Object>> nodes = JsonMapper.builder().build().readValue(result.out(), List.class);
+        assertThat(nodes.get(0).get("capabilities")).asString().contains("linux\u001b[2J\nforged");
+    }
+
+    @Test
+    void nodeShowWhenANodeSendsTerminalEscapesShouldPrintThemVisibly() {
+        this.coordinator.json("GET", "/api/v1/nodes", 200, "[" + hostileNode() + "]");
+
+        Result result = run("node show evil");
+
+        assertThat(result.out()).doesNotContain("\u001b", "\u009b", "\u007f", "\r");
+        assertThat(result.out()).contains("os/arch:    linux\\u001b[2J\\nforged/arm\\u009b2J\n");
+        assertThat(result.out()).contains("runtime:    echo 1.0\\u001b]0;pwned\\u0007\\r\n");
+    }
+
+    /** A node whose os, arch and runtime version carry a screen clear, a forged line, CSI (C1), DEL and a title. */
+    private static String hostileNode() {
+        return """
+                {"id":"node-1","name":"evil","endpoint":"192.168.1.20:9121",
+                 "capabilities":{"os":"linux\\u001b[2J\\nforged","arch":"arm\\u009b2J","gpu":false,"memory_gb":1,
+                  "tags":["t\\u007f"],"skills":[]},
+                 "status":"online","last_heartbeat":"2026-11-24T02:59:48Z",
+                 "runtime":{"kind":"echo","version":"1.0\\u001b]0;pwned\\u0007\\r","connected":true},
+                 "inflight":0,"capacity":4,"registered_at":"2026-11-23T20:00:00Z"}""";
+    }
+
+    @Test
     void nodeShowWhenUnknownShouldExitOneWithOneLine() {
         this.coordinator.json("GET", "/api/v1/nodes", 200, MeshJsonFixtures.threeNodes());
 

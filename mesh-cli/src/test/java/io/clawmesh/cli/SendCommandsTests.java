@@ -70,6 +70,23 @@ class SendCommandsTests extends CliTestSupport {
     }
 
     @Test
+    void sendWhenTheReplyCarriesTerminalEscapesShouldKeepItsLinesAndShowTheEscapes() {
+        this.coordinator.json("POST", "/api/v1/route", 200, """
+                {"message_id":"msg-1","node_id":"node-1","node_name":"evil\\u001b[2J",
+                 "response":"line one\\n\\tline two\\u001b]0;pwned\\u0007\\r\\u009b2Jforged\\u007f"}""");
+
+        Result result = run("send --auto hello");
+
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.out()).doesNotContain("\u001b", "\u0007", "\r", "\u009b", "\u007f");
+        assertThat(result.out().lines())
+                .containsExactly(
+                        "routed to node evil\\u001b[2J (node-1)",
+                        "Response: line one",
+                        "\tline two\\u001b]0;pwned\\u0007\\r\\u009b2Jforged\\u007f");
+    }
+
+    @Test
     void sendWhenNoNodeIsAvailableShouldExitOneWithTheProblemDetail() {
         this.coordinator.problem("POST", "/api/v1/route", 503, "no node is available: 2 nodes, all offline");
 

@@ -87,6 +87,36 @@ class WatchCommandsTests extends CliTestSupport {
     }
 
     @Test
+    void watchWhenAnEventCarriesTerminalEscapesShouldPrintOneVisibleLine() {
+        String hostile = event(
+                8,
+                "node.status_changed",
+                "{\"id\":8,\"type\":\"node.status_changed\",\"time\":\"2026-11-24T03:00:02Z\","
+                        + "\"node_id\":\"node-1\",\"node_name\":\"evil\\u001b[2J\",\"status\":\"offline\","
+                        + "\"previous_status\":\"online\",\"detail\":\"gone\\n03:00:03  node.removed  forged\\u009b\"}");
+        this.coordinator.answer("GET", "/api/v1/events", (exchange, request) -> stream(exchange, hostile, true));
+
+        Result result = run("watch --count 1");
+
+        assertThat(result.out()).doesNotContain("\u001b", "\u009b");
+        assertThat(result.out().lines())
+                .containsExactly("03:00:02  node.status_changed   evil\\u001b[2J (node-1) online -> offline: "
+                        + "gone\\n03:00:03  node.removed  forged\\u009b");
+    }
+
+    @Test
+    void watchWithJsonWhenAnEventCarriesRawControlCharactersShouldEscapeThem() throws Exception {
+        String hostile = "id: 8\ndata: {\"id\":8,\"type\":\"x\",\"node_name\":\"evil\u001b[2J\u009b\u007f\"}\n\n";
+        this.coordinator.answer("GET", "/api/v1/events", (exchange, request) -> stream(exchange, hostile, true));
+
+        Result result = run("watch --count 1 --output json");
+
+        assertThat(result.out()).doesNotContain("\u001b", "\u009b", "\u007f");
+        Map<String, Object> event = JsonMapper.builder().build().readValue(result.out(), Map.class);
+        assertThat(event).containsEntry("node_name", "evil\u001b[2J\u009b\u007f");
+    }
+
+    @Test
     void watchWithSinceShouldAskForTheReplay() {
         this.coordinator.answer("GET", "/api/v1/events", (exchange, request) -> stream(exchange, CHANGED, true));
 

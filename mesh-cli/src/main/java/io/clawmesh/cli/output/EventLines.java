@@ -14,8 +14,10 @@ public final class EventLines {
 
     private EventLines() {}
 
+    /** The event's line, with every control character escaped: names and details can come from nodes. */
     public static String of(MeshEventView event) {
-        return TIME.format(event.time()) + "  " + String.format("%-20s", event.type()) + "  " + describe(event);
+        return Untrusted.cell(
+                TIME.format(event.time()) + "  " + String.format("%-20s", event.type()) + "  " + describe(event));
     }
 
     static String describe(MeshEventView event) {

@@ -8,7 +8,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
 
-/** The tables of {@code nodes} and {@code route list}, and the detail view of {@code node show}. */
+/**
+ * The tables of {@code nodes} and {@code route list}, and the detail view of {@code node show}; node-supplied text is
+ * printed {@linkplain Untrusted escaped}.
+ */
 public final class MeshTables {
 
     private MeshTables() {}
@@ -60,7 +63,10 @@ public final class MeshTables {
         StringBuilder text = new StringBuilder();
         field(text, "name", node.name());
         field(text, "id", node.id());
-        field(text, "status", style.status(node.status()).apply(node.status().wireName()));
+        styledField(
+                text,
+                "status",
+                style.status(node.status()).apply(Untrusted.cell(node.status().wireName())));
         field(text, "endpoint", node.endpoint());
         field(
                 text,
@@ -87,7 +93,12 @@ public final class MeshTables {
         return text.toString();
     }
 
+    /** A {@code name: value} line; the value is escaped, so node-supplied text stays on its line. */
     private static void field(StringBuilder text, String name, String value) {
+        styledField(text, name, Untrusted.cell(value));
+    }
+
+    private static void styledField(StringBuilder text, String name, String value) {
         text.append(String.format("%-11s %s%n", name + ":", value.isEmpty() ? "-" : value));
     }
 

@@ -7,7 +7,9 @@ import java.util.function.UnaryOperator;
 
 /**
  * A plain aligned table: a header row and columns padded to their widest cell, two spaces apart, no borders (easy to
- * read and to {@code grep}). A cell may be styled (coloured) after padding, so escape codes never break alignment.
+ * read and to {@code grep}). Every cell is {@linkplain Untrusted#cell escaped}, so a cell stays one line and cannot
+ * steer the terminal; a cell may be styled (coloured) after padding, so the table's own escape codes never break
+ * alignment.
  */
 public final class Table {
 
@@ -31,7 +33,7 @@ public final class Table {
         if (cells.size() != this.headers.size()) {
             throw new IllegalArgumentException("expected " + this.headers.size() + " cells, got " + cells.size());
         }
-        this.rows.add(List.copyOf(cells));
+        this.rows.add(cells.stream().map(Untrusted::cell).toList());
         this.styles.add(styles);
         return this;
     }
