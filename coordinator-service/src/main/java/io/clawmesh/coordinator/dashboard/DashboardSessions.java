@@ -74,11 +74,6 @@ class DashboardSessions implements HttpSessionListener, HttpSessionIdListener, S
         endLeastRecentlyUsed(others, this.maxSessions);
     }
 
-    /** How many sessions exist now. */
-    int count() {
-        return this.sessions.size();
-    }
-
     private void endLeastRecentlyUsed(Predicate<Tracked> counted, int max) {
         List<Tracked> candidates = this.sessions.values().stream()
                 .filter(counted)
