@@ -18,7 +18,7 @@ import org.springframework.security.web.authentication.WebAuthenticationDetails;
  * Checks a dashboard login: the user {@code operator} with the operator token as the password (unless switched off),
  * or a user configured under {@code mesh.dashboard.users} with its password hash. The token is compared in constant
  * time and never kept in the resulting authentication. Failed logins are throttled per address and user
- * ({@link LoginThrottle}).
+ * ({@link LoginThrottle}); a user name longer than {@link LoginThrottle#MAX_USER_NAME_LENGTH} is refused unread.
  */
 class DashboardAuthenticationProvider implements AuthenticationProvider {
 
@@ -55,11 +55,16 @@ class DashboardAuthenticationProvider implements AuthenticationProvider {
 
     @Override
     public Authentication authenticate(Authentication authentication) {
-        String user = authentication.getName().strip();
         String address = (authentication.getDetails() instanceof WebAuthenticationDetails details
                         && details.getRemoteAddress() != null)
                 ? details.getRemoteAddress()
                 : "unknown";
+        if (authentication.getName().length() > LoginThrottle.MAX_USER_NAME_LENGTH) {
+            // counted against the address, never stored under the name
+            this.throttle.failed(authentication.getName(), address);
+            throw new UserNameTooLongException();
+        }
+        String user = authentication.getName().strip();
         Duration locked = this.throttle.lockedFor(user, address);
         if (locked.isPositive()) {
             throw new LoginThrottledException(locked);

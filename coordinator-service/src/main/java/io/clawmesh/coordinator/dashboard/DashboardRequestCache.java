@@ -2,20 +2,21 @@ package io.clawmesh.coordinator.dashboard;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.springframework.security.web.savedrequest.HttpSessionRequestCache;
+import org.springframework.security.web.savedrequest.CookieRequestCache;
 import org.springframework.security.web.util.matcher.NegatedRequestMatcher;
 import org.springframework.security.web.util.matcher.RequestMatcher;
 
 /**
  * Remembers the page a user asked for before logging in, so the login leads back to it; never a background request of
- * the page script (a fragment or the event stream), which is no page to land on.
+ * the page script (a fragment or the event stream), which is no page to land on. The page's path is kept in the
+ * browser (an {@code HttpOnly}, {@code SameSite=Strict} cookie holding a relative path), not in an HTTP session:
+ * an anonymous request must leave nothing behind on the coordinator.
  */
-class DashboardRequestCache extends HttpSessionRequestCache {
+class DashboardRequestCache extends CookieRequestCache {
 
     DashboardRequestCache(RequestMatcher background) {
         setRequestMatcher(new NegatedRequestMatcher(background));
-        // Land on the page as it was asked for, not on "?continue" (the marker Spring Security adds by default).
-        setMatchingRequestParameterName(null);
+        setCookieCustomizer((cookie) -> cookie.setAttribute("SameSite", "Strict"));
     }
 
     @Override

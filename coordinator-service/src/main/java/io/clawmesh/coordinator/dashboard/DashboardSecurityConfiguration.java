@@ -1,8 +1,13 @@
 package io.clawmesh.coordinator.dashboard;
 
 import io.clawmesh.coordinator.security.OperatorToken;
+import jakarta.servlet.http.HttpServletResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
+import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
@@ -17,6 +22,10 @@ import org.springframework.security.web.authentication.AuthenticationFailureHand
 import org.springframework.security.web.authentication.ExceptionMappingAuthenticationFailureHandler;
 import org.springframework.security.web.authentication.HttpStatusEntryPoint;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
+import org.springframework.security.web.authentication.WebAuthenticationDetails;
+import org.springframework.security.web.authentication.session.ChangeSessionIdAuthenticationStrategy;
+import org.springframework.security.web.authentication.session.CompositeSessionAuthenticationStrategy;
+import org.springframework.security.web.csrf.CookieCsrfTokenRepository;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 import org.springframework.security.web.util.matcher.OrRequestMatcher;
@@ -27,6 +36,10 @@ import org.springframework.security.web.util.matcher.RequestMatcher;
  * form, logout, and a content security policy that allows only the dashboard's own script and stylesheet. Its chain
  * comes before the API chain and covers only {@code /} and {@code /dashboard/**}; the API stays stateless and
  * token-only.
+ * <p>
+ * Nothing is kept on the coordinator for a visitor who has not logged in: the CSRF token of the login form and the
+ * page to return to live in {@code HttpOnly}, {@code SameSite=Strict} cookies, and a failed login stores nothing in a
+ * session, so the only way to an HTTP session is a successful login, and those are capped ({@link DashboardSessions}).
  */
 @Configuration(proxyBeanMethods = false)
 class DashboardSecurityConfiguration {
@@ -35,17 +48,40 @@ class DashboardSecurityConfiguration {
             + " img-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
     @Bean
+    LoginThrottle loginThrottle(Clock clock) {
+        return new LoginThrottle(clock);
+    }
+
+    @Bean
+    DashboardSessions dashboardSessions(DashboardProperties properties) {
+        return new DashboardSessions(properties.maxSessions(), properties.maxSessionsPerUser());
+    }
+
+    /** Lets the login throttle see the TCP peer whatever the container does with forwarded headers. */
+    @Bean
+    WebServerFactoryCustomizer<TomcatServletWebServerFactory> peerAddressValve() {
+        return (factory) -> factory.addEngineValves(new PeerAddressValve());
+    }
+
+    @Bean
     @Order(Ordered.HIGHEST_PRECEDENCE + 20)
     SecurityFilterChain dashboardSecurity(
-            HttpSecurity http, OperatorToken tokens, DashboardProperties properties, Clock clock) {
+            HttpSecurity http,
+            OperatorToken tokens,
+            DashboardProperties properties,
+            LoginThrottle throttle,
+            DashboardSessions sessions) {
+        ClientAddress clientAddress = new ClientAddress(properties.trustedProxies());
         PathPatternRequestMatcher.Builder paths = PathPatternRequestMatcher.withDefaults();
         RequestMatcher background =
                 new OrRequestMatcher(paths.matcher(DashboardPaths.LIVE + "/**"), paths.matcher(DashboardPaths.EVENTS));
         http.securityMatcher("/", DashboardPaths.ROOT, DashboardPaths.ROOT + "/**")
-                .authenticationManager(new ProviderManager(
-                        new DashboardAuthenticationProvider(tokens, properties, new LoginThrottle(clock))))
+                .authenticationManager(
+                        new ProviderManager(new DashboardAuthenticationProvider(tokens, properties, throttle)))
                 .httpBasic(AbstractHttpConfigurer::disable)
                 .formLogin((form) -> form.loginPage(DashboardPaths.LOGIN)
+                        .authenticationDetailsSource(
+                                (request) -> new WebAuthenticationDetails(clientAddress.resolve(request), null))
                         .defaultSuccessUrl(DashboardPaths.ROOT, false)
                         .failureHandler(loginFailures())
                         .permitAll())
@@ -54,6 +90,10 @@ class DashboardSecurityConfiguration {
                         .deleteCookies("JSESSIONID")
                         .permitAll())
                 .requestCache((cache) -> cache.requestCache(new DashboardRequestCache(background)))
+                .csrf((csrf) -> csrf.csrfTokenRepository(csrfCookie()))
+                .sessionManagement(
+                        (session) -> session.sessionAuthenticationStrategy(new CompositeSessionAuthenticationStrategy(
+                                List.of(sessions, new ChangeSessionIdAuthenticationStrategy()))))
                 .exceptionHandling((exceptions) -> exceptions
                         // The page script fetches fragments and the event stream: a redirect to the login form is
                         // no answer for it, a 401 is (the script then reloads the page, which shows the login).
@@ -81,6 +121,29 @@ class DashboardSecurityConfiguration {
         ExceptionMappingAuthenticationFailureHandler handler = new ExceptionMappingAuthenticationFailureHandler();
         handler.setExceptionMappings(Map.of(LoginThrottledException.class.getName(), DashboardPaths.LOGIN + "?locked"));
         handler.setDefaultFailureUrl(DashboardPaths.LOGIN + "?error");
-        return handler;
+        // the page shows the failure from its URL; keeping the exception would create a session per failed login
+        handler.setAllowSessionCreation(false);
+        return (request, response, ex) -> {
+            if (ex instanceof UserNameTooLongException) {
+                response.setStatus(HttpServletResponse.SC_BAD_REQUEST);
+                response.setContentType("text/plain;charset=UTF-8");
+                response.getOutputStream().write(ex.getMessage().getBytes(StandardCharsets.UTF_8));
+                return;
+            }
+            handler.onAuthenticationFailure(request, response, ex);
+        };
+    }
+
+    /**
+     * The CSRF token in a cookie rather than the session, so the login form can carry one without the coordinator
+     * keeping anything for an anonymous visitor. {@code HttpOnly} (the forms carry the token; no script reads it),
+     * {@code SameSite=Strict}, and only for the dashboard's paths. A login and a logout replace it.
+     */
+    private static CookieCsrfTokenRepository csrfCookie() {
+        CookieCsrfTokenRepository repository = new CookieCsrfTokenRepository();
+        repository.setCookieName("DASHBOARD-CSRF");
+        repository.setCookiePath(DashboardPaths.ROOT);
+        repository.setCookieCustomizer((cookie) -> cookie.sameSite("Strict"));
+        return repository;
     }
 }

@@ -24,7 +24,8 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * Reads what seed sync shares, with the path rules of SPEC §5: only the listed files of the configured workspace,
  * regular files only (a symbolic link is skipped, even one pointing inside), nothing over
- * {@link SeedPaths#MAX_FILE_BYTES}; and the OpenClaw config (JSON5 as OpenClaw writes it) without its node-local keys.
+ * {@link SeedPaths#MAX_FILE_BYTES}; and the OpenClaw config (JSON5 as OpenClaw writes it) through the
+ * {@link SharedConfigFilter}: its shared sections without secrets.
  */
 public class SeedFiles {
 
@@ -41,11 +42,14 @@ public class SeedFiles {
 
     private final SeedProperties properties;
 
-    public SeedFiles(SeedProperties properties) {
+    private final SharedConfigFilter filter;
+
+    public SeedFiles(SeedProperties properties, SharedConfigFilter filter) {
         this.properties = properties;
+        this.filter = filter;
     }
 
-    /** The config without its node-local keys. */
+    /** The config's shared sections, without node-local keys and without secrets the operator did not opt in. */
     @SuppressWarnings("unchecked")
     public Map<String, Object> config() {
         Path config = this.properties.openclawConfig();
@@ -63,8 +67,7 @@ public class SeedFiles {
             if (!(root instanceof ObjectNode object)) {
                 throw unreadable(config, "it is not a JSON object");
             }
-            object.remove(SeedPaths.NODE_LOCAL_KEYS);
-            return JSON5.convertValue(object, Map.class);
+            return JSON5.convertValue(this.filter.filter(object), Map.class);
         } catch (IOException | JacksonException ex) {
             throw unreadable(config, ex.getMessage());
         }

@@ -10,6 +10,7 @@ import io.clawmesh.coordinator.security.MeshSecurityProperties;
 import io.clawmesh.coordinator.security.OperatorToken;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -96,7 +97,7 @@ class DashboardAuthenticationProviderTests {
                 new MeshProperties(this.dataDir));
         return new DashboardAuthenticationProvider(
                 tokens,
-                new DashboardProperties(operatorLogin, users, 10, Duration.ofSeconds(10)),
+                new DashboardProperties(operatorLogin, users, 10, Duration.ofSeconds(10), 100, 5, List.of()),
                 new LoginThrottle(this.clock));
     }
 

@@ -101,8 +101,16 @@ class DashboardSecurityIntegrationTests {
 
     @Test
     void sessionCookieShouldBeHttpOnlyAndSameSiteStrict() throws Exception {
-        HttpResponse<String> login = get("/dashboard/login");
-        assertThat(login.statusCode()).isEqualTo(200);
+        HttpResponse<String> page = get("/dashboard/login");
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.headers().allValues("Set-Cookie"))
+                .as("the login page keeps its CSRF token in a cookie, not in a session")
+                .noneSatisfy((cookie) -> assertThat(cookie).startsWith("JSESSIONID="))
+                .anySatisfy((cookie) -> assertThat(cookie)
+                        .startsWith("DASHBOARD-CSRF=")
+                        .contains("HttpOnly", "SameSite=Strict", "Path=/dashboard"));
+        HttpResponse<String> login =
+                post("/dashboard/login", Map.of("username", "operator", "password", TOKEN, "_csrf", csrf(page)));
         assertThat(login.headers().allValues("Set-Cookie"))
                 .anySatisfy((cookie) ->
                         assertThat(cookie).startsWith("JSESSIONID=").contains("HttpOnly", "SameSite=Strict"));

@@ -66,6 +66,30 @@ class LoginThrottleTests {
                 .isZero();
     }
 
+    @Test
+    void tableShouldKeepAtMostItsMaximumDroppingTheLeastRecentlyUsedAndOnlyHashes() {
+        LoginThrottle small = new LoginThrottle(this.clock, 4);
+        for (int i = 0; i <= LoginThrottle.FREE_FAILURES_PER_ADDRESS; i++) {
+            small.failed("alice", "10.0.0.1");
+        }
+        small.failed("bob", "10.0.0.2");
+        assertThat(small.lockedFor("alice", "10.0.0.1"))
+                .as("a lookup keeps the entry fresh")
+                .isPositive();
+        small.failed("carol", "10.0.0.3");
+
+        assertThat(small.size()).isEqualTo(4);
+        assertThat(small.lockedFor("alice", "10.0.0.1")).isPositive();
+        assertThat(small.keys()).allMatch((key) -> key.matches("[A-Za-z0-9_-]{43}"));
+    }
+
+    @Test
+    void userNameLongerThanTheLimitShouldCountForTheAddressOnly() {
+        this.throttle.failed("x".repeat(LoginThrottle.MAX_USER_NAME_LENGTH + 1), "10.0.0.1");
+
+        assertThat(this.throttle.size()).isOne();
+    }
+
     private void failFrom(String address, int times) {
         for (int i = 0; i < times; i++) {
             this.throttle.failed("operator", address);

@@ -8,6 +8,7 @@ import io.clawmesh.common.seed.SeedPaths;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,7 +26,9 @@ class SeedFilesTests {
     @BeforeEach
     void setUp() throws IOException {
         this.workspace = Files.createDirectories(this.dir.resolve("workspace"));
-        this.files = new SeedFiles(new SeedProperties(this.workspace, this.dir.resolve("openclaw.json")));
+        this.files = new SeedFiles(
+                new SeedProperties(this.workspace, this.dir.resolve("openclaw.json")),
+                new SharedConfigFilter(new SeedSharingProperties(List.of())));
     }
 
     @Test

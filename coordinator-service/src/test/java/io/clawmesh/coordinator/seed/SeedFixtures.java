@@ -1,0 +1,87 @@
+package io.clawmesh.coordinator.seed;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** A coordinator config full of secrets, and the agent's two seed-sync calls over real HTTP. */
+final class SeedFixtures {
+
+    static final String OPERATOR_TOKEN = "cmo_seed-operator-token-for-seed-tests";
+
+    static final String JOIN_TOKEN = "cmj_seed-join-token-for-seed-tests";
+
+    /** Every value a node must never receive unless the operator opts it in. */
+    static final List<String> SECRETS = List.of(
+            "sk-env-openai-LEAK1",
+            "env-db-password-LEAK2",
+            "sk-provider-openai-LEAK3",
+            "sk-provider-anthropic-LEAK4",
+            "skill-apikey-LEAK5",
+            "hooks-token-LEAK6",
+            "gateway-token-LEAK7",
+            "nested-secret-LEAK8",
+            "auth-profile-LEAK9",
+            "bot-token-LEAK10");
+
+    /** The coordinator's OpenClaw config, JSON5 as OpenClaw writes it, with a secret in every usual place. */
+    static final String CONFIG = """
+            {
+              env: { OPENAI_API_KEY: 'sk-env-openai-LEAK1', vars: { DB_PASSWORD: 'env-db-password-LEAK2' } },
+              gateway: { port: 18789, auth: { mode: 'token', token: 'gateway-token-LEAK7' } },
+              channels: { telegram: { botToken: 'bot-token-LEAK10' } },
+              auth: { profiles: { main: { key: 'auth-profile-LEAK9' } } },
+              hooks: { enabled: true, token: 'hooks-token-LEAK6' },
+              models: {
+                mode: 'replace',
+                providers: {
+                  openai: { baseUrl: 'https://api.openai.example/v1', apiKey: 'sk-provider-openai-LEAK3',
+                            models: [{ id: 'gpt', maxTokens: 4096, headers: { 'X-Client-Secret': 'nested-secret-LEAK8' } }] },
+                  anthropic: { baseUrl: 'https://api.anthropic.example', API_KEY: 'sk-provider-anthropic-LEAK4' },
+                },
+              },
+              skills: { entries: { weather: { enabled: true, apiKey: 'skill-apikey-LEAK5' } } },
+              agents: { defaults: { model: { primary: 'openai/gpt' } } },
+              tools: { profile: 'coding' },
+            }
+            """;
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private static final Pattern TOKEN = Pattern.compile("\"token\"\\s*:\\s*\"([^\"]+)\"");
+
+    private SeedFixtures() {}
+
+    /** Registers a node with the join token, as an agent does, and returns its node token. */
+    static String registerWithTheJoinToken(int port, String name) throws IOException, InterruptedException {
+        HttpResponse<String> response = HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/nodes/register"))
+                        .header("Authorization", "Bearer " + JOIN_TOKEN)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(
+                                "{\"name\":\"" + name + "\",\"endpoint\":\"127.0.0.1:19121\"}"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+        Matcher token = TOKEN.matcher(response.body());
+        assertThat(token.find()).as(response.body()).isTrue();
+        return token.group(1);
+    }
+
+    /** {@code GET /api/v1/seed/config} with a node token, as the agent's seed sync does. */
+    static HttpResponse<String> fetchConfig(int port, String nodeToken) throws IOException, InterruptedException {
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/seed/config"))
+                        .header("Authorization", "Bearer " + nodeToken)
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+}
