@@ -1,5 +1,6 @@
 package io.clawmesh.coordinator.security;
 
+import io.clawmesh.coordinator.DataDirectory;
 import io.clawmesh.coordinator.MeshProperties;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,7 +19,8 @@ import org.springframework.util.StringUtils;
 
 /**
  * The operator token and the join token. When no operator token is configured, one is generated once and stored in
- * {@code <data-dir>/operator-token} with mode 0600, where the CLI finds it for a local coordinator.
+ * {@code <data-dir>/operator-token} with mode 0600 (in a dir created 0700), where the CLI finds it for a local
+ * coordinator. {@link DataDirectory} names a stored file that is open to others.
  */
 @Component
 public class OperatorToken {
@@ -61,7 +63,7 @@ public class OperatorToken {
                     return stored;
                 }
             }
-            Files.createDirectories(dataDir);
+            DataDirectory.createOwnerOnly(dataDir);
             String token = newToken();
             Path temp = Files.createTempFile(dataDir, FILE_NAME, ".tmp");
             if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileAttribute;
@@ -19,7 +20,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Keeps the node identity in {@code <data-dir>/node.json}. Writes are atomic (a temporary file moved into place) and
- * the file is readable by its owner only (mode 0600 where the file system is POSIX), because it holds the node token.
+ * the file is readable by its owner only (mode 0600 in a dir created 0700 where the file system is POSIX), because it
+ * holds the node token.
  */
 public class NodeIdentityStore {
 
@@ -42,8 +44,13 @@ public class NodeIdentityStore {
         this.file = dataDir.resolve(FILE_NAME);
     }
 
-    /** The stored identity; empty when there is none or the file cannot be read (which is logged). */
+    /**
+     * The stored identity; empty when there is none or the file cannot be read (which is logged). The data dir and the
+     * file are checked first: one that group or others may open is named in a warning and left as it is.
+     */
     public Optional<NodeIdentity> load() {
+        warnIfOpen(this.dataDir, OWNER_DIRECTORY, "list", "700");
+        warnIfOpen(this.file, OWNER_FILE, "read", "600");
         if (!Files.isRegularFile(this.file)) {
             return Optional.empty();
         }
@@ -82,6 +89,27 @@ public class NodeIdentityStore {
     /** Where the identity is kept. */
     public Path file() {
         return this.file;
+    }
+
+    private void warnIfOpen(Path path, Set<PosixFilePermission> limit, String verb, String mode) {
+        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)
+                || !path.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            return;
+        }
+        try {
+            Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(path, LinkOption.NOFOLLOW_LINKS);
+            if (!limit.containsAll(permissions)) {
+                logger.warn(
+                        "{} has mode {}: other local users can {} it, and it holds the node token; run chmod {} {}",
+                        path,
+                        PosixFilePermissions.toString(permissions),
+                        verb,
+                        mode,
+                        path);
+            }
+        } catch (IOException ex) {
+            logger.warn("Cannot read the permissions of {}: {}", path, ex.getMessage());
+        }
     }
 
     private void createDataDir() throws IOException {
