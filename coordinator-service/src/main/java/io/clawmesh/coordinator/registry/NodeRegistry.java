@@ -7,6 +7,7 @@ import io.clawmesh.common.node.InvalidInputException;
 import io.clawmesh.common.node.Names;
 import io.clawmesh.common.node.NodeCredentials;
 import io.clawmesh.common.node.NodeStatus;
+import io.clawmesh.common.node.PrintableText;
 import io.clawmesh.common.node.RegisterNodeRequest;
 import io.clawmesh.common.node.RegisterNodeResponse;
 import io.clawmesh.common.node.RuntimeInfo;
@@ -305,6 +306,8 @@ public class NodeRegistry {
         if (capabilities.os().length() > 32 || capabilities.arch().length() > 32) {
             throw new InvalidInputException("capabilities.os and capabilities.arch must be at most 32 characters");
         }
+        PrintableText.require("capabilities.os", capabilities.os());
+        PrintableText.require("capabilities.arch", capabilities.arch());
         return new Capabilities(
                 capabilities.os(),
                 capabilities.arch(),
@@ -325,6 +328,8 @@ public class NodeRegistry {
         if (runtime.version() != null && runtime.version().length() > 100) {
             throw new InvalidInputException("runtime.version must be at most 100 characters");
         }
+        PrintableText.require("runtime.kind", runtime.kind());
+        PrintableText.require("runtime.version", runtime.version());
         return runtime;
     }
 

@@ -1,6 +1,7 @@
 package io.clawmesh.coordinator.web;
 
 import io.clawmesh.common.node.InvalidInputException;
+import io.clawmesh.common.node.PrintableText;
 import io.clawmesh.coordinator.events.TooManySubscribersException;
 import io.clawmesh.coordinator.forwarding.ForwardingFailedException;
 import io.clawmesh.coordinator.forwarding.ForwardingTimeoutException;
@@ -182,7 +183,8 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
             return "field '" + path(jackson) + "': " + illegal.getMessage();
         }
         if (cause instanceof InvalidFormatException format) {
-            return "field '" + path(format) + "' has the wrong type or format (got " + format.getValue() + ")";
+            return "field '" + path(format) + "' has the wrong type or format (got "
+                    + PrintableText.escape(String.valueOf(format.getValue())) + ")";
         }
         if (cause instanceof MismatchedInputException mismatched
                 && !path(mismatched).isEmpty()) {
