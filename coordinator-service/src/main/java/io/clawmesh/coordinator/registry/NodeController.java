@@ -10,6 +10,7 @@ import io.clawmesh.coordinator.security.MeshAuthentication;
 import io.clawmesh.coordinator.security.MeshRole;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -36,7 +37,13 @@ public class NodeController {
     @PostMapping(ApiPaths.REGISTER)
     @ResponseStatus(HttpStatus.CREATED)
     public RegisterNodeResponse register(@RequestBody RegisterNodeRequest request) {
-        return this.registry.register(request);
+        MeshAuthentication caller = caller();
+        Registrant registrant = switch (caller.role()) {
+            case OPERATOR -> Registrant.operator();
+            case JOIN -> Registrant.join();
+            case NODE -> Registrant.node(Objects.requireNonNull(caller.nodeId()));
+        };
+        return this.registry.register(request, registrant);
     }
 
     @PostMapping(ApiPaths.HEARTBEAT)
