@@ -8,6 +8,7 @@ import io.clawmesh.coordinator.forwarding.ForwardingTimeoutException;
 import io.clawmesh.coordinator.registry.NodeNameConflictException;
 import io.clawmesh.coordinator.registry.NodeNotFoundException;
 import io.clawmesh.coordinator.registry.NodeScopeException;
+import io.clawmesh.coordinator.registry.RegistrationLimitException;
 import io.clawmesh.coordinator.routing.NoRouteAvailableException;
 import io.clawmesh.coordinator.routing.NodeUnavailableException;
 import io.clawmesh.coordinator.routing.RuleNotFoundException;
@@ -57,6 +58,17 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler
     ProblemDetail nameConflict(NodeNameConflictException ex) {
         return Problems.of(HttpStatus.CONFLICT, "node-name-conflict", "Node name taken", ex.getMessage());
+    }
+
+    @ExceptionHandler
+    ResponseEntity<ProblemDetail> registrationLimit(RegistrationLimitException ex) {
+        return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
+                .header(HttpHeaders.RETRY_AFTER, String.valueOf(ex.retryAfter().toSeconds()))
+                .body(Problems.of(
+                        HttpStatus.TOO_MANY_REQUESTS,
+                        "too-many-registrations",
+                        "Too many registrations",
+                        ex.getMessage()));
     }
 
     @ExceptionHandler
