@@ -9,6 +9,7 @@ import io.clawmesh.cli.support.MeshErrors;
 import io.clawmesh.cli.support.UsageException;
 import io.clawmesh.common.api.ApiPaths;
 import io.clawmesh.common.event.MeshEventView;
+import io.clawmesh.common.json.StrictJson;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -35,7 +36,7 @@ import tools.jackson.databind.json.JsonMapper;
 @Component
 public class WatchCommands {
 
-    private static final JsonMapper JSON = JsonMapper.builder()
+    private static final JsonMapper JSON = StrictJson.configure(JsonMapper.builder())
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();
 

@@ -6,6 +6,7 @@ import io.clawmesh.common.message.AgentMessageResponse;
 import io.clawmesh.common.node.Endpoint;
 import io.clawmesh.common.node.InvalidInputException;
 import io.clawmesh.common.node.NodeCredentials;
+import io.clawmesh.common.node.PrintableText;
 import io.clawmesh.coordinator.events.NodeRemoved;
 import io.clawmesh.coordinator.forwarding.ForwardAttemptException.Kind;
 import io.clawmesh.coordinator.registry.Node;
@@ -266,7 +267,8 @@ public class NodeClient implements DisposableBean {
         try {
             JsonNode problem = this.json.readTree(body);
             JsonNode detail = problem.get("detail");
-            return (detail != null && detail.isString()) ? ": " + detail.asString() : "";
+            // the agent's own words go into log lines and the caller's problem: no control characters
+            return (detail != null && detail.isString()) ? ": " + PrintableText.escape(detail.asString()) : "";
         } catch (RuntimeException ex) {
             return "";
         }

@@ -4,6 +4,7 @@ import io.clawmesh.common.api.ApiPaths;
 import io.clawmesh.common.message.AgentHealthResponse;
 import io.clawmesh.common.node.Endpoint;
 import io.clawmesh.common.node.NodeStatus;
+import io.clawmesh.common.node.PrintableText;
 import io.clawmesh.coordinator.events.NodeProbeFailed;
 import io.clawmesh.coordinator.forwarding.FailoverCooldowns;
 import io.clawmesh.coordinator.registry.Node;
@@ -156,8 +157,10 @@ public class NodeProber implements DisposableBean {
             Thread.currentThread().interrupt();
             return;
         } catch (Exception ex) {
-            failure =
-                    (ex.getMessage() != null) ? ex.getMessage() : ex.getClass().getSimpleName();
+            // a parse error may quote the node's bytes, and failures are logged
+            failure = (ex.getMessage() != null)
+                    ? PrintableText.escape(ex.getMessage())
+                    : ex.getClass().getSimpleName();
         }
         failed(node, failure);
     }

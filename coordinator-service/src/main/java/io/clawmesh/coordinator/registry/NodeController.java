@@ -8,8 +8,10 @@ import io.clawmesh.common.node.RegisterNodeResponse;
 import io.clawmesh.coordinator.forwarding.InflightTracker;
 import io.clawmesh.coordinator.security.MeshAuthentication;
 import io.clawmesh.coordinator.security.MeshRole;
+import jakarta.servlet.http.HttpServletRequest;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -28,15 +30,24 @@ public class NodeController {
 
     private final InflightTracker inflight;
 
-    public NodeController(NodeRegistry registry, InflightTracker inflight) {
+    private final RegistrationThrottle throttle;
+
+    public NodeController(NodeRegistry registry, InflightTracker inflight, RegistrationThrottle throttle) {
         this.registry = registry;
         this.inflight = inflight;
+        this.throttle = throttle;
     }
 
     @PostMapping(ApiPaths.REGISTER)
     @ResponseStatus(HttpStatus.CREATED)
-    public RegisterNodeResponse register(@RequestBody RegisterNodeRequest request) {
-        return this.registry.register(request);
+    public RegisterNodeResponse register(@RequestBody RegisterNodeRequest request, HttpServletRequest http) {
+        MeshAuthentication caller = caller();
+        return switch (caller.role()) {
+            case OPERATOR -> this.registry.register(request, Registrant.operator());
+            case JOIN ->
+                this.throttle.limit(http.getRemoteAddr(), () -> this.registry.register(request, Registrant.join()));
+            case NODE -> this.registry.register(request, Registrant.node(Objects.requireNonNull(caller.nodeId())));
+        };
     }
 
     @PostMapping(ApiPaths.HEARTBEAT)

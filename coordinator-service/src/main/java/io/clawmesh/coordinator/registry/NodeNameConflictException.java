@@ -1,11 +1,11 @@
 package io.clawmesh.coordinator.registry;
 
-/** Another live node at another endpoint already holds the name. */
+/** Another node holds the name, and the registrant may not take it over (SPEC §5). */
 public class NodeNameConflictException extends RuntimeException {
 
     public NodeNameConflictException(String name) {
-        super("node name '" + name
-                + "' is taken by a live node at another endpoint; pick another --name, or stop that node"
-                + " first (an offline node, or a node at the same endpoint, is taken over)");
+        super("node name '" + name + "' is taken by another node; pick another --name. Only that node's own token or"
+                + " the operator token may take the name over; the join token gets it once the node is removed"
+                + " (claw-mesh node rm " + name + ") or evicted after being offline for mesh.health.deregister-after");
     }
 }

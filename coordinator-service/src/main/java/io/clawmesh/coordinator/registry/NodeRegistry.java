@@ -1,5 +1,6 @@
 package io.clawmesh.coordinator.registry;
 
+import io.clawmesh.common.api.ApiPaths;
 import io.clawmesh.common.node.Capabilities;
 import io.clawmesh.common.node.Endpoint;
 import io.clawmesh.common.node.HeartbeatRequest;
@@ -7,6 +8,7 @@ import io.clawmesh.common.node.InvalidInputException;
 import io.clawmesh.common.node.Names;
 import io.clawmesh.common.node.NodeCredentials;
 import io.clawmesh.common.node.NodeStatus;
+import io.clawmesh.common.node.PrintableText;
 import io.clawmesh.common.node.RegisterNodeRequest;
 import io.clawmesh.common.node.RegisterNodeResponse;
 import io.clawmesh.common.node.RuntimeInfo;
@@ -17,6 +19,7 @@ import io.clawmesh.coordinator.security.EndpointPolicy;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
@@ -66,14 +69,23 @@ public class NodeRegistry {
         this.events = events;
     }
 
+    /** Registers a node as an agent does, with the join token: {@link #register(RegisterNodeRequest, Registrant)}. */
+    public RegisterNodeResponse register(RegisterNodeRequest request) {
+        return register(request, Registrant.join());
+    }
+
     /**
-     * Registers a node, or takes over an existing node of the same name when that node is offline or has the same
-     * endpoint (same id, new token).
+     * Registers a node, or takes over the node that holds the name (same id, new token, the endpoint and capabilities
+     * of the request) when the registrant may: the operator always, a node token only for its own node (SPEC §5). A
+     * join token gets a name only when no node holds it, that is after the node was removed or evicted; an offline
+     * node still holds its name, so that whoever has the join token cannot take over a node by waiting for it to drop
+     * out (or making it).
      *
      * @throws InvalidInputException when the request breaks the contract
-     * @throws NodeNameConflictException when a live node elsewhere holds the name
+     * @throws NodeNameConflictException when another node holds the name and the registrant may not take it over
+     * @throws NodeScopeException when a node token asks for a name that is not its node's
      */
-    public RegisterNodeResponse register(RegisterNodeRequest request) {
+    public RegisterNodeResponse register(RegisterNodeRequest request, Registrant registrant) {
         String name = Names.requireName("name", request.name());
         Endpoint endpoint = Endpoint.parse((request.endpoint() != null) ? request.endpoint() : "");
         Capabilities capabilities = validCapabilities(request.capabilities());
@@ -83,7 +95,8 @@ public class NodeRegistry {
         this.endpointPolicy.check(endpoint);
         this.registrationLock.lock();
         try {
-            return registerLocked(name, endpoint.toString(), capabilities, capacity, runtime, request.nodeId());
+            return registerLocked(
+                    registrant, name, endpoint.toString(), capabilities, capacity, runtime, request.nodeId());
         } catch (DuplicateKeyException ex) {
             // Another replica registered the same name (or id) at the same moment.
             throw new NodeNameConflictException(name);
@@ -93,6 +106,7 @@ public class NodeRegistry {
     }
 
     private RegisterNodeResponse registerLocked(
+            Registrant registrant,
             String name,
             String endpoint,
             Capabilities capabilities,
@@ -117,9 +131,15 @@ public class NodeRegistry {
                 now,
                 now);
         Optional<Node> existing = this.repository.findByName(name);
+        if (registrant.kind() == Registrant.Kind.NODE
+                && existing.map((old) -> !old.id().equals(registrant.nodeId())).orElse(true)) {
+            throw new NodeScopeException("node tokens may only register their own node again: this token belongs to "
+                    + registrant.nodeId() + ", and '" + name + "' is not its name. Register new nodes with the join"
+                    + " token");
+        }
         if (existing.isPresent()) {
             Node old = existing.get();
-            if (old.status() != NodeStatus.OFFLINE && !old.endpoint().equals(endpoint)) {
+            if (!registrant.mayTakeOver(old.id())) {
                 throw new NodeNameConflictException(name);
             }
             Node node = template.withIdentity(old.id(), old.registeredAt());
@@ -130,10 +150,11 @@ public class NodeRegistry {
                     .ifPresent((registered) ->
                             this.events.publishEvent(new NodeRegistered(registered, old.status(), now)));
             logger.info(
-                    "Node {} ({}) re-registered at {}, {} -> {}",
+                    "Node {} ({}) re-registered at {} with the {} token, {} -> {}",
                     name,
                     node.id(),
                     endpoint,
+                    registrant.kind().name().toLowerCase(Locale.ROOT),
                     old.status().wireName(),
                     status.wireName());
             return new RegisterNodeResponse(node.id(), token);
@@ -174,6 +195,12 @@ public class NodeRegistry {
             throw new InvalidInputException("inflight must be between 0 and 1000000, not " + inflight);
         }
         RuntimeInfo runtime = validRuntime(request.runtime(), node.runtime());
+        if (request.status() == NodeStatus.OFFLINE) {
+            // Otherwise a node could drop out of routing without leaving, and before SPEC §5 that freed its name.
+            throw new InvalidInputException("status 'offline' cannot be reported by a heartbeat: a node leaves by"
+                    + " deregistering (DELETE " + ApiPaths.NODES + "/{id}), and the coordinator marks a silent node"
+                    + " offline itself; report online, busy or degraded");
+        }
         NodeStatus status = reportedStatus(request.status(), runtime, inflight, capacity);
         if (!this.repository.renew(id, capabilities, status, runtime, inflight, capacity, this.clock.instant())) {
             this.cache.remove(id);
@@ -305,6 +332,8 @@ public class NodeRegistry {
         if (capabilities.os().length() > 32 || capabilities.arch().length() > 32) {
             throw new InvalidInputException("capabilities.os and capabilities.arch must be at most 32 characters");
         }
+        PrintableText.require("capabilities.os", capabilities.os());
+        PrintableText.require("capabilities.arch", capabilities.arch());
         return new Capabilities(
                 capabilities.os(),
                 capabilities.arch(),
@@ -325,6 +354,8 @@ public class NodeRegistry {
         if (runtime.version() != null && runtime.version().length() > 100) {
             throw new InvalidInputException("runtime.version must be at most 100 characters");
         }
+        PrintableText.require("runtime.kind", runtime.kind());
+        PrintableText.require("runtime.version", runtime.version());
         return runtime;
     }
 
@@ -343,9 +374,6 @@ public class NodeRegistry {
             @Nullable NodeStatus reported, RuntimeInfo runtime, int inflight, int capacity) {
         if (!runtime.connected() || reported == NodeStatus.DEGRADED) {
             return NodeStatus.DEGRADED;
-        }
-        if (reported == NodeStatus.OFFLINE) {
-            return NodeStatus.OFFLINE;
         }
         return (reported == NodeStatus.BUSY || inflight >= capacity) ? NodeStatus.BUSY : NodeStatus.ONLINE;
     }

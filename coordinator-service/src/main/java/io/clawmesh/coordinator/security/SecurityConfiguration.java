@@ -73,7 +73,8 @@ public class SecurityConfiguration {
                                         "this token may not do that: node tokens may only heartbeat, deregister their own node and fetch seed files; "
                                                 + "a join token may only register nodes; use the operator token"))))
                 .authorizeHttpRequests((requests) -> requests.requestMatchers(HttpMethod.POST, ApiPaths.REGISTER)
-                        .hasAnyRole(OPERATOR, JOIN)
+                        // a node token only for its own node again (NodeRegistry checks the name)
+                        .hasAnyRole(OPERATOR, JOIN, NODE)
                         .requestMatchers(HttpMethod.POST, ApiPaths.NODES + "/*/heartbeat")
                         .hasRole(NODE)
                         .requestMatchers(HttpMethod.DELETE, ApiPaths.NODES + "/*")

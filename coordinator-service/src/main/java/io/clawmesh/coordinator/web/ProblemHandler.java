@@ -1,12 +1,14 @@
 package io.clawmesh.coordinator.web;
 
 import io.clawmesh.common.node.InvalidInputException;
+import io.clawmesh.common.node.PrintableText;
 import io.clawmesh.coordinator.events.TooManySubscribersException;
 import io.clawmesh.coordinator.forwarding.ForwardingFailedException;
 import io.clawmesh.coordinator.forwarding.ForwardingTimeoutException;
 import io.clawmesh.coordinator.registry.NodeNameConflictException;
 import io.clawmesh.coordinator.registry.NodeNotFoundException;
 import io.clawmesh.coordinator.registry.NodeScopeException;
+import io.clawmesh.coordinator.registry.RegistrationLimitException;
 import io.clawmesh.coordinator.routing.NoRouteAvailableException;
 import io.clawmesh.coordinator.routing.NodeUnavailableException;
 import io.clawmesh.coordinator.routing.RuleNotFoundException;
@@ -56,6 +58,17 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler
     ProblemDetail nameConflict(NodeNameConflictException ex) {
         return Problems.of(HttpStatus.CONFLICT, "node-name-conflict", "Node name taken", ex.getMessage());
+    }
+
+    @ExceptionHandler
+    ResponseEntity<ProblemDetail> registrationLimit(RegistrationLimitException ex) {
+        return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
+                .header(HttpHeaders.RETRY_AFTER, String.valueOf(ex.retryAfter().toSeconds()))
+                .body(Problems.of(
+                        HttpStatus.TOO_MANY_REQUESTS,
+                        "too-many-registrations",
+                        "Too many registrations",
+                        ex.getMessage()));
     }
 
     @ExceptionHandler
@@ -182,7 +195,8 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
             return "field '" + path(jackson) + "': " + illegal.getMessage();
         }
         if (cause instanceof InvalidFormatException format) {
-            return "field '" + path(format) + "' has the wrong type or format (got " + format.getValue() + ")";
+            return "field '" + path(format) + "' has the wrong type or format (got "
+                    + PrintableText.escape(String.valueOf(format.getValue())) + ")";
         }
         if (cause instanceof MismatchedInputException mismatched
                 && !path(mismatched).isEmpty()) {

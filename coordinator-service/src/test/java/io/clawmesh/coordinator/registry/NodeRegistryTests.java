@@ -80,11 +80,12 @@ class NodeRegistryTests {
     }
 
     @Test
-    void registerWhenSameNameAndEndpointShouldKeepIdAndReplaceToken() {
+    void registerWithOwnNodeTokenWhenSameNameAndEndpointShouldKeepIdAndReplaceToken() {
         RegisterNodeResponse first = this.registry.register(RegistryFixtures.request("gpu-1", "10.0.0.1:9121"));
         this.clock.advance(Duration.ofMinutes(1));
 
-        RegisterNodeResponse second = this.registry.register(RegistryFixtures.request("gpu-1", "10.0.0.1:9121"));
+        RegisterNodeResponse second = this.registry.register(
+                RegistryFixtures.request("gpu-1", "10.0.0.1:9121"), Registrant.node(first.nodeId()));
 
         assertThat(second.nodeId()).isEqualTo(first.nodeId());
         assertThat(second.token()).isNotEqualTo(first.token());
@@ -112,7 +113,7 @@ class NodeRegistryTests {
 
         assertThatExceptionOfType(NodeNameConflictException.class)
                 .isThrownBy(() -> this.registry.register(RegistryFixtures.request("gpu-1", "10.0.0.2:9121")))
-                .withMessageContaining("node name 'gpu-1' is taken by a live node at another endpoint");
+                .withMessageContaining("node name 'gpu-1' is taken by another node");
         assertThat(this.repository.findByName("gpu-1").orElseThrow().endpoint()).isEqualTo("10.0.0.1:9121");
     }
 
@@ -128,12 +129,60 @@ class NodeRegistryTests {
     }
 
     @Test
-    void registerWhenSameNameAndOldNodeOfflineShouldTakeItOver() {
+    void registerWithJoinTokenWhenSameNameAndEndpointShouldConflict() {
+        RegisterNodeResponse first = this.registry.register(RegistryFixtures.request("gpu-1", "10.0.0.1:9121"));
+
+        assertThatExceptionOfType(NodeNameConflictException.class)
+                .isThrownBy(() -> this.registry.register(RegistryFixtures.request("gpu-1", "10.0.0.1:9121")));
+        assertThat(this.repository.findById(first.nodeId()).orElseThrow().tokenHash())
+                .isEqualTo(NodeCredentials.hash(first.token()));
+    }
+
+    @Test
+    void registerWithJoinTokenWhenOldNodeOfflineShouldStillConflict() {
+        RegisterNodeResponse first = this.registry.register(RegistryFixtures.request("gpu-1", "10.0.0.1:9121"));
+        this.registry.transition(first.nodeId(), NodeStatus.OFFLINE, "test");
+
+        assertThatExceptionOfType(NodeNameConflictException.class)
+                .isThrownBy(() -> this.registry.register(RegistryFixtures.request("gpu-1", "10.0.0.2:9121")));
+        assertThat(this.repository.findById(first.nodeId()).orElseThrow().endpoint())
+                .isEqualTo("10.0.0.1:9121");
+    }
+
+    @Test
+    void registerWithOtherNodesTokenShouldBeOutOfScope() {
+        this.registry.register(RegistryFixtures.request("gpu-1", "10.0.0.1:9121"));
+        RegisterNodeResponse other = this.registry.register(RegistryFixtures.request("gpu-2", "10.0.0.2:9121"));
+
+        assertThatExceptionOfType(NodeScopeException.class)
+                .isThrownBy(() -> this.registry.register(
+                        RegistryFixtures.request("gpu-1", "10.0.0.2:9121"), Registrant.node(other.nodeId())));
+        assertThatExceptionOfType(NodeScopeException.class)
+                .isThrownBy(() -> this.registry.register(
+                        RegistryFixtures.request("gpu-3", "10.0.0.3:9121"), Registrant.node(other.nodeId())));
+        assertThat(this.repository.findByName("gpu-3")).isEmpty();
+    }
+
+    @Test
+    void heartbeatReportingOfflineShouldRefuseAndKeepTheStatus() {
+        RegisterNodeResponse node = this.registry.register(RegistryFixtures.request("gpu-1", "10.0.0.1:9121"));
+
+        assertThatExceptionOfType(InvalidInputException.class)
+                .isThrownBy(() -> this.registry.heartbeat(
+                        node.nodeId(), new HeartbeatRequest(NodeStatus.OFFLINE, 0, null, null, null)))
+                .withMessageContaining("status 'offline' cannot be reported by a heartbeat");
+        assertThat(this.repository.findById(node.nodeId()).orElseThrow().status())
+                .isEqualTo(NodeStatus.ONLINE);
+    }
+
+    @Test
+    void registerWithOperatorTokenWhenSameNameAndOldNodeOfflineShouldTakeItOver() {
         RegisterNodeResponse first = this.registry.register(RegistryFixtures.request("gpu-1", "10.0.0.1:9121"));
         this.registry.transition(first.nodeId(), NodeStatus.OFFLINE, "test");
         this.clock.advance(Duration.ofMinutes(5));
 
-        RegisterNodeResponse second = this.registry.register(RegistryFixtures.request("gpu-1", "10.0.0.2:9121"));
+        RegisterNodeResponse second =
+                this.registry.register(RegistryFixtures.request("gpu-1", "10.0.0.2:9121"), Registrant.operator());
 
         assertThat(second.nodeId()).isEqualTo(first.nodeId());
         Node stored = this.repository.findById(first.nodeId()).orElseThrow();

@@ -6,6 +6,7 @@ import io.clawmesh.common.node.RegisterNodeResponse;
 import io.clawmesh.coordinator.MutableClock;
 import io.clawmesh.coordinator.TestDatabase;
 import io.clawmesh.coordinator.registry.NodeRegistry;
+import io.clawmesh.coordinator.registry.Registrant;
 import io.clawmesh.coordinator.registry.RegistryFixtures;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
@@ -114,7 +115,8 @@ class TokenAuthenticatorTests {
         TokenAuthenticator authenticator = authenticator(SecurityFixtures.OPERATOR, SecurityFixtures.JOIN);
         RegisterNodeResponse before = this.registry.register(RegistryFixtures.request("gpu-1", "10.0.0.1:9121"));
 
-        RegisterNodeResponse after = this.registry.register(RegistryFixtures.request("gpu-1", "10.0.0.1:9121"));
+        RegisterNodeResponse after = this.registry.register(
+                RegistryFixtures.request("gpu-1", "10.0.0.1:9121"), Registrant.node(before.nodeId()));
 
         assertThat(authenticator.authenticate(before.token())).isEmpty();
         assertThat(authenticator.authenticate(after.token()))

@@ -8,6 +8,14 @@ import io.clawmesh.coordinator.forwarding.MessageLog;
 import io.clawmesh.coordinator.registry.Node;
 import io.clawmesh.coordinator.registry.NodeRegistry;
 import io.clawmesh.coordinator.routing.RoutingRules;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -58,6 +66,8 @@ abstract class ApiIntegrationTestSupport {
     static final String RULES = "/api/v1/rules";
 
     static final String ROUTE = "/api/v1/route";
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @TempDir
     static Path dataDir;
@@ -118,6 +128,36 @@ abstract class ApiIntegrationTestSupport {
                 .contentType(MediaType.APPLICATION_JSON)
                 .content(ApiFixtures.json(body))
                 .exchange();
+    }
+
+    /** Sends {@code json} over real HTTP to this coordinator, as an attacker on the network would. */
+    HttpResponse<String> http(String method, @Nullable String token, String path, @Nullable String json) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + path))
+                .method(method, (json != null) ? BodyPublishers.ofString(json) : BodyPublishers.noBody());
+        if (json != null) {
+            request.header(HttpHeaders.CONTENT_TYPE, MediaType.APPLICATION_JSON_VALUE);
+        }
+        if (token != null) {
+            request.header(HttpHeaders.AUTHORIZATION, "Bearer " + token);
+        }
+        try {
+            return HTTP.send(request.build(), BodyHandlers.ofString());
+        } catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    /** Asserts a problem answer received over real HTTP and returns its detail. */
+    static String assertProblem(HttpResponse<String> response, int status, String slug) {
+        return assertProblem(
+                response.statusCode(),
+                response.headers().firstValue(HttpHeaders.CONTENT_TYPE).orElse(null),
+                response.body(),
+                status,
+                slug);
     }
 
     static MockMvcRequestBuilder authorized(MockMvcRequestBuilder request, @Nullable String token) {

@@ -4,6 +4,7 @@ import static io.clawmesh.coordinator.web.ApiFixtures.OPERATOR_TOKEN;
 import static io.clawmesh.coordinator.web.ApiFixtures.UNKNOWN_NODE_ID;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.clawmesh.common.node.NodeStatus;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.TestPropertySource;
@@ -30,8 +31,8 @@ class RouteApiIntegrationTests extends ApiIntegrationTestSupport {
     @Test
     void routeWhenEveryNodeIsOfflineShouldAnswer503CountingThem() {
         RegisteredNode node = register("alpha", "127.0.0.1:19121");
-        assertThat(post(node.token(), NODES + "/" + node.id() + "/heartbeat", ApiFixtures.heartbeat("offline")))
-                .hasStatus(204);
+        // a heartbeat can no longer declare its node offline (issue 12): the lease sweep does, as here
+        this.registry.transition(node.id(), NodeStatus.OFFLINE, "test: lease expired");
 
         MvcTestResult result = post(OPERATOR_TOKEN, ROUTE, ApiFixtures.route("hello"));
 
@@ -50,8 +51,8 @@ class RouteApiIntegrationTests extends ApiIntegrationTestSupport {
     @Test
     void routeToOfflineNodeShouldAnswer503NamingTheNode() {
         RegisteredNode node = register("alpha", "127.0.0.1:19121");
-        assertThat(post(node.token(), NODES + "/" + node.id() + "/heartbeat", ApiFixtures.heartbeat("offline")))
-                .hasStatus(204);
+        // a heartbeat can no longer declare its node offline (issue 12): the lease sweep does, as here
+        this.registry.transition(node.id(), NodeStatus.OFFLINE, "test: lease expired");
 
         MvcTestResult byName = post(OPERATOR_TOKEN, ROUTE + "/alpha", ApiFixtures.route("hello"));
         MvcTestResult byId = post(OPERATOR_TOKEN, ROUTE + "/" + node.id(), ApiFixtures.route("hello"));

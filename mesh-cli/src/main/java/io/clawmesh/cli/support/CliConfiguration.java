@@ -1,10 +1,12 @@
 package io.clawmesh.cli.support;
 
+import io.clawmesh.common.json.StrictJson;
 import java.time.Clock;
 import org.jline.terminal.Terminal;
 import org.jline.utils.AttributedString;
 import org.jline.utils.AttributedStyle;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
@@ -42,6 +44,12 @@ public class CliConfiguration {
                 executor,
                 inputProvider,
                 environment.getProperty("spring.shell.interactive.enabled", Boolean.class, true));
+    }
+
+    /** The coordinator's answers are read without scalar coercion, as every claw-mesh program reads JSON. */
+    @Bean
+    JsonMapperBuilderCustomizer strictScalars() {
+        return StrictJson::configure;
     }
 
     @Bean

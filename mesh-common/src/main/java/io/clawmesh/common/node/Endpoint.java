@@ -23,6 +23,8 @@ public record Endpoint(String host, int port) {
         if (value.isBlank()) {
             throw new InvalidInputException("endpoint is required, as host:port (for example 192.168.1.20:9121)");
         }
+        // before any message below quotes the value back
+        PrintableText.require("endpoint", value);
         if (value.contains("/") || value.contains("@") || value.contains("?") || value.contains("#")) {
             throw new InvalidInputException("endpoint '" + value + "' must be host:port, not a URL");
         }

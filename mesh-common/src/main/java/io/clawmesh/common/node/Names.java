@@ -57,7 +57,9 @@ public final class Names {
         return List.copyOf(new ArrayList<>(unique));
     }
 
+    /** At most 80 characters of {@code value}, control characters escaped: it is quoted back in error messages. */
     static String abbreviate(String value) {
-        return (value.length() <= 80) ? value : value.substring(0, 77) + "...";
+        String shown = (value.length() <= 80) ? value : value.substring(0, 77) + "...";
+        return PrintableText.escape(shown);
     }
 }

@@ -8,6 +8,7 @@ import io.clawmesh.agent.runtime.CapacityGate;
 import io.clawmesh.agent.web.JsonBodyReader;
 import io.clawmesh.agent.web.JsonResponses;
 import io.clawmesh.common.api.ApiPaths;
+import io.clawmesh.common.json.StrictJson;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -87,8 +88,8 @@ public class InboundConfiguration {
             CapacityGate gate,
             LocalNode localNode,
             List<AgentRoute> extraRoutes) {
-        // the wire contract is strict: an unknown field is a 400 naming it
-        JsonMapper json = JsonMapper.builder()
+        // the wire contract is strict: an unknown field or a wrong scalar type is a 400 naming it
+        JsonMapper json = StrictJson.configure(JsonMapper.builder())
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .build();
         JsonResponses responses = new JsonResponses(json);

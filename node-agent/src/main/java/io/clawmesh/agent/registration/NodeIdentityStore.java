@@ -1,5 +1,6 @@
 package io.clawmesh.agent.registration;
 
+import io.clawmesh.common.json.StrictJson;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -37,7 +38,7 @@ public class NodeIdentityStore {
 
     private final Path file;
 
-    private final JsonMapper json = JsonMapper.builder().build();
+    private final JsonMapper json = StrictJson.mapper();
 
     public NodeIdentityStore(Path dataDir) {
         this.dataDir = dataDir;

@@ -7,6 +7,7 @@ import io.clawmesh.agent.inbound.AgentHttpServer;
 import io.clawmesh.agent.runtime.AgentRuntime;
 import io.clawmesh.agent.runtime.CapacityGate;
 import io.clawmesh.common.api.CoordinatorApi;
+import io.clawmesh.common.json.StrictJson;
 import io.clawmesh.common.node.Endpoint;
 import java.net.URI;
 import java.nio.file.Path;
@@ -60,7 +61,7 @@ public class RegistrationConfiguration {
         requestFactory.setConnectTimeout(CONNECT_TIMEOUT);
         requestFactory.setReadTimeout(READ_TIMEOUT);
         // a tolerant reader: a newer coordinator may answer with fields this agent does not know yet
-        JsonMapper json = JsonMapper.builder()
+        JsonMapper json = StrictJson.configure(JsonMapper.builder())
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .changeDefaultPropertyInclusion(
                         (inclusion) -> inclusion.withValueInclusion(JsonInclude.Include.NON_NULL))

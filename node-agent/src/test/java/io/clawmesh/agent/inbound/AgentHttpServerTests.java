@@ -32,6 +32,8 @@ import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -176,6 +178,16 @@ class AgentHttpServerTests {
 
         assertProblem(response, 400, "invalid-field-type");
         assertThat(detail(response)).contains("'created_at'");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"42", "true", "4.2"})
+    void receiveWithScalarOtherThanTextAsContentShouldAnswer400ProblemNamingTheField(String content) throws Exception {
+        HttpResponse<String> response = send("{\"id\":\"msg-1\",\"content\":" + content + "}", CREDENTIAL);
+
+        assertProblem(response, 400, "invalid-field-type");
+        assertThat(detail(response)).contains("'content'");
+        assertThat(this.runtime.requests).isEmpty();
     }
 
     @Test
