@@ -169,8 +169,9 @@ public class RegistrationService {
             return delay;
         }
         NodeIdentity identity = new NodeIdentity(response.nodeId(), response.token(), this.coordinatorUrl);
-        save(identity);
+        // The coordinator counts the node online from its answer on: accept messages before the slower disk write.
         this.state.use(identity);
+        save(identity);
         this.acceptedCapabilities = capabilities;
         this.acceptedRuntime = runtime;
         this.registrationFailures = 0;
