@@ -3,7 +3,7 @@ package io.clawmesh.agent.inbound;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
-import io.clawmesh.agent.web.ApiProblems;
+import io.clawmesh.agent.registration.ListenPort;
 import io.clawmesh.agent.web.JsonResponses;
 import io.clawmesh.agent.web.RequestRejectedException;
 import java.io.IOException;
@@ -24,7 +24,7 @@ import org.springframework.context.SmartLifecycle;
  * turns every failure into a problem answer. On stop it stops accepting and lets exchanges in flight finish within
  * the shutdown grace; the heartbeat, a later phase, deregisters only after that.
  */
-public class AgentHttpServer implements SmartLifecycle {
+public class AgentHttpServer implements SmartLifecycle, ListenPort {
 
     private static final Logger logger = LoggerFactory.getLogger(AgentHttpServer.class);
 
@@ -125,6 +125,7 @@ public class AgentHttpServer implements SmartLifecycle {
     }
 
     /** The port the server listens on: the bound one once started (so {@code server.port=0} shows the real one). */
+    @Override
     public int port() {
         HttpServer current = this.server;
         return (current != null) ? current.getAddress().getPort() : this.port;

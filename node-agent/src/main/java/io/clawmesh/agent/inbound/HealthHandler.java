@@ -2,7 +2,7 @@ package io.clawmesh.agent.inbound;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
-import io.clawmesh.agent.registration.LocalNode;
+import io.clawmesh.agent.LocalNode;
 import io.clawmesh.agent.registration.NodeIdentity;
 import io.clawmesh.agent.registration.RegistrationState;
 import io.clawmesh.agent.runtime.AgentRuntime;

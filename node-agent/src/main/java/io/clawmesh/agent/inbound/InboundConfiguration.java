@@ -1,7 +1,7 @@
 package io.clawmesh.agent.inbound;
 
 import io.clawmesh.agent.AgentProperties;
-import io.clawmesh.agent.registration.LocalNode;
+import io.clawmesh.agent.LocalNode;
 import io.clawmesh.agent.registration.RegistrationState;
 import io.clawmesh.agent.runtime.AgentRuntime;
 import io.clawmesh.agent.runtime.CapacityGate;

@@ -1,7 +1,7 @@
 package io.clawmesh.agent.metrics;
 
+import io.clawmesh.agent.LocalNode;
 import io.clawmesh.agent.inbound.AgentRoute;
-import io.clawmesh.agent.registration.LocalNode;
 import io.clawmesh.agent.runtime.AgentRuntime;
 import io.clawmesh.agent.web.JsonResponses;
 import io.micrometer.core.instrument.Gauge;

@@ -13,7 +13,7 @@ import org.springframework.context.ApplicationListener;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * Runs {@link RegistrationService#step()} on one thread, each run scheduled after the previous one finished (so runs
+ * Runs {@link NodeRegistrar#step()} on one thread, each run scheduled after the previous one finished (so runs
  * never overlap), from the moment the application is ready. It stops after the agent's HTTP server has let in-flight
  * messages finish (its phase is higher, so it stops first) and then deregisters the node.
  */
@@ -24,7 +24,7 @@ public class HeartbeatTask implements SmartLifecycle, ApplicationListener<Applic
     /** Below the HTTP server's phase ({@code AgentHttpServer.PHASE}, DEFAULT_PHASE - 2048): stops after it. */
     static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 4096;
 
-    private final RegistrationService service;
+    private final NodeRegistrar service;
 
     private final Duration deregisterTimeout;
 
@@ -34,7 +34,7 @@ public class HeartbeatTask implements SmartLifecycle, ApplicationListener<Applic
 
     private @Nullable ScheduledExecutorService executor;
 
-    public HeartbeatTask(RegistrationService service, Duration deregisterTimeout, Duration retryAfterError) {
+    public HeartbeatTask(NodeRegistrar service, Duration deregisterTimeout, Duration retryAfterError) {
         this.service = service;
         this.deregisterTimeout = deregisterTimeout;
         this.retryAfterError = retryAfterError;

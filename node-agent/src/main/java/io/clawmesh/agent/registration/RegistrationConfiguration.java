@@ -2,8 +2,9 @@ package io.clawmesh.agent.registration;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.clawmesh.agent.AgentProperties;
+import io.clawmesh.agent.Backoff;
+import io.clawmesh.agent.LocalNode;
 import io.clawmesh.agent.capabilities.CapabilityMonitor;
-import io.clawmesh.agent.inbound.AgentHttpServer;
 import io.clawmesh.agent.runtime.AgentRuntime;
 import io.clawmesh.agent.runtime.CapacityGate;
 import io.clawmesh.common.api.CoordinatorApi;
@@ -83,7 +84,7 @@ public class RegistrationConfiguration {
     }
 
     @Bean
-    RegistrationService registrationService(
+    NodeRegistrar nodeRegistrar(
             AgentProperties properties,
             CoordinatorApi api,
             RegistrationState state,
@@ -91,7 +92,7 @@ public class RegistrationConfiguration {
             CapabilityMonitor capabilities,
             AgentRuntime runtime,
             CapacityGate gate,
-            AgentHttpServer server,
+            ListenPort server,
             Environment environment) {
         if (properties.endpoint() != null && !properties.endpoint().isBlank()) {
             Endpoint.parse(properties.endpoint().strip()); // fail at start, not at the first registration
@@ -105,7 +106,7 @@ public class RegistrationConfiguration {
                 gate);
         Backoff backoff = new Backoff(
                 properties.registerBackoffInitial(), properties.registerBackoffMax(), RandomGenerator.getDefault());
-        return new RegistrationService(
+        return new NodeRegistrar(
                 api,
                 new NodeIdentityStore(localNode.dataDir()),
                 state,
@@ -116,7 +117,7 @@ public class RegistrationConfiguration {
     }
 
     @Bean
-    HeartbeatTask heartbeatTask(RegistrationService service, AgentProperties properties) {
+    HeartbeatTask heartbeatTask(NodeRegistrar service, AgentProperties properties) {
         return new HeartbeatTask(service, DEREGISTER_TIMEOUT, properties.heartbeatInterval());
     }
 

@@ -1,7 +1,7 @@
 package io.clawmesh.agent.runtime;
 
 import io.clawmesh.agent.AgentProperties;
-import io.clawmesh.agent.registration.LocalNode;
+import io.clawmesh.agent.LocalNode;
 import io.clawmesh.agent.runtime.install.AutoInstaller;
 import io.clawmesh.agent.runtime.install.InstallProperties;
 import io.clawmesh.agent.runtime.openai.OpenAiProvider;

@@ -1,5 +1,6 @@
 package io.clawmesh.agent.seed;
 
+import io.clawmesh.agent.runtime.openclaw.OpenClawConfigFile;
 import io.clawmesh.common.seed.SeedApi;
 import io.clawmesh.common.seed.SeedFile;
 import io.clawmesh.common.seed.SeedPaths;

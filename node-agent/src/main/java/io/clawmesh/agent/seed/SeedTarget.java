@@ -1,5 +1,6 @@
 package io.clawmesh.agent.seed;
 
+import io.clawmesh.agent.runtime.openclaw.OpenClawConfigFile;
 import java.nio.file.Path;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;

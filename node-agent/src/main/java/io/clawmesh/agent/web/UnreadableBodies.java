@@ -11,11 +11,12 @@ import tools.jackson.databind.exc.MismatchedInputException;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
 
 /** Says why a JSON body could not be read: malformed, an unknown field, or a field of the wrong type, by name. */
-final class UnreadableBodies {
+public final class UnreadableBodies {
 
     private UnreadableBodies() {}
 
-    static Problem problem(UnreadableBodyException ex) {
+    /** The problem that names what is wrong with the body. */
+    public static Problem problem(UnreadableBodyException ex) {
         Throwable cause = ex.getCause();
         if (cause instanceof UnrecognizedPropertyException unknown) {
             String known = (unknown.getKnownPropertyIds() != null)

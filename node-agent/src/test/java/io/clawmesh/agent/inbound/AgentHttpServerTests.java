@@ -3,7 +3,7 @@ package io.clawmesh.agent.inbound;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.clawmesh.agent.registration.LocalNode;
+import io.clawmesh.agent.LocalNode;
 import io.clawmesh.agent.registration.NodeIdentity;
 import io.clawmesh.agent.registration.RegistrationState;
 import io.clawmesh.agent.runtime.CapacityGate;

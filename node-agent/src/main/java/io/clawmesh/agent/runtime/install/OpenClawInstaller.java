@@ -2,7 +2,7 @@ package io.clawmesh.agent.runtime.install;
 
 import io.clawmesh.agent.runtime.RuntimeContext;
 import io.clawmesh.agent.runtime.RuntimeSelector;
-import io.clawmesh.agent.seed.OpenClawConfigFile;
+import io.clawmesh.agent.runtime.openclaw.OpenClawConfigFile;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;

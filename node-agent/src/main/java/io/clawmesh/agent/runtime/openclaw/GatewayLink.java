@@ -1,6 +1,6 @@
 package io.clawmesh.agent.runtime.openclaw;
 
-import io.clawmesh.agent.registration.Backoff;
+import io.clawmesh.agent.Backoff;
 import io.clawmesh.agent.runtime.openclaw.GatewayHandshakeException.Failure;
 import java.net.http.HttpClient;
 import java.time.Clock;

@@ -1,4 +1,4 @@
-package io.clawmesh.agent.registration;
+package io.clawmesh.agent;
 
 import java.time.Duration;
 import java.util.random.RandomGenerator;

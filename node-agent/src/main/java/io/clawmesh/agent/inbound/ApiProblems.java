@@ -1,11 +1,12 @@
-package io.clawmesh.agent.web;
+package io.clawmesh.agent.inbound;
 
-import io.clawmesh.agent.inbound.InvalidCredentialException;
-import io.clawmesh.agent.inbound.MessageTooLargeException;
-import io.clawmesh.agent.inbound.MissingCredentialException;
-import io.clawmesh.agent.inbound.NodeAtCapacityException;
-import io.clawmesh.agent.inbound.NotRegisteredException;
 import io.clawmesh.agent.runtime.RuntimeFailureException;
+import io.clawmesh.agent.web.JsonBodyReader;
+import io.clawmesh.agent.web.Problem;
+import io.clawmesh.agent.web.RequestRejectedException;
+import io.clawmesh.agent.web.RequestTooLargeException;
+import io.clawmesh.agent.web.UnreadableBodies;
+import io.clawmesh.agent.web.UnreadableBodyException;
 import io.clawmesh.common.node.InvalidInputException;
 import java.util.Map;
 import org.slf4j.Logger;

@@ -1,6 +1,5 @@
-package io.clawmesh.agent.registration;
+package io.clawmesh.agent;
 
-import io.clawmesh.agent.AgentProperties;
 import io.clawmesh.common.node.Names;
 import java.io.IOException;
 import java.net.InetAddress;

@@ -1,4 +1,4 @@
-package io.clawmesh.agent.registration;
+package io.clawmesh.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,13 +1,10 @@
-package io.clawmesh.agent.registration;
+package io.clawmesh.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
-import io.clawmesh.agent.AgentProperties;
 import io.clawmesh.common.node.InvalidInputException;
 import io.clawmesh.common.node.Names;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -39,30 +36,6 @@ class LocalNodeTests {
         assertThat(LocalNode.sanitize("x".repeat(100))).hasSize(63);
         assertThat(LocalNode.sanitize("***")).isEqualTo("node");
         assertThat(LocalNode.sanitize(null)).isEqualTo("node");
-    }
-
-    @Test
-    void endpointWhenConfiguredShouldBeValidatedAndUsed() {
-        assertThat(EndpointResolver.resolve("203.0.113.7:9121", null, 9121)).isEqualTo("203.0.113.7:9121");
-        assertThatExceptionOfType(InvalidInputException.class)
-                .isThrownBy(() -> EndpointResolver.resolve("http://203.0.113.7:9121", null, 9121));
-    }
-
-    @Test
-    void endpointWhenBoundToOneAddressShouldAdvertiseIt() {
-        assertThat(EndpointResolver.resolve(null, "127.0.0.1", 40123)).isEqualTo("127.0.0.1:40123");
-    }
-
-    @Test
-    void firstSiteLocalIpv4ShouldSkipPublicAndIpv6AddressesAndFallBackToLoopback() throws UnknownHostException {
-        List<InetAddress> candidates = List.of(
-                InetAddress.getByName("fe80::1"),
-                InetAddress.getByName("203.0.113.7"),
-                InetAddress.getByName("192.168.1.20"),
-                InetAddress.getByName("10.0.0.5"));
-
-        assertThat(EndpointResolver.firstSiteLocalIpv4(candidates)).isEqualTo("192.168.1.20");
-        assertThat(EndpointResolver.firstSiteLocalIpv4(List.of())).isEqualTo("127.0.0.1");
     }
 
     private static AgentProperties properties(@Nullable String name) {

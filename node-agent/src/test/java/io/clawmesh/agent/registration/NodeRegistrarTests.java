@@ -2,6 +2,7 @@ package io.clawmesh.agent.registration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.clawmesh.agent.Backoff;
 import io.clawmesh.agent.runtime.CapacityGate;
 import io.clawmesh.common.node.Capabilities;
 import io.clawmesh.common.node.NodeStatus;
@@ -22,7 +23,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.web.client.ResourceAccessException;
 
 @ExtendWith(OutputCaptureExtension.class)
-class RegistrationServiceTests {
+class NodeRegistrarTests {
 
     private static final String URL = "http://127.0.0.1:9180";
 
@@ -46,7 +47,7 @@ class RegistrationServiceTests {
 
     private NodeIdentityStore store;
 
-    private RegistrationService service;
+    private NodeRegistrar service;
 
     @BeforeEach
     void setUp() {
@@ -54,8 +55,7 @@ class RegistrationServiceTests {
         NodeReporter reporter = new NodeReporter(
                 "mac-mini", () -> "192.168.1.20:9121", this.capabilities::get, this.runtime::get, this.gate);
         Backoff backoff = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(60), () -> 0L);
-        this.service =
-                new RegistrationService(this.coordinator, this.store, this.state, reporter, URL, INTERVAL, backoff);
+        this.service = new NodeRegistrar(this.coordinator, this.store, this.state, reporter, URL, INTERVAL, backoff);
     }
 
     @Test
@@ -266,13 +266,13 @@ class RegistrationServiceTests {
 
     @Test
     void reasonWhenHttpUrlConnectionTimesOutShouldSayWhichTimeout() {
-        assertThat(RegistrationService.reason(
+        assertThat(NodeRegistrar.reason(
                         new ResourceAccessException("I/O error", new SocketTimeoutException("Connect timed out"))))
                 .isEqualTo("connect timed out");
-        assertThat(RegistrationService.reason(
+        assertThat(NodeRegistrar.reason(
                         new ResourceAccessException("I/O error", new SocketTimeoutException("Read timed out"))))
                 .isEqualTo("no answer in time");
-        assertThat(RegistrationService.reason(
+        assertThat(NodeRegistrar.reason(
                         new ResourceAccessException("I/O error", new ConnectException("Connection refused"))))
                 .isEqualTo("connection refused");
     }

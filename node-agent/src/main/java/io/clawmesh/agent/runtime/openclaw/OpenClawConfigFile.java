@@ -1,4 +1,4 @@
-package io.clawmesh.agent.seed;
+package io.clawmesh.agent.runtime.openclaw;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -24,7 +24,7 @@ public final class OpenClawConfigFile {
 
     private static final Logger logger = LoggerFactory.getLogger(OpenClawConfigFile.class);
 
-    static final JsonMapper JSON5 = JsonMapper.builder()
+    public static final JsonMapper JSON5 = JsonMapper.builder()
             .enable(JsonReadFeature.ALLOW_JAVA_COMMENTS)
             .enable(JsonReadFeature.ALLOW_UNQUOTED_PROPERTY_NAMES)
             .enable(JsonReadFeature.ALLOW_SINGLE_QUOTES)

@@ -1,5 +1,6 @@
 package io.clawmesh.agent.registration;
 
+import io.clawmesh.agent.Backoff;
 import io.clawmesh.common.api.CoordinatorApi;
 import io.clawmesh.common.node.Capabilities;
 import io.clawmesh.common.node.HeartbeatRequest;
@@ -31,9 +32,9 @@ import org.springframework.web.client.RestClientResponseException;
  * coordinator lost the node, and deregisters on shutdown. Each {@link #step()} does one call and answers how long to
  * wait before the next, so {@link HeartbeatTask} only schedules and tests need no clock or sleeps.
  */
-public class RegistrationService {
+public class NodeRegistrar {
 
-    private static final Logger logger = LoggerFactory.getLogger(RegistrationService.class);
+    private static final Logger logger = LoggerFactory.getLogger(NodeRegistrar.class);
 
     private final CoordinatorApi api;
 
@@ -61,7 +62,7 @@ public class RegistrationService {
 
     private boolean stopped;
 
-    public RegistrationService(
+    public NodeRegistrar(
             CoordinatorApi api,
             NodeIdentityStore store,
             RegistrationState state,
