@@ -1,9 +1,9 @@
 package io.clawmesh.coordinator.dashboard;
 
 import io.clawmesh.common.node.NodeStatus;
-import io.clawmesh.coordinator.forwarding.InflightTracker;
 import io.clawmesh.coordinator.forwarding.MessageCounts;
 import io.clawmesh.coordinator.forwarding.MessageLog;
+import io.clawmesh.coordinator.registry.InflightTracker;
 import io.clawmesh.coordinator.registry.Node;
 import io.clawmesh.coordinator.registry.NodeRegistry;
 import java.time.Clock;

@@ -4,7 +4,7 @@ import io.clawmesh.common.node.NodeStatus;
 import io.clawmesh.coordinator.events.NodeProbeFailed;
 import io.clawmesh.coordinator.events.NodeRegistered;
 import io.clawmesh.coordinator.events.NodeRemoved;
-import io.clawmesh.coordinator.forwarding.InflightTracker;
+import io.clawmesh.coordinator.registry.InflightTracker;
 import io.clawmesh.coordinator.registry.Node;
 import io.clawmesh.coordinator.registry.NodeCache;
 import io.micrometer.core.instrument.Counter;

@@ -5,7 +5,6 @@ import io.clawmesh.common.node.HeartbeatRequest;
 import io.clawmesh.common.node.NodeView;
 import io.clawmesh.common.node.RegisterNodeRequest;
 import io.clawmesh.common.node.RegisterNodeResponse;
-import io.clawmesh.coordinator.forwarding.InflightTracker;
 import io.clawmesh.coordinator.security.MeshAuthentication;
 import io.clawmesh.coordinator.security.MeshRole;
 import jakarta.servlet.http.HttpServletRequest;

@@ -15,7 +15,6 @@ import io.clawmesh.common.node.RuntimeInfo;
 import io.clawmesh.coordinator.events.NodeRegistered;
 import io.clawmesh.coordinator.events.NodeRemoved;
 import io.clawmesh.coordinator.events.NodeStatusChanged;
-import io.clawmesh.coordinator.security.EndpointPolicy;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Collection;

@@ -1,7 +1,7 @@
 package io.clawmesh.coordinator.routing;
 
 import io.clawmesh.common.routing.Strategy;
-import io.clawmesh.coordinator.forwarding.InflightTracker;
+import io.clawmesh.coordinator.registry.InflightTracker;
 import io.clawmesh.coordinator.registry.Node;
 import java.nio.charset.StandardCharsets;
 import java.util.Comparator;

@@ -3,7 +3,6 @@ package io.clawmesh.coordinator.routing;
 import io.clawmesh.common.node.NodeStatus;
 import io.clawmesh.common.routing.RoutingRule;
 import io.clawmesh.common.routing.Strategy;
-import io.clawmesh.coordinator.forwarding.FailoverCooldowns;
 import io.clawmesh.coordinator.registry.Node;
 import io.clawmesh.coordinator.registry.NodeNotFoundException;
 import io.clawmesh.coordinator.registry.NodeRegistry;

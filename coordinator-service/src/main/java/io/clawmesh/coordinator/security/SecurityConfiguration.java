@@ -1,6 +1,7 @@
 package io.clawmesh.coordinator.security;
 
 import io.clawmesh.common.api.ApiPaths;
+import io.clawmesh.coordinator.registry.EndpointPolicy;
 import io.clawmesh.coordinator.web.ProblemWriter;
 import io.clawmesh.coordinator.web.Problems;
 import java.net.InetAddress;

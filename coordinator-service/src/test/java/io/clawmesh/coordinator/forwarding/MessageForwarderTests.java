@@ -22,13 +22,15 @@ import io.clawmesh.coordinator.events.MessageHandled;
 import io.clawmesh.coordinator.events.RecordedEvents;
 import io.clawmesh.coordinator.forwarding.FakeAgent.Reply;
 import io.clawmesh.coordinator.forwarding.MessageRecord.Outcome;
+import io.clawmesh.coordinator.registry.EndpointPolicy;
+import io.clawmesh.coordinator.registry.InflightTracker;
 import io.clawmesh.coordinator.registry.NodeRegistry;
 import io.clawmesh.coordinator.registry.RegistryFixtures;
+import io.clawmesh.coordinator.routing.FailoverCooldowns;
 import io.clawmesh.coordinator.routing.NodeSelector;
 import io.clawmesh.coordinator.routing.RouteResolver;
 import io.clawmesh.coordinator.routing.RoutingRules;
 import io.clawmesh.coordinator.routing.RuleRepository;
-import io.clawmesh.coordinator.security.EndpointPolicy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,7 +61,7 @@ class MessageForwarderTests {
 
     private final InflightTracker inflight = new InflightTracker();
 
-    private final FailoverCooldowns cooldowns = new FailoverCooldowns(this.properties, this.clock);
+    private final FailoverCooldowns cooldowns = new FailoverCooldowns(this.properties.cooldown(), this.clock);
 
     private TestDatabase database;
 

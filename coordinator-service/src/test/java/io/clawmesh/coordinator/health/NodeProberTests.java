@@ -8,11 +8,11 @@ import io.clawmesh.coordinator.MutableClock;
 import io.clawmesh.coordinator.TestDatabase;
 import io.clawmesh.coordinator.events.NodeProbeFailed;
 import io.clawmesh.coordinator.events.RecordedEvents;
-import io.clawmesh.coordinator.forwarding.FailoverCooldowns;
 import io.clawmesh.coordinator.forwarding.ForwardingFixtures;
+import io.clawmesh.coordinator.registry.EndpointPolicy;
 import io.clawmesh.coordinator.registry.NodeRegistry;
 import io.clawmesh.coordinator.registry.RegistryFixtures;
-import io.clawmesh.coordinator.security.EndpointPolicy;
+import io.clawmesh.coordinator.routing.FailoverCooldowns;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -61,7 +61,8 @@ class NodeProberTests {
         this.agent.start();
         this.database = TestDatabase.h2();
         this.registry = RegistryFixtures.registry(this.database, this.clock);
-        this.cooldowns = new FailoverCooldowns(ForwardingFixtures.forwarding(Duration.ofSeconds(5), 3), this.clock);
+        this.cooldowns = new FailoverCooldowns(
+                ForwardingFixtures.forwarding(Duration.ofSeconds(5), 3).cooldown(), this.clock);
         this.prober = newProber(new RecordedEvents());
         this.nodeId = this.registry
                 .register(RegistryFixtures.request(

@@ -9,7 +9,6 @@ import io.clawmesh.common.node.RuntimeInfo;
 import io.clawmesh.coordinator.MutableClock;
 import io.clawmesh.coordinator.TestDatabase;
 import io.clawmesh.coordinator.events.RecordedEvents;
-import io.clawmesh.coordinator.security.EndpointPolicy;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -3,7 +3,7 @@ package io.clawmesh.coordinator.routing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.clawmesh.common.routing.Strategy;
-import io.clawmesh.coordinator.forwarding.InflightTracker;
+import io.clawmesh.coordinator.registry.InflightTracker;
 import io.clawmesh.coordinator.registry.Node;
 import java.util.ArrayList;
 import java.util.HashMap;

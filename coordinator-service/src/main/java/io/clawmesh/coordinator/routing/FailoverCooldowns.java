@@ -1,31 +1,32 @@
-package io.clawmesh.coordinator.forwarding;
+package io.clawmesh.coordinator.routing;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.springframework.stereotype.Component;
 
 /**
  * Nodes that just failed a forward are kept out of automatic selection until their cooldown ends or a probe
- * succeeds. Per replica and in memory: losing it only means one more failed attempt.
+ * succeeds. Per replica and in memory: losing it only means one more failed attempt. Routing owns it because
+ * candidate selection reads it; forwarding and health only report failures and recoveries.
  */
-@Component
 public class FailoverCooldowns {
 
     private final Map<String, Instant> coolingUntil = new ConcurrentHashMap<>();
 
-    private final ForwardingProperties properties;
+    private final Duration cooldown;
 
     private final Clock clock;
 
-    public FailoverCooldowns(ForwardingProperties properties, Clock clock) {
-        this.properties = properties;
+    /** Keeps a node out for {@code cooldown} after a failed forward ({@code mesh.forwarding.cooldown}). */
+    public FailoverCooldowns(Duration cooldown, Clock clock) {
+        this.cooldown = cooldown;
         this.clock = clock;
     }
 
     public void coolDown(String nodeId) {
-        this.coolingUntil.put(nodeId, this.clock.instant().plus(this.properties.cooldown()));
+        this.coolingUntil.put(nodeId, this.clock.instant().plus(this.cooldown));
     }
 
     public boolean isCooling(String nodeId) {

@@ -1,4 +1,4 @@
-package io.clawmesh.coordinator.security;
+package io.clawmesh.coordinator.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatNoException;
 
 import io.clawmesh.common.node.Endpoint;
 import io.clawmesh.common.node.InvalidInputException;
-import io.clawmesh.coordinator.security.EndpointPolicy.HostResolver;
+import io.clawmesh.coordinator.registry.EndpointPolicy.HostResolver;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;

@@ -1,4 +1,4 @@
-package io.clawmesh.coordinator.security;
+package io.clawmesh.coordinator.registry;
 
 import io.clawmesh.common.node.Endpoint;
 import io.clawmesh.common.node.InvalidInputException;

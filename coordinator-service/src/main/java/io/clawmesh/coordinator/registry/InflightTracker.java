@@ -1,4 +1,4 @@
-package io.clawmesh.coordinator.forwarding;
+package io.clawmesh.coordinator.registry;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;

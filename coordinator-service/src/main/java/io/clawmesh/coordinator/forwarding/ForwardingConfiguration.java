@@ -1,0 +1,16 @@
+package io.clawmesh.coordinator.forwarding;
+
+import io.clawmesh.coordinator.routing.FailoverCooldowns;
+import java.time.Clock;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** Forwarding's beans that take their settings from {@link ForwardingProperties}. */
+@Configuration(proxyBeanMethods = false)
+class ForwardingConfiguration {
+
+    @Bean
+    FailoverCooldowns failoverCooldowns(ForwardingProperties properties, Clock clock) {
+        return new FailoverCooldowns(properties.cooldown(), clock);
+    }
+}
