@@ -1,8 +1,8 @@
 package io.clawmesh.coordinator.dashboard;
 
 import io.clawmesh.common.node.NodeStatus;
-import io.clawmesh.coordinator.forwarding.MessageCounts;
-import io.clawmesh.coordinator.forwarding.MessageLog;
+import io.clawmesh.coordinator.messages.MessageCounts;
+import io.clawmesh.coordinator.messages.MessageLog;
 import io.clawmesh.coordinator.registry.InflightTracker;
 import io.clawmesh.coordinator.registry.Node;
 import io.clawmesh.coordinator.registry.NodeRegistry;

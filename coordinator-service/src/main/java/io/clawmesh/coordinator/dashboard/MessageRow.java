@@ -1,6 +1,6 @@
 package io.clawmesh.coordinator.dashboard;
 
-import io.clawmesh.coordinator.forwarding.MessageRecord;
+import io.clawmesh.coordinator.messages.MessageRecord;
 import java.time.Instant;
 import org.jspecify.annotations.Nullable;
 

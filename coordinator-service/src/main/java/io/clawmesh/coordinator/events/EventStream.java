@@ -3,7 +3,7 @@ package io.clawmesh.coordinator.events;
 import io.clawmesh.common.event.MeshEventTypes;
 import io.clawmesh.common.event.MeshEventView;
 import io.clawmesh.common.routing.RuleMatchExpression;
-import io.clawmesh.coordinator.forwarding.MessageRecord;
+import io.clawmesh.coordinator.messages.MessageRecord;
 import io.clawmesh.coordinator.registry.Node;
 import java.time.Clock;
 import java.time.Duration;

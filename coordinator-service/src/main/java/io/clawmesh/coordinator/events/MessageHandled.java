@@ -1,7 +1,7 @@
 package io.clawmesh.coordinator.events;
 
 import io.clawmesh.common.routing.Strategy;
-import io.clawmesh.coordinator.forwarding.MessageRecord;
+import io.clawmesh.coordinator.messages.MessageRecord;
 import java.time.Instant;
 import org.jspecify.annotations.Nullable;
 

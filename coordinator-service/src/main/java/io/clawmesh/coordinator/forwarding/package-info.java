@@ -1,4 +1,4 @@
-/** Forwarding messages to node agents with failover, in-flight accounting and the message log. */
+/** Forwarding messages to node agents with failover; what happened goes to the message log. */
 @NullMarked
 package io.clawmesh.coordinator.forwarding;
 

@@ -2,7 +2,7 @@ package io.clawmesh.coordinator.metrics;
 
 import io.clawmesh.coordinator.events.ForwardAttempted;
 import io.clawmesh.coordinator.events.MessageHandled;
-import io.clawmesh.coordinator.forwarding.MessageRecord.Outcome;
+import io.clawmesh.coordinator.messages.MessageRecord.Outcome;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Meter.MeterProvider;
 import io.micrometer.core.instrument.MeterRegistry;

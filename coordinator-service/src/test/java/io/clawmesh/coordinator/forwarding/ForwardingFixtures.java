@@ -4,6 +4,8 @@ import io.clawmesh.common.node.NodeCredentials;
 import io.clawmesh.common.node.NodeStatus;
 import io.clawmesh.common.node.RuntimeInfo;
 import io.clawmesh.coordinator.MutableClock;
+import io.clawmesh.coordinator.messages.MessageLogProperties;
+import io.clawmesh.coordinator.messages.MessageRecord;
 import io.clawmesh.coordinator.registry.Node;
 import io.clawmesh.coordinator.registry.RegistryFixtures;
 import java.time.Duration;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.jayway.jsonpath.JsonPath;
 import io.clawmesh.common.routing.RoutingRule;
-import io.clawmesh.coordinator.forwarding.MessageLog;
+import io.clawmesh.coordinator.messages.MessageLog;
 import io.clawmesh.coordinator.registry.Node;
 import io.clawmesh.coordinator.registry.NodeRegistry;
 import io.clawmesh.coordinator.routing.RoutingRules;

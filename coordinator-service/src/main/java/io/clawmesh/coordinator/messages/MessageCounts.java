@@ -1,4 +1,4 @@
-package io.clawmesh.coordinator.forwarding;
+package io.clawmesh.coordinator.messages;
 
 /**
  * Counts over a window of the message log.

@@ -1,4 +1,4 @@
-package io.clawmesh.coordinator.forwarding;
+package io.clawmesh.coordinator.messages;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 

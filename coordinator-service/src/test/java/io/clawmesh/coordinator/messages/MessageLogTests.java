@@ -1,9 +1,10 @@
-package io.clawmesh.coordinator.forwarding;
+package io.clawmesh.coordinator.messages;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.clawmesh.coordinator.MutableClock;
 import io.clawmesh.coordinator.TestDatabase;
+import io.clawmesh.coordinator.forwarding.ForwardingFixtures;
 import java.time.Instant;
 import java.util.List;
 import java.util.stream.IntStream;

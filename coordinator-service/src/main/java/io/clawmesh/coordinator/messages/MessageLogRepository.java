@@ -1,4 +1,4 @@
-package io.clawmesh.coordinator.forwarding;
+package io.clawmesh.coordinator.messages;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;

@@ -1,4 +1,4 @@
-package io.clawmesh.coordinator.forwarding;
+package io.clawmesh.coordinator.messages;
 
 import java.time.Instant;
 import org.jspecify.annotations.Nullable;
