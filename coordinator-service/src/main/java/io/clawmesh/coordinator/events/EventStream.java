@@ -4,7 +4,6 @@ import io.clawmesh.common.event.MeshEventTypes;
 import io.clawmesh.common.event.MeshEventView;
 import io.clawmesh.common.routing.RuleMatchExpression;
 import io.clawmesh.coordinator.messages.MessageRecord;
-import io.clawmesh.coordinator.registry.Node;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -204,7 +203,7 @@ public class EventStream implements SmartLifecycle {
     }
 
     private static MeshEventView node(
-            String type, MeshEvent event, Node node, @Nullable String previousStatus, String detail) {
+            String type, MeshEvent event, NodeRef node, @Nullable String previousStatus, String detail) {
         return MeshEventView.ofNode(
                 0, type, event.time(), node.id(), node.name(), node.status().wireName(), previousStatus, detail);
     }

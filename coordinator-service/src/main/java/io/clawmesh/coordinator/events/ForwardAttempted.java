@@ -1,6 +1,5 @@
 package io.clawmesh.coordinator.events;
 
-import io.clawmesh.coordinator.registry.Node;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -11,7 +10,7 @@ import java.time.Instant;
  *     {@code rejected} or {@code timed_out}
  * @param duration how long the attempt took
  */
-public record ForwardAttempted(Node node, String messageId, String outcome, Duration duration, Instant time)
+public record ForwardAttempted(NodeRef node, String messageId, String outcome, Duration duration, Instant time)
         implements MeshEvent {
 
     /** The outcome of an attempt the node answered. */

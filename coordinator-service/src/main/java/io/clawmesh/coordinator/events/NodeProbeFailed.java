@@ -1,6 +1,5 @@
 package io.clawmesh.coordinator.events;
 
-import io.clawmesh.coordinator.registry.Node;
 import java.time.Instant;
 
 /**
@@ -9,4 +8,4 @@ import java.time.Instant;
  * @param consecutiveFailures failures in a row, this one included
  * @param cause what went wrong, for people
  */
-public record NodeProbeFailed(Node node, int consecutiveFailures, String cause, Instant time) implements MeshEvent {}
+public record NodeProbeFailed(NodeRef node, int consecutiveFailures, String cause, Instant time) implements MeshEvent {}

@@ -1,7 +1,6 @@
 package io.clawmesh.coordinator.events;
 
 import io.clawmesh.common.node.NodeStatus;
-import io.clawmesh.coordinator.registry.Node;
 import java.time.Instant;
 import org.jspecify.annotations.Nullable;
 
@@ -10,7 +9,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @param previousStatus the status before a re-registration; {@code null} for a new node
  */
-public record NodeRegistered(Node node, @Nullable NodeStatus previousStatus, Instant time) implements MeshEvent {
+public record NodeRegistered(NodeRef node, @Nullable NodeStatus previousStatus, Instant time) implements MeshEvent {
 
     /** Whether an existing node of the same name was taken over. */
     public boolean reregistered() {

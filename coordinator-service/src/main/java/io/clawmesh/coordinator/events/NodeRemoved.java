@@ -1,6 +1,5 @@
 package io.clawmesh.coordinator.events;
 
-import io.clawmesh.coordinator.registry.Node;
 import java.time.Instant;
 
 /**
@@ -9,4 +8,4 @@ import java.time.Instant;
  * @param node the node as it was last
  * @param reason why, for people
  */
-public record NodeRemoved(Node node, String reason, Instant time) implements MeshEvent {}
+public record NodeRemoved(NodeRef node, String reason, Instant time) implements MeshEvent {}

@@ -1,7 +1,6 @@
 package io.clawmesh.coordinator.events;
 
 import io.clawmesh.common.node.NodeStatus;
-import io.clawmesh.coordinator.registry.Node;
 import java.time.Instant;
 
 /**
@@ -10,4 +9,4 @@ import java.time.Instant;
  * @param node the node as it is now
  * @param reason why, for people
  */
-public record NodeStatusChanged(Node node, NodeStatus previous, String reason, Instant time) implements MeshEvent {}
+public record NodeStatusChanged(NodeRef node, NodeStatus previous, String reason, Instant time) implements MeshEvent {}

@@ -259,7 +259,11 @@ public class MessageForwarder {
 
     private void attempted(Node node, String messageId, String outcome, long startNanos) {
         this.events.publishEvent(new ForwardAttempted(
-                node, messageId, outcome, Duration.ofNanos(System.nanoTime() - startNanos), this.clock.instant()));
+                node.ref(),
+                messageId,
+                outcome,
+                Duration.ofNanos(System.nanoTime() - startNanos),
+                this.clock.instant()));
     }
 
     private static void validate(RouteRequest request) {

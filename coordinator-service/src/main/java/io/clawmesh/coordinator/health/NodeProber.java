@@ -195,7 +195,7 @@ public class NodeProber implements DisposableBean {
             wait = wait.plusMillis(ThreadLocalRandom.current().nextLong(Math.max(1, wait.toMillis() / 2)));
         }
         this.states.put(node.id(), new ProbeState(failures, now.plus(wait)));
-        this.events.publishEvent(new NodeProbeFailed(node, failures, failure, now));
+        this.events.publishEvent(new NodeProbeFailed(node.ref(), failures, failure, now));
         if (failures >= threshold && node.status() != NodeStatus.OFFLINE) {
             this.registry.transition(node.id(), NodeStatus.OFFLINE, failures + " probes failed in a row: " + failure);
         } else if (node.status() != NodeStatus.OFFLINE) {

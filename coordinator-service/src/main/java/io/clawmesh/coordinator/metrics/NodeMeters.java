@@ -62,7 +62,7 @@ public class NodeMeters {
 
     @EventListener
     void onNodeRegistered(NodeRegistered event) {
-        add(event.node());
+        add(event.node().id(), event.node().name());
     }
 
     @EventListener
@@ -82,7 +82,7 @@ public class NodeMeters {
         Set<String> present = new HashSet<>();
         for (Node node : this.nodes.all()) {
             present.add(node.id());
-            add(node);
+            add(node.id(), node.name());
         }
         for (String id : Set.copyOf(this.perNode.keySet())) {
             if (!present.contains(id)) {
@@ -91,10 +91,9 @@ public class NodeMeters {
         }
     }
 
-    private void add(Node node) {
-        String id = node.id();
+    private void add(String id, String name) {
         PerNode existing = this.perNode.get(id);
-        if (existing != null && existing.name().equals(node.name())) {
+        if (existing != null && existing.name().equals(name)) {
             return;
         }
         if (existing != null) {
@@ -103,15 +102,15 @@ public class NodeMeters {
         List<Meter> meters = List.of(
                 Gauge.builder("mesh.node.inflight", () -> this.inflight.get(id))
                         .description("Messages the coordinator has in flight on the node")
-                        .tag("node", node.name())
+                        .tag("node", name)
                         .register(this.registry),
                 Gauge.builder("mesh.heartbeat.age", () -> heartbeatAgeSeconds(id))
                         .description("Time since the node's last heartbeat (since registration before the first)")
-                        .tag("node", node.name())
+                        .tag("node", name)
                         .baseUnit("seconds")
                         .register(this.registry),
-                probeFailures(node.name()));
-        this.perNode.put(id, new PerNode(node.name(), meters));
+                probeFailures(name));
+        this.perNode.put(id, new PerNode(name, meters));
     }
 
     private void remove(String id) {

@@ -4,6 +4,7 @@ import io.clawmesh.common.node.Capabilities;
 import io.clawmesh.common.node.NodeStatus;
 import io.clawmesh.common.node.NodeView;
 import io.clawmesh.common.node.RuntimeInfo;
+import io.clawmesh.coordinator.events.NodeRef;
 import java.time.Instant;
 import org.jspecify.annotations.Nullable;
 
@@ -26,6 +27,11 @@ public record Node(
         String tokenHash,
         Instant registeredAt,
         Instant statusChangedAt) {
+
+    /** What events say about this node (id, name, endpoint, status); events never carry the aggregate. */
+    public NodeRef ref() {
+        return new NodeRef(this.id, this.name, this.endpoint, this.status);
+    }
 
     /** The lease this node holds: renewed by each heartbeat. */
     public NodeLease lease() {

@@ -147,7 +147,7 @@ public class NodeRegistry {
             }
             reload(node.id())
                     .ifPresent((registered) ->
-                            this.events.publishEvent(new NodeRegistered(registered, old.status(), now)));
+                            this.events.publishEvent(new NodeRegistered(registered.ref(), old.status(), now)));
             logger.info(
                     "Node {} ({}) re-registered at {} with the {} token, {} -> {}",
                     name,
@@ -161,7 +161,7 @@ public class NodeRegistry {
         String id = chooseId(requestedId);
         Node node = template.withIdentity(id, now);
         this.repository.insert(node);
-        reload(id).ifPresent((registered) -> this.events.publishEvent(new NodeRegistered(registered, null, now)));
+        reload(id).ifPresent((registered) -> this.events.publishEvent(new NodeRegistered(registered.ref(), null, now)));
         logger.info(
                 "Node {} ({}) registered at {}: {} {}, gpu={}, {} GB, tags={}, skills={}",
                 name,
@@ -219,7 +219,7 @@ public class NodeRegistry {
             throw new NodeNotFoundException(id);
         }
         logger.info("Node {} ({}) removed: {}", node.name(), id, reason);
-        this.events.publishEvent(new NodeRemoved(node, reason, this.clock.instant()));
+        this.events.publishEvent(new NodeRemoved(node.ref(), reason, this.clock.instant()));
     }
 
     /**
@@ -382,7 +382,7 @@ public class NodeRegistry {
         if (before.status() == after.status()) {
             return;
         }
-        this.events.publishEvent(new NodeStatusChanged(after, before.status(), reason, this.clock.instant()));
+        this.events.publishEvent(new NodeStatusChanged(after.ref(), before.status(), reason, this.clock.instant()));
         if (before.status().routable() && after.status().routable()) {
             logger.debug(
                     "Node {} ({}) {} -> {}: {}",

@@ -139,9 +139,9 @@ class EventStreamTests {
         EventStream stream = started(properties(10, 10, 5, false));
         Node node = node(NodeStatus.OFFLINE);
 
-        stream.on(new NodeStatusChanged(node, NodeStatus.ONLINE, "3 probes failed in a row", NOW));
-        stream.on(new NodeProbeFailed(node, 1, "connection refused", NOW));
-        stream.on(new ForwardAttempted(node, "msg-1", "ok", Duration.ofMillis(3), NOW));
+        stream.on(new NodeStatusChanged(node.ref(), NodeStatus.ONLINE, "3 probes failed in a row", NOW));
+        stream.on(new NodeProbeFailed(node.ref(), 1, "connection refused", NOW));
+        stream.on(new ForwardAttempted(node.ref(), "msg-1", "ok", Duration.ofMillis(3), NOW));
 
         assertThat(stream.recent(10)).singleElement().satisfies((event) -> {
             assertThat(event.type()).isEqualTo("node.status_changed");

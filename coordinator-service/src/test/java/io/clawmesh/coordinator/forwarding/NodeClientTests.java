@@ -102,7 +102,7 @@ class NodeClientTests {
         assertThat(this.client.cachedCredentials())
                 .as("one entry per node, not per token")
                 .isOne();
-        this.client.onNodeRemoved(new NodeRemoved(after, "test", MutableClock.START));
+        this.client.onNodeRemoved(new NodeRemoved(after.ref(), "test", MutableClock.START));
         assertThat(this.client.cachedCredentials()).isZero();
     }
 

@@ -85,9 +85,9 @@ class MeshMetersTests {
         String gpu = register("gpu-1");
         register("mac-mini");
         Node node = this.registry.find(gpu).orElseThrow();
-        this.routingMeters.onForwardAttempted(
-                new ForwardAttempted(node, "msg-1", ForwardAttempted.OK, Duration.ofMillis(3), this.clock.instant()));
-        this.nodeMeters.onProbeFailed(new NodeProbeFailed(node, 1, "connection refused", this.clock.instant()));
+        this.routingMeters.onForwardAttempted(new ForwardAttempted(
+                node.ref(), "msg-1", ForwardAttempted.OK, Duration.ofMillis(3), this.clock.instant()));
+        this.nodeMeters.onProbeFailed(new NodeProbeFailed(node.ref(), 1, "connection refused", this.clock.instant()));
         assertThat(this.prometheus.scrape())
                 .contains("mesh_forward_duration_seconds_count{node=\"gpu-1\",outcome=\"ok\"} 1")
                 .contains("mesh_probe_failures_total{node=\"gpu-1\"} 1.0");
@@ -104,7 +104,7 @@ class MeshMetersTests {
     void reconcileShouldAddNodesItMissedAndDropNodesThatLeft() {
         String gpu = register("gpu-1");
         this.nodeMeters.onNodeRemoved(
-                new NodeRemoved(this.registry.find(gpu).orElseThrow(), "test", this.clock.instant()));
+                new NodeRemoved(this.registry.find(gpu).orElseThrow().ref(), "test", this.clock.instant()));
         assertThat(this.prometheus.scrape()).doesNotContain("node=\"gpu-1\"");
 
         this.nodeMeters.reconcile();
