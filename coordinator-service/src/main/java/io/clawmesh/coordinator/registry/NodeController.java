@@ -5,8 +5,6 @@ import io.clawmesh.common.node.HeartbeatRequest;
 import io.clawmesh.common.node.NodeView;
 import io.clawmesh.common.node.RegisterNodeRequest;
 import io.clawmesh.common.node.RegisterNodeResponse;
-import io.clawmesh.coordinator.security.MeshAuthentication;
-import io.clawmesh.coordinator.security.MeshRole;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.Comparator;
 import java.util.List;
@@ -40,7 +38,7 @@ public class NodeController {
     @PostMapping(ApiPaths.REGISTER)
     @ResponseStatus(HttpStatus.CREATED)
     public RegisterNodeResponse register(@RequestBody RegisterNodeRequest request, HttpServletRequest http) {
-        MeshAuthentication caller = caller();
+        Caller caller = caller();
         return switch (caller.role()) {
             case OPERATOR -> this.registry.register(request, Registrant.operator());
             case JOIN ->
@@ -59,7 +57,7 @@ public class NodeController {
     @DeleteMapping(ApiPaths.NODE)
     @ResponseStatus(HttpStatus.NO_CONTENT)
     public void deregister(@PathVariable String id) {
-        MeshAuthentication caller = caller();
+        Caller caller = caller();
         if (caller.role() == MeshRole.NODE) {
             requireOwnNode(id, "deregister");
             this.registry.deregister(id, "deregistered by its agent");
@@ -84,14 +82,14 @@ public class NodeController {
     }
 
     private static void requireOwnNode(String id, String action) {
-        MeshAuthentication caller = caller();
+        Caller caller = caller();
         if (caller.role() != MeshRole.NODE || !id.equals(caller.nodeId())) {
             throw new NodeScopeException("a node token may " + action + " only its own node; this token belongs to "
                     + ((caller.nodeId() != null) ? caller.nodeId() : "no node"));
         }
     }
 
-    private static MeshAuthentication caller() {
-        return (MeshAuthentication) SecurityContextHolder.getContext().getAuthentication();
+    private static Caller caller() {
+        return (Caller) SecurityContextHolder.getContext().getAuthentication();
     }
 }

@@ -1,7 +1,6 @@
 package io.clawmesh.coordinator.security;
 
-import io.clawmesh.coordinator.web.ProblemWriter;
-import io.clawmesh.coordinator.web.Problems;
+import io.clawmesh.common.problem.Problems;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;

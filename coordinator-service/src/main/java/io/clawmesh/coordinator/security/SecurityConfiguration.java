@@ -1,9 +1,9 @@
 package io.clawmesh.coordinator.security;
 
 import io.clawmesh.common.api.ApiPaths;
+import io.clawmesh.common.problem.Problems;
 import io.clawmesh.coordinator.registry.EndpointPolicy;
-import io.clawmesh.coordinator.web.ProblemWriter;
-import io.clawmesh.coordinator.web.Problems;
+import io.clawmesh.coordinator.registry.MeshRole;
 import java.net.InetAddress;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;

@@ -1,6 +1,7 @@
 package io.clawmesh.coordinator.security;
 
 import io.clawmesh.common.node.NodeCredentials;
+import io.clawmesh.coordinator.registry.MeshRole;
 import io.clawmesh.coordinator.registry.NodeRegistry;
 import java.util.Optional;
 import org.springframework.stereotype.Component;

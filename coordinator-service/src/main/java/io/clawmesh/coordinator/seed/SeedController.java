@@ -1,8 +1,8 @@
 package io.clawmesh.coordinator.seed;
 
+import io.clawmesh.common.problem.Problems;
 import io.clawmesh.common.seed.SeedApi;
 import io.clawmesh.common.seed.SeedWorkspaceResponse;
-import io.clawmesh.coordinator.web.Problems;
 import java.util.Map;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;

@@ -2,6 +2,7 @@ package io.clawmesh.coordinator.web;
 
 import io.clawmesh.common.node.InvalidInputException;
 import io.clawmesh.common.node.PrintableText;
+import io.clawmesh.common.problem.Problems;
 import io.clawmesh.coordinator.events.TooManySubscribersException;
 import io.clawmesh.coordinator.forwarding.ForwardingFailedException;
 import io.clawmesh.coordinator.forwarding.ForwardingTimeoutException;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.clawmesh.common.node.RegisterNodeResponse;
 import io.clawmesh.coordinator.MutableClock;
 import io.clawmesh.coordinator.TestDatabase;
+import io.clawmesh.coordinator.registry.MeshRole;
 import io.clawmesh.coordinator.registry.NodeRegistry;
 import io.clawmesh.coordinator.registry.Registrant;
 import io.clawmesh.coordinator.registry.RegistryFixtures;

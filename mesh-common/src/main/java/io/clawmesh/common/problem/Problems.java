@@ -1,4 +1,4 @@
-package io.clawmesh.coordinator.web;
+package io.clawmesh.common.problem;
 
 import io.clawmesh.common.api.ApiPaths;
 import java.net.URI;

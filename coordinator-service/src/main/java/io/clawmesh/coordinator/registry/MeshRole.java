@@ -1,4 +1,4 @@
-package io.clawmesh.coordinator.security;
+package io.clawmesh.coordinator.registry;
 
 /** What a bearer token may do: everything, only register nodes, or act for one node. */
 public enum MeshRole {

@@ -1,4 +1,4 @@
-package io.clawmesh.coordinator.web;
+package io.clawmesh.coordinator.security;
 
 import io.clawmesh.common.api.ApiPaths;
 import jakarta.servlet.http.HttpServletRequest;
