@@ -1,27 +1,23 @@
 package io.clawmesh.coordinator.registry;
 
-import io.clawmesh.common.api.ApiPaths;
+import io.clawmesh.common.api.NodeApi;
 import io.clawmesh.common.node.HeartbeatRequest;
 import io.clawmesh.common.node.NodeView;
 import io.clawmesh.common.node.RegisterNodeRequest;
 import io.clawmesh.common.node.RegisterNodeResponse;
-import jakarta.servlet.http.HttpServletRequest;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.context.SecurityContextHolder;
-import org.springframework.web.bind.annotation.DeleteMapping;
-import org.springframework.web.bind.annotation.GetMapping;
-import org.springframework.web.bind.annotation.PathVariable;
-import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.context.request.RequestContextHolder;
+import org.springframework.web.context.request.ServletRequestAttributes;
 
 /** The registry API: register, heartbeat, deregister, list and get nodes (SPEC §3). */
 @RestController
-public class NodeController {
+public class NodeController implements NodeApi {
 
     private final NodeRegistry registry;
 
@@ -35,28 +31,27 @@ public class NodeController {
         this.throttle = throttle;
     }
 
-    @PostMapping(ApiPaths.REGISTER)
+    @Override
     @ResponseStatus(HttpStatus.CREATED)
-    public RegisterNodeResponse register(@RequestBody RegisterNodeRequest request, HttpServletRequest http) {
+    public RegisterNodeResponse register(RegisterNodeRequest request) {
         Caller caller = caller();
         return switch (caller.role()) {
             case OPERATOR -> this.registry.register(request, Registrant.operator());
-            case JOIN ->
-                this.throttle.limit(http.getRemoteAddr(), () -> this.registry.register(request, Registrant.join()));
+            case JOIN -> this.throttle.limit(remoteAddress(), () -> this.registry.register(request, Registrant.join()));
             case NODE -> this.registry.register(request, Registrant.node(Objects.requireNonNull(caller.nodeId())));
         };
     }
 
-    @PostMapping(ApiPaths.HEARTBEAT)
+    @Override
     @ResponseStatus(HttpStatus.NO_CONTENT)
-    public void heartbeat(@PathVariable String id, @RequestBody HeartbeatRequest request) {
+    public void heartbeat(String id, HeartbeatRequest request) {
         requireOwnNode(id, "heartbeat");
         this.registry.heartbeat(id, request);
     }
 
-    @DeleteMapping(ApiPaths.NODE)
+    @Override
     @ResponseStatus(HttpStatus.NO_CONTENT)
-    public void deregister(@PathVariable String id) {
+    public void deregister(String id) {
         Caller caller = caller();
         if (caller.role() == MeshRole.NODE) {
             requireOwnNode(id, "deregister");
@@ -67,7 +62,7 @@ public class NodeController {
         }
     }
 
-    @GetMapping(ApiPaths.NODES)
+    @Override
     public List<NodeView> nodes() {
         return this.registry.all().stream()
                 .sorted(Comparator.comparing(Node::name))
@@ -75,8 +70,8 @@ public class NodeController {
                 .toList();
     }
 
-    @GetMapping(ApiPaths.NODE)
-    public NodeView node(@PathVariable String id) {
+    @Override
+    public NodeView node(String id) {
         Node node = this.registry.findByIdOrName(id).orElseThrow(() -> new NodeNotFoundException(id));
         return node.toView(this.inflight.get(node.id()));
     }
@@ -87,6 +82,13 @@ public class NodeController {
             throw new NodeScopeException("a node token may " + action + " only its own node; this token belongs to "
                     + ((caller.nodeId() != null) ? caller.nodeId() : "no node"));
         }
+    }
+
+    /** The client's address, for the join throttle; from the request context, since the contract has no servlet types. */
+    private static String remoteAddress() {
+        return ((ServletRequestAttributes) RequestContextHolder.currentRequestAttributes())
+                .getRequest()
+                .getRemoteAddr();
     }
 
     private static Caller caller() {
