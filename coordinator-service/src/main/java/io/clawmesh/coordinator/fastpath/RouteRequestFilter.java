@@ -1,9 +1,11 @@
-package io.clawmesh.coordinator.forwarding;
+package io.clawmesh.coordinator.fastpath;
 
 import io.clawmesh.common.api.ApiPaths;
 import io.clawmesh.common.message.RouteRequest;
 import io.clawmesh.common.message.RouteResponse;
 import io.clawmesh.common.node.NodeCredentials;
+import io.clawmesh.coordinator.forwarding.MessageForwarder;
+import io.clawmesh.coordinator.security.ApiSecurityHeaders;
 import io.clawmesh.coordinator.security.OperatorToken;
 import io.clawmesh.coordinator.security.TokenAuthenticationFilter;
 import jakarta.servlet.FilterChain;
@@ -12,7 +14,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpHeaders;
@@ -20,13 +21,6 @@ import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.http.server.ServletServerHttpRequest;
-import org.springframework.security.web.header.HeaderWriter;
-import org.springframework.security.web.header.writers.CacheControlHeadersWriter;
-import org.springframework.security.web.header.writers.HstsHeaderWriter;
-import org.springframework.security.web.header.writers.XContentTypeOptionsHeaderWriter;
-import org.springframework.security.web.header.writers.XXssProtectionHeaderWriter;
-import org.springframework.security.web.header.writers.frameoptions.XFrameOptionsHeaderWriter;
-import org.springframework.security.web.header.writers.frameoptions.XFrameOptionsHeaderWriter.XFrameOptionsMode;
 import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.filter.ServerHttpObservationFilter;
 import org.springframework.web.servlet.HandlerExceptionResolver;
@@ -41,10 +35,11 @@ import tools.jackson.databind.json.JsonMapper;
  * It takes a request only when all of this holds: the raw path is exactly one of the two routes with a node segment
  * made of name characters; the bearer token is the operator token (compared in constant time); the body is JSON in
  * UTF-8; and the client accepts JSON. Everything else, a missing or wrong token included, goes down the filter chain
- * unchanged to the security chain and {@link RouteController}, which answer exactly as they always did. Errors of the
+ * unchanged to the security chain and {@code RouteController}, which answer exactly as they always did. Errors of the
  * requests it does take are answered by the application's own exception handlers (the {@code ProblemHandler}), and
- * successful answers carry the same security headers as the API chain writes, so a client cannot tell the two paths
- * apart. Registered after the body-size limit and the HTTP server observation, so both still apply.
+ * successful answers carry the API chain's own security headers ({@link ApiSecurityHeaders}), so a client cannot tell the two paths
+ * apart. Registered after the body-size limit and the HTTP server observation, so both still apply. Why it exists
+ * and what must stay equal: ADR 0006; {@code mesh.routing.fast-path.enabled=false} switches it off.
  */
 public class RouteRequestFilter extends OncePerRequestFilter {
 
@@ -55,13 +50,6 @@ public class RouteRequestFilter extends OncePerRequestFilter {
      * a segment of dots, which Spring Security's firewall refuses) takes the general path.
      */
     private static final Pattern NODE_SEGMENT = Pattern.compile("(?!\\.+$)[A-Za-z0-9._-]{1,63}");
-
-    private static final List<HeaderWriter> SECURITY_HEADERS = List.of(
-            new CacheControlHeadersWriter(),
-            new XContentTypeOptionsHeaderWriter(),
-            new HstsHeaderWriter(),
-            new XXssProtectionHeaderWriter(),
-            new XFrameOptionsHeaderWriter(XFrameOptionsMode.DENY));
 
     private final MessageForwarder forwarder;
 
@@ -111,9 +99,7 @@ public class RouteRequestFilter extends OncePerRequestFilter {
         ServerHttpObservationFilter.findObservationContext(request)
                 .ifPresent(
                         (context) -> context.setPathPattern((node != null) ? ApiPaths.ROUTE_TO_NODE : ApiPaths.ROUTE));
-        for (HeaderWriter writer : SECURITY_HEADERS) {
-            writer.writeHeaders(request, response);
-        }
+        ApiSecurityHeaders.write(request, response);
         byte[] body;
         try {
             RouteRequest message = read(request);

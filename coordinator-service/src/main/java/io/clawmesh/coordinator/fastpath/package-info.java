@@ -1,0 +1,8 @@
+/**
+ * The routing fast path: a servlet filter that serves operator route requests ahead of the security chain and Spring
+ * MVC, answering exactly as they would (ADR 0006); switched by {@code mesh.routing.fast-path.enabled}.
+ */
+@NullMarked
+package io.clawmesh.coordinator.fastpath;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,97 @@
+package io.clawmesh.coordinator.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.Mockito.mockingDetails;
+
+import com.sun.net.httpserver.HttpServer;
+import io.clawmesh.common.api.ApiPaths;
+import io.clawmesh.coordinator.fastpath.RouteRequestFilter;
+import io.clawmesh.coordinator.forwarding.RouteController;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Executors;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.ApplicationContext;
+import org.springframework.test.context.TestPropertySource;
+import org.springframework.test.context.bean.override.mockito.MockitoSpyBean;
+
+/**
+ * {@code mesh.routing.fast-path.enabled=false} removes the routing hot path: an operator's JSON route request, which
+ * the hot path would serve, is answered by the security chain and {@link RouteController} instead, with the same
+ * result.
+ */
+@TestPropertySource(properties = {"mesh.security.allow-private=true", "mesh.routing.fast-path.enabled=false"})
+class RouteFastPathSwitchIntegrationTests extends ApiIntegrationTestSupport {
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @Autowired
+    ApplicationContext context;
+
+    @MockitoSpyBean
+    RouteController controller;
+
+    private @Nullable HttpServer agent;
+
+    @BeforeEach
+    void oneEchoAgent() throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext(ApiPaths.AGENT_MESSAGES, (exchange) -> {
+            String id = exchange.getRequestHeaders().getFirst(ApiPaths.MESSAGE_ID_HEADER);
+            exchange.getRequestBody().readAllBytes();
+            byte[] body = ("{\"message_id\":\"" + id + "\",\"node_id\":\"n\",\"response\":\"pong\"}")
+                    .getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        server.start();
+        this.agent = server;
+        register("alpha", "127.0.0.1:" + server.getAddress().getPort());
+    }
+
+    @AfterEach
+    void stopAgent() {
+        if (this.agent != null) {
+            this.agent.stop(0);
+        }
+    }
+
+    @Test
+    void routeWhenFastPathDisabledShouldBeServedByTheControllerWithTheSameAnswer() throws Exception {
+        assertThat(this.context.getBeansOfType(FilterRegistrationBean.class).values())
+                .as("no hot path filter is registered")
+                .noneMatch((registration) -> registration.getFilter() instanceof RouteRequestFilter);
+
+        HttpResponse<String> answer = this.http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + ROUTE))
+                        .header("Content-Type", "application/json")
+                        .header("Authorization", "Bearer " + ApiFixtures.OPERATOR_TOKEN)
+                        .POST(BodyPublishers.ofString("{\"content\":\"ping\"}"))
+                        .build(),
+                BodyHandlers.ofString());
+
+        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(answer.body()).contains("\"response\":\"pong\"", "\"node_name\":\"alpha\"");
+        assertThat(answer.headers().firstValue("x-content-type-options")).hasValue("nosniff");
+        assertThat(answer.headers().firstValue("x-frame-options")).hasValue("DENY");
+        assertThat(mockingDetails(this.controller).getInvocations())
+                .as("the general path served it")
+                .hasSize(1);
+    }
+}
