@@ -1,6 +1,6 @@
 package io.clawmesh.cli;
 
-import io.clawmesh.cli.support.Usage;
+import io.clawmesh.cli.parsing.Usage;
 import io.clawmesh.cli.support.UsageException;
 import java.io.PrintWriter;
 import java.util.List;

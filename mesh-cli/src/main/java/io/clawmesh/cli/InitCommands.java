@@ -1,9 +1,9 @@
 package io.clawmesh.cli;
 
-import io.clawmesh.cli.support.CliEnvironment;
+import io.clawmesh.cli.client.MeshClients;
+import io.clawmesh.cli.settings.CliEnvironment;
 import io.clawmesh.cli.support.CliException;
 import io.clawmesh.cli.support.ExitCode;
-import io.clawmesh.cli.support.MeshClients;
 import io.clawmesh.common.config.ClawMeshConfigFile;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,9 +1,8 @@
 package io.clawmesh.cli;
 
-import io.clawmesh.cli.support.CliConfiguration;
-import io.clawmesh.cli.support.CliEnvironment;
-import io.clawmesh.cli.support.GlobalOptions;
-import io.clawmesh.cli.support.UpSettings;
+import io.clawmesh.cli.parsing.GlobalOptions;
+import io.clawmesh.cli.settings.CliEnvironment;
+import io.clawmesh.cli.settings.UpSettings;
 import io.clawmesh.cli.support.UsageException;
 import java.util.ArrayList;
 import java.util.List;

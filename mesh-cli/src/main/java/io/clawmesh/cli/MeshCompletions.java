@@ -1,7 +1,7 @@
 package io.clawmesh.cli;
 
+import io.clawmesh.cli.client.MeshClients;
 import io.clawmesh.cli.support.CliException;
-import io.clawmesh.cli.support.MeshClients;
 import io.clawmesh.common.node.NodeView;
 import io.clawmesh.common.routing.RoutingRule;
 import io.clawmesh.common.routing.RuleMatchExpression;

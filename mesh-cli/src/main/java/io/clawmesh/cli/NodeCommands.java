@@ -1,13 +1,13 @@
 package io.clawmesh.cli;
 
+import io.clawmesh.cli.client.MeshClient;
+import io.clawmesh.cli.client.MeshClients;
 import io.clawmesh.cli.output.MeshTables;
 import io.clawmesh.cli.output.Output;
 import io.clawmesh.cli.output.Style;
 import io.clawmesh.cli.output.Untrusted;
 import io.clawmesh.cli.support.CliException;
 import io.clawmesh.cli.support.ExitCode;
-import io.clawmesh.cli.support.MeshClient;
-import io.clawmesh.cli.support.MeshClients;
 import io.clawmesh.common.node.NodeView;
 import java.time.Clock;
 import java.util.List;

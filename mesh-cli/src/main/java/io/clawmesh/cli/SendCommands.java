@@ -1,9 +1,9 @@
 package io.clawmesh.cli;
 
+import io.clawmesh.cli.client.MeshClient;
+import io.clawmesh.cli.client.MeshClients;
 import io.clawmesh.cli.output.Output;
 import io.clawmesh.cli.output.Untrusted;
-import io.clawmesh.cli.support.MeshClient;
-import io.clawmesh.cli.support.MeshClients;
 import io.clawmesh.cli.support.UsageException;
 import io.clawmesh.common.message.RouteRequest;
 import io.clawmesh.common.message.RouteResponse;

@@ -1,8 +1,8 @@
 package io.clawmesh.cli;
 
+import io.clawmesh.cli.client.MeshClient;
+import io.clawmesh.cli.client.MeshClients;
 import io.clawmesh.cli.output.Json;
-import io.clawmesh.cli.support.MeshClient;
-import io.clawmesh.cli.support.MeshClients;
 import io.clawmesh.common.node.NodeStatus;
 import io.clawmesh.common.node.NodeView;
 import io.clawmesh.common.routing.RoutingRule;

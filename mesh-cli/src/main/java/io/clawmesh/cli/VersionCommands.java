@@ -1,9 +1,9 @@
 package io.clawmesh.cli;
 
+import io.clawmesh.cli.client.MeshClient;
+import io.clawmesh.cli.client.MeshClients;
 import io.clawmesh.cli.output.Json;
 import io.clawmesh.cli.support.CliException;
-import io.clawmesh.cli.support.MeshClient;
-import io.clawmesh.cli.support.MeshClients;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,11 +1,11 @@
 package io.clawmesh.cli;
 
+import io.clawmesh.cli.client.MeshClients;
+import io.clawmesh.cli.client.MeshErrors;
 import io.clawmesh.cli.output.EventLines;
 import io.clawmesh.cli.output.Untrusted;
-import io.clawmesh.cli.support.ConnectionSettings;
+import io.clawmesh.cli.settings.ConnectionSettings;
 import io.clawmesh.cli.support.Interrupts;
-import io.clawmesh.cli.support.MeshClients;
-import io.clawmesh.cli.support.MeshErrors;
 import io.clawmesh.cli.support.UsageException;
 import io.clawmesh.common.api.ApiPaths;
 import io.clawmesh.common.event.MeshEventView;

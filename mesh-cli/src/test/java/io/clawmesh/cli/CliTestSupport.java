@@ -1,10 +1,10 @@
 package io.clawmesh.cli;
 
-import io.clawmesh.cli.support.CliEnvironment;
-import io.clawmesh.cli.support.CommandLineExecutor;
-import io.clawmesh.cli.support.CommandLineWords;
+import io.clawmesh.cli.parsing.CommandLineExecutor;
+import io.clawmesh.cli.parsing.CommandLineWords;
+import io.clawmesh.cli.parsing.MeshCommandParser;
+import io.clawmesh.cli.settings.CliEnvironment;
 import io.clawmesh.cli.support.ExitCode;
-import io.clawmesh.cli.support.MeshCommandParser;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;

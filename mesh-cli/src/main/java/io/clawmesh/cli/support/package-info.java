@@ -1,4 +1,4 @@
-/** How the CLI runs: parsing, exit codes, settings and token lookup, the coordinator client and its errors. */
+/** What every part of the CLI shares: exit codes, its exceptions, cause-chain lookup and Ctrl-C handling. */
 @NullMarked
 package io.clawmesh.cli.support;
 

@@ -1,4 +1,4 @@
-package io.clawmesh.cli.support;
+package io.clawmesh.cli.settings;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,8 +1,9 @@
-package io.clawmesh.cli.support;
+package io.clawmesh.cli.parsing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
+import io.clawmesh.cli.support.UsageException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -29,19 +30,5 @@ class MeshCommandParserTests {
         assertThatExceptionOfType(UsageException.class)
                 .isThrownBy(() -> GlobalOptions.split(List.of("nodes", "--token")))
                 .withMessage("--token needs a value");
-    }
-
-    @Test
-    void localCoordinatorsShouldBeRecognised() {
-        assertThat(SettingsResolver.isLocal(java.net.URI.create("http://127.0.0.1:9180")))
-                .isTrue();
-        assertThat(SettingsResolver.isLocal(java.net.URI.create("http://localhost:9180")))
-                .isTrue();
-        assertThat(SettingsResolver.isLocal(java.net.URI.create("http://[::1]:9180")))
-                .isTrue();
-        assertThat(SettingsResolver.isLocal(java.net.URI.create("http://192.168.1.10:9180")))
-                .isFalse();
-        assertThat(SettingsResolver.isLocal(java.net.URI.create("http://mesh.example:9180")))
-                .isFalse();
     }
 }

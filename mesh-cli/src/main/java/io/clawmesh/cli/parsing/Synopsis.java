@@ -1,5 +1,6 @@
-package io.clawmesh.cli.support;
+package io.clawmesh.cli.parsing;
 
+import io.clawmesh.cli.support.UsageException;
 import java.util.List;
 import org.springframework.shell.core.command.Command;
 

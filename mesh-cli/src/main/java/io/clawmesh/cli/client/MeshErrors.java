@@ -1,5 +1,9 @@
-package io.clawmesh.cli.support;
+package io.clawmesh.cli.client;
 
+import io.clawmesh.cli.settings.ConnectionSettings;
+import io.clawmesh.cli.support.Causes;
+import io.clawmesh.cli.support.CliException;
+import io.clawmesh.cli.support.ExitCode;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;

@@ -1,5 +1,7 @@
-package io.clawmesh.cli.support;
+package io.clawmesh.cli.settings;
 
+import io.clawmesh.cli.parsing.GlobalOptions;
+import io.clawmesh.cli.support.UsageException;
 import io.clawmesh.common.config.ClawMeshConfigFile;
 import io.clawmesh.common.config.ConfigFileException;
 import io.clawmesh.common.config.ConfigMapping;

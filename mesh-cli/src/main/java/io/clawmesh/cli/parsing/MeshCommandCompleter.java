@@ -1,4 +1,4 @@
-package io.clawmesh.cli.support;
+package io.clawmesh.cli.parsing;
 
 import java.util.ArrayList;
 import java.util.List;

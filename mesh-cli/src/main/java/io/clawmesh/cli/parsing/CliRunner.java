@@ -1,5 +1,6 @@
-package io.clawmesh.cli.support;
+package io.clawmesh.cli.parsing;
 
+import io.clawmesh.cli.support.UsageException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.List;

@@ -1,5 +1,6 @@
-package io.clawmesh.cli.support;
+package io.clawmesh.cli.client;
 
+import io.clawmesh.cli.settings.ConnectionSettings;
 import io.clawmesh.common.api.CoordinatorApi;
 import java.net.http.HttpClient;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package io.clawmesh.cli.support;
+package io.clawmesh.cli.settings;
 
 import io.clawmesh.common.config.ClawMeshConfigFile;
 import io.clawmesh.common.config.ConfigFileException;

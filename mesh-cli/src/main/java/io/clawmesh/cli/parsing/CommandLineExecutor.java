@@ -1,5 +1,9 @@
-package io.clawmesh.cli.support;
+package io.clawmesh.cli.parsing;
 
+import io.clawmesh.cli.support.Causes;
+import io.clawmesh.cli.support.CliException;
+import io.clawmesh.cli.support.ExitCode;
+import io.clawmesh.cli.support.UsageException;
 import io.clawmesh.common.config.ConfigFileException;
 import java.io.PrintWriter;
 import java.util.List;

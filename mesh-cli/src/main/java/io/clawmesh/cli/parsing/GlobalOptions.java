@@ -1,5 +1,6 @@
-package io.clawmesh.cli.support;
+package io.clawmesh.cli.parsing;
 
+import io.clawmesh.cli.support.UsageException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

@@ -1,4 +1,4 @@
-package io.clawmesh.cli.support;
+package io.clawmesh.cli.settings;
 
 import java.nio.file.Path;
 import java.util.Map;

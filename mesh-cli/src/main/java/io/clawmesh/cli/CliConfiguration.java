@@ -1,5 +1,14 @@
-package io.clawmesh.cli.support;
+package io.clawmesh.cli;
 
+import io.clawmesh.cli.client.MeshClients;
+import io.clawmesh.cli.parsing.CliRunner;
+import io.clawmesh.cli.parsing.CommandLineExecutor;
+import io.clawmesh.cli.parsing.GlobalOptions;
+import io.clawmesh.cli.parsing.MeshCommandCompleter;
+import io.clawmesh.cli.parsing.MeshCommandParser;
+import io.clawmesh.cli.settings.CliEnvironment;
+import io.clawmesh.cli.settings.SettingsResolver;
+import io.clawmesh.cli.support.Interrupts;
 import io.clawmesh.common.json.StrictJson;
 import java.time.Clock;
 import org.jline.terminal.Terminal;

@@ -1,5 +1,8 @@
-package io.clawmesh.cli.support;
+package io.clawmesh.cli.client;
 
+import io.clawmesh.cli.parsing.GlobalOptions;
+import io.clawmesh.cli.settings.ConnectionSettings;
+import io.clawmesh.cli.settings.SettingsResolver;
 import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 import org.springframework.shell.core.command.CommandContext;

@@ -1,0 +1,5 @@
+/** Where the CLI finds its settings: flags, environment, config file and the local operator token, resolved once per command. */
+@NullMarked
+package io.clawmesh.cli.settings;
+
+import org.jspecify.annotations.NullMarked;
