@@ -1,6 +1,5 @@
 package io.clawmesh.coordinator.registry;
 
-import io.clawmesh.common.api.ApiPaths;
 import io.clawmesh.common.node.Capabilities;
 import io.clawmesh.common.node.Endpoint;
 import io.clawmesh.common.node.HeartbeatRequest;
@@ -8,7 +7,7 @@ import io.clawmesh.common.node.InvalidInputException;
 import io.clawmesh.common.node.Names;
 import io.clawmesh.common.node.NodeCredentials;
 import io.clawmesh.common.node.NodeStatus;
-import io.clawmesh.common.node.PrintableText;
+import io.clawmesh.common.node.NodeValidator;
 import io.clawmesh.common.node.RegisterNodeRequest;
 import io.clawmesh.common.node.RegisterNodeResponse;
 import io.clawmesh.common.node.RuntimeInfo;
@@ -87,9 +86,9 @@ public class NodeRegistry {
     public RegisterNodeResponse register(RegisterNodeRequest request, Registrant registrant) {
         String name = Names.requireName("name", request.name());
         Endpoint endpoint = Endpoint.parse((request.endpoint() != null) ? request.endpoint() : "");
-        Capabilities capabilities = validCapabilities(request.capabilities());
+        Capabilities capabilities = NodeValidator.capabilities(request.capabilities());
         int capacity = validCapacity(request.capacity());
-        RuntimeInfo runtime = validRuntime(request.runtime(), RuntimeInfo.unknown());
+        RuntimeInfo runtime = NodeValidator.runtime(request.runtime(), RuntimeInfo.unknown());
         // Resolving may take a while (DNS): never while holding the lock.
         this.endpointPolicy.check(endpoint);
         this.registrationLock.lock();
@@ -186,20 +185,13 @@ public class NodeRegistry {
                 .get(id)
                 .or(() -> this.repository.findById(id))
                 .orElseThrow(() -> new NodeNotFoundException(id));
-        Capabilities capabilities =
-                (request.capabilities() != null) ? validCapabilities(request.capabilities()) : node.capabilities();
+        Capabilities capabilities = (request.capabilities() != null)
+                ? NodeValidator.capabilities(request.capabilities())
+                : node.capabilities();
         int capacity = (request.capacity() != null) ? validCapacity(request.capacity()) : node.capacity();
-        int inflight = (request.inflight() != null) ? request.inflight() : node.reportedInflight();
-        if (inflight < 0 || inflight > 1_000_000) {
-            throw new InvalidInputException("inflight must be between 0 and 1000000, not " + inflight);
-        }
-        RuntimeInfo runtime = validRuntime(request.runtime(), node.runtime());
-        if (request.status() == NodeStatus.OFFLINE) {
-            // Otherwise a node could drop out of routing without leaving, and before SPEC §5 that freed its name.
-            throw new InvalidInputException("status 'offline' cannot be reported by a heartbeat: a node leaves by"
-                    + " deregistering (DELETE " + ApiPaths.NODES + "/{id}), and the coordinator marks a silent node"
-                    + " offline itself; report online, busy or degraded");
-        }
+        int inflight = NodeValidator.inflight(request.inflight(), node.reportedInflight());
+        RuntimeInfo runtime = NodeValidator.runtime(request.runtime(), node.runtime());
+        NodeValidator.heartbeatStatus(request.status());
         NodeStatus status = reportedStatus(request.status(), runtime, inflight, capacity);
         if (!this.repository.renew(id, capabilities, status, runtime, inflight, capacity, this.clock.instant())) {
             this.cache.remove(id);
@@ -259,7 +251,7 @@ public class NodeRegistry {
             return current;
         }
         Node node = current.get();
-        RuntimeInfo newRuntime = validRuntime(runtime, node.runtime());
+        RuntimeInfo newRuntime = NodeValidator.runtime(runtime, node.runtime());
         NodeStatus status;
         if (!newRuntime.connected()) {
             status = NodeStatus.DEGRADED;
@@ -321,52 +313,8 @@ public class NodeRegistry {
         return NodeTokens.newNodeId();
     }
 
-    private Capabilities validCapabilities(@Nullable Capabilities capabilities) {
-        if (capabilities == null) {
-            return Capabilities.none();
-        }
-        if (capabilities.memoryGb() < 0 || capabilities.memoryGb() > 1_048_576) {
-            throw new InvalidInputException("capabilities.memory_gb must be between 0 and 1048576");
-        }
-        if (capabilities.os().length() > 32 || capabilities.arch().length() > 32) {
-            throw new InvalidInputException("capabilities.os and capabilities.arch must be at most 32 characters");
-        }
-        PrintableText.require("capabilities.os", capabilities.os());
-        PrintableText.require("capabilities.arch", capabilities.arch());
-        return new Capabilities(
-                capabilities.os(),
-                capabilities.arch(),
-                capabilities.gpu(),
-                capabilities.memoryGb(),
-                Names.requireLabels("capabilities.tags", capabilities.tags()),
-                Names.requireLabels("capabilities.skills", capabilities.skills()));
-    }
-
-    private static RuntimeInfo validRuntime(@Nullable RuntimeInfo runtime, RuntimeInfo fallback) {
-        if (runtime == null) {
-            return fallback;
-        }
-        if (runtime.kind() == null || runtime.kind().isBlank() || runtime.kind().length() > 32) {
-            throw new InvalidInputException(
-                    "runtime.kind is required and must be at most 32 characters (echo, openclaw, zeroclaw, openai)");
-        }
-        if (runtime.version() != null && runtime.version().length() > 100) {
-            throw new InvalidInputException("runtime.version must be at most 100 characters");
-        }
-        PrintableText.require("runtime.kind", runtime.kind());
-        PrintableText.require("runtime.version", runtime.version());
-        return runtime;
-    }
-
     private int validCapacity(@Nullable Integer capacity) {
-        if (capacity == null) {
-            return this.properties.defaultCapacity();
-        }
-        if (capacity < 1 || capacity > this.properties.maxCapacity()) {
-            throw new InvalidInputException(
-                    "capacity must be between 1 and " + this.properties.maxCapacity() + ", not " + capacity);
-        }
-        return capacity;
+        return NodeValidator.capacity(capacity, this.properties.defaultCapacity(), this.properties.maxCapacity());
     }
 
     private static NodeStatus reportedStatus(
