@@ -90,7 +90,7 @@ class DashboardSecurityConfiguration {
                         .deleteCookies("JSESSIONID")
                         .permitAll())
                 .requestCache((cache) -> cache.requestCache(new DashboardRequestCache(background)))
-                .csrf((csrf) -> csrf.csrfTokenRepository(csrfCookie()))
+                .csrf((csrf) -> csrf.csrfTokenRepository(new DashboardCsrfTokenRepository(csrfCookie())))
                 .sessionManagement(
                         (session) -> session.sessionAuthenticationStrategy(new CompositeSessionAuthenticationStrategy(
                                 List.of(sessions, new ChangeSessionIdAuthenticationStrategy()))))
@@ -135,8 +135,9 @@ class DashboardSecurityConfiguration {
     }
 
     /**
-     * The CSRF token in a cookie rather than the session, so the login form can carry one without the coordinator
-     * keeping anything for an anonymous visitor. {@code HttpOnly} (the forms carry the token; no script reads it),
+     * The CSRF token in a cookie rather than the session while there is no session, so the login form can carry one
+     * without the coordinator keeping anything for an anonymous visitor (after login the session holds it:
+     * {@link DashboardCsrfTokenRepository}). {@code HttpOnly} (the forms carry the token; no script reads it),
      * {@code SameSite=Strict}, and only for the dashboard's paths. A login and a logout replace it.
      */
     private static CookieCsrfTokenRepository csrfCookie() {
