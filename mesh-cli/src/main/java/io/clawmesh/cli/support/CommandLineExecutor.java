@@ -1,5 +1,6 @@
 package io.clawmesh.cli.support;
 
+import io.clawmesh.cli.output.Untrusted;
 import io.clawmesh.common.config.ConfigFileException;
 import java.io.PrintWriter;
 import java.util.List;
@@ -48,7 +49,8 @@ public class CommandLineExecutor {
     }
 
     private ExitCode fail(PrintWriter err, CliException ex) {
-        err.println("claw-mesh: " + ex.getMessage());
+        // a message may quote what the coordinator or a node sent (a problem detail, a parser's complaint)
+        err.println("claw-mesh: " + Untrusted.text(String.valueOf(ex.getMessage())));
         if (ex instanceof UsageException usage) {
             Command command = (usage.command() != null) ? this.registry.getCommandByName(usage.command()) : null;
             err.println();
