@@ -6,8 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
-import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
-import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
@@ -55,12 +53,6 @@ class DashboardSecurityConfiguration {
     @Bean
     DashboardSessions dashboardSessions(DashboardProperties properties) {
         return new DashboardSessions(properties.maxSessions(), properties.maxSessionsPerUser());
-    }
-
-    /** Lets the login throttle see the TCP peer whatever the container does with forwarded headers. */
-    @Bean
-    WebServerFactoryCustomizer<TomcatServletWebServerFactory> peerAddressValve() {
-        return (factory) -> factory.addEngineValves(new PeerAddressValve());
     }
 
     @Bean

@@ -8,6 +8,7 @@ import io.clawmesh.common.node.RegisterNodeResponse;
 import io.clawmesh.coordinator.forwarding.InflightTracker;
 import io.clawmesh.coordinator.security.MeshAuthentication;
 import io.clawmesh.coordinator.security.MeshRole;
+import io.clawmesh.coordinator.web.PeerAddressValve;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.Comparator;
 import java.util.List;
@@ -45,7 +46,9 @@ public class NodeController {
         return switch (caller.role()) {
             case OPERATOR -> this.registry.register(request, Registrant.operator());
             case JOIN ->
-                this.throttle.limit(http.getRemoteAddr(), () -> this.registry.register(request, Registrant.join()));
+                // the TCP peer: with native forwarded headers Tomcat's remote address is whatever X-Forwarded-For says
+                this.throttle.limit(
+                        PeerAddressValve.of(http), () -> this.registry.register(request, Registrant.join()));
             case NODE -> this.registry.register(request, Registrant.node(Objects.requireNonNull(caller.nodeId())));
         };
     }
