@@ -103,6 +103,21 @@ class CommandLineTests extends CliTestSupport {
     }
 
     @Test
+    void errorWhenTheProblemDetailCarriesTerminalEscapesShouldPrintThemVisiblyOnOneLine() {
+        // a detail quoting what a node or anyone on the way sent: a title change, a screen clear and a forged line
+        this.coordinator.problem(
+                "GET", "/api/v1/rules", 404, "no rule \\u001b]0;pwned\\u0007\\u001b[2J\\nclaw-mesh: all good\\u009b");
+
+        Result result = run("route list");
+
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.err()).doesNotContain("\u001b", "\u0007", "\u009b");
+        assertThat(result.err().lines()).hasSize(1);
+        assertThat(result.err())
+                .contains("no rule \\u001b]0;pwned\\u0007\\u001b[2J\\nclaw-mesh: all good\\u009b (404)");
+    }
+
+    @Test
     void environmentShouldBeatTheConfigFileAndFlagsShouldBeatBoth() throws IOException {
         Path config = Files.writeString(
                 HOME.resolve("env-test.yaml"),

@@ -1,5 +1,6 @@
 package io.clawmesh.coordinator.dashboard;
 
+import io.clawmesh.coordinator.PeerAddressValve;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -33,9 +34,7 @@ final class ClientAddress {
     }
 
     String resolve(HttpServletRequest request) {
-        String peer = (request.getAttribute(PeerAddressValve.ATTRIBUTE) instanceof String address)
-                ? address
-                : request.getRemoteAddr();
+        String peer = PeerAddressValve.of(request);
         String header = request.getHeader(FORWARDED_FOR);
         if (header == null || !trusted(peer)) {
             return peer;

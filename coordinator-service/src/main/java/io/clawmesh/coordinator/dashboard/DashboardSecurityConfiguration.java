@@ -6,8 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
-import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
-import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
@@ -57,12 +55,6 @@ class DashboardSecurityConfiguration {
         return new DashboardSessions(properties.maxSessions(), properties.maxSessionsPerUser());
     }
 
-    /** Lets the login throttle see the TCP peer whatever the container does with forwarded headers. */
-    @Bean
-    WebServerFactoryCustomizer<TomcatServletWebServerFactory> peerAddressValve() {
-        return (factory) -> factory.addEngineValves(new PeerAddressValve());
-    }
-
     @Bean
     @Order(Ordered.HIGHEST_PRECEDENCE + 20)
     SecurityFilterChain dashboardSecurity(
@@ -90,7 +82,7 @@ class DashboardSecurityConfiguration {
                         .deleteCookies("JSESSIONID")
                         .permitAll())
                 .requestCache((cache) -> cache.requestCache(new DashboardRequestCache(background)))
-                .csrf((csrf) -> csrf.csrfTokenRepository(csrfCookie()))
+                .csrf((csrf) -> csrf.csrfTokenRepository(new DashboardCsrfTokenRepository(csrfCookie())))
                 .sessionManagement(
                         (session) -> session.sessionAuthenticationStrategy(new CompositeSessionAuthenticationStrategy(
                                 List.of(sessions, new ChangeSessionIdAuthenticationStrategy()))))
@@ -135,8 +127,9 @@ class DashboardSecurityConfiguration {
     }
 
     /**
-     * The CSRF token in a cookie rather than the session, so the login form can carry one without the coordinator
-     * keeping anything for an anonymous visitor. {@code HttpOnly} (the forms carry the token; no script reads it),
+     * The CSRF token in a cookie rather than the session while there is no session, so the login form can carry one
+     * without the coordinator keeping anything for an anonymous visitor (after login the session holds it:
+     * {@link DashboardCsrfTokenRepository}). {@code HttpOnly} (the forms carry the token; no script reads it),
      * {@code SameSite=Strict}, and only for the dashboard's paths. A login and a logout replace it.
      */
     private static CookieCsrfTokenRepository csrfCookie() {

@@ -5,6 +5,8 @@ import io.clawmesh.common.node.HeartbeatRequest;
 import io.clawmesh.common.node.NodeView;
 import io.clawmesh.common.node.RegisterNodeRequest;
 import io.clawmesh.common.node.RegisterNodeResponse;
+import io.clawmesh.coordinator.PeerAddressValve;
+import jakarta.servlet.http.HttpServletRequest;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
@@ -37,7 +39,11 @@ public class NodeController implements NodeApi {
         Caller caller = caller();
         return switch (caller.role()) {
             case OPERATOR -> this.registry.register(request, Registrant.operator());
-            case JOIN -> this.throttle.limit(remoteAddress(), () -> this.registry.register(request, Registrant.join()));
+            case JOIN ->
+                // the TCP peer: with native forwarded headers Tomcat's remote address is whatever X-Forwarded-For says
+                this.throttle.limit(
+                        PeerAddressValve.of(currentRequest()),
+                        () -> this.registry.register(request, Registrant.join()));
             case NODE -> this.registry.register(request, Registrant.node(Objects.requireNonNull(caller.nodeId())));
         };
     }
@@ -85,10 +91,8 @@ public class NodeController implements NodeApi {
     }
 
     /** The client's address, for the join throttle; from the request context, since the contract has no servlet types. */
-    private static String remoteAddress() {
-        return ((ServletRequestAttributes) RequestContextHolder.currentRequestAttributes())
-                .getRequest()
-                .getRemoteAddr();
+    private static HttpServletRequest currentRequest() {
+        return ((ServletRequestAttributes) RequestContextHolder.currentRequestAttributes()).getRequest();
     }
 
     private static Caller caller() {

@@ -27,7 +27,21 @@ public final class SharedConfigFilter {
     public static final List<String> SHARED_KEYS = List.of(
             "agents", "models", "tools", "skills", "memory", "messages", "commands", "session", "plugins", "cron");
 
-    private static final Set<String> SECRET_WORDS = Set.of("apikey", "token", "secret", "password");
+    private static final Set<String> SECRET_WORDS = Set.of(
+            "apikey",
+            "token",
+            "secret",
+            "password",
+            "passwd",
+            "credential",
+            "authorization",
+            "cookie",
+            "privatekey",
+            "accesskey",
+            "signingkey");
+
+    /** Names that are a secret only as a whole: {@code monkey} or {@code mainKey} is no key. */
+    private static final Set<String> SECRET_NAMES = Set.of("env", "key", "bearer");
 
     private final Set<String> secretOptIns;
 
@@ -52,13 +66,15 @@ public final class SharedConfigFilter {
     }
 
     /**
-     * Whether a key looks like it holds a secret: {@code env}, or a name with {@code apiKey}, {@code token},
-     * {@code secret} or {@code password} in it (any case, {@code _} and {@code -} ignored). A number under a plural
-     * {@code …Tokens} key ({@code maxTokens}, {@code contextTokens}) is a count, not a credential.
+     * Whether a key looks like it holds a secret: {@code env}, {@code key} or {@code bearer}, or a name
+     * with {@code apiKey}, {@code token}, {@code secret}, {@code password}, {@code passwd}, {@code credential},
+     * {@code authorization}, {@code cookie}, {@code privateKey}, {@code accessKey} or {@code signingKey} in it (any
+     * case, {@code _} and {@code -} ignored; a provider's {@code Authorization} header is a bearer token). A number
+     * under a plural {@code …Tokens} key ({@code maxTokens}, {@code contextTokens}) is a count, not a credential.
      */
     public static boolean isSecretLooking(String key, JsonNode value) {
         String name = key.toLowerCase(Locale.ROOT).replace("_", "").replace("-", "");
-        if (name.equals("env")) {
+        if (SECRET_NAMES.contains(name)) {
             return true;
         }
         if (name.endsWith("tokens") && value.isNumber()) {

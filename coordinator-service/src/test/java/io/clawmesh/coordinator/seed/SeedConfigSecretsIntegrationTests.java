@@ -62,4 +62,18 @@ class SeedConfigSecretsIntegrationTests {
         assertThat((Boolean) JsonPath.read(response.body(), "$.skills.entries.weather.enabled"))
                 .isTrue();
     }
+
+    @Test
+    void configFetchedWithAFreshNodeTokenShouldCarryNoCredentialUnderOtherKeyNames() throws Exception {
+        String nodeToken = SeedFixtures.registerWithTheJoinToken(this.port, "header-reader");
+
+        var response = SeedFixtures.fetchConfig(this.port, nodeToken);
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).doesNotContain(SeedFixtures.OTHER_CREDENTIALS);
+        assertThat((String) JsonPath.read(response.body(), "$.models.providers.proxied.headers.X-Team"))
+                .isEqualTo("research");
+        assertThat((String) JsonPath.read(response.body(), "$.tools.web.search.provider"))
+                .isEqualTo("brave");
+    }
 }

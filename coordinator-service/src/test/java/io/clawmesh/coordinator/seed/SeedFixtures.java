@@ -31,6 +31,19 @@ final class SeedFixtures {
             "auth-profile-LEAK9",
             "bot-token-LEAK10");
 
+    /**
+     * Credentials under names without {@code apiKey}, {@code token}, {@code secret} or {@code password}: a provider's
+     * {@code Authorization} and {@code Cookie} headers, a bare {@code key}, a private key, credentials, a password
+     * spelled {@code passwd}.
+     */
+    static final List<String> OTHER_CREDENTIALS = List.of(
+            "sk-header-LEAK11",
+            "cookie-LEAK12",
+            "search-key-LEAK13",
+            "private-key-LEAK14",
+            "credentials-LEAK15",
+            "passwd-LEAK16");
+
     /** The coordinator's OpenClaw config, JSON5 as OpenClaw writes it, with a secret in every usual place. */
     static final String CONFIG = """
             {
@@ -45,11 +58,16 @@ final class SeedFixtures {
                   openai: { baseUrl: 'https://api.openai.example/v1', apiKey: 'sk-provider-openai-LEAK3',
                             models: [{ id: 'gpt', maxTokens: 4096, headers: { 'X-Client-Secret': 'nested-secret-LEAK8' } }] },
                   anthropic: { baseUrl: 'https://api.anthropic.example', API_KEY: 'sk-provider-anthropic-LEAK4' },
+                  proxied: { baseUrl: 'https://llm.proxy.example/v1',
+                             headers: { Authorization: 'Bearer sk-header-LEAK11', Cookie: 'session=cookie-LEAK12',
+                                        'X-Team': 'research' } },
                 },
               },
-              skills: { entries: { weather: { enabled: true, apiKey: 'skill-apikey-LEAK5' } } },
+              skills: { entries: { weather: { enabled: true, apiKey: 'skill-apikey-LEAK5' },
+                                   vault: { enabled: true, config: { privateKey: 'private-key-LEAK14',
+                                            credentials: 'credentials-LEAK15', passwd: 'passwd-LEAK16' } } } },
               agents: { defaults: { model: { primary: 'openai/gpt' } } },
-              tools: { profile: 'coding' },
+              tools: { profile: 'coding', web: { search: { provider: 'brave', key: 'search-key-LEAK13' } } },
             }
             """;
 

@@ -28,10 +28,11 @@ class SharedConfigFilterTests {
         assertThat(shared).isEqualTo(JSON5.readTree("""
                 { models: { mode: 'replace', providers: {
                     openai: { baseUrl: 'https://api.openai.example/v1', models: [{ id: 'gpt', maxTokens: 4096, headers: {} }] },
-                    anthropic: { baseUrl: 'https://api.anthropic.example' } } },
-                  skills: { entries: { weather: { enabled: true } } },
+                    anthropic: { baseUrl: 'https://api.anthropic.example' },
+                    proxied: { baseUrl: 'https://llm.proxy.example/v1', headers: { 'X-Team': 'research' } } } },
+                  skills: { entries: { weather: { enabled: true }, vault: { enabled: true, config: {} } } },
                   agents: { defaults: { model: { primary: 'openai/gpt' } } },
-                  tools: { profile: 'coding' } }
+                  tools: { profile: 'coding', web: { search: { provider: 'brave' } } } }
                 """).toString());
     }
 
@@ -56,6 +57,11 @@ class SharedConfigFilterTests {
         assertThat(SharedConfigFilter.isSecretLooking("maxTokens", IntNode.valueOf(4096)))
                 .isFalse();
         assertThat(SharedConfigFilter.isSecretLooking("environment", text)).isFalse();
+        assertThat(SharedConfigFilter.isSecretLooking("Authorization", text)).isTrue();
+        assertThat(SharedConfigFilter.isSecretLooking("key", text)).isTrue();
+        assertThat(SharedConfigFilter.isSecretLooking("secretAccessKey", text)).isTrue();
+        assertThat(SharedConfigFilter.isSecretLooking("mainKey", text)).isFalse();
+        assertThat(SharedConfigFilter.isSecretLooking("author", text)).isFalse();
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.clawmesh.cli.client;
 
+import io.clawmesh.cli.output.Untrusted;
 import io.clawmesh.cli.settings.ConnectionSettings;
 import io.clawmesh.cli.support.Causes;
 import io.clawmesh.cli.support.CliException;
@@ -90,8 +91,17 @@ public final class MeshErrors {
         return new CliException(ExitCode.REFUSED, reason + " (" + status.value() + ")");
     }
 
-    /** The {@code detail} (or {@code title}) of a problem body, or a short plain-text body. */
+    /**
+     * The {@code detail} (or {@code title}) of a problem body, or a short plain-text body, on one line with its control
+     * characters escaped: a detail may quote what a node sent, and anyone between the CLI and the coordinator can write
+     * one.
+     */
     static @Nullable String detail(@Nullable String body) {
+        String detail = rawDetail(body);
+        return (detail != null) ? Untrusted.cell(detail) : null;
+    }
+
+    private static @Nullable String rawDetail(@Nullable String body) {
         if (body == null || body.isBlank()) {
             return null;
         }

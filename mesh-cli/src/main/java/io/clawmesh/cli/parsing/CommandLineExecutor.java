@@ -1,5 +1,6 @@
 package io.clawmesh.cli.parsing;
 
+import io.clawmesh.cli.output.Untrusted;
 import io.clawmesh.cli.support.Causes;
 import io.clawmesh.cli.support.CliException;
 import io.clawmesh.cli.support.ExitCode;
@@ -52,7 +53,8 @@ public class CommandLineExecutor {
     }
 
     private ExitCode fail(PrintWriter err, CliException ex) {
-        err.println("claw-mesh: " + ex.getMessage());
+        // a message may quote what the coordinator or a node sent (a problem detail, a parser's complaint)
+        err.println("claw-mesh: " + Untrusted.text(String.valueOf(ex.getMessage())));
         if (ex instanceof UsageException usage) {
             Command command = (usage.command() != null) ? this.registry.getCommandByName(usage.command()) : null;
             err.println();
