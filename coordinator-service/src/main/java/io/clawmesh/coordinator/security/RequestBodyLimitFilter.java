@@ -1,5 +1,6 @@
 package io.clawmesh.coordinator.security;
 
+import io.clawmesh.common.problem.ProblemType;
 import io.clawmesh.common.problem.Problems;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
@@ -9,7 +10,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import org.springframework.http.HttpStatus;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
@@ -35,9 +35,7 @@ public class RequestBodyLimitFilter extends OncePerRequestFilter {
                     request,
                     response,
                     Problems.of(
-                            HttpStatus.CONTENT_TOO_LARGE,
-                            "payload-too-large",
-                            "Payload too large",
+                            ProblemType.PAYLOAD_TOO_LARGE,
                             "the request body is " + request.getContentLengthLong() + " bytes; the limit is "
                                     + this.maxBytes + " bytes (mesh.security.max-body-size)"));
             return;

@@ -1,6 +1,7 @@
 package io.clawmesh.coordinator.security;
 
 import io.clawmesh.common.api.ApiPaths;
+import io.clawmesh.common.problem.ProblemType;
 import io.clawmesh.common.problem.Problems;
 import io.clawmesh.coordinator.registry.EndpointPolicy;
 import io.clawmesh.coordinator.registry.MeshRole;
@@ -11,7 +12,6 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
-import org.springframework.http.HttpStatus;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
@@ -60,18 +60,14 @@ public class SecurityConfiguration {
                                     request,
                                     response,
                                     Problems.of(
-                                            HttpStatus.UNAUTHORIZED,
-                                            "unauthorized",
-                                            "Unauthorized",
+                                            ProblemType.UNAUTHORIZED,
                                             "this endpoint needs 'Authorization: Bearer <token>' (the operator token for everything but node calls)"));
                         })
                         .accessDeniedHandler((request, response, ex) -> problems.write(
                                 request,
                                 response,
                                 Problems.of(
-                                        HttpStatus.FORBIDDEN,
-                                        "forbidden",
-                                        "Forbidden",
+                                        ProblemType.FORBIDDEN,
                                         "this token may not do that: node tokens may only heartbeat, deregister their own node and fetch seed files; "
                                                 + "a join token may only register nodes; use the operator token"))))
                 .authorizeHttpRequests((requests) -> requests.requestMatchers(HttpMethod.POST, ApiPaths.REGISTER)

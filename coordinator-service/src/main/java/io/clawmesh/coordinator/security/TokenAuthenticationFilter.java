@@ -1,5 +1,6 @@
 package io.clawmesh.coordinator.security;
 
+import io.clawmesh.common.problem.ProblemType;
 import io.clawmesh.common.problem.Problems;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -9,7 +10,6 @@ import java.io.IOException;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.web.filter.OncePerRequestFilter;
 
@@ -74,7 +74,6 @@ public class TokenAuthenticationFilter extends OncePerRequestFilter {
     private void unauthorized(HttpServletRequest request, HttpServletResponse response, String detail)
             throws IOException {
         response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"claw-mesh\"");
-        this.problems.write(
-                request, response, Problems.of(HttpStatus.UNAUTHORIZED, "unauthorized", "Unauthorized", detail));
+        this.problems.write(request, response, Problems.of(ProblemType.UNAUTHORIZED, detail));
     }
 }

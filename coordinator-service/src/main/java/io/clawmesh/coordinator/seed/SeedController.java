@@ -1,10 +1,10 @@
 package io.clawmesh.coordinator.seed;
 
+import io.clawmesh.common.problem.ProblemType;
 import io.clawmesh.common.problem.Problems;
 import io.clawmesh.common.seed.SeedApi;
 import io.clawmesh.common.seed.SeedWorkspaceResponse;
 import java.util.Map;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestController;
@@ -35,11 +35,7 @@ public class SeedController implements SeedApi {
     @ExceptionHandler
     ProblemDetail configUnavailable(SeedConfigUnavailableException ex) {
         return ex.missing()
-                ? Problems.of(HttpStatus.NOT_FOUND, "seed-config-not-found", "No config to share", ex.getMessage())
-                : Problems.of(
-                        HttpStatus.INTERNAL_SERVER_ERROR,
-                        "seed-config-unreadable",
-                        "Config cannot be shared",
-                        ex.getMessage());
+                ? Problems.of(ProblemType.SEED_CONFIG_NOT_FOUND, ex.getMessage())
+                : Problems.of(ProblemType.SEED_CONFIG_UNREADABLE, ex.getMessage());
     }
 }

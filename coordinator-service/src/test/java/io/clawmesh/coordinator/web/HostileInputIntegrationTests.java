@@ -83,17 +83,17 @@ class HostileInputIntegrationTests extends ApiIntegrationTestSupport {
         return Stream.of(
                 // Broken bodies
                 given("broken JSON", (m) -> m.raw(REGISTER, JOIN_TOKEN, JSON, "{\"name\": \"gamma\", "))
-                        .expect(400, "malformed-request", "not valid JSON"),
+                        .expect(400, "malformed-json", "not valid JSON"),
                 given("JSON array instead of an object", (m) -> m.register(List.of(gamma())))
-                        .expect(400, "malformed-request", null),
+                        .expect(400, "invalid-field-type", "must be a JSON object"),
                 given("JSON null", (m) -> m.raw(RULES, OPERATOR_TOKEN, JSON, "null"))
-                        .expect(400, "malformed-request", "JSON body"),
+                        .expect(400, "unreadable-body", "JSON body"),
                 given("empty body", (m) -> m.raw(REGISTER, JOIN_TOKEN, JSON, ""))
-                        .expect(400, "malformed-request", "JSON body"),
+                        .expect(400, "unreadable-body", "JSON body"),
                 given(
                                 "empty heartbeat body",
                                 (m) -> m.raw(heartbeatPath(m.alpha()), m.alpha().token(), JSON, ""))
-                        .expect(400, "malformed-request", "JSON body"),
+                        .expect(400, "unreadable-body", "JSON body"),
                 given("no Content-Type", (m) -> m.raw(REGISTER, JOIN_TOKEN, null, json(gamma())))
                         .expect(415, "unsupported-media-type", "this request had no Content-Type"),
                 given("text/plain body", (m) -> m.raw(RULES, OPERATOR_TOKEN, MediaType.TEXT_PLAIN, json(gpuRule())))
@@ -103,19 +103,19 @@ class HostileInputIntegrationTests extends ApiIntegrationTestSupport {
                                 "'Content-Type: application/json'; this request had 'text/plain"),
                 // Wrong types and unknown fields
                 given("capacity as a word", (m) -> m.register(with(gamma(), "capacity", "four")))
-                        .expect(400, "malformed-request", "field 'capacity'"),
+                        .expect(400, "invalid-field-type", "field 'capacity'"),
                 given("gpu as 'yes'", (m) -> m.register(gammaWithCapability("gpu", "yes")))
-                        .expect(400, "malformed-request", "field 'capabilities.gpu'"),
+                        .expect(400, "invalid-field-type", "field 'capabilities.gpu'"),
                 given("memory_gb as a fraction", (m) -> m.register(gammaWithCapability("memory_gb", 1.5)))
-                        .expect(400, "malformed-request", "field 'capabilities.memory_gb'"),
+                        .expect(400, "invalid-field-type", "field 'capabilities.memory_gb'"),
                 given("tags as a string", (m) -> m.register(gammaWithCapability("tags", "gpu")))
-                        .expect(400, "malformed-request", "field 'capabilities.tags'"),
+                        .expect(400, "invalid-field-type", "field 'capabilities.tags'"),
                 given("unknown top-level field", (m) -> m.register(with(gamma(), "admin", true)))
-                        .expect(400, "malformed-request", "unknown field 'admin'"),
+                        .expect(400, "unknown-field", "unknown field 'admin'"),
                 given("unknown nested field", (m) -> m.register(gammaWithCapability("colour", "red")))
-                        .expect(400, "malformed-request", "unknown field 'capabilities.colour'"),
+                        .expect(400, "unknown-field", "unknown field 'capabilities.colour'"),
                 given("unknown field in a rule match", (m) -> m.addRule(Map.of("match", Map.of("requires_x", "y"))))
-                        .expect(400, "malformed-request", "unknown field 'match.requires_x'"),
+                        .expect(400, "unknown-field", "unknown field 'match.requires_x'"),
                 // Invalid values
                 given("endpoint as a URL", (m) -> m.register(with(gamma(), "endpoint", "http://127.0.0.1:19123/")))
                         .expect(400, "invalid-input", "not a URL"),
@@ -140,7 +140,7 @@ class HostileInputIntegrationTests extends ApiIntegrationTestSupport {
                 given("taking over a live node's name", (m) -> m.register(with(gamma(), "name", "alpha")))
                         .expect(409, "node-name-conflict", "alpha"),
                 given("heartbeat with an unknown status", (m) -> m.heartbeat(heartbeat("sleepy")))
-                        .expect(400, "malformed-request", "unknown status 'sleepy'"),
+                        .expect(400, "invalid-field-type", "unknown status 'sleepy'"),
                 given("heartbeat with capacity 0", (m) -> m.heartbeat(with(heartbeat("online"), "capacity", 0)))
                         .expect(400, "invalid-input", "capacity must be between 1 and"),
                 given("heartbeat with negative inflight", (m) -> m.heartbeat(with(heartbeat("online"), "inflight", -1)))
@@ -155,13 +155,13 @@ class HostileInputIntegrationTests extends ApiIntegrationTestSupport {
                 given("rule with an empty match", (m) -> m.addRule(match(Map.of())))
                         .expect(400, "invalid-input", "rule needs a match"),
                 given("rule with an unknown strategy", (m) -> m.addRule(with(gpuRule(), "strategy", "fastest")))
-                        .expect(400, "malformed-request", "unknown strategy 'fastest'"),
+                        .expect(400, "invalid-input", "unknown strategy 'fastest'"),
                 given("rule for an unknown os", (m) -> m.addRule(ApiFixtures.osRule("plan9")))
                         .expect(400, "invalid-input", "requires_os 'plan9'"),
                 given("move a rule to position -1", (m) -> m.moveRule(m.ruleId(), -1))
                         .expect(400, "invalid-input", "position"),
                 given("move a rule to position 'first'", (m) -> m.moveRule(m.ruleId(), "first"))
-                        .expect(400, "malformed-request", "field 'position'"),
+                        .expect(400, "invalid-field-type", "field 'position'"),
                 given("move an unknown rule", (m) -> m.moveRule(UNKNOWN_RULE_ID, 0))
                         .expect(404, "rule-not-found", UNKNOWN_RULE_ID),
                 given(

@@ -150,7 +150,7 @@ class StrictJsonIntegrationTests extends ApiIntegrationTestSupport {
                 response.headers().firstValue("Content-Type").orElse(null),
                 response.body(),
                 400,
-                "malformed-request");
+                "invalid-field-type");
         assertThat(detail).contains("'" + field + "'", "wrong type");
         assertThat(state()).isEqualTo(before);
     }

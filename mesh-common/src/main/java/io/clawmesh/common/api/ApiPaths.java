@@ -42,9 +42,6 @@ public final class ApiPaths {
     /** Media type of RFC 9457 problem bodies. */
     public static final String PROBLEM_JSON = "application/problem+json";
 
-    /** Prefix of the stable {@code type} URIs of problem bodies. */
-    public static final String PROBLEM_TYPE_PREFIX = "urn:clawmesh:problem:";
-
     /**
      * Header with which the coordinator tells the agent the id of the message it forwards, so the agent can put it in
      * its logging context before it reads the body.

@@ -1,24 +1,17 @@
 package io.clawmesh.common.problem;
 
-import io.clawmesh.common.api.ApiPaths;
-import java.net.URI;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 
-/** Builds RFC 9457 problems with the stable {@code urn:clawmesh:problem:<slug>} types that clients switch on. */
+/** Builds Spring's RFC 9457 {@link ProblemDetail} for a {@link ProblemType}: its status, type URI and title. */
 public final class Problems {
 
     private Problems() {}
 
-    /** A problem of type {@code urn:clawmesh:problem:<slug>}. */
-    public static ProblemDetail of(HttpStatus status, String slug, String title, String detail) {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
-        problem.setType(type(slug));
-        problem.setTitle(title);
+    /** A problem of {@code type} with a detail that says what to fix. */
+    public static ProblemDetail of(ProblemType type, String detail) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(type.status(), detail);
+        problem.setType(type.uri());
+        problem.setTitle(type.title());
         return problem;
-    }
-
-    public static URI type(String slug) {
-        return URI.create(ApiPaths.PROBLEM_TYPE_PREFIX + slug);
     }
 }

@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.clawmesh.agent.registration.ListenPort;
 import io.clawmesh.agent.web.JsonResponses;
 import io.clawmesh.agent.web.RequestRejectedException;
+import io.clawmesh.common.problem.ProblemType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -146,7 +147,7 @@ public class AgentHttpServer implements SmartLifecycle, ListenPort {
         String method = exchange.getRequestMethod();
         Route route = this.routes.get(path);
         if (route == null) {
-            throw new RequestRejectedException(404, "No endpoint " + method + " " + path + ".");
+            throw new RequestRejectedException(ProblemType.NOT_FOUND, "No endpoint " + method + " " + path + ".");
         }
         String allow = route.method().equals("GET") ? "GET, HEAD, OPTIONS" : route.method() + ", OPTIONS";
         if (method.equals("OPTIONS")) {
@@ -157,7 +158,9 @@ public class AgentHttpServer implements SmartLifecycle, ListenPort {
         if (!method.equals(route.method())
                 && !(method.equals("HEAD") && route.method().equals("GET"))) {
             throw new RequestRejectedException(
-                    405, "Method '" + method + "' is not supported.", Map.of("Allow", allow));
+                    ProblemType.METHOD_NOT_ALLOWED,
+                    "Method '" + method + "' is not supported.",
+                    Map.of("Allow", allow));
         }
         route.handler().handle(exchange);
     }

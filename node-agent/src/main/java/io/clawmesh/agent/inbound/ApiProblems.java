@@ -8,6 +8,7 @@ import io.clawmesh.agent.web.RequestTooLargeException;
 import io.clawmesh.agent.web.UnreadableBodies;
 import io.clawmesh.agent.web.UnreadableBodyException;
 import io.clawmesh.common.node.InvalidInputException;
+import io.clawmesh.common.problem.ProblemType;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,33 +26,33 @@ public final class ApiProblems {
     /** The answer to {@code ex}. */
     public static Problem from(Throwable ex) {
         return switch (ex) {
-            case InvalidInputException invalid -> new Problem(400, "invalid-input", invalid.getMessage());
+            case InvalidInputException invalid -> new Problem(ProblemType.INVALID_INPUT, invalid.getMessage());
             case UnreadableBodyException unreadable -> UnreadableBodies.problem(unreadable);
             case MissingCredentialException missing ->
                 new Problem(
-                        401,
-                        "missing-credential",
+                        ProblemType.MISSING_CREDENTIAL,
                         missing.getMessage(),
                         Map.of("WWW-Authenticate", "Bearer realm=\"claw-mesh-agent\""),
                         Map.of());
-            case InvalidCredentialException invalid -> new Problem(403, "invalid-credential", invalid.getMessage());
+            case InvalidCredentialException invalid ->
+                new Problem(ProblemType.INVALID_CREDENTIAL, invalid.getMessage());
             case NotRegisteredException notRegistered ->
-                new Problem(503, "not-registered", notRegistered.getMessage(), Map.of("Retry-After", "5"), Map.of());
+                new Problem(
+                        ProblemType.NOT_REGISTERED, notRegistered.getMessage(), Map.of("Retry-After", "5"), Map.of());
             case NodeAtCapacityException full ->
-                new Problem(429, "node-at-capacity", full.getMessage(), Map.of("Retry-After", "1"), Map.of());
-            case MessageTooLargeException tooLarge -> new Problem(413, "payload-too-large", tooLarge.getMessage());
+                new Problem(ProblemType.NODE_AT_CAPACITY, full.getMessage(), Map.of("Retry-After", "1"), Map.of());
+            case MessageTooLargeException tooLarge -> new Problem(ProblemType.PAYLOAD_TOO_LARGE, tooLarge.getMessage());
             case RequestTooLargeException tooLarge ->
                 new Problem(
-                        413,
-                        "payload-too-large",
+                        ProblemType.PAYLOAD_TOO_LARGE,
                         "The request body is larger than " + JsonBodyReader.MAX_BODY_BYTES
                                 + " bytes (1 MiB); send a shorter message");
             case RuntimeFailureException failure -> runtimeFailure(failure);
             case RequestRejectedException rejected ->
-                Problem.ofStatus(rejected.status(), rejected.getMessage(), rejected.headers());
+                new Problem(rejected.type(), rejected.getMessage(), rejected.headers(), Map.of());
             default -> {
                 logger.error("Unexpected failure while answering a request", ex);
-                yield Problem.ofStatus(500, "The agent failed unexpectedly; see its log", Map.of());
+                yield new Problem(ProblemType.INTERNAL_ERROR, "The agent failed unexpectedly; see its log");
             }
         };
     }
@@ -59,8 +60,7 @@ public final class ApiProblems {
     private static Problem runtimeFailure(RuntimeFailureException ex) {
         logger.warn("Answering 502: {}", ex.getMessage());
         return new Problem(
-                502,
-                "runtime-failure",
+                ProblemType.RUNTIME_FAILURE,
                 ex.getMessage() + ". Check that the " + ex.runtime()
                         + " runtime on this node is running and reachable.",
                 Map.of(),

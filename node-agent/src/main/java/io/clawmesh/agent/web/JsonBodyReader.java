@@ -1,6 +1,7 @@
 package io.clawmesh.agent.web;
 
 import com.sun.net.httpserver.HttpExchange;
+import io.clawmesh.common.problem.ProblemType;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Locale;
@@ -99,7 +100,7 @@ public class JsonBodyReader {
         }
         String shown = mediaType.isEmpty() ? "application/octet-stream" : mediaType;
         throw new RequestRejectedException(
-                415,
+                ProblemType.UNSUPPORTED_MEDIA_TYPE,
                 "Content-Type '" + shown + "' is not supported; send application/json",
                 Map.of("Accept", "application/json, application/*+json"));
     }

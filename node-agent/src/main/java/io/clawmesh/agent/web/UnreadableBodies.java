@@ -1,5 +1,6 @@
 package io.clawmesh.agent.web;
 
+import io.clawmesh.common.problem.ProblemType;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -26,13 +27,12 @@ public final class UnreadableBodies {
                             .collect(Collectors.joining(", "))
                     : "";
             return new Problem(
-                    400,
-                    "unknown-field",
+                    ProblemType.UNKNOWN_FIELD,
                     "Unknown field '" + unknown.getPropertyName() + "'"
                             + (known.isEmpty() ? "" : "; accepted fields: " + known));
         }
         if (cause instanceof MismatchedInputException mismatch) {
-            return new Problem(400, "invalid-field-type", wrongType(mismatch));
+            return new Problem(ProblemType.INVALID_FIELD_TYPE, wrongType(mismatch));
         }
         if (cause instanceof StreamReadException malformed) {
             String where = (malformed.getLocation() != null)
@@ -40,13 +40,11 @@ public final class UnreadableBodies {
                             + malformed.getLocation().getColumnNr()
                     : "";
             return new Problem(
-                    400,
-                    "malformed-json",
+                    ProblemType.MALFORMED_JSON,
                     "The request body is not valid JSON" + where + ": " + firstLine(malformed.getOriginalMessage()));
         }
         return new Problem(
-                400,
-                "unreadable-body",
+                ProblemType.UNREADABLE_BODY,
                 "The request body is missing or unreadable; send a JSON object such as "
                         + "{\"id\":\"msg-1\",\"content\":\"hello\"}");
     }

@@ -9,6 +9,7 @@ import io.clawmesh.agent.registration.RegistrationState;
 import io.clawmesh.agent.runtime.CapacityGate;
 import io.clawmesh.common.api.ApiPaths;
 import io.clawmesh.common.node.NodeCredentials;
+import io.clawmesh.common.problem.ProblemType;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
@@ -353,7 +354,7 @@ class AgentHttpServerTests {
         assertThat(response.statusCode()).isEqualTo(status);
         assertThat(response.headers().firstValue("Content-Type")).hasValue(ApiPaths.PROBLEM_JSON);
         JsonNode body = JSON.readTree(response.body());
-        assertThat(body.get("type").asString()).isEqualTo(ApiPaths.PROBLEM_TYPE_PREFIX + slug);
+        assertThat(body.get("type").asString()).isEqualTo(ProblemType.PREFIX + slug);
         assertThat(body.get("status").asInt()).isEqualTo(status);
         assertThat(body.get("title").asString()).isNotBlank();
         assertThat(body.get("detail").asString()).isNotBlank();
