@@ -2,6 +2,7 @@ package io.clawmesh.cli;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.clawmesh.common.problem.ProblemType;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -67,6 +68,16 @@ public final class FakeCoordinator implements AutoCloseable {
         String body = "{\"type\":\"urn:clawmesh:problem:test\",\"title\":\"Refused\",\"status\":" + status
                 + ",\"detail\":\"" + detail + "\"}";
         return answer(method, path, (exchange, request) -> send(exchange, status, "application/problem+json", body));
+    }
+
+    /** Answers {@code METHOD path} with a problem body of {@code type}, as the coordinator does. */
+    public FakeCoordinator problem(String method, String path, ProblemType type, String detail) {
+        String body = "{\"type\":\"" + type.uri() + "\",\"title\":\"" + type.title() + "\",\"status\":"
+                + type.status().value() + ",\"detail\":\"" + detail + "\"}";
+        return answer(
+                method,
+                path,
+                (exchange, request) -> send(exchange, type.status().value(), "application/problem+json", body));
     }
 
     public FakeCoordinator answer(String method, String path, Answer answer) {

@@ -2,6 +2,7 @@ package io.clawmesh.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.clawmesh.common.problem.ProblemType;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
@@ -73,6 +74,36 @@ class StatusCommandsTests extends CliTestSupport {
 
         assertThat(result.exitCode()).isEqualTo(3);
         assertThat(result.err()).contains("is not the operator token (403): node tokens may only heartbeat");
+    }
+
+    @Test
+    void statusWhenCoordinatorAnswersUnauthorizedProblemShouldExitThreeSayingWhichToken() {
+        this.coordinator.problem("GET", "/api/v1/nodes", ProblemType.UNAUTHORIZED, "unknown token");
+
+        Result result = run("status");
+
+        assertThat(result.exitCode()).isEqualTo(3);
+        assertThat(result.err()).contains("refused the operator token from --token (401)");
+    }
+
+    @Test
+    void statusWhenCoordinatorAnswersForbiddenProblemShouldExitThreeSayingItIsNotTheOperatorToken() {
+        this.coordinator.problem("GET", "/api/v1/nodes", ProblemType.FORBIDDEN, "use the operator token");
+
+        Result result = run("status");
+
+        assertThat(result.exitCode()).isEqualTo(3);
+        assertThat(result.err()).contains("is not the operator token (403): use the operator token");
+    }
+
+    @Test
+    void statusWhenCoordinatorAnswersAnotherProblemShouldExitOneWithItsDetail() {
+        this.coordinator.problem("GET", "/api/v1/nodes", ProblemType.DATABASE_UNAVAILABLE, "try again shortly");
+
+        Result result = run("status");
+
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.err()).contains("try again shortly (503)");
     }
 
     @Test

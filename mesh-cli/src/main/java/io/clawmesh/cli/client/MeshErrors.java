@@ -5,6 +5,7 @@ import io.clawmesh.cli.settings.ConnectionSettings;
 import io.clawmesh.cli.support.Causes;
 import io.clawmesh.cli.support.CliException;
 import io.clawmesh.cli.support.ExitCode;
+import io.clawmesh.common.problem.ProblemType;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
@@ -20,8 +21,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Turns HTTP failures into the one line a user needs and the exit code of SPEC §11: unreachable names the URL and the
- * likely fix (exit 3), 401/403 say which token was wrong (exit 3), any other answer shows the problem's
- * {@code detail} (exit 1).
+ * likely fix (exit 3), {@code unauthorized} and {@code forbidden} problems (or a bare 401/403) say which token was
+ * wrong (exit 3), any other answer shows the problem's {@code detail} (exit 1).
  */
 public final class MeshErrors {
 
@@ -61,34 +62,47 @@ public final class MeshErrors {
         return refused(settings, ex.getStatusCode(), ex.getResponseBodyAsString());
     }
 
-    /** The coordinator answered with an error status and this body. */
+    /**
+     * The coordinator answered with an error status and this body. The problem's {@code type} chooses the message and
+     * exit code; a body without a known type (a proxy, an older coordinator) is judged by its status alone.
+     */
     public static CliException refused(ConnectionSettings settings, HttpStatusCode status, @Nullable String body) {
         String detail = detail(body);
+        JsonNode problem = parse(body);
+        ProblemType type = ProblemType.fromUri(
+                        (problem != null
+                                        && problem.get("type") != null
+                                        && problem.get("type").isString())
+                                ? problem.get("type").asString()
+                                : null)
+                .orElseGet(() -> ProblemType.forStatus(status.value()));
         String url = settings.coordinator().toString();
-        if (status.value() == 401) {
-            if (settings.token() == null) {
-                return new CliException(
+        return switch (type) {
+            case UNAUTHORIZED ->
+                (settings.token() == null)
+                        ? new CliException(
+                                ExitCode.UNREACHABLE,
+                                "the coordinator at " + url
+                                        + " needs the operator token: pass --token, set CLAW_MESH_TOKEN or coordinator.token"
+                                        + " in claw-mesh.yaml (claw-mesh up keeps it in "
+                                        + settings.dataDir().resolve("operator-token")
+                                        + " on its machine)")
+                        : new CliException(
+                                ExitCode.UNREACHABLE,
+                                "the coordinator at " + url
+                                        + " refused the operator token from " + settings.tokenSource()
+                                        + " (" + status.value()
+                                        + "): pass the right one with --token or CLAW_MESH_TOKEN");
+            case FORBIDDEN ->
+                new CliException(
                         ExitCode.UNREACHABLE,
-                        "the coordinator at " + url
-                                + " needs the operator token: pass --token, set CLAW_MESH_TOKEN or coordinator.token in"
-                                + " claw-mesh.yaml (claw-mesh up keeps it in "
-                                + settings.dataDir().resolve("operator-token")
-                                + " on its machine)");
-            }
-            return new CliException(
-                    ExitCode.UNREACHABLE,
-                    "the coordinator at " + url
-                            + " refused the operator token from " + settings.tokenSource()
-                            + " (401): pass the right one with --token or CLAW_MESH_TOKEN");
-        }
-        if (status.value() == 403) {
-            return new CliException(
-                    ExitCode.UNREACHABLE,
-                    "the token from " + settings.tokenSource() + " is not the operator token (403): "
-                            + ((detail != null) ? detail : "it may not do this"));
-        }
-        String reason = (detail != null) ? detail : status.toString();
-        return new CliException(ExitCode.REFUSED, reason + " (" + status.value() + ")");
+                        "the token from " + settings.tokenSource() + " is not the operator token (" + status.value()
+                                + "): " + ((detail != null) ? detail : "it may not do this"));
+            default ->
+                new CliException(
+                        ExitCode.REFUSED,
+                        ((detail != null) ? detail : status.toString()) + " (" + status.value() + ")");
+        };
     }
 
     /**
@@ -97,27 +111,38 @@ public final class MeshErrors {
      * one.
      */
     static @Nullable String detail(@Nullable String body) {
-        String detail = rawDetail(body);
+        JsonNode problem = parse(body);
+        String detail = (problem != null) ? rawDetail(problem) : plainText(body);
         return (detail != null) ? Untrusted.cell(detail) : null;
     }
 
-    private static @Nullable String rawDetail(@Nullable String body) {
+    private static @Nullable String rawDetail(JsonNode problem) {
+        for (String field : List.of("detail", "title", "error", "message")) {
+            JsonNode value = problem.get(field);
+            if (value != null && value.isString() && !value.asString().isBlank()) {
+                return value.asString();
+            }
+        }
+        return null;
+    }
+
+    private static @Nullable JsonNode parse(@Nullable String body) {
         if (body == null || body.isBlank()) {
             return null;
         }
         try {
-            JsonNode node = JSON.readTree(body);
-            for (String field : List.of("detail", "title", "error", "message")) {
-                JsonNode value = node.get(field);
-                if (value != null && value.isString() && !value.asString().isBlank()) {
-                    return value.asString();
-                }
-            }
-            return null;
+            return JSON.readTree(body);
         } catch (RuntimeException ex) {
-            String text = body.strip();
-            return (text.length() <= 200 && !text.contains("<")) ? text : null;
+            return null;
         }
+    }
+
+    private static @Nullable String plainText(@Nullable String body) {
+        if (body == null || body.isBlank()) {
+            return null;
+        }
+        String text = body.strip();
+        return (text.length() <= 200 && !text.contains("<")) ? text : null;
     }
 
     private static String proxyHint() {
