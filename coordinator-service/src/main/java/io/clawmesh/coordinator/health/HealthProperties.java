@@ -20,6 +20,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     its own network and marks none of them offline (self-preservation)
  * @param massStaleMinNodes self-preservation needs at least this many live nodes
  * @param maxEvictionsPerSweep at most this many long-dead nodes are removed per sweep
+ * @param restartProbeInterval how soon a node loaded at start-up is probed again after a failed probe, until it
+ *     answers or is offline; nodes registering later are probed at {@code probeInterval}, first probes spread over it
  */
 @ConfigurationProperties("mesh.health")
 public record HealthProperties(
@@ -34,4 +36,5 @@ public record HealthProperties(
         @DefaultValue("72h") Duration deregisterAfter,
         @DefaultValue("0.5") double massStaleRatio,
         @DefaultValue("3") int massStaleMinNodes,
-        @DefaultValue("100") int maxEvictionsPerSweep) {}
+        @DefaultValue("100") int maxEvictionsPerSweep,
+        @DefaultValue("1s") Duration restartProbeInterval) {}

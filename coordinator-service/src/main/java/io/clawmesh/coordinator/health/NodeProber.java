@@ -43,7 +43,9 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Probes each node's {@code GET /healthz}: consecutive failures past the threshold mark a node offline, a good probe
  * brings it back (and ends its failover cooldown), and the runtime state it reports makes it degraded or online.
- * Offline nodes are probed with growing intervals, so thousands of dead registrations cost little.
+ * Offline nodes are probed with growing intervals, so thousands of dead registrations cost little. Nodes loaded from
+ * the database at start-up are probed at once and retried quickly, so one that died while the coordinator was down is
+ * offline within seconds of a restart rather than after the heartbeat timeout.
  */
 @Component
 public class NodeProber implements DisposableBean {
@@ -72,6 +74,9 @@ public class NodeProber implements DisposableBean {
 
     private final ApplicationEventPublisher events;
 
+    /** Nodes last heard of before this instant were loaded from the database, not registered with this run. */
+    private final Instant startedAt;
+
     public NodeProber(
             NodeRegistry registry,
             EndpointPolicy endpointPolicy,
@@ -89,6 +94,7 @@ public class NodeProber implements DisposableBean {
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .build();
         this.clock = clock;
+        this.startedAt = clock.instant();
         this.httpClient = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(properties.probeTimeout())
@@ -104,8 +110,7 @@ public class NodeProber implements DisposableBean {
         Semaphore permits = new Semaphore(this.properties.probeConcurrency());
         List<Future<?>> running = new ArrayList<>();
         for (Node node : this.registry.all()) {
-            ProbeState state = this.states.computeIfAbsent(
-                    node.id(), (id) -> ProbeState.first(now, this.properties.probeInterval()));
+            ProbeState state = this.states.computeIfAbsent(node.id(), (id) -> firstState(node, now));
             if (state.nextProbeAt().isAfter(now)) {
                 continue;
             }
@@ -126,6 +131,19 @@ public class NodeProber implements DisposableBean {
             }
         }
         this.states.keySet().removeIf((id) -> this.registry.find(id).isEmpty());
+    }
+
+    private ProbeState firstState(Node node, Instant now) {
+        if (node.status() != NodeStatus.OFFLINE && lastHeardOf(node).isBefore(this.startedAt)) {
+            // Loaded, not registered with this run: nobody has heard from it since before the restart.
+            return ProbeState.loaded(now);
+        }
+        return ProbeState.first(now, this.properties.probeInterval());
+    }
+
+    private static Instant lastHeardOf(Node node) {
+        Instant heartbeat = node.lastHeartbeat();
+        return (heartbeat != null && heartbeat.isAfter(node.registeredAt())) ? heartbeat : node.registeredAt();
     }
 
     void probe(Node node) {
@@ -181,7 +199,7 @@ public class NodeProber implements DisposableBean {
         ProbeState previous = this.states.getOrDefault(node.id(), new ProbeState(0, now));
         int failures = previous.consecutiveFailures() + 1;
         int threshold = this.properties.probeFailureThreshold();
-        Duration wait = this.properties.probeInterval();
+        Duration wait = previous.loaded() ? this.properties.restartProbeInterval() : this.properties.probeInterval();
         if (node.status() == NodeStatus.OFFLINE) {
             // A dead node comes back by heartbeat anyway; probing it is the slow path for agents that cannot reach
             // us. Back off from the offline interval, doubling, capped, so thousands of dead nodes cost little.
@@ -194,7 +212,7 @@ public class NodeProber implements DisposableBean {
             // registration) are not probed again in one burst.
             wait = wait.plusMillis(ThreadLocalRandom.current().nextLong(Math.max(1, wait.toMillis() / 2)));
         }
-        this.states.put(node.id(), new ProbeState(failures, now.plus(wait)));
+        this.states.put(node.id(), new ProbeState(failures, now.plus(wait), previous.loaded()));
         this.events.publishEvent(new NodeProbeFailed(node.ref(), failures, failure, now));
         if (failures >= threshold && node.status() != NodeStatus.OFFLINE) {
             this.registry.transition(node.id(), NodeStatus.OFFLINE, failures + " probes failed in a row: " + failure);
@@ -230,8 +248,19 @@ public class NodeProber implements DisposableBean {
         this.executor.shutdownNow();
     }
 
-    /** When to probe a node next and how many probes in a row failed. */
-    record ProbeState(int consecutiveFailures, Instant nextProbeAt) {
+    /**
+     * When to probe a node next, how many probes in a row failed, and whether the node was loaded at start-up and has
+     * not answered since (its failed probes are then retried at the restart interval).
+     */
+    record ProbeState(int consecutiveFailures, Instant nextProbeAt, boolean loaded) {
+
+        ProbeState(int consecutiveFailures, Instant nextProbeAt) {
+            this(consecutiveFailures, nextProbeAt, false);
+        }
+
+        static ProbeState loaded(Instant now) {
+            return new ProbeState(0, now, true);
+        }
 
         static ProbeState first(Instant now, Duration interval) {
             // Spread first probes over one interval so a large fleet is not probed all at once.

@@ -29,6 +29,7 @@ public final class HealthFixtures {
                 deregisterAfter,
                 0.5,
                 3,
-                maxEvictionsPerSweep);
+                maxEvictionsPerSweep,
+                Duration.ofSeconds(1));
     }
 }
