@@ -1,0 +1,300 @@
+package io.clawmesh.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The launcher's AOT cache (issue 18), with the unpacked distribution as a user runs it: the first run trains a cache
+ * in the background and answers exactly as a run without one; later runs start from it; a corrupt, foreign or
+ * unwritable cache changes nothing a user or a script sees (output, {@code --output json}, exit code).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class LauncherAotCacheEndToEndTests {
+
+    private static final Duration TRAINING = Duration.ofMinutes(4);
+
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private Path work;
+
+    private Path script;
+
+    private Path logs;
+
+    private final List<Launcher> launchers = new ArrayList<>();
+
+    private String closedUrl;
+
+    private Launcher.Result baseline;
+
+    @BeforeAll
+    void unpackTheDistribution() throws Exception {
+        this.work = Files.createTempDirectory("claw-mesh-aot-e2e");
+        this.logs = Files.createDirectories(Path.of("target", "e2e-logs", "aot"));
+        Path tarball = Path.of(System.getProperty("distribution.tarball", "missing"));
+        assertThat(tarball)
+                .as("distribution.tarball (run through ./mvnw verify)")
+                .isRegularFile();
+        Process tar = new ProcessBuilder("tar", "xzf", tarball.toAbsolutePath().toString(), "-C", this.work.toString())
+                .inheritIO()
+                .start();
+        assertThat(tar.waitFor(60, TimeUnit.SECONDS) && tar.exitValue() == 0)
+                .as("tar xzf")
+                .isTrue();
+        try (Stream<Path> dirs = Files.list(this.work)) {
+            this.script =
+                    dirs.filter(Files::isDirectory).findFirst().orElseThrow().resolve("bin/claw-mesh");
+        }
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            this.closedUrl = "http://127.0.0.1:" + socket.getLocalPort();
+        }
+        this.baseline = launcher("baseline").env("CLAW_MESH_AOT", "off").run(nodesJson());
+        assertThat(this.baseline.exitCode()).as(this.baseline.toString()).isEqualTo(3);
+    }
+
+    @AfterAll
+    void removeEverything() throws Exception {
+        for (Launcher launcher : this.launchers) {
+            launcher.close();
+        }
+        if (this.work != null) {
+            try (Stream<Path> paths = Files.walk(this.work)) {
+                paths.sorted(Comparator.reverseOrder())
+                        .forEach((path) -> path.toFile().delete());
+            }
+        }
+    }
+
+    @Test
+    void firstRunsWhenStartedTogetherShouldAnswerAsWithoutCacheAndLeaveOneWholeCache() throws Exception {
+        Launcher launcher = launcher("together");
+        List<CompletableFuture<Launcher.Result>> runs = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            runs.add(CompletableFuture.supplyAsync(() -> run(launcher, nodesJson())));
+        }
+        for (CompletableFuture<Launcher.Result> run : runs) {
+            assertSameAsBaseline(run.join());
+        }
+
+        Path cache = awaitCache(launcher, "cli");
+        try (Stream<Path> entries = Files.list(cache.getParent().getParent())) {
+            assertThat(entries.map((path) -> path.getFileName().toString()))
+                    .as("one cache, no lock left")
+                    .singleElement()
+                    .asString()
+                    .startsWith("cli-");
+        }
+        try (Stream<Path> entries = Files.list(cache.getParent())) {
+            assertThat(entries.map((path) -> path.getFileName().toString()))
+                    .as("the extracted jar and the cache, no half-written training file")
+                    .containsExactlyInAnyOrder("app", "app.aot");
+        }
+    }
+
+    @Test
+    void runWhenCacheIsPresentShouldStartFromItAndAnswerTheSame() throws Exception {
+        Launcher launcher = launcher("present");
+        assertSameAsBaseline(launcher.run(nodesJson()));
+        awaitCache(launcher, "cli");
+        Path jvmLog = this.work.resolve("present-aot.log");
+
+        Launcher.Result result = launcher.env("JAVA_TOOL_OPTIONS", "-Xlog:aot=info:file=" + jvmLog)
+                .run(nodesJson());
+
+        assertSameAsBaseline(withoutToolOptionsNotice(result));
+        assertThat(jvmLog).content().contains("Using AOT-linked classes: true");
+    }
+
+    @Test
+    void runWhenCacheIsCorruptShouldAnswerTheSameAndPrintNothingMore() throws Exception {
+        Launcher launcher = launcher("corrupt");
+        launcher.run(nodesJson());
+        Path cache = awaitCache(launcher, "cli");
+        byte[] whole = Files.readAllBytes(cache);
+        Path jvmLog = this.work.resolve("corrupt-aot.log");
+        launcher.env("JAVA_TOOL_OPTIONS", "-Xlog:aot=info:file=" + jvmLog);
+
+        Files.write(cache, java.util.Arrays.copyOf(whole, 4096));
+        assertSameAsBaseline(withoutToolOptionsNotice(launcher.run(nodesJson())));
+        assertThat(jvmLog).content().as("the JVM refused it").contains("Loading static archive failed");
+
+        byte[] garbage = new byte[whole.length];
+        new java.util.Random(18).nextBytes(garbage);
+        Files.write(cache, garbage);
+        assertSameAsBaseline(withoutToolOptionsNotice(launcher.run(nodesJson())));
+        assertThat(jvmLog).content().as("the JVM refused it").contains("bad magic number");
+    }
+
+    @Test
+    void runWhenCacheWasMadeForOtherClassesShouldAnswerTheSameAndPrintNothingMore() throws Exception {
+        Launcher launcher = launcher("foreign");
+        launcher.run(nodesJson());
+        Path cache = awaitCache(launcher, "cli");
+        // a cache the same JDK made for another program (bin/Probe.java run from source)
+        Path foreign = this.work.resolve("foreign.aot");
+        Process training = new ProcessBuilder(
+                        java(),
+                        "-XX:AOTCacheOutput=" + foreign,
+                        this.script.resolveSibling("Probe.java").toString(),
+                        this.closedUrl)
+                .redirectErrorStream(true)
+                .redirectOutput(this.logs.resolve("foreign-training.log").toFile())
+                .start();
+        assertThat(training.waitFor(3, TimeUnit.MINUTES)).isTrue();
+        assertThat(foreign).isNotEmptyFile();
+        Files.copy(foreign, cache, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Path jvmLog = this.work.resolve("foreign-aot.log");
+
+        Launcher.Result result = launcher.env("JAVA_TOOL_OPTIONS", "-Xlog:aot=info:file=" + jvmLog)
+                .run(nodesJson());
+
+        assertSameAsBaseline(withoutToolOptionsNotice(result));
+        assertThat(jvmLog)
+                .content()
+                .as("the JVM refused it")
+                .contains("Unable to map shared spaces")
+                .doesNotContain("Using AOT-linked classes: true");
+    }
+
+    @Test
+    void runWhenCacheDirCannotBeCreatedShouldAnswerTheSameAndWriteNothing() throws Exception {
+        Path notADir = Files.writeString(this.work.resolve("plain-file"), "not a directory");
+        Launcher launcher = launcher("unwritable")
+                .env("XDG_CACHE_HOME", notADir.resolve("cache").toString());
+
+        for (int i = 0; i < 2; i++) {
+            assertSameAsBaseline(launcher.run(nodesJson()));
+        }
+
+        assertThat(notADir).hasContent("not a directory");
+        assertThat(launcher.home().resolve(".cache")).doesNotExist();
+    }
+
+    @Test
+    void upWhenCoordinatorCacheIsPresentShouldStartFromItAndServeTheApi() throws Exception {
+        Launcher launcher = launcher("up");
+        int port = freePort();
+        Process first = launcher.start("up-first", "up", "--no-local", "--port", String.valueOf(port));
+        awaitHealthy(port, first, launcher, "up-first");
+        awaitCache(launcher, "coordinator");
+        Launcher.stop(first);
+        assertThat(first.exitValue()).isZero();
+
+        Process second = launcher.start("up-second", "up", "--no-local", "--port", String.valueOf(port));
+        awaitHealthy(port, second, launcher, "up-second");
+
+        assertThat(second.descendants()
+                        .map((process) -> process.info().commandLine().orElse(""))
+                        .filter((line) -> line.contains("CoordinatorApplication") || line.contains("coordinator")))
+                .anySatisfy((line) -> assertThat(line)
+                        .contains("-XX:AOTCache=" + launcher.home().resolve(".cache/claw-mesh/aot/coordinator-"))
+                        .contains("-Xlog:aot=off"));
+        Launcher.stop(second);
+        assertThat(second.exitValue()).isZero();
+    }
+
+    private String[] nodesJson() {
+        return new String[] {"--coordinator", this.closedUrl, "nodes", "--output", "json"};
+    }
+
+    private Launcher launcher(String name) throws IOException {
+        Launcher launcher =
+                new Launcher(this.script, Files.createDirectories(this.work.resolve(name + "-home")), this.logs);
+        launcher.env("SERVER_ADDRESS", "127.0.0.1");
+        this.launchers.add(launcher);
+        return launcher;
+    }
+
+    private static Launcher.Result run(Launcher launcher, String... args) {
+        try {
+            return launcher.run(args);
+        } catch (IOException | InterruptedException ex) {
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    private void assertSameAsBaseline(Launcher.Result result) {
+        assertThat(result.exitCode()).as(result.toString()).isEqualTo(this.baseline.exitCode());
+        assertThat(result.out()).as(result.toString()).isEqualTo(this.baseline.out());
+        assertThat(result.err()).as(result.toString()).isEqualTo(this.baseline.err());
+    }
+
+    /** The JVM announces JAVA_TOOL_OPTIONS on stderr; the test sets them to read the JVM's own AOT log. */
+    private static Launcher.Result withoutToolOptionsNotice(Launcher.Result result) {
+        String err = result.err().replaceAll("(?m)^Picked up JAVA_TOOL_OPTIONS: .*\\R", "");
+        return new Launcher.Result(result.exitCode(), result.out(), err);
+    }
+
+    private static Path awaitCache(Launcher launcher, String program) {
+        Path root = launcher.home().resolve(".cache/claw-mesh/aot");
+        Path[] found = new Path[1];
+        Awaitility.await("the " + program + " cache")
+                .atMost(TRAINING)
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> {
+                    if (!Files.isDirectory(root)) {
+                        return false;
+                    }
+                    try (Stream<Path> dirs = Files.list(root)) {
+                        found[0] = dirs.filter(
+                                        (dir) -> dir.getFileName().toString().startsWith(program + "-"))
+                                .map((dir) -> dir.resolve("app.aot"))
+                                .filter(Files::isRegularFile)
+                                .findFirst()
+                                .orElse(null);
+                    }
+                    return found[0] != null && !Files.exists(Path.of(found[0].getParent() + ".lock"));
+                });
+        return found[0];
+    }
+
+    private void awaitHealthy(int port, Process process, Launcher launcher, String log) {
+        Awaitility.await("the coordinator on " + port)
+                .atMost(Duration.ofMinutes(3))
+                .pollInterval(Duration.ofMillis(250))
+                .until(() -> {
+                    assertThat(process.isAlive()).as(launcher.log(log)).isTrue();
+                    try {
+                        HttpResponse<Void> response = this.http.send(
+                                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health"))
+                                        .build(),
+                                HttpResponse.BodyHandlers.discarding());
+                        return response.statusCode() == 200;
+                    } catch (IOException ex) {
+                        return false;
+                    }
+                });
+    }
+
+    private static String java() {
+        return ProcessHandle.current().info().command().orElseThrow();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+}
