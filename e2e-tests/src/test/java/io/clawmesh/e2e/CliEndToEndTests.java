@@ -67,7 +67,10 @@ class CliEndToEndTests {
         try (var dirs = Files.list(this.work)) {
             script = dirs.filter(Files::isDirectory).findFirst().orElseThrow().resolve("bin/claw-mesh");
         }
-        this.launcher = new Launcher(script, Files.createDirectories(this.work.resolve("home")), logs);
+        // No AOT cache here: its training runs detached and would outlive the test (LauncherAotCacheEndToEndTests
+        // covers the cache).
+        this.launcher = new Launcher(script, Files.createDirectories(this.work.resolve("home")), logs)
+                .env("CLAW_MESH_AOT", "off");
         this.port = MeshCluster.freePort();
         this.launcher.env("CLAW_MESH_COORDINATOR", "http://127.0.0.1:" + this.port);
 

@@ -91,7 +91,10 @@ class LauncherSecurityEndToEndTests {
         try (Stream<Path> dirs = Files.list(this.work)) {
             script = dirs.filter(Files::isDirectory).findFirst().orElseThrow().resolve("bin/claw-mesh");
         }
-        this.launcher = new Launcher(script, Files.createDirectories(this.work.resolve("home")), logs);
+        // No AOT cache here: its training runs detached and would outlive the test (LauncherAotCacheEndToEndTests
+        // covers the cache).
+        this.launcher = new Launcher(script, Files.createDirectories(this.work.resolve("home")), logs)
+                .env("CLAW_MESH_AOT", "off");
         // both apps on loopback only (the agent takes server.address as its listen address)
         this.launcher.env("SERVER_ADDRESS", "127.0.0.1");
         this.port = MeshCluster.freePort();
