@@ -29,7 +29,7 @@ import tools.jackson.databind.json.JsonMapper;
  * A node agent on loopback that answers {@code POST /api/v1/messages} as a test scripts it, and records every request
  * it received. Replies queued with {@link #once} are used first, then the {@link #always} reply.
  */
-final class FakeAgent implements AutoCloseable {
+public final class FakeAgent implements AutoCloseable {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -58,7 +58,7 @@ final class FakeAgent implements AutoCloseable {
     }
 
     /** Starts an agent that answers every message with "answer from {name}". */
-    static FakeAgent start(String name) {
+    public static FakeAgent start(String name) {
         try {
             return new FakeAgent(name);
         } catch (IOException ex) {
@@ -76,7 +76,7 @@ final class FakeAgent implements AutoCloseable {
     }
 
     /** Replies this way to every message not taken by a {@link #once} reply. */
-    FakeAgent always(Reply reply) {
+    public FakeAgent always(Reply reply) {
         this.always = reply;
         return this;
     }
@@ -96,11 +96,11 @@ final class FakeAgent implements AutoCloseable {
         return this.name;
     }
 
-    int port() {
+    public int port() {
         return this.server.getAddress().getPort();
     }
 
-    String endpoint() {
+    public String endpoint() {
         return "127.0.0.1:" + port();
     }
 
@@ -214,7 +214,7 @@ final class FakeAgent implements AutoCloseable {
      * @param streamsForever whether to stream a body that never ends instead
      * @param breaksOff whether to drop the connection halfway through the body
      */
-    record Reply(
+    public record Reply(
             int status,
             @Nullable String contentType,
             Function<Received, byte[]> body,
@@ -223,7 +223,7 @@ final class FakeAgent implements AutoCloseable {
             boolean breaksOff) {
 
         /** 200 with a well-formed message answer for the received message id. */
-        static Reply answer(String response) {
+        public static Reply answer(String response) {
             return new Reply(
                     200,
                     "application/json",

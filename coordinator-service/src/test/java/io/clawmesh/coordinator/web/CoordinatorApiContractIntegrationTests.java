@@ -2,7 +2,6 @@ package io.clawmesh.coordinator.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.net.httpserver.HttpServer;
 import io.clawmesh.common.api.ApiPaths;
 import io.clawmesh.common.api.CoordinatorApi;
 import io.clawmesh.common.api.NodeApi;
@@ -20,18 +19,14 @@ import io.clawmesh.common.routing.RoutingRule;
 import io.clawmesh.common.routing.RuleMatch;
 import io.clawmesh.common.routing.RuleRequest;
 import io.clawmesh.common.routing.Strategy;
-import java.io.IOException;
+import io.clawmesh.coordinator.forwarding.FakeAgent;
 import java.lang.reflect.Method;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Executors;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -59,30 +54,17 @@ class CoordinatorApiContractIntegrationTests extends ApiIntegrationTestSupport {
     @Qualifier("requestMappingHandlerMapping")
     RequestMappingHandlerMapping mappings;
 
-    private @Nullable HttpServer agent;
+    private @Nullable FakeAgent agent;
 
     @BeforeEach
-    void oneEchoAgent() throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.createContext(ApiPaths.AGENT_MESSAGES, (exchange) -> {
-            String id = exchange.getRequestHeaders().getFirst(ApiPaths.MESSAGE_ID_HEADER);
-            exchange.getRequestBody().readAllBytes();
-            byte[] body = ("{\"message_id\":\"" + id + "\",\"node_id\":\"n\",\"response\":\"pong\"}")
-                    .getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().set("Content-Type", "application/json");
-            exchange.sendResponseHeaders(200, body.length);
-            exchange.getResponseBody().write(body);
-            exchange.close();
-        });
-        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-        server.start();
-        this.agent = server;
+    void oneEchoAgent() {
+        this.agent = FakeAgent.start("alpha").always(FakeAgent.Reply.answer("pong"));
     }
 
     @AfterEach
     void stopAgent() {
         if (this.agent != null) {
-            this.agent.stop(0);
+            this.agent.close();
         }
     }
 
@@ -120,7 +102,7 @@ class CoordinatorApiContractIntegrationTests extends ApiIntegrationTestSupport {
     void clientProxyShouldDriveTheWholeApiAgainstTheServer() {
         CoordinatorApi join = client(ApiFixtures.JOIN_TOKEN);
         CoordinatorApi operator = client(ApiFixtures.OPERATOR_TOKEN);
-        String endpoint = "127.0.0.1:" + this.agent.getAddress().getPort();
+        String endpoint = this.agent.endpoint();
 
         RegisterNodeResponse registered =
                 join.register(new RegisterNodeRequest("alpha", endpoint, Capabilities.none()));

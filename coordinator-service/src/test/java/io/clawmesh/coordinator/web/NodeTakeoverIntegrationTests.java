@@ -3,17 +3,12 @@ package io.clawmesh.coordinator.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.jayway.jsonpath.JsonPath;
-import com.sun.net.httpserver.HttpServer;
-import io.clawmesh.common.api.ApiPaths;
 import io.clawmesh.common.node.NodeStatus;
+import io.clawmesh.coordinator.forwarding.FakeAgent;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,7 +22,7 @@ import org.springframework.test.context.TestPropertySource;
 @TestPropertySource(properties = "mesh.security.allow-private=true")
 class NodeTakeoverIntegrationTests extends ApiIntegrationTestSupport {
 
-    private final List<HttpServer> agents = new ArrayList<>();
+    private final List<FakeAgent> agents = new ArrayList<>();
 
     private String victimEndpoint;
 
@@ -44,7 +39,7 @@ class NodeTakeoverIntegrationTests extends ApiIntegrationTestSupport {
 
     @AfterEach
     void stopAgents() {
-        this.agents.forEach((agent) -> agent.stop(0));
+        this.agents.forEach(FakeAgent::close);
     }
 
     @Test
@@ -186,22 +181,9 @@ class NodeTakeoverIntegrationTests extends ApiIntegrationTestSupport {
     }
 
     /** An agent on loopback that answers every message with "answer from {name}"; returns its endpoint. */
-    private String agent(String name) throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.createContext(ApiPaths.AGENT_MESSAGES, (exchange) -> {
-            String id = exchange.getRequestHeaders().getFirst(ApiPaths.MESSAGE_ID_HEADER);
-            exchange.getRequestBody().readAllBytes();
-            byte[] body = ("{\"message_id\":\"" + id + "\",\"node_id\":\"n\",\"response\":\"answer from " + name
-                            + "\"}")
-                    .getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().set("Content-Type", "application/json");
-            exchange.sendResponseHeaders(200, body.length);
-            exchange.getResponseBody().write(body);
-            exchange.close();
-        });
-        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-        server.start();
-        this.agents.add(server);
-        return "127.0.0.1:" + server.getAddress().getPort();
+    private String agent(String name) {
+        FakeAgent agent = FakeAgent.start(name);
+        this.agents.add(agent);
+        return agent.endpoint();
     }
 }

@@ -4,15 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.Mockito.clearInvocations;
 import static org.mockito.Mockito.mockingDetails;
 
-import com.sun.net.httpserver.HttpServer;
-import io.clawmesh.common.api.ApiPaths;
+import io.clawmesh.coordinator.forwarding.FakeAgent;
 import io.clawmesh.coordinator.forwarding.RouteController;
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -26,7 +24,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.Executors;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
@@ -57,35 +54,22 @@ class RouteFastPathIntegrationTests extends ApiIntegrationTestSupport {
 
     private final HttpClient http = HttpClient.newHttpClient();
 
-    private @Nullable HttpServer agent;
+    private @Nullable FakeAgent agent;
 
     @MockitoSpyBean
     RouteController controller;
 
     @BeforeEach
-    void oneEchoAgent() throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.createContext(ApiPaths.AGENT_MESSAGES, (exchange) -> {
-            String id = exchange.getRequestHeaders().getFirst(ApiPaths.MESSAGE_ID_HEADER);
-            exchange.getRequestBody().readAllBytes();
-            byte[] body = ("{\"message_id\":\"" + id + "\",\"node_id\":\"n\",\"response\":\"pong\"}")
-                    .getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().set("Content-Type", "application/json");
-            exchange.sendResponseHeaders(200, body.length);
-            exchange.getResponseBody().write(body);
-            exchange.close();
-        });
-        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-        server.start();
-        this.agent = server;
-        register("alpha", "127.0.0.1:" + server.getAddress().getPort());
+    void oneEchoAgent() {
+        this.agent = FakeAgent.start("alpha").always(FakeAgent.Reply.answer("pong"));
+        register("alpha", this.agent.endpoint());
         clearInvocations(this.controller);
     }
 
     @AfterEach
     void stopAgent() {
         if (this.agent != null) {
-            this.agent.stop(0);
+            this.agent.close();
         }
     }
 

@@ -3,21 +3,15 @@ package io.clawmesh.coordinator.web;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.Mockito.mockingDetails;
 
-import com.sun.net.httpserver.HttpServer;
-import io.clawmesh.common.api.ApiPaths;
 import io.clawmesh.coordinator.fastpath.RouteRequestFilter;
+import io.clawmesh.coordinator.forwarding.FakeAgent;
 import io.clawmesh.coordinator.forwarding.RouteController;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
-import java.nio.charset.StandardCharsets;
-import java.util.concurrent.Executors;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -44,31 +38,18 @@ class RouteFastPathSwitchIntegrationTests extends ApiIntegrationTestSupport {
     @MockitoSpyBean
     RouteController controller;
 
-    private @Nullable HttpServer agent;
+    private @Nullable FakeAgent agent;
 
     @BeforeEach
-    void oneEchoAgent() throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.createContext(ApiPaths.AGENT_MESSAGES, (exchange) -> {
-            String id = exchange.getRequestHeaders().getFirst(ApiPaths.MESSAGE_ID_HEADER);
-            exchange.getRequestBody().readAllBytes();
-            byte[] body = ("{\"message_id\":\"" + id + "\",\"node_id\":\"n\",\"response\":\"pong\"}")
-                    .getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().set("Content-Type", "application/json");
-            exchange.sendResponseHeaders(200, body.length);
-            exchange.getResponseBody().write(body);
-            exchange.close();
-        });
-        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-        server.start();
-        this.agent = server;
-        register("alpha", "127.0.0.1:" + server.getAddress().getPort());
+    void oneEchoAgent() {
+        this.agent = FakeAgent.start("alpha").always(FakeAgent.Reply.answer("pong"));
+        register("alpha", this.agent.endpoint());
     }
 
     @AfterEach
     void stopAgent() {
         if (this.agent != null) {
-            this.agent.stop(0);
+            this.agent.close();
         }
     }
 
