@@ -37,9 +37,9 @@ import tools.jackson.databind.json.JsonMapper;
  * UTF-8; and the client accepts JSON. Everything else, a missing or wrong token included, goes down the filter chain
  * unchanged to the security chain and {@code RouteController}, which answer exactly as they always did. Errors of the
  * requests it does take are answered by the application's own exception handlers (the {@code ProblemHandler}), and
- * successful answers carry the API chain's own security headers ({@link ApiSecurityHeaders}), so a client cannot tell the two paths
- * apart. Registered after the body-size limit and the HTTP server observation, so both still apply. Why it exists
- * and what must stay equal: ADR 0006; {@code mesh.routing.fast-path.enabled=false} switches it off.
+ * successful answers carry the API chain's own security headers ({@link ApiSecurityHeaders}), so a client cannot tell
+ * the two paths apart. Registered after the body-size limit and the HTTP server observation, so both still apply. Why
+ * it exists and what must stay equal: ADR 0006; {@code mesh.routing.fast-path.enabled=false} switches it off.
  */
 public class RouteRequestFilter extends OncePerRequestFilter {
 
