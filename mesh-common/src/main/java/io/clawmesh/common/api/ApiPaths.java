@@ -24,6 +24,17 @@ public final class ApiPaths {
 
     public static final String RULE_POSITION = RULE + "/position";
 
+    /** Durable tasks (SPEC §16): submit and list on the coordinator; the agent serves the same paths to the coordinator. */
+    public static final String TASKS = API + "/tasks";
+
+    public static final String TASK = TASKS + "/{id}";
+
+    /** A task's own event stream (server-sent events, {@code Last-Event-ID} resumes). */
+    public static final String TASK_EVENTS = TASK + "/events";
+
+    /** Header that makes a task submission idempotent: the same key and body return the same task. */
+    public static final String IDEMPOTENCY_KEY_HEADER = "Idempotency-Key";
+
     /** The live event stream (server-sent events). */
     public static final String EVENTS = API + "/events";
 

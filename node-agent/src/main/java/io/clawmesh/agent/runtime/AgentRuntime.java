@@ -18,4 +18,20 @@ public interface AgentRuntime {
      *     reply
      */
     String send(RuntimeRequest request);
+
+    /**
+     * Hands one message to the runtime and passes its reply on piece by piece as the runtime produces it, then returns
+     * the whole reply: the pieces concatenated equal it, always. A runtime that cannot stream answers in one piece.
+     * {@link RuntimeRequest#abort()} stops the run (the runtime's own way, see {@link RunAbort}); the call then throws
+     * {@link RuntimeFailureException}.
+     *
+     * @throws RuntimeFailureException when the runtime fails, answers nothing usable, or the run was aborted
+     */
+    default String stream(RuntimeRequest request, DeltaListener deltas) {
+        String reply = send(request);
+        if (!reply.isEmpty()) {
+            deltas.delta(reply);
+        }
+        return reply;
+    }
 }
