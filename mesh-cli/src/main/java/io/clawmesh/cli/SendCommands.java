@@ -150,9 +150,9 @@ public class SendCommands {
         ReplyPrinter reply = new ReplyPrinter(out);
         boolean announced = false;
         for (ServerSentEvent event = events.next(); event != null; event = events.next()) {
-            JsonNode data = TaskEvents.data(event);
+            JsonNode data = TaskEvents.data(event.data());
             if (json) {
-                out.println(TaskEvents.jsonLine(event, data));
+                out.println(TaskEvents.jsonLine(event.event(), event.id(), event.data(), data));
                 out.flush();
             }
             switch (event.event()) {

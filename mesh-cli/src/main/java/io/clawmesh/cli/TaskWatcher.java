@@ -117,9 +117,9 @@ final class TaskWatcher {
         if (event.id() != null && !event.id().isEmpty()) {
             this.lastEventId = event.id();
         }
-        JsonNode data = TaskEvents.data(event);
+        JsonNode data = TaskEvents.data(event.data());
         if (this.json) {
-            this.out.println(TaskEvents.jsonLine(event, data));
+            this.out.println(TaskEvents.jsonLine(event.event(), event.id(), event.data(), data));
             this.out.flush();
         }
         String status = TaskEvents.statusLine(event.event(), data);

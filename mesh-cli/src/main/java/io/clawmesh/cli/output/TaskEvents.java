@@ -1,6 +1,5 @@
 package io.clawmesh.cli.output;
 
-import io.clawmesh.cli.client.ServerSentEvent;
 import io.clawmesh.cli.support.CliException;
 import io.clawmesh.cli.support.ExitCode;
 import io.clawmesh.common.task.TaskEventTypes;
@@ -26,9 +25,9 @@ public final class TaskEvents {
     private TaskEvents() {}
 
     /** The event's data as JSON; data that is not a JSON object reads as an empty object. */
-    public static JsonNode data(ServerSentEvent event) {
+    public static JsonNode data(String data) {
         try {
-            JsonNode node = LENIENT.readTree(event.data());
+            JsonNode node = LENIENT.readTree(data);
             return (node != null && node.isObject()) ? node : MissingNode.getInstance();
         } catch (RuntimeException ex) {
             return MissingNode.getInstance();
@@ -89,11 +88,11 @@ public final class TaskEvents {
     }
 
     /** The event as one JSON line: {@code {"event", "id", "data"}}, the data as received (or as a string). */
-    public static String jsonLine(ServerSentEvent event, JsonNode data) {
+    public static String jsonLine(String event, @Nullable String id, String rawData, JsonNode data) {
         Map<String, Object> line = new LinkedHashMap<>();
-        line.put("event", event.event());
-        line.put("id", event.id());
-        line.put("data", data.isMissingNode() ? event.data() : data);
+        line.put("event", event);
+        line.put("id", id);
+        line.put("data", data.isMissingNode() ? rawData : data);
         return Json.line(line);
     }
 
