@@ -70,7 +70,8 @@ public final class EventStream implements AutoCloseable {
 
     /** Whether the answer is an event stream (else it is, say, a JSON body to read with {@link #remainingText()}). */
     public boolean isEventStream() {
-        return this.contentType != null && this.contentType.toLowerCase().startsWith("text/event-stream");
+        return this.contentType != null
+                && this.contentType.toLowerCase(java.util.Locale.ROOT).startsWith("text/event-stream");
     }
 
     /** The reconnection delay the server asked for with {@code retry:}, if it did. */
