@@ -1,6 +1,7 @@
 package io.clawmesh.cli;
 
 import io.clawmesh.cli.client.MeshClients;
+import io.clawmesh.cli.client.TaskClient;
 import io.clawmesh.cli.support.CliException;
 import io.clawmesh.common.node.NodeView;
 import io.clawmesh.common.routing.RoutingRule;
@@ -16,7 +17,7 @@ import org.springframework.shell.core.command.completion.CompletionProvider;
 
 /**
  * TAB completion in the shell: node names where a node is expected ({@code send --node}, {@code node show},
- * {@code route add --target}) and rule ids where a rule is ({@code route remove}, {@code route move}). Asks the
+ * {@code route add --target}) and rule ids where a rule is ({@code route remove}, {@code route move}), task ids after {@code task show|watch|cancel}. Asks the
  * coordinator each time; when it cannot be reached there is simply nothing to propose.
  */
 @Configuration(proxyBeanMethods = false)
@@ -24,6 +25,9 @@ public class MeshCompletions {
 
     /** Bean name of the node name completion, for {@code @Command(completionProvider = ...)}. */
     public static final String NODES = "nodeCompletion";
+
+    /** Bean name of the task id completion (the newest tasks). */
+    public static final String TASKS = "taskCompletion";
 
     /** Bean name of the rule id completion. */
     public static final String RULES = "ruleCompletion";
@@ -42,6 +46,17 @@ public class MeshCompletions {
         return (context) -> positional(context)
                 ? proposals(() -> clients.launchClient().call((api) -> api.rules()).stream()
                         .map((rule) -> new CompletionProposal(rule.id()).description(describe(rule))))
+                : List.of();
+    }
+
+    @Bean(TASKS)
+    CompletionProvider taskCompletion(MeshClients clients) {
+        return (context) -> positional(context)
+                ? proposals(() ->
+                        clients.launchTasks().list(new TaskClient.TaskQuery(null, null, 50, null)).tasks().stream()
+                                .map((task) -> new CompletionProposal(task.taskId())
+                                        .description(task.status().wireName()
+                                                + ((task.nodeName() != null) ? " on " + task.nodeName() : ""))))
                 : List.of();
     }
 

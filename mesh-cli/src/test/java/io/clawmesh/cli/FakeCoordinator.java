@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A real HTTP server on a random loopback port standing in for the coordinator: tests give it canned answers per
@@ -28,10 +29,17 @@ public final class FakeCoordinator implements AutoCloseable {
 
     private final Map<String, Answer> answers = new ConcurrentHashMap<>();
 
+    private final Map<String, Answer> prefixAnswers = new ConcurrentHashMap<>();
+
     private final List<Request> requests = new CopyOnWriteArrayList<>();
 
     /** A request as received. */
-    public record Request(String method, String path, Map<String, List<String>> headers, String body) {
+    public record Request(
+            String method,
+            String path,
+            Map<String, List<String>> headers,
+            String body,
+            @Nullable String query) {
 
         public String header(String name) {
             return this.headers.entrySet().stream()
@@ -85,6 +93,12 @@ public final class FakeCoordinator implements AutoCloseable {
         return this;
     }
 
+    /** Answers every {@code METHOD path} that starts with {@code pathPrefix} and has no exact answer. */
+    public FakeCoordinator answerPrefix(String method, String pathPrefix, Answer answer) {
+        this.prefixAnswers.put(method + " " + pathPrefix, answer);
+        return this;
+    }
+
     public List<Request> requests() {
         return List.copyOf(this.requests);
     }
@@ -102,9 +116,17 @@ public final class FakeCoordinator implements AutoCloseable {
                 exchange.getRequestMethod(),
                 exchange.getRequestURI().getPath(),
                 Map.copyOf(exchange.getRequestHeaders()),
-                body);
+                body,
+                exchange.getRequestURI().getRawQuery());
         this.requests.add(request);
         Answer answer = this.answers.get(request.method() + " " + request.path());
+        if (answer == null) {
+            answer = this.prefixAnswers.entrySet().stream()
+                    .filter((e) -> (request.method() + " " + request.path()).startsWith(e.getKey()))
+                    .map(Map.Entry::getValue)
+                    .findFirst()
+                    .orElse(null);
+        }
         try {
             if (answer == null) {
                 send(

@@ -28,6 +28,10 @@ class MeshCompletionsTests extends CliTestSupport {
     CompletionProvider rules;
 
     @Autowired
+    @Qualifier(MeshCompletions.TASKS)
+    CompletionProvider tasks;
+
+    @Autowired
     CommandCompleter completer;
 
     @BeforeEach
@@ -62,6 +66,19 @@ class MeshCompletionsTests extends CliTestSupport {
     void routeRemoveShouldCompleteRuleIds() {
         assertThat(values(this.rules, context("route remove", List.of("route", "remove", ""), null)))
                 .containsExactly("rule-gpu", "rule-any");
+    }
+
+    @Test
+    void taskVerbsShouldCompleteTheNewestTaskIds() {
+        new FakeTasks(this.coordinator)
+                .add(FakeTasks.task("task-1", io.clawmesh.common.task.TaskStatus.SUCCEEDED, "mac", NOW))
+                .add(FakeTasks.task("task-2", io.clawmesh.common.task.TaskStatus.RUNNING, "mac", NOW));
+
+        assertThat(values(this.tasks, context("task cancel", List.of("task", "cancel", ""), null)))
+                .containsExactly("task-2", "task-1");
+        assertThat(complete("task watch task-")).containsExactly("task-2", "task-1");
+        assertThat(complete("task list --st")).contains("--status");
+        assertThat(complete("send --asy")).contains("--async");
     }
 
     @Test

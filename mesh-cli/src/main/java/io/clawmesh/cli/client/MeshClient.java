@@ -1,8 +1,12 @@
 package io.clawmesh.cli.client;
 
 import io.clawmesh.cli.settings.ConnectionSettings;
+import io.clawmesh.common.api.ApiPaths;
 import io.clawmesh.common.api.CoordinatorApi;
+import io.clawmesh.common.task.TaskEventTypes;
+import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.Map;
 import java.util.function.Function;
@@ -14,6 +18,7 @@ import org.springframework.web.client.RestClient;
 import org.springframework.web.client.RestClientResponseException;
 import org.springframework.web.client.support.RestClientAdapter;
 import org.springframework.web.service.invoker.HttpServiceProxyFactory;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The coordinator as the CLI talks to it: the shared {@link CoordinatorApi} interface over a {@link RestClient} with
@@ -25,11 +30,15 @@ public class MeshClient {
     /** How long to wait for a TCP connection to the coordinator. */
     public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
     private final ConnectionSettings settings;
 
     private final RestClient restClient;
 
     private final CoordinatorApi api;
+
+    private final HttpClient httpClient;
 
     MeshClient(ConnectionSettings settings, RestClient.Builder builder, Duration readTimeout) {
         this.settings = settings;
@@ -37,6 +46,7 @@ public class MeshClient {
                 .connectTimeout(CONNECT_TIMEOUT)
                 .version(HttpClient.Version.HTTP_1_1)
                 .build();
+        this.httpClient = httpClient;
         JdkClientHttpRequestFactory requestFactory = new JdkClientHttpRequestFactory(httpClient);
         requestFactory.setReadTimeout(readTimeout);
         RestClient.Builder configured =
@@ -75,6 +85,34 @@ public class MeshClient {
             call.accept(api);
             return null;
         });
+    }
+
+    /**
+     * Opens a server-sent event stream: {@code method} on {@code path} (already encoded), with a JSON body or none, and
+     * {@code Last-Event-ID} when resuming.
+     *
+     * @throws CliException unreachable (exit 3), or the problem of an error answer
+     */
+    public EventStream stream(String method, String path, @Nullable Object body, @Nullable String lastEventId) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(this.settings.coordinator() + path))
+                .header(HttpHeaders.ACCEPT, TaskEventTypes.EVENT_STREAM + ", " + ApiPaths.PROBLEM_JSON);
+        if (body != null) {
+            request.header(HttpHeaders.CONTENT_TYPE, "application/json")
+                    .method(method, HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+        } else {
+            request.method(method, HttpRequest.BodyPublishers.noBody());
+        }
+        if (this.settings.token() != null) {
+            request.header(HttpHeaders.AUTHORIZATION, "Bearer " + this.settings.token());
+        }
+        if (lastEventId != null) {
+            request.header("Last-Event-ID", lastEventId);
+        }
+        return EventStream.open(this.settings, this.httpClient, request.build());
+    }
+
+    RestClient restClient() {
+        return this.restClient;
     }
 
     /** {@code GET /actuator/info} (open, no token needed), or {@code null} when the coordinator has none. */

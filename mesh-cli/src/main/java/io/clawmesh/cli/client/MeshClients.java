@@ -43,9 +43,19 @@ public class MeshClients {
         return new MeshClient(settings(context), this.builder, SEND_TIMEOUT);
     }
 
+    /** The task calls of a command. */
+    public TaskClient tasks(CommandContext context) {
+        return new TaskClient(client(context));
+    }
+
     /** A client for the flags the CLI started with, for completion (which sees no command flags yet). */
     public MeshClient launchClient() {
         return new MeshClient(this.resolver.resolve(this.launchOptions, null), this.builder, READ_TIMEOUT);
+    }
+
+    /** The task calls for the flags the CLI started with, for completion. */
+    public TaskClient launchTasks() {
+        return new TaskClient(launchClient());
     }
 
     /** The resolved settings of a command. */

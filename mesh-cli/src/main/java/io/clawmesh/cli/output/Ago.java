@@ -25,4 +25,19 @@ public final class Ago {
         }
         return (seconds / 86400) + "d ago";
     }
+
+    /** A length of time for people: {@code 45s}, {@code 3m05s}, {@code 2h10m}, {@code 4d03h}. */
+    public static String duration(Duration duration) {
+        long seconds = Math.max(0, duration.toSeconds());
+        if (seconds < 60) {
+            return seconds + "s";
+        }
+        if (seconds < 3600) {
+            return String.format("%dm%02ds", seconds / 60, seconds % 60);
+        }
+        if (seconds < 86400) {
+            return String.format("%dh%02dm", seconds / 3600, (seconds % 3600) / 60);
+        }
+        return String.format("%dd%02dh", seconds / 86400, (seconds % 86400) / 3600);
+    }
 }

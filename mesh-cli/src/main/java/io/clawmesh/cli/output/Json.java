@@ -25,6 +25,11 @@ public final class Json {
         return MAPPER.writeValueAsString(value);
     }
 
+    /** The value as JSON on one line, with the same escapes: one event per line for streams. */
+    public static String line(Object value) {
+        return MAPPER.writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(value);
+    }
+
     /** JSON's standard escapes plus {@code \}{@code u007F} and {@code \}{@code u0080}–{@code \}{@code u009F}. */
     private static final class ControlEscapes extends CharacterEscapes {
 

@@ -77,7 +77,10 @@ public final class Usage {
         return switch (name) {
             case "match" -> "EXPR";
             case "target", "node" -> "NODE";
-            case "count", "position", "since" -> "N";
+            case "count", "position", "since", "limit" -> "N";
+            case "priority" -> "0-9";
+            case "timeout" -> "DURATION";
+            case "idempotency-key" -> "KEY";
             case "output" -> "table|json";
             case "coordinator" -> "URL";
             case "config", "path" -> "FILE";
