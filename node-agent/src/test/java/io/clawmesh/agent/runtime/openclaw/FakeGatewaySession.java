@@ -1,5 +1,6 @@
 package io.clawmesh.agent.runtime.openclaw;
 
+import io.clawmesh.agent.runtime.ServerWebSocket;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,6 @@
 package io.clawmesh.agent.runtime.openclaw;
 
+import io.clawmesh.agent.runtime.ServerWebSocket;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
