@@ -229,7 +229,8 @@ public class ZeroClawRuntime implements AgentRuntime {
         return this.http.send(
                 builder,
                 left.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : left,
-                "message " + request.messageId());
+                "message " + request.messageId(),
+                request.abort());
     }
 
     private String reply(RuntimeRequest request, HttpResponse<String> response) {

@@ -151,6 +151,23 @@ class ZeroClawStreamingTests {
     }
 
     @Test
+    void streamOverTheWebhookWhenAbortedDuringTheCallShouldCancelTheExchangeAndFailSayingAborted() {
+        this.zeroclaw.modelDelay(Duration.ofSeconds(20));
+        RuntimeRequest request = request("msg-1", "slow", null);
+
+        CompletableFuture<String> reply = streamAsync(runtime(null), request);
+        await().atMost(Duration.ofSeconds(5)).until(() -> !this.zeroclaw.webhookCalls.isEmpty());
+        request.abort().abort("canceled by the operator");
+
+        assertThatExceptionOfType(CompletionException.class)
+                .isThrownBy(() -> reply.orTimeout(5, TimeUnit.SECONDS).join())
+                .havingCause()
+                .isInstanceOf(RunAbortedException.class)
+                .withMessage("zeroclaw runtime failed: aborted: canceled by the operator");
+        assertThat(this.deltas).isEmpty();
+    }
+
+    @Test
     void streamWhenZeroClawHasNoWsChatShouldFallBackToTheWebhookAndStopTrying() {
         this.chat.enabled = false;
         ZeroClawRuntime runtime = runtime("coder");
