@@ -103,7 +103,7 @@ public class OpenClawRuntime implements AgentRuntime, SmartLifecycle, AutoClosea
 
     /**
      * Over the WebSocket, passes the run's {@code assistant} text on as it grows and aborts with {@code chat.abort};
-     * over HTTP (configured, or the fallback) the reply comes in one piece, and an abort is honoured before the call.
+     * over HTTP (configured, or the fallback) the reply comes in one piece, and an abort cancels the HTTP exchange.
      */
     @Override
     public String stream(RuntimeRequest request, DeltaListener deltas) {

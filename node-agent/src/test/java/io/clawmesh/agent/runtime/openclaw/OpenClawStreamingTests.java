@@ -169,6 +169,19 @@ class OpenClawStreamingTests {
         assertThat(this.deltas).containsExactly(reply);
     }
 
+    @Test
+    void streamOverHttpWhenAbortedBeforeItStartsShouldFailWithoutCallingTheGateway() {
+        OpenClawRuntime runtime = runtime(this.gateway, Transport.HTTP, TOKEN);
+        this.runtimes.add(runtime);
+        RuntimeRequest request = request("msg-1", "over http", "conv-h");
+        request.abort().abort("canceled");
+
+        assertThatExceptionOfType(RunAbortedException.class)
+                .isThrownBy(() -> runtime.stream(request, this.deltas::add))
+                .withMessageContaining("aborted: canceled");
+        assertThat(this.gateway.httpSessionKeys).isEmpty();
+    }
+
     private OpenClawRuntime connected(Transport transport) {
         OpenClawRuntime runtime = runtime(this.gateway, transport, TOKEN);
         this.runtimes.add(runtime);
