@@ -1,6 +1,7 @@
 package io.clawmesh.agent.metrics;
 
 import io.clawmesh.agent.runtime.AgentRuntime;
+import io.clawmesh.agent.runtime.DeltaListener;
 import io.clawmesh.agent.runtime.RuntimeRequest;
 import io.clawmesh.common.node.RuntimeInfo;
 import io.micrometer.core.instrument.Counter;
@@ -9,17 +10,19 @@ import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
  * Wraps whatever {@link AgentRuntime} the agent runs and counts and times every message it answers or fails, so every
  * adapter is measured the same way without knowing about metrics. When one runtime bean delegates to another (a
- * selector in front of adapters), only the outermost call is counted.
+ * selector in front of adapters), only the outermost call is counted. {@link #stream} is measured like {@link #send}:
+ * one message, timed from the call to its last piece.
  */
 final class MeteredRuntime implements AgentRuntime {
 
-    /** Set while a metered send runs on this thread, so a metered runtime called by another is not counted twice. */
+    /** Set while a metered send or stream runs on this thread, so a metered runtime called by another is not counted twice. */
     private static final ThreadLocal<Boolean> SENDING = new ThreadLocal<>();
 
     private final AgentRuntime delegate;
@@ -47,22 +50,31 @@ final class MeteredRuntime implements AgentRuntime {
 
     @Override
     public String send(RuntimeRequest request) {
+        return metered(request, () -> this.delegate.send(request));
+    }
+
+    @Override
+    public String stream(RuntimeRequest request, DeltaListener deltas) {
+        return metered(request, () -> this.delegate.stream(request, deltas));
+    }
+
+    private String metered(RuntimeRequest request, Supplier<String> call) {
         if (SENDING.get() != null) {
-            return this.delegate.send(request);
+            return call.get();
         }
         SENDING.set(Boolean.TRUE);
         try {
-            return meteredSend(request);
+            return timed(request, call);
         } finally {
             SENDING.remove();
         }
     }
 
-    private String meteredSend(RuntimeRequest request) {
+    private String timed(RuntimeRequest request, Supplier<String> call) {
         long start = System.nanoTime();
         String outcome = AgentMeters.ERROR;
         try {
-            String reply = this.delegate.send(request);
+            String reply = call.get();
             outcome = AgentMeters.OK;
             return reply;
         } catch (RuntimeException ex) {

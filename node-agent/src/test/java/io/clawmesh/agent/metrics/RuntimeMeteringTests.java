@@ -14,6 +14,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.support.DefaultListableBeanFactory;
 
@@ -40,6 +42,34 @@ class RuntimeMeteringTests {
                 .contains("mesh_agent_messages_total{outcome=\"error\",runtime=\"echo\"} 0.0")
                 .contains("mesh_agent_runtime_duration_seconds_count{outcome=\"ok\",runtime=\"echo\"} 2")
                 .contains("mesh_agent_runtime_duration_seconds_bucket{outcome=\"ok\",runtime=\"echo\",le=\"+Inf\"} 2");
+    }
+
+    @Test
+    void streamShouldDelegateSoThePiecesFlowAndCountTheMessageOnceAsOk() {
+        AgentRuntime runtime = wrap(new EchoRuntime());
+        List<String> pieces = new ArrayList<>();
+
+        String reply = runtime.stream(request("m1", NOW.plusSeconds(60)), pieces::add);
+
+        assertThat(pieces).hasSizeGreaterThan(1);
+        assertThat(String.join("", pieces)).isEqualTo(reply).isEqualTo("[claw-mesh echo] hello");
+        assertThat(this.registry.scrape())
+                .contains("mesh_agent_messages_total{outcome=\"ok\",runtime=\"echo\"} 1.0")
+                .contains("mesh_agent_runtime_duration_seconds_count{outcome=\"ok\",runtime=\"echo\"} 1");
+    }
+
+    @Test
+    void streamWhenTheRunIsAbortedShouldCountErrorAndRethrow() {
+        AgentRuntime runtime = wrap(new EchoRuntime());
+        RuntimeRequest request = request("m1", NOW.plusSeconds(60));
+        request.abort().abort("canceled");
+
+        assertThatExceptionOfType(RuntimeFailureException.class)
+                .isThrownBy(() -> runtime.stream(request, (piece) -> {}))
+                .withMessageContaining("aborted: canceled");
+
+        assertThat(this.registry.scrape())
+                .contains("mesh_agent_messages_total{outcome=\"error\",runtime=\"echo\"} 1.0");
     }
 
     @Test

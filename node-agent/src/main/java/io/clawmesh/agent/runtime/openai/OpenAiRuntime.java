@@ -1,9 +1,13 @@
 package io.clawmesh.agent.runtime.openai;
 
 import io.clawmesh.agent.runtime.AgentRuntime;
+import io.clawmesh.agent.runtime.DeltaListener;
 import io.clawmesh.agent.runtime.ProbedConnection;
+import io.clawmesh.agent.runtime.RunAbort;
+import io.clawmesh.agent.runtime.RunAbortedException;
 import io.clawmesh.agent.runtime.RuntimeFailureException;
 import io.clawmesh.agent.runtime.RuntimeRequest;
+import io.clawmesh.agent.runtime.StreamedReply;
 import io.clawmesh.common.node.RuntimeInfo;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -22,6 +26,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
@@ -30,8 +36,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Talks to any OpenAI-compatible endpoint: one {@code POST {base}/chat/completions} per message, asking for a stream
- * and reading whichever the server answers (server-sent events or one JSON body). The session key travels in the
- * {@code user} field, which servers that keep conversations (OpenClaw among them) use to scope them.
+ * and reading whichever the server answers (server-sent events or one JSON body), passing the chunks on as they arrive
+ * when streamed. The session key travels in the {@code user} field, which servers that keep conversations (OpenClaw
+ * among them) use to scope them. An abort or the deadline cancels the exchange and closes the response stream.
  */
 public class OpenAiRuntime implements AgentRuntime {
 
@@ -69,46 +76,54 @@ public class OpenAiRuntime implements AgentRuntime {
 
     @Override
     public String send(RuntimeRequest request) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("model", this.settings.model());
-        body.put("messages", List.of(Map.of("role", "user", "content", request.content())));
-        body.put("stream", true);
-        if (request.sessionKey() != null && !request.sessionKey().isEmpty()) {
-            body.put("user", request.sessionKey());
+        return exchange(request, StreamedReply.unstreamed(KIND));
+    }
+
+    /**
+     * Streams the reply as the endpoint's server-sent chunks arrive ({@code choices[0].delta.content}, until
+     * {@code [DONE]}); an endpoint that answers one JSON body gives one piece. An abort or the deadline closes the
+     * response stream, so the server sees the connection go away and stops generating.
+     */
+    @Override
+    public String stream(RuntimeRequest request, DeltaListener deltas) {
+        return exchange(request, StreamedReply.to(KIND, deltas));
+    }
+
+    private String exchange(RuntimeRequest request, StreamedReply reply) {
+        RunAbort abort = request.abort();
+        if (abort.aborted()) {
+            throw RunAbortedException.of(KIND, abort);
         }
         Duration left = Duration.between(this.clock.instant(), request.deadline());
-        HttpRequest.Builder builder = HttpRequest.newBuilder(endpoint("/chat/completions"))
-                .timeout(left.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : left)
-                .header("Content-Type", "application/json")
-                .header("Accept", "text/event-stream, application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(this.json.writeValueAsBytes(body)));
-        authorize(builder);
         logger.debug("Message {} sent to {} ({} left)", request.messageId(), this.settings.baseUri(), left);
+        ResponseStop stop = new ResponseStop();
+        abort.onAbort(stop::stop);
+        CompletableFuture.runAsync(
+                stop::timeOut, CompletableFuture.delayedExecutor(Math.max(0, left.toMillis()), TimeUnit.MILLISECONDS));
         try {
-            HttpResponse<InputStream> response =
-                    this.http.send(builder.build(), HttpResponse.BodyHandlers.ofInputStream());
-            this.connection.update(true);
-            try (InputStream stream = response.body()) {
-                String contentType =
-                        response.headers().firstValue("Content-Type").orElse("").toLowerCase(Locale.ROOT);
-                if (response.statusCode() / 100 != 2) {
-                    throw fail(refusal(response.statusCode(), readBounded(stream)));
-                }
-                return contentType.startsWith("text/event-stream") ? readStream(stream) : readJson(stream);
-            }
+            return readResponse(
+                    stop,
+                    stop.await(
+                            this.http.sendAsync(completion(request, left), HttpResponse.BodyHandlers.ofInputStream())),
+                    reply);
         } catch (HttpTimeoutException ex) {
-            throw new RuntimeFailureException(
-                    KIND,
-                    "no reply from " + this.settings.baseUri() + " within the gateway "
-                            + "timeout (mesh.agent.gateway-timeout)",
-                    ex);
+            throw timedOut(ex);
         } catch (ConnectException ex) {
             this.connection.update(false);
             throw new RuntimeFailureException(
                     KIND,
                     "not reachable at " + this.settings.baseUri() + " (connection refused); check --api-base",
                     ex);
-        } catch (IOException ex) {
+        } catch (IOException | RuntimeException ex) {
+            if (abort.aborted()) {
+                throw RunAbortedException.of(KIND, abort);
+            }
+            if (stop.timedOut()) {
+                throw timedOut(ex);
+            }
+            if (ex instanceof RuntimeException runtimeException) {
+                throw runtimeException;
+            }
             throw new RuntimeFailureException(
                     KIND,
                     "the call to " + this.settings.baseUri() + " failed: "
@@ -116,21 +131,61 @@ public class OpenAiRuntime implements AgentRuntime {
                     ex);
         } catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
+            stop.stop();
             throw new RuntimeFailureException(KIND, "interrupted while waiting for the reply", ex);
+        } finally {
+            stop.done();
         }
     }
 
-    private String readJson(InputStream stream) throws IOException {
+    private HttpRequest completion(RuntimeRequest request, Duration left) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("model", this.settings.model());
+        body.put("messages", List.of(Map.of("role", "user", "content", request.content())));
+        body.put("stream", true);
+        if (request.sessionKey() != null && !request.sessionKey().isEmpty()) {
+            body.put("user", request.sessionKey());
+        }
+        HttpRequest.Builder builder = HttpRequest.newBuilder(endpoint("/chat/completions"))
+                .timeout(left.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : left)
+                .header("Content-Type", "application/json")
+                .header("Accept", "text/event-stream, application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(this.json.writeValueAsBytes(body)));
+        authorize(builder);
+        return builder.build();
+    }
+
+    private String readResponse(ResponseStop stop, HttpResponse<InputStream> response, StreamedReply reply)
+            throws IOException {
+        this.connection.update(true);
+        try (InputStream stream = stop.reading(response.body())) {
+            String contentType =
+                    response.headers().firstValue("Content-Type").orElse("").toLowerCase(Locale.ROOT);
+            if (response.statusCode() / 100 != 2) {
+                throw fail(refusal(response.statusCode(), readBounded(stream)));
+            }
+            return contentType.startsWith("text/event-stream") ? readStream(stream, reply) : readJson(stream, reply);
+        }
+    }
+
+    private RuntimeFailureException timedOut(Exception cause) {
+        return new RuntimeFailureException(
+                KIND,
+                "no reply from " + this.settings.baseUri() + " within the gateway "
+                        + "timeout (mesh.agent.gateway-timeout)",
+                cause);
+    }
+
+    private String readJson(InputStream stream, StreamedReply reply) throws IOException {
         JsonNode body = parse(readBounded(stream));
         JsonNode content = body.path("choices").path(0).path("message").path("content");
         if (!content.isString()) {
             throw fail("the endpoint answered without choices[0].message.content");
         }
-        return content.asString();
+        return reply.finish(content.asString());
     }
 
-    private String readStream(InputStream stream) throws IOException {
-        StringBuilder reply = new StringBuilder();
+    private String readStream(InputStream stream, StreamedReply reply) throws IOException {
         BufferedReader reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8));
         boolean done = false;
         String line;
@@ -149,16 +204,16 @@ public class OpenAiRuntime implements AgentRuntime {
             }
             JsonNode delta = chunk.path("choices").path(0).path("delta").path("content");
             if (delta.isString()) {
-                reply.append(delta.asString());
-                if (reply.length() > MAX_REPLY_CHARS) {
+                if (reply.length() + delta.asString().length() > MAX_REPLY_CHARS) {
                     throw fail("the reply is longer than " + MAX_REPLY_CHARS + " characters");
                 }
+                reply.piece(delta.asString());
             }
         }
         if (!done) {
             throw fail("the stream ended without 'data: [DONE]' after " + reply.length() + " characters");
         }
-        return reply.toString();
+        return reply.text();
     }
 
     private JsonNode parse(String text) {

@@ -1,13 +1,16 @@
 package io.clawmesh.agent.runtime.openclaw;
 
 import io.clawmesh.agent.runtime.RuntimeRequest;
+import io.clawmesh.agent.runtime.StreamedReply;
 import java.time.Instant;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
 /**
  * One message's run on the gateway: its request, the idempotency key it runs under (the mesh message id, or a key
- * derived from it after the gateway lost the run), and what the gateway told about it so far.
+ * derived from it after the gateway lost the run), what the gateway told about it so far, and what of its text was
+ * passed on. The text the gateway reports is cumulative (protocols/openclaw.md §5.3), so the pieces passed on are what
+ * each {@code assistant} event adds to the text passed so far; see {@link StreamedReply} for corrections.
  */
 final class AgentRun {
 
@@ -23,9 +26,39 @@ final class AgentRun {
 
     private String text = "";
 
-    AgentRun(RuntimeRequest request) {
+    private final StreamedReply reply;
+
+    private volatile @Nullable Inbox inbox;
+
+    AgentRun(RuntimeRequest request, StreamedReply reply) {
         this.request = request;
         this.key = request.messageId();
+        this.reply = reply;
+        request.abort().onAbort(this::wake);
+    }
+
+    /** Makes {@code inbox} the one the run's thread waits on, so an abort wakes it. */
+    void listen(Inbox inbox) {
+        this.inbox = inbox;
+        if (this.request.abort().aborted()) {
+            inbox.abortRequested();
+        }
+    }
+
+    private void wake() {
+        Inbox current = this.inbox;
+        if (current != null) {
+            current.abortRequested();
+        }
+    }
+
+    boolean aborted() {
+        return this.request.abort().aborted();
+    }
+
+    /** The whole reply, given the gateway's final text: what was passed on plus what the final text adds. */
+    String finish(String finalText) {
+        return this.reply.finish(finalText);
     }
 
     RuntimeRequest request() {
@@ -95,5 +128,6 @@ final class AgentRun {
     void noteText(String latest) {
         // assistant text is cumulative (and may be replaced): keep the latest, never concatenate deltas
         this.text = latest;
+        this.reply.upTo(latest);
     }
 }

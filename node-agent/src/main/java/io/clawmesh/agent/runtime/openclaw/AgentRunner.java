@@ -1,7 +1,9 @@
 package io.clawmesh.agent.runtime.openclaw;
 
+import io.clawmesh.agent.runtime.RunAbortedException;
 import io.clawmesh.agent.runtime.RuntimeFailureException;
 import io.clawmesh.agent.runtime.RuntimeRequest;
+import io.clawmesh.agent.runtime.StreamedReply;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,7 +18,9 @@ import tools.jackson.databind.node.ObjectNode;
  * is the idempotency key and so the run id; the request gets {@code accepted} and then its final {@code res}, a
  * duplicate gets {@code in_flight} and is followed with {@code agent.wait}. After a lost connection the run is looked
  * up with {@code agent.wait} and, if the gateway does not know it to be running, submitted again under the same key,
- * which the gateway deduplicates. At the deadline the run is cancelled with {@code chat.abort}.
+ * which the gateway deduplicates. The run's {@code assistant} events are passed on as pieces while it runs. At the
+ * deadline, or when the request's {@link io.clawmesh.agent.runtime.RunAbort} is called, the run is cancelled with
+ * {@code chat.abort}.
  */
 final class AgentRunner {
 
@@ -40,15 +44,21 @@ final class AgentRunner {
     }
 
     /**
-     * The reply to {@code request}.
+     * The reply to {@code request}, its text passed on to {@code reply} as the gateway streams it.
      *
      * @throws RuntimeFailureException when there is no connection, the gateway refuses or fails the run, or the
      *     deadline passes (the run is then aborted)
+     * @throws RunAbortedException when the request's abort was called (the run is then cancelled with
+     *     {@code chat.abort})
      */
-    String run(RuntimeRequest request) {
-        AgentRun run = new AgentRun(request);
+    String run(RuntimeRequest request, StreamedReply reply) {
+        if (request.abort().aborted()) {
+            throw RunAbortedException.of(RUNTIME, request.abort());
+        }
+        AgentRun run = new AgentRun(request, reply);
+        request.abort().onAbort(this.link::wake);
         try {
-            return runUntilDone(run);
+            return run.finish(runUntilDone(run));
         } catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
             abortQuietly(run);
@@ -68,7 +78,10 @@ final class AgentRunner {
                 throw deadlinePassed(run, null);
             }
             Instant until = lost ? run.deadline() : min(run.deadline(), now.plus(this.timings.connectWait()));
-            GatewayConnection connection = this.link.await(until);
+            GatewayConnection connection = this.link.await(until, run::aborted);
+            if (run.aborted()) {
+                throw aborted(connection, run);
+            }
             if (connection == null) {
                 throw new RuntimeFailureException(
                         RUNTIME,
@@ -89,6 +102,8 @@ final class AgentRunner {
                     logger.info("Run {} is not known finished after the reconnect; submitting it again", run.id());
                 }
                 return submit(connection, run);
+            } catch (AbortRequestedException ex) {
+                throw aborted(connection, run);
             } catch (GatewayConnectionLostException ex) {
                 lost = true;
                 recover = true;
@@ -127,6 +142,7 @@ final class AgentRunner {
 
     private String submit(GatewayConnection connection, AgentRun run) throws InterruptedException {
         Inbox inbox = new Inbox();
+        run.listen(inbox);
         connection.trackRun(run.id(), inbox);
         watchSession(connection, run, inbox);
         ObjectNode params = connection.params();
@@ -200,6 +216,7 @@ final class AgentRunner {
      */
     private @Nullable String recover(GatewayConnection connection, AgentRun run) throws InterruptedException {
         Inbox inbox = new Inbox();
+        run.listen(inbox);
         connection.trackRun(run.id(), inbox);
         if (run.resumedAs() != null) {
             connection.trackRun(run.resumedAs(), inbox);
@@ -294,7 +311,7 @@ final class AgentRunner {
 
     private RuntimeFailureException deadlinePassed(AgentRun run, @Nullable GatewayConnection connection)
             throws InterruptedException {
-        String cancelled = (connection != null && abort(connection, run))
+        String cancelled = (connection != null && abort(connection, run, "passed its deadline"))
                 ? "the run was cancelled with chat.abort"
                 : "chat.abort could not be confirmed";
         String partial = run.text().isEmpty() ? "" : " after " + run.text().length() + " characters of reply";
@@ -304,11 +321,24 @@ final class AgentRunner {
                         + cancelled);
     }
 
+    /** Cancels the run whose abort was called and says so; {@code connection} is the one it runs on, if any. */
+    private RunAbortedException aborted(@Nullable GatewayConnection connection, AgentRun run)
+            throws InterruptedException {
+        GatewayConnection current =
+                (connection != null && connection.isOpen()) ? connection : this.link.connectedOrNull();
+        if (current != null) {
+            abort(current, run, "was aborted (" + run.request().abort().reason() + ")");
+        } else {
+            logger.warn("Run {} was aborted while no gateway connection was open; chat.abort not sent", run.id());
+        }
+        return RunAbortedException.of(RUNTIME, run.request().abort());
+    }
+
     private void abortQuietly(AgentRun run) {
         GatewayConnection connection = this.link.connectedOrNull();
         if (connection != null) {
             try {
-                abort(connection, run);
+                abort(connection, run, "was interrupted");
             } catch (InterruptedException ex) {
                 Thread.currentThread().interrupt();
             } catch (RuntimeException ex) {
@@ -318,7 +348,7 @@ final class AgentRunner {
     }
 
     /** Sends {@code chat.abort} for the run; true when the gateway confirmed it. */
-    private boolean abort(GatewayConnection connection, AgentRun run) throws InterruptedException {
+    private boolean abort(GatewayConnection connection, AgentRun run, String why) throws InterruptedException {
         Inbox inbox = new Inbox();
         ObjectNode params = connection.params();
         params.put("sessionKey", run.sessionKey()).put("runId", run.waitTarget());
@@ -327,7 +357,7 @@ final class AgentRunner {
             JsonNode answer = inbox.next(this.clock.instant().plus(this.timings.abortWait()), this.clock);
             connection.forgetRequest(id);
             boolean ok = answer != null && answer.path("ok").asBoolean(false);
-            logger.warn("Run {} passed its deadline; chat.abort {}", run.id(), ok ? "confirmed" : "not confirmed");
+            logger.warn("Run {} {}; chat.abort {}", run.id(), why, ok ? "confirmed" : "not confirmed");
             return ok;
         } catch (GatewayConnectionLostException ex) {
             return false;

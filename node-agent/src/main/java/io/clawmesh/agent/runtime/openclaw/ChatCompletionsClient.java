@@ -1,14 +1,17 @@
 package io.clawmesh.agent.runtime.openclaw;
 
+import io.clawmesh.agent.runtime.RunAbortedException;
 import io.clawmesh.agent.runtime.RuntimeFailureException;
 import io.clawmesh.agent.runtime.RuntimeRequest;
-import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -17,7 +20,8 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * The gateway's OpenAI-compatible endpoint, {@code POST /v1/chat/completions} (protocols/openclaw.md §9): the bearer
  * token, the session in {@code x-openclaw-session-key} (the same session a WebSocket {@code agent} call uses), one
- * non-streamed completion per message. The gateway disables this endpoint by default; its 404 says so.
+ * non-streamed completion per message, cancelled when the message is aborted. The gateway disables this endpoint by
+ * default; its 404 says so.
  */
 final class ChatCompletionsClient {
 
@@ -70,19 +74,34 @@ final class ChatCompletionsClient {
     }
 
     private HttpResponse<String> exchange(HttpRequest request, RuntimeRequest message) {
+        if (message.abort().aborted()) {
+            throw RunAbortedException.of(AgentRunner.RUNTIME, message.abort());
+        }
+        CompletableFuture<HttpResponse<String>> pending =
+                this.http.sendAsync(request, HttpResponse.BodyHandlers.ofString());
+        // an abort cancels the exchange: the connection closes, which is all HTTP offers to stop a completion
+        message.abort().onAbort(() -> pending.cancel(true));
         try {
-            return this.http.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (HttpTimeoutException ex) {
+            return pending.get();
+        } catch (CancellationException ex) {
+            throw RunAbortedException.of(AgentRunner.RUNTIME, message.abort());
+        } catch (ExecutionException ex) {
+            if (message.abort().aborted()) {
+                throw RunAbortedException.of(AgentRunner.RUNTIME, message.abort());
+            }
+            if (ex.getCause() instanceof HttpTimeoutException timeout) {
+                throw new RuntimeFailureException(
+                        AgentRunner.RUNTIME,
+                        "no answer from " + request.uri()
+                                + " within the gateway timeout (" + this.settings.timeout() + ") for message "
+                                + message.messageId(),
+                        timeout);
+            }
             throw new RuntimeFailureException(
-                    AgentRunner.RUNTIME,
-                    "no answer from " + request.uri()
-                            + " within the gateway timeout (" + this.settings.timeout() + ") for message "
-                            + message.messageId(),
-                    ex);
-        } catch (IOException ex) {
-            throw new RuntimeFailureException(AgentRunner.RUNTIME, "cannot reach " + request.uri() + ": " + ex, ex);
+                    AgentRunner.RUNTIME, "cannot reach " + request.uri() + ": " + ex.getCause(), ex.getCause());
         } catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
+            pending.cancel(true);
             throw new RuntimeFailureException(AgentRunner.RUNTIME, "interrupted while waiting for " + request.uri());
         }
     }

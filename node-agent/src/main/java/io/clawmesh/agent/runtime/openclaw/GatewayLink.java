@@ -99,6 +99,15 @@ final class GatewayLink {
     /** The open connection, waiting for one until {@code until}; {@code null} when none came in time. */
     @Nullable
     GatewayConnection await(Instant until) throws InterruptedException {
+        return await(until, () -> false);
+    }
+
+    /**
+     * The open connection, waiting for one until {@code until} or until {@code giveUp} says so after a {@link #wake()};
+     * {@code null} when none came.
+     */
+    @Nullable
+    GatewayConnection await(Instant until, java.util.function.BooleanSupplier giveUp) throws InterruptedException {
         synchronized (this.monitor) {
             while (true) {
                 GatewayConnection connection = this.current;
@@ -106,11 +115,18 @@ final class GatewayLink {
                     return connection;
                 }
                 long millis = Duration.between(this.clock.instant(), until).toMillis();
-                if (millis <= 0 || !this.running) {
+                if (millis <= 0 || !this.running || giveUp.getAsBoolean()) {
                     return null;
                 }
                 this.monitor.wait(millis);
             }
+        }
+    }
+
+    /** Wakes the threads waiting in {@link #await}, so they ask their {@code giveUp} again. */
+    void wake() {
+        synchronized (this.monitor) {
+            this.monitor.notifyAll();
         }
     }
 

@@ -1,8 +1,11 @@
 package io.clawmesh.agent.runtime.openclaw;
 
 import io.clawmesh.agent.runtime.AgentRuntime;
+import io.clawmesh.agent.runtime.DeltaListener;
+import io.clawmesh.agent.runtime.RunAbortedException;
 import io.clawmesh.agent.runtime.RuntimeFailureException;
 import io.clawmesh.agent.runtime.RuntimeRequest;
+import io.clawmesh.agent.runtime.StreamedReply;
 import io.clawmesh.agent.runtime.openclaw.GatewayHandshakeException.Failure;
 import io.clawmesh.common.node.RuntimeInfo;
 import java.net.http.HttpClient;
@@ -95,12 +98,34 @@ public class OpenClawRuntime implements AgentRuntime, SmartLifecycle, AutoClosea
 
     @Override
     public String send(RuntimeRequest request) {
+        return dispatch(request, StreamedReply.unstreamed(AgentRunner.RUNTIME));
+    }
+
+    /**
+     * Over the WebSocket, passes the run's {@code assistant} text on as it grows and aborts with {@code chat.abort};
+     * over HTTP (configured, or the fallback) the reply comes in one piece, and an abort cancels the HTTP exchange.
+     */
+    @Override
+    public String stream(RuntimeRequest request, DeltaListener deltas) {
+        return dispatch(request, StreamedReply.to(AgentRunner.RUNTIME, deltas));
+    }
+
+    private String dispatch(RuntimeRequest request, StreamedReply reply) {
         return switch (this.settings.transport()) {
-            case HTTP -> this.chat.send(request);
-            case WEBSOCKET -> this.runner.run(request);
+            case HTTP -> overHttp(request, reply, false);
+            case WEBSOCKET -> this.runner.run(request, reply);
             case AUTO ->
-                (!this.link.connected() && httpFallbackUsable()) ? overHttp(request) : this.runner.run(request);
+                (!this.link.connected() && httpFallbackUsable())
+                        ? overHttp(request, reply, true)
+                        : this.runner.run(request, reply);
         };
+    }
+
+    private String overHttp(RuntimeRequest request, StreamedReply reply, boolean fallback) {
+        if (request.abort().aborted()) {
+            throw RunAbortedException.of(AgentRunner.RUNTIME, request.abort());
+        }
+        return reply.finish(fallback ? overHttp(request) : this.chat.send(request));
     }
 
     /** The WebSocket cannot be established but the gateway is alive, and HTTP would not fail on the same token. */

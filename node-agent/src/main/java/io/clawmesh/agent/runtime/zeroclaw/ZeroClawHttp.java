@@ -1,5 +1,7 @@
 package io.clawmesh.agent.runtime.zeroclaw;
 
+import io.clawmesh.agent.runtime.RunAbort;
+import io.clawmesh.agent.runtime.RunAbortedException;
 import io.clawmesh.agent.runtime.RuntimeFailureException;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -9,6 +11,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -40,20 +45,59 @@ class ZeroClawHttp {
     HttpResponse<String> send(HttpRequest.Builder request, Duration timeout, String what) {
         try {
             return this.http.send(request.timeout(timeout).build(), HttpResponse.BodyHandlers.ofString());
-        } catch (HttpTimeoutException ex) {
-            throw new RuntimeFailureException(
-                    KIND, "no answer from " + this.base + " to " + what + " within " + human(timeout), ex);
-        } catch (ConnectException ex) {
-            throw new UnreachableException(notReachable(), ex);
         } catch (IOException ex) {
-            throw new RuntimeFailureException(
-                    KIND,
-                    what + " at " + this.base + " failed: " + ex.getClass().getSimpleName() + " " + ex.getMessage(),
-                    ex);
+            throw failure(ex, timeout, what);
         } catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
             throw new RuntimeFailureException(KIND, what + " was interrupted", ex);
         }
+    }
+
+    /**
+     * Like {@link #send(HttpRequest.Builder, Duration, String)}, and {@code abort} cancels the exchange, which closes
+     * its connection: ZeroClaw's handler is dropped with it.
+     *
+     * @throws RunAbortedException when the abort came before or during the call
+     */
+    HttpResponse<String> send(HttpRequest.Builder request, Duration timeout, String what, RunAbort abort) {
+        if (abort.aborted()) {
+            throw RunAbortedException.of(KIND, abort);
+        }
+        CompletableFuture<HttpResponse<String>> pending =
+                this.http.sendAsync(request.timeout(timeout).build(), HttpResponse.BodyHandlers.ofString());
+        abort.onAbort(() -> pending.cancel(true));
+        try {
+            return pending.get();
+        } catch (CancellationException ex) {
+            throw RunAbortedException.of(KIND, abort);
+        } catch (ExecutionException ex) {
+            if (abort.aborted()) {
+                throw RunAbortedException.of(KIND, abort);
+            }
+            Throwable cause = ex.getCause();
+            if (cause instanceof IOException io) {
+                throw failure(io, timeout, what);
+            }
+            throw new RuntimeFailureException(KIND, what + " at " + this.base + " failed: " + cause, cause);
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            pending.cancel(true);
+            throw new RuntimeFailureException(KIND, what + " was interrupted", ex);
+        }
+    }
+
+    private RuntimeFailureException failure(IOException ex, Duration timeout, String what) {
+        if (ex instanceof HttpTimeoutException) {
+            return new RuntimeFailureException(
+                    KIND, "no answer from " + this.base + " to " + what + " within " + human(timeout), ex);
+        }
+        if (ex instanceof ConnectException || ex.getCause() instanceof ConnectException) {
+            return new UnreachableException(notReachable(), ex);
+        }
+        return new RuntimeFailureException(
+                KIND,
+                what + " at " + this.base + " failed: " + ex.getClass().getSimpleName() + " " + ex.getMessage(),
+                ex);
     }
 
     HttpRequest.Builder request(String pathAndQuery) {

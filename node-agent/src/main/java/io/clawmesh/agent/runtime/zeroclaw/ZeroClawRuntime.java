@@ -1,10 +1,14 @@
 package io.clawmesh.agent.runtime.zeroclaw;
 
 import io.clawmesh.agent.runtime.AgentRuntime;
+import io.clawmesh.agent.runtime.DeltaListener;
 import io.clawmesh.agent.runtime.GatewayAddress;
 import io.clawmesh.agent.runtime.ProbedConnection;
+import io.clawmesh.agent.runtime.RunAbortedException;
 import io.clawmesh.agent.runtime.RuntimeFailureException;
 import io.clawmesh.agent.runtime.RuntimeRequest;
+import io.clawmesh.agent.runtime.StreamedReply;
+import io.clawmesh.agent.runtime.zeroclaw.ZeroClawChatSocket.UpgradeRefusedException;
 import io.clawmesh.common.node.RuntimeInfo;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -26,7 +30,9 @@ import tools.jackson.databind.JsonNode;
 /**
  * Talks to a ZeroClaw gateway over its HTTP API: one {@code POST /webhook} per message with the mesh message id as
  * {@code X-Idempotency-Key} and the session key as {@code X-Session-Id}; liveness from {@code GET /health}. Without a
- * token of the user's it pairs on loopback by itself (see {@link ZeroClawPairing}).
+ * token of the user's it pairs on loopback by itself (see {@link ZeroClawPairing}). {@link #stream} uses the streaming
+ * chat WebSocket ({@link ZeroClawChatSocket}) when an agent alias is configured, which {@code /ws/chat} requires, and
+ * falls back to the webhook (one piece) without one, or when ZeroClaw refuses the upgrade.
  */
 public class ZeroClawRuntime implements AgentRuntime {
 
@@ -59,6 +65,11 @@ public class ZeroClawRuntime implements AgentRuntime {
 
     private volatile boolean tokenKnown;
 
+    private final ZeroClawChatSocket chat;
+
+    /** Set once ZeroClaw answered the {@code /ws/chat} upgrade with 404: an older build without it. */
+    private volatile boolean chatSocketMissing;
+
     public ZeroClawRuntime(ZeroClawSettings settings, HttpClient client, Clock clock) {
         this.settings = settings;
         this.http = new ZeroClawHttp(settings.baseUri(), client);
@@ -67,6 +78,7 @@ public class ZeroClawRuntime implements AgentRuntime {
         this.clock = clock;
         this.client = client;
         this.connection = new ProbedConnection(ZeroClawHttp.KIND, this::healthy, Duration.ofSeconds(5), clock);
+        this.chat = new ZeroClawChatSocket(settings.baseUri(), client, clock);
         logger.info(
                 "Runtime: ZeroClaw at {}{}",
                 settings.baseUri(),
@@ -100,8 +112,69 @@ public class ZeroClawRuntime implements AgentRuntime {
         return new RuntimeInfo(ZeroClawHttp.KIND, null, this.connection.connected());
     }
 
+    /**
+     * Streams the turn's {@code chunk}s over {@code /ws/chat} when an agent alias is configured; an abort or the
+     * deadline closes that WebSocket, which stops the turn. Without an alias, or when ZeroClaw refuses the upgrade, the
+     * message goes over {@code POST /webhook} and the reply comes in one piece.
+     */
     @Override
-    public String send(RuntimeRequest request) {
+    public String stream(RuntimeRequest request, DeltaListener deltas) {
+        if (request.abort().aborted()) {
+            throw RunAbortedException.of(ZeroClawHttp.KIND, request.abort());
+        }
+        StreamedReply reply = StreamedReply.to(ZeroClawHttp.KIND, deltas);
+        String agent = this.settings.agent();
+        if (agent == null || this.chatSocketMissing) {
+            return reply.finish(send(request));
+        }
+        checkSize(request);
+        try {
+            String text = overChatSocket(request, agent, reply);
+            this.connection.update(true);
+            return text;
+        } catch (ZeroClawHttp.UnreachableException ex) {
+            this.connection.update(false);
+            throw ex;
+        }
+    }
+
+    private String overChatSocket(RuntimeRequest request, String agent, StreamedReply reply) {
+        String bearer = bearer();
+        try {
+            return this.chat.turn(request, agent, bearer, reply);
+        } catch (UpgradeRefusedException ex) {
+            if (ex.status() != 401 || this.settings.token() != null) {
+                return overWebhook(request, reply, ex.status());
+            }
+            logger.info("ZeroClaw at {} refused the /ws/chat upgrade with 401: pairing again", this.http.base());
+            try {
+                return this.chat.turn(request, agent, repair(), reply);
+            } catch (UpgradeRefusedException again) {
+                return overWebhook(request, reply, again.status());
+            }
+        }
+    }
+
+    private String overWebhook(RuntimeRequest request, StreamedReply reply, int upgradeStatus) {
+        if (upgradeStatus == 404) {
+            this.chatSocketMissing = true;
+            logger.warn(
+                    "ZeroClaw at {} has no /ws/chat (404, an older build); messages go over POST /webhook, in one "
+                            + "piece, from now on",
+                    this.http.base());
+        } else {
+            logger.info(
+                    "ZeroClaw refused the /ws/chat upgrade for message {} ({}); it goes over POST /webhook",
+                    request.messageId(),
+                    upgradeStatus);
+        }
+        if (request.abort().aborted()) {
+            throw RunAbortedException.of(ZeroClawHttp.KIND, request.abort());
+        }
+        return reply.finish(send(request));
+    }
+
+    private void checkSize(RuntimeRequest request) {
         byte[] body = this.http.jsonBytes(Map.of("message", request.content()));
         if (body.length > MAX_BODY_BYTES) {
             throw new RuntimeFailureException(
@@ -109,6 +182,12 @@ public class ZeroClawRuntime implements AgentRuntime {
                     "message " + request.messageId() + " is " + body.length + " bytes as JSON; ZeroClaw accepts at "
                             + "most 64 KiB per request");
         }
+    }
+
+    @Override
+    public String send(RuntimeRequest request) {
+        checkSize(request);
+        byte[] body = this.http.jsonBytes(Map.of("message", request.content()));
         HttpResponse<String> response;
         try {
             String bearer = bearer();
@@ -150,7 +229,8 @@ public class ZeroClawRuntime implements AgentRuntime {
         return this.http.send(
                 builder,
                 left.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : left,
-                "message " + request.messageId());
+                "message " + request.messageId(),
+                request.abort());
     }
 
     private String reply(RuntimeRequest request, HttpResponse<String> response) {

@@ -9,6 +9,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
@@ -19,7 +20,9 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * An OpenAI-compatible server on 127.0.0.1 ({@code /v1/chat/completions}, {@code /v1/models}): checks the API key and
  * the model, answers {@code echo: <text> (turn N)} where N counts the turns of the request's {@code user}, as one JSON
- * body or, for {@code stream:true}, as {@code chat.completion.chunk} server-sent events ending in {@code [DONE]}.
+ * body or, for {@code stream:true}, as {@code chat.completion.chunk} server-sent events ending in {@code [DONE]}; a
+ * held stream ({@link Mode#HOLD_MID_STREAM}) shows whether the client saw the first chunk early and whether it went
+ * away.
  */
 final class FakeOpenAiServer implements AutoCloseable {
 
@@ -31,7 +34,12 @@ final class FakeOpenAiServer implements AutoCloseable {
         /** Streams, then reports an error inside the stream. */
         ERROR_MID_STREAM,
         /** Streams and drops the connection before {@code [DONE]}. */
-        TRUNCATED_STREAM
+        TRUNCATED_STREAM,
+        /**
+         * Streams the first half, then holds the stream open (a comment line every few milliseconds, so it notices a
+         * client that went away) until {@link #release()}, then streams the rest.
+         */
+        HOLD_MID_STREAM
     }
 
     static final String KEY = "sk-test-key";
@@ -47,6 +55,18 @@ final class FakeOpenAiServer implements AutoCloseable {
     final List<JsonNode> requests = new CopyOnWriteArrayList<>();
 
     private volatile Mode mode = Mode.HONOUR_STREAM;
+
+    /** Completed when a held stream may go on. */
+    private final CompletableFuture<Void> released = new CompletableFuture<>();
+
+    /** Completed when a held stream has sent its first half. */
+    final CompletableFuture<Void> holding = new CompletableFuture<>();
+
+    /** Completed when a write to a held stream failed: the client closed the connection. */
+    final CompletableFuture<Void> clientWentAway = new CompletableFuture<>();
+
+    /** Completed when a held stream was sent to its end. */
+    final CompletableFuture<Void> finished = new CompletableFuture<>();
 
     FakeOpenAiServer() {
         try {
@@ -66,6 +86,11 @@ final class FakeOpenAiServer implements AutoCloseable {
     FakeOpenAiServer mode(Mode mode) {
         this.mode = mode;
         return this;
+    }
+
+    /** Lets a held stream go on. */
+    void release() {
+        this.released.complete(null);
     }
 
     private void handle(HttpExchange exchange) throws IOException {
@@ -142,6 +167,9 @@ final class FakeOpenAiServer implements AutoCloseable {
         if (this.mode == Mode.TRUNCATED_STREAM) {
             return;
         }
+        if (this.mode == Mode.HOLD_MID_STREAM && !hold(out)) {
+            return;
+        }
         if (this.mode == Mode.ERROR_MID_STREAM) {
             event(out, "{\"error\":{\"message\":\"upstream model crashed\",\"type\":\"server_error\"}}");
             return;
@@ -150,6 +178,28 @@ final class FakeOpenAiServer implements AutoCloseable {
         event(out, chunk(Map.of("content", reply.substring(half)), null));
         event(out, chunk(Map.of(), "stop"));
         event(out, "[DONE]");
+        this.finished.complete(null);
+    }
+
+    /** Holds the stream open until released; false when the client went away meanwhile. */
+    private boolean hold(OutputStream out) {
+        this.holding.complete(null);
+        while (!this.released.isDone()) {
+            try {
+                out.write(": holding\n\n".getBytes(StandardCharsets.UTF_8));
+                out.flush();
+                this.released.get(10, java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (IOException ex) {
+                this.clientWentAway.complete(null);
+                return false;
+            } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException ex) {
+                // not released yet: write the next comment, which fails once the client is gone
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
     }
 
     private String chunk(Map<String, String> delta, @Nullable String finishReason) {

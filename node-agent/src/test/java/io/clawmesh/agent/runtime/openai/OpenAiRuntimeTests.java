@@ -3,13 +3,22 @@ package io.clawmesh.agent.runtime.openai;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+import static org.awaitility.Awaitility.await;
 
+import io.clawmesh.agent.runtime.RunAbortedException;
 import io.clawmesh.agent.runtime.RuntimeFailureException;
 import io.clawmesh.agent.runtime.RuntimeRequest;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -24,9 +33,106 @@ class OpenAiRuntimeTests {
             .connectTimeout(Duration.ofSeconds(2))
             .build();
 
+    private final ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor();
+
+    private final List<String> deltas = new CopyOnWriteArrayList<>();
+
     @AfterEach
     void stop() {
+        this.server.release();
+        this.callers.shutdownNow();
         this.server.close();
+    }
+
+    @Test
+    void streamShouldPassEachChunkOnAsItArrivesAndAnswerTheirConcatenation() {
+        this.server.mode(FakeOpenAiServer.Mode.HOLD_MID_STREAM);
+
+        CompletableFuture<String> reply = streamAsync(request("msg-1", "hello", null));
+        await().atMost(Duration.ofSeconds(5)).until(() -> !this.deltas.isEmpty());
+
+        assertThat(this.deltas).containsExactly("echo: hell");
+        assertThat(reply).isNotDone();
+        assertThat(this.server.finished).isNotDone();
+        this.server.release();
+        assertThat(reply.join()).isEqualTo("echo: hello (turn 1)").isEqualTo(String.join("", this.deltas));
+        assertThat(this.deltas).containsExactly("echo: hell", "o (turn 1)");
+    }
+
+    @Test
+    void streamWhenTheServerAnswersOneJsonBodyShouldPassItAsOnePiece() {
+        this.server.mode(FakeOpenAiServer.Mode.JSON_ONLY);
+
+        String reply = runtime(FakeOpenAiServer.KEY, FakeOpenAiServer.MODEL).stream(
+                request("msg-1", "plain", null), this.deltas::add);
+
+        assertThat(reply).isEqualTo("echo: plain (turn 1)");
+        assertThat(this.deltas).containsExactly(reply);
+    }
+
+    @Test
+    void streamWhenAbortedMidStreamShouldCloseTheConnectionSoTheServerSeesTheClientGoAway() throws Exception {
+        this.server.mode(FakeOpenAiServer.Mode.HOLD_MID_STREAM);
+        RuntimeRequest request = request("msg-1", "hello", null);
+
+        CompletableFuture<String> reply = streamAsync(request);
+        await().atMost(Duration.ofSeconds(5)).until(() -> !this.deltas.isEmpty());
+        request.abort().abort("canceled by the operator");
+
+        assertThatExceptionOfType(CompletionException.class)
+                .isThrownBy(() -> reply.orTimeout(5, TimeUnit.SECONDS).join())
+                .havingCause()
+                .isInstanceOf(RunAbortedException.class)
+                .withMessage("openai runtime failed: aborted: canceled by the operator");
+        this.server.clientWentAway.get(5, TimeUnit.SECONDS);
+        assertThat(this.server.finished).isNotDone();
+    }
+
+    @Test
+    void streamWhenAbortedBeforeItStartsShouldFailWithoutCallingTheServer() {
+        RuntimeRequest request = request("msg-1", "hello", null);
+        request.abort().abort("canceled before dispatch");
+
+        assertThatExceptionOfType(RunAbortedException.class)
+                .isThrownBy(
+                        () -> runtime(FakeOpenAiServer.KEY, FakeOpenAiServer.MODEL).stream(request, this.deltas::add))
+                .withMessageContaining("aborted: canceled before dispatch");
+        assertThat(this.server.requests).isEmpty();
+        assertThat(this.deltas).isEmpty();
+    }
+
+    @Test
+    void streamWhenTheDeadlinePassesMidStreamShouldFailAndCloseTheConnection() throws Exception {
+        this.server.mode(FakeOpenAiServer.Mode.HOLD_MID_STREAM);
+        RuntimeRequest request =
+                new RuntimeRequest("msg-1", "hello", "test", null, Instant.now().plusMillis(700));
+
+        CompletableFuture<String> reply = streamAsync(request);
+
+        assertThatExceptionOfType(CompletionException.class)
+                .isThrownBy(() -> reply.orTimeout(5, TimeUnit.SECONDS).join())
+                .havingCause()
+                .isInstanceOf(RuntimeFailureException.class)
+                .withMessageContaining("within the gateway timeout");
+        this.server.clientWentAway.get(5, TimeUnit.SECONDS);
+        assertThat(this.deltas).containsExactly("echo: hell");
+    }
+
+    @Test
+    void streamWhenTheStreamReportsAnErrorShouldFailAfterThePiecesBeforeIt() {
+        this.server.mode(FakeOpenAiServer.Mode.ERROR_MID_STREAM);
+
+        assertThatExceptionOfType(RuntimeFailureException.class)
+                .isThrownBy(() -> runtime(FakeOpenAiServer.KEY, FakeOpenAiServer.MODEL).stream(
+                        request("msg-1", "hi", null), this.deltas::add))
+                .withMessageContaining("upstream model crashed")
+                .isNotInstanceOf(RunAbortedException.class);
+        assertThat(this.deltas).containsExactly("echo: hi");
+    }
+
+    private CompletableFuture<String> streamAsync(RuntimeRequest request) {
+        OpenAiRuntime runtime = runtime(FakeOpenAiServer.KEY, FakeOpenAiServer.MODEL);
+        return CompletableFuture.supplyAsync(() -> runtime.stream(request, this.deltas::add), this.callers);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.clawmesh.agent.runtime.openclaw;
 
+import io.clawmesh.agent.runtime.ServerWebSocket;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -265,6 +266,9 @@ final class FakeGatewaySession {
                             .put("aborted", true)
                             .put("stopReason", "rpc"));
         } else {
+            if (this.gateway.correctedReplies) {
+                assistant(run, reply + FakeOpenClawGateway.INTERNAL_MARKER);
+            }
             assistant(run, reply);
             lifecycle(run, payload().put("phase", "end").put("aborted", false).put("stopReason", "stop"));
             run.status = FakeRun.Status.OK;
@@ -334,9 +338,17 @@ final class FakeGatewaySession {
         respond(id, answer);
     }
 
+    /** An {@code assistant} event as the gateway sends it: the cumulative text and what it adds. */
     private void assistant(FakeRun run, String text) {
         ObjectNode payload = agentEventFor(run, "assistant");
-        payload.putObject("data").put("text", text).put("delta", text);
+        String before = run.streamed;
+        ObjectNode data = payload.putObject("data").put("text", text);
+        if (text.startsWith(before)) {
+            data.put("delta", text.substring(before.length()));
+        } else {
+            data.put("delta", "").put("replace", true); // a correction, as when the gateway strips a marker
+        }
+        run.streamed = text;
         this.gateway.broadcast("agent", payload);
     }
 

@@ -1,5 +1,6 @@
 package io.clawmesh.agent.runtime.openclaw;
 
+import io.clawmesh.agent.runtime.ServerWebSocket;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -82,6 +83,15 @@ final class FakeOpenClawGateway implements AutoCloseable {
 
     /** How many more {@code agent} requests to refuse with the retryable {@code UNAVAILABLE}. */
     final AtomicInteger unavailableAnswers = new AtomicInteger();
+
+    /** The end marker of OpenClaw's internal context, which the real gateway strips from a visible reply. */
+    static final String INTERNAL_MARKER = "<<<END_OPENCLAW_INTERNAL_CONTEXT>>>";
+
+    /**
+     * When set, every run streams its reply with {@link #INTERNAL_MARKER} appended and then corrects it with a
+     * {@code replace} event, as the real gateway does when the model echoes the marker.
+     */
+    volatile boolean correctedReplies;
 
     /** When set, every run's events are interleaved with the events of another run. */
     volatile boolean otherRunsInterleaved;

@@ -26,6 +26,9 @@ final class FakeRun {
 
     volatile @Nullable String reply;
 
+    /** The cumulative assistant text sent so far. */
+    volatile String streamed = "";
+
     FakeRun(String runId, String message, String sessionKey) {
         this.runId = runId;
         this.message = message;

@@ -1,10 +1,18 @@
 package io.clawmesh.agent.runtime.zeroclaw;
 
+import com.sun.net.httpserver.Filter;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -32,8 +40,10 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code GET /admin/paircode} and {@code POST /admin/paircode/new} (loopback only), {@code POST /pair} with the 6-digit
  * code and the lockout after 5 bad codes, and {@code POST /webhook} with bearer auth, {@code ?agent=},
  * {@code X-Session-Id} (conversation memory), {@code X-Idempotency-Key} (duplicates answered {@code status:duplicate}),
- * the 64 KiB body limit, the gateway-wide request timeout (408) and {@code needs_quickstart} (503). Its "model" answers
- * {@code zeroclaw: <message> (turn N)}, where N counts the turns of the session.
+ * the 64 KiB body limit, the gateway-wide request timeout (408) and {@code needs_quickstart} (503), and the streaming
+ * {@code GET /ws/chat} ({@link FakeZeroClawChat}). Its "model" answers {@code zeroclaw: <message> (turn N)}, where N
+ * counts the turns of the session. The port is a small front that answers WebSocket upgrades itself and passes every
+ * other connection through to a JDK HTTP server, which cannot upgrade.
  */
 public final class FakeZeroClaw implements AutoCloseable {
 
@@ -48,6 +58,12 @@ public final class FakeZeroClaw implements AutoCloseable {
     private final SecureRandom random = new SecureRandom();
 
     private final HttpServer server;
+
+    private final ServerSocket front;
+
+    private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+
+    private final FakeZeroClawChat chat = new FakeZeroClawChat(this);
 
     private final Set<String> tokenHashes = ConcurrentHashMap.newKeySet();
 
@@ -90,12 +106,27 @@ public final class FakeZeroClaw implements AutoCloseable {
 
     private FakeZeroClaw(int port) {
         try {
-            this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
+            this.front = new ServerSocket(port, 50, InetAddress.getLoopbackAddress());
+            this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         } catch (IOException ex) {
             throw new UncheckedIOException(ex);
         }
+        Thread.ofVirtual().name("fake-zeroclaw-front").start(this::accept);
         this.server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-        this.server.createContext("/", this::handle);
+        // every answer closes its connection: the front passes a connection through whole, so a pooled one must not
+        // carry a later /ws/chat upgrade (which the JDK client sends over a pooled connection) past the front
+        this.server.createContext("/", this::handle).getFilters().add(new Filter() {
+            @Override
+            public void doFilter(HttpExchange exchange, Chain chain) throws IOException {
+                exchange.getResponseHeaders().set("Connection", "close");
+                chain.doFilter(exchange);
+            }
+
+            @Override
+            public String description() {
+                return "one request per connection";
+            }
+        });
         this.agents.add("default");
         this.pairingCode = newCode();
         this.server.start();
@@ -112,7 +143,120 @@ public final class FakeZeroClaw implements AutoCloseable {
     }
 
     public int port() {
-        return this.server.getAddress().getPort();
+        return this.front.getLocalPort();
+    }
+
+    /** The streaming chat endpoint, {@code /ws/chat}. */
+    public FakeZeroClawChat chat() {
+        return this.chat;
+    }
+
+    boolean pairingRequired() {
+        return this.requirePairing;
+    }
+
+    boolean knowsToken(@Nullable String token) {
+        return token != null && this.tokenHashes.contains(sha256(token));
+    }
+
+    boolean knowsAgent(String alias) {
+        return this.agents.contains(alias);
+    }
+
+    /** The conversation of a session, created when new; the webhook and the chat socket share them. */
+    List<String> history(String sessionId) {
+        return this.sessions.computeIfAbsent(sessionId, (id) -> new CopyOnWriteArrayList<>());
+    }
+
+    private void accept() {
+        while (!this.front.isClosed()) {
+            try {
+                Socket client = this.front.accept();
+                this.open.add(client);
+                Thread.ofVirtual().start(() -> serve(client));
+            } catch (IOException ex) {
+                return;
+            }
+        }
+    }
+
+    /** Reads the request head: an upgrade to {@code /ws/chat} is answered here, anything else passed through. */
+    private void serve(Socket client) {
+        try (client) {
+            InputStream in = new BufferedInputStream(client.getInputStream());
+            ByteArrayOutputStream head = new ByteArrayOutputStream();
+            while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
+                int b = in.read();
+                if (b < 0 || head.size() > 16_384) {
+                    return;
+                }
+                head.write(b);
+            }
+            String[] lines = head.toString(StandardCharsets.ISO_8859_1).split("\r\n");
+            String[] requestLine = lines[0].split(" ");
+            Map<String, String> headers = new LinkedHashMap<>();
+            for (int i = 1; i < lines.length; i++) {
+                int colon = lines[i].indexOf(':');
+                if (colon > 0) {
+                    headers.put(
+                            lines[i].substring(0, colon).strip().toLowerCase(java.util.Locale.ROOT),
+                            lines[i].substring(colon + 1).strip());
+                }
+            }
+            URI target = URI.create(requestLine[1]);
+            if ("GET".equals(requestLine[0])
+                    && "/ws/chat".equals(target.getPath())
+                    && "websocket".equalsIgnoreCase(headers.getOrDefault("upgrade", ""))) {
+                Map<String, String> query = new LinkedHashMap<>();
+                for (String name : List.of("agent", "session_id", "name", "token")) {
+                    String value = query(target.getRawQuery(), name);
+                    if (value != null) {
+                        query.put(name, value);
+                    }
+                }
+                this.chat.serve(client, in, query, headers);
+                return;
+            }
+            passThrough(client, in, head.toByteArray());
+        } catch (IOException ex) {
+            // the client or the test went away
+        } finally {
+            this.open.remove(client);
+        }
+    }
+
+    private void passThrough(Socket client, InputStream in, byte[] head) throws IOException {
+        try (Socket inner = new Socket(
+                InetAddress.getLoopbackAddress(), this.server.getAddress().getPort())) {
+            this.open.add(inner);
+            inner.getOutputStream().write(head);
+            Thread upstream = Thread.ofVirtual().start(() -> {
+                try {
+                    in.transferTo(inner.getOutputStream());
+                } catch (IOException ex) {
+                    // one side closed
+                } finally {
+                    closeQuietly(inner);
+                }
+            });
+            try {
+                inner.getInputStream().transferTo(client.getOutputStream());
+            } catch (IOException ex) {
+                // one side closed
+            } finally {
+                closeQuietly(client);
+                upstream.interrupt();
+                this.open.remove(inner);
+            }
+        }
+    }
+
+    private static void closeQuietly(Socket socket) {
+        try {
+            socket.close();
+        } catch (IOException ex) {
+            // already closed
+        }
     }
 
     public String url() {
@@ -371,6 +515,13 @@ public final class FakeZeroClaw implements AutoCloseable {
 
     @Override
     public void close() {
+        try {
+            this.front.close();
+        } catch (IOException ex) {
+            // already closed
+        }
+        this.chat.release();
+        this.open.forEach(FakeZeroClaw::closeQuietly);
         this.server.stop(0);
     }
 }

@@ -1,4 +1,4 @@
-package io.clawmesh.agent.runtime.openclaw;
+package io.clawmesh.agent.runtime;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -16,9 +16,10 @@ import org.jspecify.annotations.Nullable;
  * The server side of one WebSocket (RFC 6455) on a plain socket, as much as the fake gateway needs: the upgrade
  * answer, text frames in both directions (with continuation), ping/pong, and close frames with a code and reason.
  * Written here because the JDK has a WebSocket client but no server, and a hand-made server can also misbehave on
- * purpose (drop the TCP connection mid-run, close with 1008/1002, stay silent).
+ * purpose (drop the TCP connection mid-run, close with 1008/1002, stay silent). The fake OpenClaw gateway and the fake
+ * ZeroClaw use it.
  */
-final class ServerWebSocket {
+public final class ServerWebSocket {
 
     private static final String GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 
@@ -28,20 +29,28 @@ final class ServerWebSocket {
 
     private final OutputStream out;
 
-    ServerWebSocket(Socket socket, InputStream in, String key) throws IOException {
+    /** Answers the upgrade of the request whose {@code Sec-WebSocket-Key} is {@code key}. */
+    public ServerWebSocket(Socket socket, InputStream in, String key) throws IOException {
+        this(socket, in, key, null);
+    }
+
+    /** Answers the upgrade, selecting {@code subprotocol} when it is not {@code null}. */
+    public ServerWebSocket(Socket socket, InputStream in, String key, @Nullable String subprotocol) throws IOException {
         this.socket = socket;
         this.in = in;
         this.out = socket.getOutputStream();
         String accept = accept(key);
         this.out.write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                        + "Sec-WebSocket-Accept: " + accept + "\r\n\r\n")
+                        + "Sec-WebSocket-Accept: " + accept + "\r\n"
+                        + ((subprotocol != null) ? "Sec-WebSocket-Protocol: " + subprotocol + "\r\n" : "")
+                        + "\r\n")
                 .getBytes(StandardCharsets.US_ASCII));
         this.out.flush();
     }
 
     /** The next text message; {@code null} when the client closed or the connection ended. */
     @Nullable
-    String readText() throws IOException {
+    public String readText() throws IOException {
         ByteArrayOutputStream message = new ByteArrayOutputStream();
         while (true) {
             int first = this.in.read();
@@ -81,12 +90,12 @@ final class ServerWebSocket {
         }
     }
 
-    void sendText(String text) throws IOException {
+    public void sendText(String text) throws IOException {
         sendFrame(0x1, text.getBytes(StandardCharsets.UTF_8));
     }
 
     /** Sends a close frame with {@code code} and {@code reason}, then ends the TCP connection as the gateway does. */
-    void close(int code, String reason) {
+    public void close(int code, String reason) {
         byte[] text = reason.getBytes(StandardCharsets.UTF_8);
         ByteBuffer payload =
                 ByteBuffer.allocate(2 + text.length).putShort((short) code).put(text);
@@ -102,7 +111,7 @@ final class ServerWebSocket {
     }
 
     /** Ends the TCP connection without a close frame, like a killed process. */
-    void drop() {
+    public void drop() {
         try {
             this.socket.close();
         } catch (IOException ex) {
