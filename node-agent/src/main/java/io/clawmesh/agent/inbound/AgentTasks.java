@@ -34,8 +34,11 @@ public class AgentTasks {
 
     private static final Logger logger = LoggerFactory.getLogger(AgentTasks.class);
 
-    /** The form of a task id: the coordinator's ids, never arbitrary text (they go into paths and logs). */
-    public static final Pattern TASK_ID = Pattern.compile("[A-Za-z0-9._:-]{1,100}");
+    /**
+     * The form of a task id: the coordinator's ids, never arbitrary text, as they go into paths and logs (and never
+     * {@code .} or {@code ..}, which a URL would resolve).
+     */
+    public static final Pattern TASK_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,99}");
 
     /** The longest timeout a task may ask for. */
     static final Duration MAX_TIMEOUT = Duration.ofDays(7);
@@ -239,7 +242,8 @@ public class AgentTasks {
             throw new InvalidInputException("field 'task_id' is required");
         }
         if (!TASK_ID.matcher(id).matches()) {
-            throw new InvalidInputException("field 'task_id' must be 1 to 100 characters of A-Z a-z 0-9 . _ : -");
+            throw new InvalidInputException("field 'task_id' must be 1 to 100 characters of A-Z a-z 0-9 . _ : -"
+                    + ", starting with a letter or digit");
         }
         return id;
     }

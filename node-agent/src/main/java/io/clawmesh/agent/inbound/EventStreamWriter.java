@@ -36,7 +36,10 @@ final class EventStreamWriter {
         // tells a buffering proxy (nginx) to pass events on as they come
         this.exchange.getResponseHeaders().set("X-Accel-Buffering", "no");
         this.exchange.sendResponseHeaders(200, 0);
-        this.out = this.exchange.getResponseBody();
+        OutputStream body = this.exchange.getResponseBody();
+        // the JDK server keeps the headers in its buffer until the first flush: the client must know at once
+        body.flush();
+        this.out = body;
     }
 
     boolean opened() {

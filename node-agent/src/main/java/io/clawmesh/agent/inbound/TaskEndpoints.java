@@ -121,7 +121,8 @@ final class TaskEndpoints {
     private static String pathId(HttpExchange exchange) {
         String id = AgentHttpServer.pathVariable(exchange, "id");
         if (!AgentTasks.TASK_ID.matcher(id).matches()) {
-            throw new InvalidInputException("A task id is 1 to 100 characters of A-Z a-z 0-9 . _ : -");
+            throw new InvalidInputException(
+                    "A task id is 1 to 100 characters of A-Z a-z 0-9 . _ : -" + ", starting with a letter or digit");
         }
         return id;
     }
