@@ -38,6 +38,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param apiModel model name sent to an OpenAI-compatible endpoint
  * @param apiProvider provider name used when onboarding an installed runtime
  * @param zeroclawAgent ZeroClaw agent name sent as {@code ?agent=}, if any
+ * @param taskRetention how long the agent keeps an ended task's state and text by task id, so a coordinator that
+ *     restarted can still re-attach or collect the result
  */
 @ConfigurationProperties("mesh.agent")
 public record AgentProperties(
@@ -66,7 +68,8 @@ public record AgentProperties(
         @Nullable String apiBase,
         @Nullable String apiModel,
         @Nullable String apiProvider,
-        @Nullable String zeroclawAgent) {
+        @Nullable String zeroclawAgent,
+        @DefaultValue("1h") Duration taskRetention) {
 
     @Override
     public String toString() {

@@ -65,6 +65,7 @@ class LocalNodeTests {
                 null,
                 null,
                 null,
-                null);
+                null,
+                Duration.ofHours(1));
     }
 }

@@ -54,6 +54,9 @@ public enum ProblemType {
     /** The coordinator has no OpenClaw config to share. */
     SEED_CONFIG_NOT_FOUND(HttpStatus.NOT_FOUND, "seed-config-not-found", "No config to share"),
 
+    /** Agent: no task with that id, never started on this node or past its retention window. */
+    TASK_NOT_FOUND(HttpStatus.NOT_FOUND, "task-not-found", "Task not found"),
+
     /** The path exists but not for this method; the answer carries {@code Allow}. */
     METHOD_NOT_ALLOWED(HttpStatus.METHOD_NOT_ALLOWED, "method-not-allowed", "Method not allowed"),
 
@@ -62,6 +65,9 @@ public enum ProblemType {
 
     /** Another node holds the name and the caller may not take it over. */
     NODE_NAME_CONFLICT(HttpStatus.CONFLICT, "node-name-conflict", "Node name taken"),
+
+    /** Agent: the task has already ended, so it cannot be canceled any more. */
+    TASK_FINISHED(HttpStatus.CONFLICT, "task-finished", "Task already finished"),
 
     /** The body is over the size limit (1 MiB by default). */
     PAYLOAD_TOO_LARGE(HttpStatus.CONTENT_TOO_LARGE, "payload-too-large", "Payload too large"),
@@ -98,6 +104,9 @@ public enum ProblemType {
 
     /** The coordinator cannot reach its database. */
     DATABASE_UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "database-unavailable", "Database unavailable"),
+
+    /** Agent: its AI runtime is down or disconnected, so it takes no new work; carries {@code Retry-After}. */
+    RUNTIME_UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "runtime-unavailable", "Runtime unavailable"),
 
     /** Agent: not registered with a coordinator yet; the answer carries {@code Retry-After}. */
     NOT_REGISTERED(HttpStatus.SERVICE_UNAVAILABLE, "not-registered", "Not registered"),

@@ -11,7 +11,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.jspecify.annotations.Nullable;
@@ -32,8 +36,40 @@ public class AgentHttpServer implements SmartLifecycle, ListenPort {
     /** Where a web server stops: before the heartbeat ({@code HeartbeatTask}), which deregisters the node. */
     public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 2048;
 
-    /** A handler and the one method it takes ({@code GET} also answers {@code HEAD}). */
-    record Route(String method, HttpHandler handler) {}
+    /**
+     * A handler, the path it serves and the one method it takes ({@code GET} also answers {@code HEAD}). The path is
+     * exact or a template whose {@code {name}} segments match any one non-empty segment, read back with
+     * {@link #pathVariable(HttpExchange, String)}; several routes may share a path with different methods.
+     */
+    record Route(String path, String method, HttpHandler handler) {
+
+        /** The variables of {@code path} when it matches this route's path, else {@code null}. */
+        @Nullable
+        Map<String, String> match(String requestPath) {
+            if (!this.path.contains("{")) {
+                return this.path.equals(requestPath) ? Map.of() : null;
+            }
+            String[] template = this.path.split("/", -1);
+            String[] actual = requestPath.split("/", -1);
+            if (template.length != actual.length) {
+                return null;
+            }
+            Map<String, String> variables = new HashMap<>();
+            for (int i = 0; i < template.length; i++) {
+                if (template[i].startsWith("{") && template[i].endsWith("}")) {
+                    if (actual[i].isEmpty()) {
+                        return null;
+                    }
+                    variables.put(template[i].substring(1, template[i].length() - 1), actual[i]);
+                } else if (!template[i].equals(actual[i])) {
+                    return null;
+                }
+            }
+            return variables;
+        }
+    }
+
+    private static final String VARIABLE_PREFIX = "clawmesh.path.";
 
     private final @Nullable String address;
 
@@ -41,7 +77,7 @@ public class AgentHttpServer implements SmartLifecycle, ListenPort {
 
     private final Duration shutdownGrace;
 
-    private final Map<String, Route> routes;
+    private final List<Route> routes;
 
     private final JsonResponses responses;
 
@@ -50,16 +86,12 @@ public class AgentHttpServer implements SmartLifecycle, ListenPort {
     private @Nullable ExecutorService executor;
 
     AgentHttpServer(
-            @Nullable String address,
-            int port,
-            Duration shutdownGrace,
-            Map<String, Route> routes,
-            JsonResponses responses) {
+            @Nullable String address, int port, Duration shutdownGrace, List<Route> routes, JsonResponses responses) {
         this.address =
                 (address == null || address.isBlank()) ? null : address.strip().replaceAll("^\\[|]$", "");
         this.port = port;
         this.shutdownGrace = shutdownGrace;
-        this.routes = Map.copyOf(routes);
+        this.routes = List.copyOf(routes);
         this.responses = responses;
     }
 
@@ -145,24 +177,44 @@ public class AgentHttpServer implements SmartLifecycle, ListenPort {
     private void route(HttpExchange exchange) throws IOException {
         String path = exchange.getRequestURI().getRawPath();
         String method = exchange.getRequestMethod();
-        Route route = this.routes.get(path);
-        if (route == null) {
+        Set<String> allowed = new LinkedHashSet<>();
+        for (Route route : this.routes) {
+            Map<String, String> variables = route.match(path);
+            if (variables == null) {
+                continue;
+            }
+            if (method.equals(route.method())
+                    || (method.equals("HEAD") && route.method().equals("GET"))) {
+                variables.forEach((name, value) -> exchange.setAttribute(VARIABLE_PREFIX + name, value));
+                route.handler().handle(exchange);
+                return;
+            }
+            allowed.add(route.method());
+            if (route.method().equals("GET")) {
+                allowed.add("HEAD");
+            }
+        }
+        if (allowed.isEmpty()) {
             throw new RequestRejectedException(ProblemType.NOT_FOUND, "No endpoint " + method + " " + path + ".");
         }
-        String allow = route.method().equals("GET") ? "GET, HEAD, OPTIONS" : route.method() + ", OPTIONS";
+        allowed.add("OPTIONS");
+        String allow = String.join(", ", allowed);
         if (method.equals("OPTIONS")) {
             exchange.getResponseHeaders().set("Allow", allow);
             exchange.sendResponseHeaders(200, -1);
             return;
         }
-        if (!method.equals(route.method())
-                && !(method.equals("HEAD") && route.method().equals("GET"))) {
-            throw new RequestRejectedException(
-                    ProblemType.METHOD_NOT_ALLOWED,
-                    "Method '" + method + "' is not supported.",
-                    Map.of("Allow", allow));
+        throw new RequestRejectedException(
+                ProblemType.METHOD_NOT_ALLOWED, "Method '" + method + "' is not supported.", Map.of("Allow", allow));
+    }
+
+    /** The raw (still percent-encoded) value of the path variable {@code name} of the route that took the exchange. */
+    static String pathVariable(HttpExchange exchange, String name) {
+        Object value = exchange.getAttribute(VARIABLE_PREFIX + name);
+        if (value == null) {
+            throw new IllegalStateException("No path variable '" + name + "' on " + exchange.getRequestURI());
         }
-        route.handler().handle(exchange);
+        return value.toString();
     }
 
     private void answerFailure(HttpExchange exchange, Throwable ex) {

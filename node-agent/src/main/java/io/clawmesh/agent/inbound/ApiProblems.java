@@ -41,6 +41,10 @@ public final class ApiProblems {
                         ProblemType.NOT_REGISTERED, notRegistered.getMessage(), Map.of("Retry-After", "5"), Map.of());
             case NodeAtCapacityException full ->
                 new Problem(ProblemType.NODE_AT_CAPACITY, full.getMessage(), Map.of("Retry-After", "1"), Map.of());
+            case RuntimeUnavailableException down ->
+                new Problem(ProblemType.RUNTIME_UNAVAILABLE, down.getMessage(), Map.of("Retry-After", "5"), Map.of());
+            case TaskNotFoundException unknown -> new Problem(ProblemType.TASK_NOT_FOUND, unknown.getMessage());
+            case TaskFinishedException finished -> new Problem(ProblemType.TASK_FINISHED, finished.getMessage());
             case MessageTooLargeException tooLarge -> new Problem(ProblemType.PAYLOAD_TOO_LARGE, tooLarge.getMessage());
             case RequestTooLargeException tooLarge ->
                 new Problem(

@@ -11,9 +11,9 @@ import io.clawmesh.common.api.ApiPaths;
 import io.clawmesh.common.json.StrictJson;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.concurrent.ThreadFactory;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
@@ -44,11 +44,39 @@ public class InboundConfiguration {
         return new MessageDispatcher(runtime, gate, clock, properties.gatewayTimeout());
     }
 
+    /** How many tasks the agent keeps at most, running and ended; the oldest ended ones are forgotten first. */
+    static final int MAX_RETAINED_TASKS = 10_000;
+
+    /** How often timeouts and the retention window of tasks are checked. */
+    static final Duration TASK_SWEEP_INTERVAL = Duration.ofSeconds(1);
+
+    /** How long an event stream may stay silent before a comment line checks that its client is still there. */
+    static final Duration EVENT_STREAM_KEEP_ALIVE = Duration.ofSeconds(15);
+
+    @Bean
+    AgentTasks agentTasks(AgentRuntime runtime, CapacityGate gate, Clock clock, AgentProperties properties) {
+        ThreadFactory threads = Thread.ofVirtual().name("mesh-task-", 0).factory();
+        return new AgentTasks(
+                runtime,
+                gate,
+                clock,
+                properties.taskRetention(),
+                MAX_RETAINED_TASKS,
+                properties.gatewayTimeout(),
+                (run) -> threads.newThread(run).start());
+    }
+
+    @Bean
+    AgentTaskSweeper agentTaskSweeper(AgentTasks tasks) {
+        return new AgentTaskSweeper(tasks, TASK_SWEEP_INTERVAL);
+    }
+
     @Bean
     AgentHttpServer agentHttpServer(
             Environment environment,
             AgentProperties properties,
             MessageDispatcher dispatcher,
+            AgentTasks tasks,
             RegistrationState state,
             AgentRuntime runtime,
             CapacityGate gate,
@@ -67,6 +95,7 @@ public class InboundConfiguration {
                 environment.getProperty("server.port", Integer.class, DEFAULT_PORT),
                 properties.shutdownGrace(),
                 dispatcher,
+                tasks,
                 state,
                 runtime,
                 gate,
@@ -75,14 +104,15 @@ public class InboundConfiguration {
     }
 
     /**
-     * The server with its two endpoints and the endpoints other features contribute (actuator); also used by the
-     * tests, so they run exactly this wiring.
+     * The server with its endpoints (messages, tasks, health) and the endpoints other features contribute
+     * (actuator); also used by the tests, so they run exactly this wiring.
      */
     static AgentHttpServer server(
             @Nullable String address,
             int port,
             Duration shutdownGrace,
             MessageDispatcher dispatcher,
+            AgentTasks tasks,
             RegistrationState state,
             AgentRuntime runtime,
             CapacityGate gate,
@@ -93,17 +123,23 @@ public class InboundConfiguration {
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .build();
         JsonResponses responses = new JsonResponses(json);
-        Map<String, AgentHttpServer.Route> routes = new HashMap<>();
-        for (AgentRoute extra : extraRoutes) {
-            routes.put(extra.path(), new AgentHttpServer.Route(extra.method(), extra.handler()));
-        }
-        routes.put(
+        List<AgentHttpServer.Route> routes = new ArrayList<>();
+        routes.add(new AgentHttpServer.Route(
                 ApiPaths.AGENT_MESSAGES,
-                new AgentHttpServer.Route(
-                        "POST", new MessageHandler(state, dispatcher, new JsonBodyReader(json), responses)));
-        routes.put(
-                ApiPaths.AGENT_HEALTH,
-                new AgentHttpServer.Route("GET", new HealthHandler(runtime, gate, state, localNode, responses)));
+                "POST",
+                new MessageHandler(state, dispatcher, new JsonBodyReader(json), responses, json)));
+        routes.add(new AgentHttpServer.Route(
+                ApiPaths.AGENT_HEALTH, "GET", new HealthHandler(runtime, gate, state, localNode, responses)));
+        TaskEndpoints taskEndpoints =
+                new TaskEndpoints(state, localNode, tasks, json, responses, EVENT_STREAM_KEEP_ALIVE);
+        routes.add(new AgentHttpServer.Route(ApiPaths.TASKS, "POST", taskEndpoints::submit));
+        routes.add(new AgentHttpServer.Route(ApiPaths.TASK, "GET", taskEndpoints::show));
+        routes.add(new AgentHttpServer.Route(ApiPaths.TASK, "DELETE", taskEndpoints::cancel));
+        routes.add(new AgentHttpServer.Route(ApiPaths.TASK_EVENTS, "GET", taskEndpoints::events));
+        // after the agent's own: the first route that matches path and method answers
+        for (AgentRoute extra : extraRoutes) {
+            routes.add(new AgentHttpServer.Route(extra.path(), extra.method(), extra.handler()));
+        }
         return new AgentHttpServer(address, port, shutdownGrace, routes, responses);
     }
 }

@@ -8,6 +8,7 @@ import io.clawmesh.common.node.InvalidInputException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,34 +52,73 @@ public class MessageDispatcher {
      */
     public String dispatch(AgentMessageRequest message) {
         String id = required("id", message.id());
-        String content = required("content", message.content());
-        if (content.length() > MAX_CONTENT_BYTES / 3
-                && content.getBytes(StandardCharsets.UTF_8).length > MAX_CONTENT_BYTES) {
-            throw new MessageTooLargeException(MAX_CONTENT_BYTES);
-        }
+        String content = content(message);
         return this.replies.replyOnce(id, () -> run(id, content, message));
     }
 
+    /**
+     * Runs one message on the runtime and passes its reply on piece by piece: {@code stream} is opened once the
+     * message is accepted (a slot taken, the runtime connected), then gets the pieces as the runtime produces them.
+     * A repeated id runs nothing: it answers the first run's reply and never opens {@code stream}.
+     *
+     * @return the whole reply, the pieces concatenated
+     * @throws InvalidInputException when id or content is missing
+     * @throws MessageTooLargeException when the content is over 1 MiB
+     * @throws RuntimeUnavailableException when the runtime is down or disconnected
+     * @throws NodeAtCapacityException when every slot is taken
+     */
+    public String dispatch(AgentMessageRequest message, ReplyStream stream) {
+        String id = required("id", message.id());
+        String content = content(message);
+        return this.replies.replyOnce(id, () -> {
+            if (!this.runtime.info().connected()) {
+                throw new RuntimeUnavailableException(this.runtime.info().kind());
+            }
+            return runOnGate(id, () -> {
+                stream.open();
+                return this.runtime.stream(request(id, content, message), stream::delta);
+            });
+        });
+    }
+
     private String run(String id, String content, AgentMessageRequest message) {
+        return runOnGate(id, () -> {
+            logger.debug(
+                    "Message {} handed to the {} runtime",
+                    id,
+                    this.runtime.info().kind());
+            return this.runtime.send(request(id, content, message));
+        });
+    }
+
+    private String runOnGate(String id, Supplier<String> run) {
         if (!this.gate.tryEnter()) {
             logger.info("Message {} refused: node at capacity ({})", id, this.gate.capacity());
             throw new NodeAtCapacityException(this.gate.capacity());
         }
         try {
-            logger.debug(
-                    "Message {} handed to the {} runtime",
-                    id,
-                    this.runtime.info().kind());
-            RuntimeRequest request = new RuntimeRequest(
-                    id,
-                    content,
-                    message.source(),
-                    message.sessionKey(),
-                    this.clock.instant().plus(this.timeout));
-            return this.runtime.send(request);
+            return run.get();
         } finally {
             this.gate.exit();
         }
+    }
+
+    private RuntimeRequest request(String id, String content, AgentMessageRequest message) {
+        return new RuntimeRequest(
+                id,
+                content,
+                message.source(),
+                message.sessionKey(),
+                this.clock.instant().plus(this.timeout));
+    }
+
+    private static String content(AgentMessageRequest message) {
+        String content = required("content", message.content());
+        if (content.length() > MAX_CONTENT_BYTES / 3
+                && content.getBytes(StandardCharsets.UTF_8).length > MAX_CONTENT_BYTES) {
+            throw new MessageTooLargeException(MAX_CONTENT_BYTES);
+        }
+        return content;
     }
 
     private static String required(String field, @Nullable String value) {
@@ -86,5 +126,15 @@ public class MessageDispatcher {
             throw new InvalidInputException("field '" + field + "' is required");
         }
         return value;
+    }
+
+    /** Where a streamed reply goes; called on the thread that runs the message, never throws. */
+    public interface ReplyStream {
+
+        /** The message was accepted and runs now: from here on the answer can only be told inside the stream. */
+        void open();
+
+        /** The next piece of the reply, never empty. */
+        void delta(String text);
     }
 }

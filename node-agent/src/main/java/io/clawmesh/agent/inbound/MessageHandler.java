@@ -9,13 +9,18 @@ import io.clawmesh.agent.web.JsonResponses;
 import io.clawmesh.common.api.ApiPaths;
 import io.clawmesh.common.message.AgentMessageRequest;
 import io.clawmesh.common.message.AgentMessageResponse;
+import io.clawmesh.common.task.TaskDelta;
+import io.clawmesh.common.task.TaskEventTypes;
 import java.io.IOException;
 import java.util.regex.Pattern;
 import org.slf4j.MDC;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
- * {@code POST /api/v1/messages}: checks the delivery credential, reads the message and answers the runtime's reply.
- * Failures are thrown and answered as problems by {@link AgentHttpServer}.
+ * {@code POST /api/v1/messages}: checks the delivery credential, reads the message and answers the runtime's reply,
+ * as JSON or, with {@code Accept: text/event-stream}, as {@code delta} events then {@code done} (or {@code error}).
+ * Failures before the message is accepted are thrown and answered as problems by {@link AgentHttpServer}, with their
+ * own status also on the streamed path, so the coordinator can tell "not accepted" and try another node.
  */
 class MessageHandler implements HttpHandler {
 
@@ -32,8 +37,15 @@ class MessageHandler implements HttpHandler {
 
     private final RegistrationState state;
 
+    private final JsonMapper json;
+
     MessageHandler(
-            RegistrationState state, MessageDispatcher dispatcher, JsonBodyReader bodies, JsonResponses responses) {
+            RegistrationState state,
+            MessageDispatcher dispatcher,
+            JsonBodyReader bodies,
+            JsonResponses responses,
+            JsonMapper json) {
+        this.json = json;
         this.authenticator = new DeliveryAuthenticator(state);
         this.state = state;
         this.dispatcher = dispatcher;
@@ -58,10 +70,81 @@ class MessageHandler implements HttpHandler {
                 MDC.put(ApiPaths.MESSAGE_ID_MDC_KEY, message.id());
             }
             String nodeId = this.state.identity().map(NodeIdentity::nodeId).orElseThrow(NotRegisteredException::new);
+            if (TaskEndpoints.wantsEventStream(exchange)) {
+                streamed(exchange, message, nodeId);
+                return;
+            }
             String reply = this.dispatcher.dispatch(message);
             this.responses.send(exchange, 200, new AgentMessageResponse(message.id(), nodeId, reply));
         } finally {
             MDC.remove(ApiPaths.MESSAGE_ID_MDC_KEY);
+        }
+    }
+
+    private void streamed(HttpExchange exchange, AgentMessageRequest message, String nodeId) {
+        LiveReply live = new LiveReply(new EventStreamWriter(exchange, this.json));
+        String reply;
+        try {
+            reply = this.dispatcher.dispatch(message, live);
+        } catch (RuntimeException ex) {
+            if (!live.accepted) {
+                throw ex;
+            }
+            live.send(
+                    TaskEventTypes.ERROR,
+                    ApiProblems.from(ex).body(exchange.getRequestURI().getRawPath()));
+            return;
+        }
+        if (!live.accepted) {
+            // a repeated id, answered from its first run: the whole reply in one piece
+            live.open();
+            if (!reply.isEmpty()) {
+                live.delta(reply);
+            }
+        }
+        live.send(TaskEventTypes.DONE, new AgentMessageResponse(message.id(), nodeId, reply));
+    }
+
+    /**
+     * The event stream of one streamed message. A client that went away does not stop the run: its reply is kept for
+     * a retry of the same id, as on the JSON path.
+     */
+    private static final class LiveReply implements MessageDispatcher.ReplyStream {
+
+        private final EventStreamWriter events;
+
+        private volatile boolean accepted;
+
+        private volatile boolean broken;
+
+        LiveReply(EventStreamWriter events) {
+            this.events = events;
+        }
+
+        @Override
+        public void open() {
+            this.accepted = true;
+            try {
+                this.events.open();
+            } catch (IOException ex) {
+                this.broken = true;
+            }
+        }
+
+        @Override
+        public void delta(String text) {
+            send(TaskEventTypes.DELTA, new TaskDelta(text));
+        }
+
+        void send(String name, Object data) {
+            if (this.broken) {
+                return;
+            }
+            try {
+                this.events.event(null, name, data);
+            } catch (IOException ex) {
+                this.broken = true;
+            }
         }
     }
 }

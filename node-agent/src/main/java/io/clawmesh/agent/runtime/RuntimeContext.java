@@ -52,7 +52,8 @@ public record RuntimeContext(AgentProperties properties, Path dataDir, Supplier<
                 p.apiBase(),
                 p.apiModel(),
                 p.apiProvider(),
-                p.zeroclawAgent());
+                p.zeroclawAgent(),
+                p.taskRetention());
         return new RuntimeContext(gateway, this.dataDir, this.httpClient, this.clock);
     }
 }

@@ -73,6 +73,7 @@ final class OpenClawFixtures {
                 null,
                 null,
                 null,
-                null);
+                null,
+                Duration.ofHours(1));
     }
 }
