@@ -48,6 +48,9 @@ public enum ProblemType {
     /** No node with that id or name. */
     NODE_NOT_FOUND(HttpStatus.NOT_FOUND, "node-not-found", "Node not found"),
 
+    /** No task with that id (never submitted, or deleted after its retention). */
+    TASK_NOT_FOUND(HttpStatus.NOT_FOUND, "task-not-found", "Task not found"),
+
     /** No rule with that id. */
     RULE_NOT_FOUND(HttpStatus.NOT_FOUND, "rule-not-found", "Rule not found"),
 
@@ -63,6 +66,12 @@ public enum ProblemType {
     /** Another node holds the name and the caller may not take it over. */
     NODE_NAME_CONFLICT(HttpStatus.CONFLICT, "node-name-conflict", "Node name taken"),
 
+    /** A finished task cannot be canceled (or changed in any other way). */
+    TASK_FINISHED(HttpStatus.CONFLICT, "task-finished", "Task already finished"),
+
+    /** The {@code Idempotency-Key} names a task submitted with another body. */
+    IDEMPOTENCY_CONFLICT(HttpStatus.CONFLICT, "idempotency-conflict", "Idempotency key reused"),
+
     /** The body is over the size limit (1 MiB by default). */
     PAYLOAD_TOO_LARGE(HttpStatus.CONTENT_TOO_LARGE, "payload-too-large", "Payload too large"),
 
@@ -74,6 +83,9 @@ public enum ProblemType {
 
     /** Agent: every slot is busy; the answer carries {@code Retry-After}. */
     NODE_AT_CAPACITY(HttpStatus.TOO_MANY_REQUESTS, "node-at-capacity", "Node at capacity"),
+
+    /** The task queue is full ({@code mesh.tasks.max-queued}); the answer carries {@code Retry-After}. */
+    QUEUE_FULL(HttpStatus.TOO_MANY_REQUESTS, "queue-full", "Task queue full"),
 
     /** Anything unforeseen; the details are only in the answering app's log. */
     INTERNAL_ERROR(HttpStatus.INTERNAL_SERVER_ERROR, "internal-error", "Internal error"),
