@@ -209,6 +209,12 @@ abstract class TaskIntegrationTestSupport {
         return body;
     }
 
+    static Map<String, Object> body(String content, String key, Object value, String key2, Object value2) {
+        Map<String, Object> body = body(content, key, value);
+        body.put(key2, value2);
+        return body;
+    }
+
     /** Asserts an RFC 9457 problem of type {@code urn:clawmesh:problem:<slug>} and answers its detail. */
     static String assertProblem(HttpResponse<String> response, int status, String slug) {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
