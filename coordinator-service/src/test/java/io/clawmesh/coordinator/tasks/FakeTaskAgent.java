@@ -117,13 +117,15 @@ final class FakeTaskAgent implements AutoCloseable {
     }
 
     /** What the agent knows of a task; {@code null} when it never got it. */
-    @Nullable String status(String taskId) {
+    @Nullable
+    String status(String taskId) {
         FakeRun run = this.runs.get(taskId);
         return (run != null) ? run.status() : null;
     }
 
     /** The content the agent got for a task. */
-    @Nullable String content(String taskId) {
+    @Nullable
+    String content(String taskId) {
         FakeRun run = this.runs.get(taskId);
         return (run != null) ? run.content : null;
     }
@@ -194,7 +196,10 @@ final class FakeTaskAgent implements AutoCloseable {
                 send(exchange, 429, "{\"detail\":\"every slot is busy\"}");
                 return;
             }
-            run = new FakeRun(id, request.path("content").asString(), request.path("timeout_ms").asLong());
+            run = new FakeRun(
+                    id,
+                    request.path("content").asString(),
+                    request.path("timeout_ms").asLong());
             this.runs.put(id, run);
             FakeRun started = run;
             boolean hold = this.holdAll;

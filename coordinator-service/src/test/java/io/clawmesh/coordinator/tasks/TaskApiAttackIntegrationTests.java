@@ -56,10 +56,12 @@ class TaskApiAttackIntegrationTests extends TaskIntegrationTestSupport {
         assertProblem(submit("{\"content\": 42}"), 400, "invalid-field-type");
         assertProblem(submit("null"), 400, "unreadable-body");
         assertThat(assertProblem(submit(body(" ")), 400, "invalid-input")).contains("content");
-        assertThat(assertProblem(submit(body("x", "priority", 10)), 400, "invalid-input")).contains("priority");
+        assertThat(assertProblem(submit(body("x", "priority", 10)), 400, "invalid-input"))
+                .contains("priority");
         assertThat(assertProblem(submit(body("x", "timeout", "banana")), 400, "invalid-input"))
                 .contains("timeout");
-        assertThat(assertProblem(submit(body("x", "timeout", "90")), 400, "invalid-input")).contains("unit");
+        assertThat(assertProblem(submit(body("x", "timeout", "90")), 400, "invalid-input"))
+                .contains("unit");
         assertThat(assertProblem(submit(body("x", "timeout", "400d")), 400, "invalid-input"))
                 .contains("max-timeout");
         assertThat(assertProblem(submit(body("x", "match", "colour:red")), 400, "invalid-input"))
@@ -99,7 +101,8 @@ class TaskApiAttackIntegrationTests extends TaskIntegrationTestSupport {
     @Test
     void unknownOrMalformedTaskIdsShouldAnswer404() {
         assertProblem(http("GET", OPERATOR, SOME_TASK, null, Map.of()), 404, "task-not-found");
-        assertProblem(http("GET", OPERATOR, TASKS + "/task-ZZZZZZZZZZZZZZZZZZZZ", null, Map.of()), 404, "task-not-found");
+        assertProblem(
+                http("GET", OPERATOR, TASKS + "/task-ZZZZZZZZZZZZZZZZZZZZ", null, Map.of()), 404, "task-not-found");
         assertProblem(http("GET", OPERATOR, TASKS + "/not-a-task", null, Map.of()), 404, "task-not-found");
         assertProblem(http("DELETE", OPERATOR, SOME_TASK, null, Map.of()), 404, "task-not-found");
         assertProblem(http("GET", OPERATOR, SOME_TASK + "/events", null, Map.of()), 404, "task-not-found");
@@ -107,7 +110,8 @@ class TaskApiAttackIntegrationTests extends TaskIntegrationTestSupport {
 
     @Test
     void listWithBadParametersShouldAnswer400() {
-        assertThat(assertProblem(http("GET", OPERATOR, TASKS + "?cursor=garbage", null, Map.of()), 400, "invalid-input"))
+        assertThat(assertProblem(
+                        http("GET", OPERATOR, TASKS + "?cursor=garbage", null, Map.of()), 400, "invalid-input"))
                 .contains("cursor");
         assertProblem(http("GET", OPERATOR, TASKS + "?cursor=c2VxOi01", null, Map.of()), 400, "invalid-input");
         assertProblem(http("GET", OPERATOR, TASKS + "?limit=0", null, Map.of()), 400, "invalid-input");

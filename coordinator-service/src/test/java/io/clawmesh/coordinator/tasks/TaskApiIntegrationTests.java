@@ -35,7 +35,10 @@ class TaskApiIntegrationTests extends TaskIntegrationTestSupport {
         assertThat(answer.path("links").path("events").asString()).isEqualTo(TASKS + "/" + id + "/events");
         assertThat(accepted.headers().firstValue("Location")).hasValue(TASKS + "/" + id);
         List<Sse> events = events(id, null);
-        assertThat(events).extracting(Sse::event).startsWith("queued", "assigned", "started").endsWith("succeeded");
+        assertThat(events)
+                .extracting(Sse::event)
+                .startsWith("queued", "assigned", "started")
+                .endsWith("succeeded");
         assertThat(events).extracting(Sse::id).startsWith("q", "a1", "s").endsWith("end");
         assertThat(Sse.text(events)).isEqualTo("Hello, world");
         JsonNode task = awaitStatus(id, TaskStatus.SUCCEEDED);
@@ -78,7 +81,8 @@ class TaskApiIntegrationTests extends TaskIntegrationTestSupport {
 
         HttpResponse<Stream<String>> stream = HttpClient.newHttpClient()
                 .send(
-                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + TASKS + "/" + id + "/events"))
+                        HttpRequest.newBuilder(
+                                        URI.create("http://127.0.0.1:" + this.port + TASKS + "/" + id + "/events"))
                                 .header("Authorization", "Bearer " + OPERATOR)
                                 .build(),
                         BodyHandlers.ofLines());
@@ -95,7 +99,9 @@ class TaskApiIntegrationTests extends TaskIntegrationTestSupport {
         }
 
         List<Sse> events = Sse.parse(String.join("\n", lines));
-        assertThat(events).extracting(Sse::event).containsExactly("queued", "assigned", "started", "delta", "succeeded");
+        assertThat(events)
+                .extracting(Sse::event)
+                .containsExactly("queued", "assigned", "started", "delta", "succeeded");
         assertThat(Sse.text(events)).isEqualTo("partial text");
     }
 
@@ -207,7 +213,8 @@ class TaskApiIntegrationTests extends TaskIntegrationTestSupport {
         assertThat(JSON.readTree(same.body()).path("task_id").asString())
                 .isEqualTo(JSON.readTree(first.body()).path("task_id").asString());
         assertThat(assertProblem(other, 409, "idempotency-conflict")).contains("Idempotency-Key");
-        assertThat(this.jdbc.queryForObject("SELECT COUNT(*) FROM tasks", Integer.class)).isOne();
+        assertThat(this.jdbc.queryForObject("SELECT COUNT(*) FROM tasks", Integer.class))
+                .isOne();
     }
 
     @Test
@@ -220,7 +227,8 @@ class TaskApiIntegrationTests extends TaskIntegrationTestSupport {
 
         assertThat(assertProblem(refused, 429, "queue-full")).contains("mesh.tasks.max-queued");
         assertThat(refused.headers().firstValue("Retry-After")).hasValue("5");
-        assertThat(this.jdbc.queryForObject("SELECT COUNT(*) FROM tasks", Integer.class)).isEqualTo(3);
+        assertThat(this.jdbc.queryForObject("SELECT COUNT(*) FROM tasks", Integer.class))
+                .isEqualTo(3);
     }
 
     @Test
@@ -258,11 +266,13 @@ class TaskApiIntegrationTests extends TaskIntegrationTestSupport {
         String b = submitted(body("b"));
         String c = submitted(body("c"));
 
-        JsonNode first = JSON.readTree(http("GET", OPERATOR, TASKS + "?limit=2", null, Map.of()).body());
+        JsonNode first = JSON.readTree(
+                http("GET", OPERATOR, TASKS + "?limit=2", null, Map.of()).body());
         String cursor = first.path("next_cursor").asString();
-        JsonNode second =
-                JSON.readTree(http("GET", OPERATOR, TASKS + "?limit=2&cursor=" + cursor, null, Map.of()).body());
-        JsonNode queued = JSON.readTree(http("GET", OPERATOR, TASKS + "?status=queued", null, Map.of()).body());
+        JsonNode second = JSON.readTree(http("GET", OPERATOR, TASKS + "?limit=2&cursor=" + cursor, null, Map.of())
+                .body());
+        JsonNode queued = JSON.readTree(
+                http("GET", OPERATOR, TASKS + "?status=queued", null, Map.of()).body());
 
         assertThat(first.path("tasks").findValuesAsString("task_id")).containsExactly(c, b);
         assertThat(second.path("tasks").findValuesAsString("task_id")).containsExactly(a);

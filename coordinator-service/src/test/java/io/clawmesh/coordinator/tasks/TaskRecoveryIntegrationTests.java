@@ -38,14 +38,16 @@ class TaskRecoveryIntegrationTests {
 
     @Test
     void restartShouldReattachTheRunningTaskAndRunTheQueuedOneEachExactlyOnce() throws Exception {
-        try (FakeTaskAgent agent = FakeTaskAgent.start().chunks("before ", "restart").holdAll(true)) {
+        try (FakeTaskAgent agent =
+                FakeTaskAgent.start().chunks("before ", "restart").holdAll(true)) {
             String running;
             String queued;
             try (ConfigurableApplicationContext first = coordinator()) {
                 int port = port(first);
                 String registration = "{\"name\":\"alpha\",\"endpoint\":\"" + agent.endpoint()
                         + "\",\"capabilities\":{\"os\":\"linux\"},\"capacity\":1}";
-                assertThat(call(port, "POST", "/api/v1/nodes/register", registration).statusCode())
+                assertThat(call(port, "POST", "/api/v1/nodes/register", registration)
+                                .statusCode())
                         .isEqualTo(201);
                 running = id(call(port, "POST", "/api/v1/tasks", "{\"content\":\"first\"}"));
                 awaitStatus(port, running, TaskStatus.RUNNING);
@@ -63,12 +65,15 @@ class TaskRecoveryIntegrationTests {
                 awaitStatus(port, queued, TaskStatus.RUNNING);
                 agent.release(queued);
                 awaitStatus(port, queued, TaskStatus.SUCCEEDED);
-                String response = JSON.readTree(call(port, "GET", "/api/v1/tasks/" + running, null).body())
+                String response = JSON.readTree(call(port, "GET", "/api/v1/tasks/" + running, null)
+                                .body())
                         .path("response")
                         .asString();
                 assertThat(response).isEqualTo("before restart");
             }
-            assertThat(agent.count("POST /api/v1/tasks")).as("each task posted once").isEqualTo(2);
+            assertThat(agent.count("POST /api/v1/tasks"))
+                    .as("each task posted once")
+                    .isEqualTo(2);
             assertThat(agent.content(running)).isEqualTo("first");
             assertThat(agent.content(queued)).isEqualTo("second");
         }

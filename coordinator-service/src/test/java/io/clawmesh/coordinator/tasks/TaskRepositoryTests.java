@@ -70,9 +70,13 @@ abstract class TaskRepositoryTests {
     void everyTransitionShouldHaveExactlyOneWinner() {
         String id = insert(TaskFixtures.id(1), null).id();
 
-        assertThat(this.repository.start(id, this.clock.instant())).as("not assigned yet").isFalse();
+        assertThat(this.repository.start(id, this.clock.instant()))
+                .as("not assigned yet")
+                .isFalse();
         assertThat(this.repository.assign(id, "node-1", "alpha")).isTrue();
-        assertThat(this.repository.assign(id, "node-2", "beta")).as("second dispatcher").isFalse();
+        assertThat(this.repository.assign(id, "node-2", "beta"))
+                .as("second dispatcher")
+                .isFalse();
         assertThat(this.repository.start(id, this.clock.instant())).isTrue();
         Instant end = this.clock.advance(Duration.ofSeconds(3));
         assertThat(this.repository.finish(id, TaskStatus.RUNNING, TaskStatus.SUCCEEDED, "done", null, end))
@@ -114,7 +118,9 @@ abstract class TaskRepositoryTests {
         List<Task> older = this.repository.page(null, null, newest.getLast().seq(), 10);
 
         assertThat(newest).extracting(Task::id).containsExactly(TaskFixtures.id(5), TaskFixtures.id(4));
-        assertThat(older).extracting(Task::id).containsExactly(TaskFixtures.id(3), TaskFixtures.id(2), TaskFixtures.id(1));
+        assertThat(older)
+                .extracting(Task::id)
+                .containsExactly(TaskFixtures.id(3), TaskFixtures.id(2), TaskFixtures.id(1));
         assertThat(this.repository.page(TaskStatus.ASSIGNED, null, null, 10))
                 .extracting(Task::id)
                 .containsExactly(TaskFixtures.id(2));
@@ -141,6 +147,8 @@ abstract class TaskRepositoryTests {
         int deleted = new TaskRetentionTask(this.repository, properties, this.clock).sweep();
 
         assertThat(deleted).isEqualTo(4);
-        assertThat(this.repository.findById(TaskFixtures.id(5))).as("unfinished tasks stay").isPresent();
+        assertThat(this.repository.findById(TaskFixtures.id(5)))
+                .as("unfinished tasks stay")
+                .isPresent();
     }
 }
