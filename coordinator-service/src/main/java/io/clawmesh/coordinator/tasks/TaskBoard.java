@@ -11,7 +11,6 @@ import io.clawmesh.coordinator.routing.RouteResolver;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -19,6 +18,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
@@ -29,6 +30,8 @@ import org.springframework.stereotype.Service;
  */
 @Service
 public class TaskBoard {
+
+    private static final Logger logger = LoggerFactory.getLogger(TaskBoard.class);
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -47,8 +50,6 @@ public class TaskBoard {
     private final TaskDeadlines deadlines;
 
     private final TaskRunner runner;
-
-    private final TaskEventHub hub;
 
     private final AgentTaskClient client;
 
@@ -70,7 +71,6 @@ public class TaskBoard {
             TaskTransitions transitions,
             TaskDeadlines deadlines,
             TaskRunner runner,
-            TaskEventHub hub,
             AgentTaskClient client,
             RouteResolver resolver,
             NodeRegistry registry,
@@ -83,7 +83,6 @@ public class TaskBoard {
         this.transitions = transitions;
         this.deadlines = deadlines;
         this.runner = runner;
-        this.hub = hub;
         this.client = client;
         this.resolver = resolver;
         this.registry = registry;
@@ -196,8 +195,7 @@ public class TaskBoard {
     }
 
     /**
-     * Cancels a task: a queued or assigned one at once; a running one is aborted on its node and ends
-     * {@code canceled}.
+     * Cancels a task: it ends {@code canceled} at once; a running one is also aborted on its node.
      *
      * @return the task as it is after the cancel
      * @throws TaskFinishedException when it had finished already
@@ -247,49 +245,25 @@ public class TaskBoard {
     }
 
     /**
-     * A running task: its node is told to abort the run, then the task ends here at once. If the node says the task
-     * already ended there, its own final event (on its way through the run) decides, and the cancel loses.
+     * A running task ends here first (so that the final event its node sends after the abort cannot overrule the
+     * cancel or the timeout), then its run here stops following it and its node is told to abort the run.
      */
     private boolean endRunning(Task task, TaskStatus to, String reason) {
+        if (!finish(task, TaskStatus.RUNNING, to, reason)) {
+            return false;
+        }
+        this.runner.abandon(task.id());
         Node node = (task.nodeId() != null) ? this.registry.find(task.nodeId()).orElse(null) : null;
-        if (node == null) {
-            return finish(task, TaskStatus.RUNNING, to, reason + "; its node is gone");
+        AgentTaskClient.CancelAnswer answer =
+                (node != null) ? this.client.cancel(node, task.id()) : AgentTaskClient.CancelAnswer.UNREACHABLE;
+        if (answer == AgentTaskClient.CancelAnswer.UNREACHABLE) {
+            logger.warn(
+                    "Task {} {}, but its node {} could not be told to abort the run",
+                    task.id(),
+                    to.wireName(),
+                    task.nodeName());
         }
-        try (TaskEventHub.Subscription subscription = this.hub.subscribe(task.id())) {
-            AgentTaskClient.CancelAnswer answer = this.client.cancel(node, task.id());
-            if (answer == AgentTaskClient.CancelAnswer.FINISHED
-                    && this.runner.nodeOf(task.id()).isPresent()) {
-                awaitEnd(subscription);
-                Task now = this.repository.findById(task.id()).orElse(task);
-                if (now.status().finished()) {
-                    return false;
-                }
-            }
-            String suffix = switch (answer) {
-                case ABORTING, FINISHED -> "";
-                case UNKNOWN -> "; its node did not know it any more";
-                case UNREACHABLE -> "; its node could not be reached to abort the run";
-            };
-            if (finish(task, TaskStatus.RUNNING, to, reason + suffix)) {
-                this.runner.abandon(task.id());
-                return true;
-            }
-            return false;
-        } catch (InterruptedException ex) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
-
-    private void awaitEnd(TaskEventHub.Subscription subscription) throws InterruptedException {
-        long until = System.nanoTime() + this.properties.cancelWait().toNanos();
-        long left;
-        while ((left = until - System.nanoTime()) > 0) {
-            TaskUpdate update = subscription.next(Duration.ofNanos(left));
-            if (update instanceof TaskUpdate.Ended || update instanceof TaskUpdate.Closed) {
-                return;
-            }
-        }
+        return true;
     }
 
     private boolean finish(Task task, TaskStatus from, TaskStatus to, String reason) {

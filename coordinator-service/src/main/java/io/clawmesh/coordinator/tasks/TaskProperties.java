@@ -20,7 +20,6 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     unless a heartbeat or a freed slot says it has room again
  * @param reattachAttempts how many times a run whose event stream broke after the node accepted it re-attaches to it
  *     before the task fails
- * @param cancelWait how long {@code DELETE} waits for a running task to end after its node was told to abort it
  * @param keepAlive how long an idle task event stream waits before a keep-alive comment
  * @param recoveryAttempts how many times recovery asks an unreachable node about a task it held before giving up on it
  */
@@ -36,6 +35,5 @@ public record TaskProperties(
         @DefaultValue("5") int maxNotAccepted,
         @DefaultValue("2s") Duration nodeBackoff,
         @DefaultValue("3") int reattachAttempts,
-        @DefaultValue("10s") Duration cancelWait,
         @DefaultValue("15s") Duration keepAlive,
         @DefaultValue("5") int recoveryAttempts) {}

@@ -56,7 +56,6 @@ final class TaskFixtures {
                 5,
                 Duration.ofSeconds(2),
                 3,
-                Duration.ofSeconds(10),
                 Duration.ofSeconds(15),
                 5);
     }

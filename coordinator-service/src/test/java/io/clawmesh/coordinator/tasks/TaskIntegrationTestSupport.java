@@ -51,8 +51,7 @@ import tools.jackson.databind.json.JsonMapper;
             "mesh.registry.full-refresh=1h",
             "mesh.tasks.max-queued=3",
             "mesh.tasks.keep-alive=1s",
-            "mesh.tasks.node-backoff=200ms",
-            "mesh.tasks.cancel-wait=2s"
+            "mesh.tasks.node-backoff=200ms"
         })
 @DirtiesContext(classMode = ClassMode.AFTER_CLASS)
 abstract class TaskIntegrationTestSupport {
