@@ -3,6 +3,7 @@ package io.clawmesh.coordinator.events;
 import io.clawmesh.common.event.MeshEventTypes;
 import io.clawmesh.common.event.MeshEventView;
 import io.clawmesh.common.routing.RuleMatchExpression;
+import io.clawmesh.common.task.TaskStatus;
 import io.clawmesh.coordinator.messages.MessageRecord;
 import java.time.Clock;
 import java.time.Duration;
@@ -71,7 +72,10 @@ public class EventStream implements SmartLifecycle {
         RuleAdded.class,
         RuleRemoved.class,
         RuleMoved.class,
-        MessageHandled.class
+        MessageHandled.class,
+        TaskQueued.class,
+        TaskStarted.class,
+        TaskFinished.class
     })
     public void on(MeshEvent event) {
         MeshEventView view = toView(event);
@@ -199,6 +203,40 @@ public class EventStream implements SmartLifecycle {
             case MessageHandled handled -> message(handled);
             case ForwardAttempted attempted -> null;
             case NodeProbeFailed probeFailed -> null;
+            case NodeRenewed renewed -> null;
+            case TaskQueued queued ->
+                MeshEventView.ofTask(
+                        0,
+                        MeshEventTypes.TASK_QUEUED,
+                        queued.time(),
+                        queued.taskId(),
+                        TaskStatus.QUEUED.wireName(),
+                        null,
+                        null,
+                        null,
+                        "priority " + queued.priority());
+            case TaskStarted started ->
+                MeshEventView.ofTask(
+                        0,
+                        MeshEventTypes.TASK_STARTED,
+                        started.time(),
+                        started.taskId(),
+                        TaskStatus.RUNNING.wireName(),
+                        started.nodeId(),
+                        started.nodeName(),
+                        started.attempt(),
+                        null);
+            case TaskFinished finished ->
+                MeshEventView.ofTask(
+                        0,
+                        MeshEventTypes.TASK_FINISHED,
+                        finished.time(),
+                        finished.taskId(),
+                        finished.status().wireName(),
+                        finished.nodeId(),
+                        finished.nodeName(),
+                        finished.attempts(),
+                        finished.error());
         };
     }
 

@@ -15,7 +15,11 @@ public sealed interface MeshEvent
                 RuleRemoved,
                 RuleMoved,
                 ForwardAttempted,
-                MessageHandled {
+                MessageHandled,
+                NodeRenewed,
+                TaskQueued,
+                TaskStarted,
+                TaskFinished {
 
     /** When it happened. */
     Instant time();

@@ -13,6 +13,7 @@ import io.clawmesh.common.node.RegisterNodeResponse;
 import io.clawmesh.common.node.RuntimeInfo;
 import io.clawmesh.coordinator.events.NodeRegistered;
 import io.clawmesh.coordinator.events.NodeRemoved;
+import io.clawmesh.coordinator.events.NodeRenewed;
 import io.clawmesh.coordinator.events.NodeStatusChanged;
 import java.time.Clock;
 import java.time.Instant;
@@ -199,6 +200,8 @@ public class NodeRegistry {
         }
         Node renewed = reload(id).orElseThrow(() -> new NodeNotFoundException(id));
         changed(node, renewed, "heartbeat");
+        this.events.publishEvent(
+                new NodeRenewed(renewed.ref(), renewed.reportedInflight(), renewed.capacity(), this.clock.instant()));
         return renewed;
     }
 

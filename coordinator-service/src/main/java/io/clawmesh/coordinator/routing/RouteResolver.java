@@ -1,7 +1,10 @@
 package io.clawmesh.coordinator.routing;
 
+import io.clawmesh.common.node.InvalidInputException;
 import io.clawmesh.common.node.NodeStatus;
 import io.clawmesh.common.routing.RoutingRule;
+import io.clawmesh.common.routing.RuleMatch;
+import io.clawmesh.common.routing.RuleMatchExpression;
 import io.clawmesh.common.routing.Strategy;
 import io.clawmesh.coordinator.registry.Node;
 import io.clawmesh.coordinator.registry.NodeNotFoundException;
@@ -11,6 +14,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 
 /**
@@ -71,6 +75,67 @@ public class RouteResolver {
                             + ((node.lastHeartbeat() != null) ? node.lastHeartbeat() : "never"));
         }
         return new RouteCandidates(null, Strategy.LEAST_BUSY, List.of(node));
+    }
+
+    /**
+     * Candidates for a task (SPEC §16): its {@code target} node (by id or name) if it names one, narrowed by its
+     * {@code match}; else the nodes matching its {@code match}; else the rules as for {@link #resolve()}. An empty
+     * list means that no candidate is available right now and the task waits; it is never an error.
+     *
+     * @throws InvalidInputException for a {@code group:} target (groups do not exist yet)
+     * @throws NodeNotFoundException when the target node does not exist (any more)
+     */
+    public RouteCandidates resolveTask(@Nullable String target, @Nullable RuleMatch match) {
+        if (target != null) {
+            Node node = taskTarget(target);
+            boolean usable =
+                    node.status() != NodeStatus.OFFLINE && (match == null || match.matches(node.capabilities()));
+            return new RouteCandidates(null, Strategy.LEAST_BUSY, usable ? List.of(node) : List.of());
+        }
+        if (match != null) {
+            List<Node> matching = new ArrayList<>();
+            for (Node node : available()) {
+                if (match.matches(node.capabilities())) {
+                    matching.add(node);
+                }
+            }
+            return new RouteCandidates(null, Strategy.LEAST_BUSY, matching);
+        }
+        try {
+            return resolve();
+        } catch (NoRouteAvailableException ex) {
+            return new RouteCandidates(null, Strategy.LEAST_BUSY, List.of());
+        }
+    }
+
+    /**
+     * Checks at submission that a task's {@code target} and {@code match} can ever be met by a registered node, in any
+     * status (an offline node may come back).
+     *
+     * @throws InvalidInputException for a {@code group:} target, or when no registered node matches
+     * @throws NodeNotFoundException when the target node does not exist
+     */
+    public void requireTaskPlacement(@Nullable String target, @Nullable RuleMatch match) {
+        if (target != null) {
+            Node node = taskTarget(target);
+            if (match != null && !match.matches(node.capabilities())) {
+                throw new InvalidInputException("the target node " + node.name() + " does not match '"
+                        + RuleMatchExpression.format(match) + "'");
+            }
+            return;
+        }
+        if (match != null && this.registry.all().stream().noneMatch((node) -> match.matches(node.capabilities()))) {
+            throw new InvalidInputException("no registered node matches '"
+                    + RuleMatchExpression.format(match) + "' (of "
+                    + this.registry.all().size() + " nodes); the task would never run");
+        }
+    }
+
+    private Node taskTarget(String target) {
+        if (target.startsWith("group:")) {
+            throw new InvalidInputException("groups are not supported yet: target a node by id or name, or use match");
+        }
+        return this.registry.findByIdOrName(target).orElseThrow(() -> new NodeNotFoundException(target));
     }
 
     private List<Node> available() {

@@ -14,6 +14,10 @@ import io.clawmesh.coordinator.routing.NoRouteAvailableException;
 import io.clawmesh.coordinator.routing.NodeUnavailableException;
 import io.clawmesh.coordinator.routing.RuleNotFoundException;
 import io.clawmesh.coordinator.security.RequestBodyLimitFilter.PayloadTooLargeException;
+import io.clawmesh.coordinator.tasks.IdempotencyConflictException;
+import io.clawmesh.coordinator.tasks.QueueFullException;
+import io.clawmesh.coordinator.tasks.TaskFinishedException;
+import io.clawmesh.coordinator.tasks.TaskNotFoundException;
 import java.net.URI;
 import org.jspecify.annotations.Nullable;
 import org.springframework.dao.DataAccessResourceFailureException;
@@ -48,6 +52,32 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler
     ProblemDetail ruleNotFound(RuleNotFoundException ex) {
         return Problems.of(ProblemType.RULE_NOT_FOUND, ex.getMessage());
+    }
+
+    @ExceptionHandler
+    ProblemDetail taskNotFound(TaskNotFoundException ex) {
+        return Problems.of(ProblemType.TASK_NOT_FOUND, ex.getMessage());
+    }
+
+    @ExceptionHandler
+    ProblemDetail taskFinished(TaskFinishedException ex) {
+        return Problems.of(ProblemType.TASK_FINISHED, ex.getMessage());
+    }
+
+    @ExceptionHandler
+    ProblemDetail idempotencyConflict(IdempotencyConflictException ex) {
+        ProblemDetail problem = Problems.of(ProblemType.IDEMPOTENCY_CONFLICT, ex.getMessage());
+        problem.setProperty("task_id", ex.taskId());
+        return problem;
+    }
+
+    @ExceptionHandler
+    ResponseEntity<ProblemDetail> queueFull(QueueFullException ex) {
+        return ResponseEntity.status(ProblemType.QUEUE_FULL.status())
+                .header(
+                        HttpHeaders.RETRY_AFTER,
+                        String.valueOf(Math.max(1, ex.retryAfter().toSeconds())))
+                .body(Problems.of(ProblemType.QUEUE_FULL, ex.getMessage()));
     }
 
     @ExceptionHandler

@@ -19,5 +19,14 @@ public final class MeshEventTypes {
 
     public static final String MESSAGE_FAILED = "message.failed";
 
+    /** A task was submitted and waits for a node. */
+    public static final String TASK_QUEUED = "task.queued";
+
+    /** A node accepted a task and its runtime started it. */
+    public static final String TASK_STARTED = "task.started";
+
+    /** A task ended: succeeded, failed, canceled or timed out (the {@code status} says which). */
+    public static final String TASK_FINISHED = "task.finished";
+
     private MeshEventTypes() {}
 }

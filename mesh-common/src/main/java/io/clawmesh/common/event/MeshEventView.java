@@ -28,6 +28,7 @@ import org.jspecify.annotations.Nullable;
  * @param attempts how many nodes were tried (message events)
  * @param detail the reason of a change or a failure, for people
  * @param content the message content, only when the coordinator is configured to include it
+ * @param taskId the task concerned (task events)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record MeshEventView(
@@ -47,7 +48,8 @@ public record MeshEventView(
         @JsonProperty("latency_ms") @Nullable Long latencyMs,
         @Nullable Integer attempts,
         @Nullable String detail,
-        @Nullable String content) {
+        @Nullable String content,
+        @JsonProperty("task_id") @Nullable String taskId) {
 
     /** A node event ({@code node.registered}, {@code node.status_changed}, {@code node.removed}). */
     public static MeshEventView ofNode(
@@ -76,6 +78,7 @@ public record MeshEventView(
                 null,
                 null,
                 detail,
+                null,
                 null);
     }
 
@@ -90,7 +93,7 @@ public record MeshEventView(
             @Nullable Integer position) {
         return new MeshEventView(
                 id, type, time, null, null, null, null, ruleId, match, target, position, null, null, null, null, null,
-                null);
+                null, null);
     }
 
     /** A message event ({@code message.routed}, {@code message.failed}). */
@@ -109,7 +112,27 @@ public record MeshEventView(
             @Nullable String content) {
         return new MeshEventView(
                 id, type, time, nodeId, nodeName, null, null, ruleId, null, null, null, messageId, outcome, latencyMs,
-                attempts, detail, content);
+                attempts, detail, content, null);
+    }
+
+    /**
+     * A task event ({@code task.queued}, {@code task.started}, {@code task.finished}).
+     *
+     * @param status the task's status after the change
+     */
+    public static MeshEventView ofTask(
+            long id,
+            String type,
+            Instant time,
+            String taskId,
+            String status,
+            @Nullable String nodeId,
+            @Nullable String nodeName,
+            @Nullable Integer attempts,
+            @Nullable String detail) {
+        return new MeshEventView(
+                id, type, time, nodeId, nodeName, status, null, null, null, null, null, null, null, null, attempts,
+                detail, null, taskId);
     }
 
     /** The same event under another id (the stream numbers events as it sends them). */
@@ -131,6 +154,7 @@ public record MeshEventView(
                 this.latencyMs,
                 this.attempts,
                 this.detail,
-                this.content);
+                this.content,
+                this.taskId);
     }
 }

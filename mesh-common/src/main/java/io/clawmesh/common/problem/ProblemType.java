@@ -48,14 +48,14 @@ public enum ProblemType {
     /** No node with that id or name. */
     NODE_NOT_FOUND(HttpStatus.NOT_FOUND, "node-not-found", "Node not found"),
 
+    /** No task with that id: never submitted (agent: never started there), or past its retention. */
+    TASK_NOT_FOUND(HttpStatus.NOT_FOUND, "task-not-found", "Task not found"),
+
     /** No rule with that id. */
     RULE_NOT_FOUND(HttpStatus.NOT_FOUND, "rule-not-found", "Rule not found"),
 
     /** The coordinator has no OpenClaw config to share. */
     SEED_CONFIG_NOT_FOUND(HttpStatus.NOT_FOUND, "seed-config-not-found", "No config to share"),
-
-    /** Agent: no task with that id, never started on this node or past its retention window. */
-    TASK_NOT_FOUND(HttpStatus.NOT_FOUND, "task-not-found", "Task not found"),
 
     /** The path exists but not for this method; the answer carries {@code Allow}. */
     METHOD_NOT_ALLOWED(HttpStatus.METHOD_NOT_ALLOWED, "method-not-allowed", "Method not allowed"),
@@ -66,8 +66,11 @@ public enum ProblemType {
     /** Another node holds the name and the caller may not take it over. */
     NODE_NAME_CONFLICT(HttpStatus.CONFLICT, "node-name-conflict", "Node name taken"),
 
-    /** Agent: the task has already ended, so it cannot be canceled any more. */
+    /** A finished task cannot be canceled (or changed in any other way); coordinator and agent. */
     TASK_FINISHED(HttpStatus.CONFLICT, "task-finished", "Task already finished"),
+
+    /** The {@code Idempotency-Key} names a task submitted with another body. */
+    IDEMPOTENCY_CONFLICT(HttpStatus.CONFLICT, "idempotency-conflict", "Idempotency key reused"),
 
     /** The body is over the size limit (1 MiB by default). */
     PAYLOAD_TOO_LARGE(HttpStatus.CONTENT_TOO_LARGE, "payload-too-large", "Payload too large"),
@@ -80,6 +83,9 @@ public enum ProblemType {
 
     /** Agent: every slot is busy; the answer carries {@code Retry-After}. */
     NODE_AT_CAPACITY(HttpStatus.TOO_MANY_REQUESTS, "node-at-capacity", "Node at capacity"),
+
+    /** The task queue is full ({@code mesh.tasks.max-queued}); the answer carries {@code Retry-After}. */
+    QUEUE_FULL(HttpStatus.TOO_MANY_REQUESTS, "queue-full", "Task queue full"),
 
     /** Anything unforeseen; the details are only in the answering app's log. */
     INTERNAL_ERROR(HttpStatus.INTERNAL_SERVER_ERROR, "internal-error", "Internal error"),

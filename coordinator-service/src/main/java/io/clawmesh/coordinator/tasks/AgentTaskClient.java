@@ -1,0 +1,365 @@
+package io.clawmesh.coordinator.tasks;
+
+import io.clawmesh.common.api.ApiPaths;
+import io.clawmesh.common.node.Endpoint;
+import io.clawmesh.common.node.InvalidInputException;
+import io.clawmesh.common.node.NodeCredentials;
+import io.clawmesh.common.node.PrintableText;
+import io.clawmesh.common.task.AgentTaskRequest;
+import io.clawmesh.common.task.AgentTaskView;
+import io.clawmesh.common.task.TaskEventTypes;
+import io.clawmesh.coordinator.forwarding.ForwardAttemptException;
+import io.clawmesh.coordinator.forwarding.ForwardAttemptException.Kind;
+import io.clawmesh.coordinator.forwarding.ForwardingProperties;
+import io.clawmesh.coordinator.registry.EndpointPolicy;
+import io.clawmesh.coordinator.registry.Node;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Optional;
+import org.apache.hc.client5.http.ConnectTimeoutException;
+import org.apache.hc.client5.http.classic.methods.HttpDelete;
+import org.apache.hc.client5.http.classic.methods.HttpGet;
+import org.apache.hc.client5.http.classic.methods.HttpPost;
+import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.HttpEntity;
+import org.apache.hc.core5.http.HttpHeaders;
+import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
+import org.apache.hc.core5.io.CloseMode;
+import org.apache.hc.core5.util.TimeValue;
+import org.apache.hc.core5.util.Timeout;
+import org.jspecify.annotations.Nullable;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Talks to a node agent's task API (ADR 0008) over pooled HTTP connections (Apache HttpClient 5, blocking I/O on
+ * virtual threads): posts a task and reads its event stream, re-attaches to a stream, asks about a task and cancels it.
+ * Every call resolves the node's endpoint and checks it against the SSRF policy again (DNS rebinding), and carries
+ * the node's delivery credential.
+ */
+@Component
+public class AgentTaskClient implements DisposableBean {
+
+    /** An event line may hold a whole reply (1 MiB of content), JSON-escaped. */
+    private static final int MAX_LINE_CHARS = 8 * 1024 * 1024;
+
+    private static final int MAX_BODY_BYTES = 8 * 1024 * 1024;
+
+    private static final int MAX_ERROR_BYTES = 64 * 1024;
+
+    private static final ContentType JSON_CONTENT = ContentType.APPLICATION_JSON;
+
+    /** Short calls (status, cancel) wait this long for an answer. */
+    private static final Timeout SHORT_CALL = Timeout.ofSeconds(10);
+
+    private final CloseableHttpClient httpClient;
+
+    private final PoolingHttpClientConnectionManager connections;
+
+    private final EndpointPolicy endpointPolicy;
+
+    private final JsonMapper json;
+
+    public AgentTaskClient(EndpointPolicy endpointPolicy, ForwardingProperties forwarding, JsonMapper json) {
+        this.connections = PoolingHttpClientConnectionManagerBuilder.create()
+                .setDefaultConnectionConfig(ConnectionConfig.custom()
+                        .setConnectTimeout(Timeout.of(forwarding.connectTimeout()))
+                        .setValidateAfterInactivity(TimeValue.ofSeconds(1))
+                        .setTimeToLive(TimeValue.ofMinutes(10))
+                        .build())
+                // every running task holds one connection for its event stream
+                .setMaxConnTotal(8192)
+                .setMaxConnPerRoute(2048)
+                .build();
+        this.httpClient = HttpClients.custom()
+                .setConnectionManager(this.connections)
+                .setDefaultRequestConfig(RequestConfig.custom()
+                        .setResponseTimeout(SHORT_CALL)
+                        .setRedirectsEnabled(false)
+                        .build())
+                .disableAutomaticRetries()
+                .disableCookieManagement()
+                .evictIdleConnections(TimeValue.ofSeconds(30))
+                .build();
+        this.endpointPolicy = endpointPolicy;
+        this.json = json.rebuild()
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .build();
+    }
+
+    /**
+     * Posts a task; on 200 the node accepted it (or it knew the task id and attached to the run) and its event stream
+     * follows.
+     *
+     * @param readTimeout how long the stream may stay silent before it counts as broken
+     * @throws ForwardAttemptException when the node did not accept it: {@link Kind#FULL} (429),
+     *     {@link Kind#NOT_ACCEPTED} (down, unreachable, runtime down), {@link Kind#INTERRUPTED} (the connection broke
+     *     before an answer: the node may have taken it), {@link Kind#REJECTED} (it refused this task)
+     */
+    public EventStream submit(Node node, AgentTaskRequest request, Duration readTimeout)
+            throws ForwardAttemptException {
+        HttpPost post = new HttpPost(uri(node, ApiPaths.TASKS));
+        post.setEntity(new ByteArrayEntity(this.json.writeValueAsBytes(request), JSON_CONTENT));
+        return open(node, post, readTimeout);
+    }
+
+    /**
+     * Re-attaches to a task's event stream.
+     *
+     * @param lastEventId the last event id seen ({@code 0} after {@code started}, else the reply length so far)
+     */
+    public EventStream events(Node node, String taskId, @Nullable String lastEventId, Duration readTimeout)
+            throws ForwardAttemptException {
+        HttpGet get = new HttpGet(uri(node, ApiPaths.TASKS + "/" + taskId + "/events"));
+        if (lastEventId != null) {
+            get.setHeader("Last-Event-ID", lastEventId);
+        }
+        return open(node, get, readTimeout);
+    }
+
+    /**
+     * What the node knows of a task.
+     *
+     * @return empty when the node does not know it (404)
+     * @throws ForwardAttemptException when the node cannot be asked or answers otherwise
+     */
+    public Optional<AgentTaskView> find(Node node, String taskId) throws ForwardAttemptException {
+        HttpGet get = new HttpGet(uri(node, ApiPaths.TASKS + "/" + taskId));
+        prepare(node, get, "application/json");
+        try {
+            return this.httpClient.execute(get, (response) -> {
+                int status = response.getCode();
+                byte[] body = read(response.getEntity(), MAX_BODY_BYTES);
+                if (status == 404) {
+                    return Optional.<AgentTaskView>empty();
+                }
+                if (status != 200) {
+                    throw new AgentAnswer(kindOf(status), answered(node, status, body));
+                }
+                return Optional.of(this.json.readValue(body, AgentTaskView.class));
+            });
+        } catch (AgentAnswer ex) {
+            throw new ForwardAttemptException(ex.kind, ex.getMessage());
+        } catch (IOException | RuntimeException ex) {
+            throw classify(node, ex);
+        }
+    }
+
+    /** How a node answered a cancel. */
+    public enum CancelAnswer {
+        /** 202: the abort is on its way; the stream ends with {@code canceled}. */
+        ABORTING,
+        /** 404: the node does not know the task. */
+        UNKNOWN,
+        /** 409: the task already ended there. */
+        FINISHED,
+        /** No answer, or another one. */
+        UNREACHABLE
+    }
+
+    /** Asks a node to abort a task. Never throws: an unreachable node is an answer too. */
+    public CancelAnswer cancel(Node node, String taskId) {
+        try {
+            HttpDelete delete = new HttpDelete(uri(node, ApiPaths.TASKS + "/" + taskId));
+            prepare(node, delete, "application/json");
+            return this.httpClient.execute(delete, (response) -> {
+                read(response.getEntity(), MAX_ERROR_BYTES);
+                return switch (response.getCode()) {
+                    case 200, 202, 204 -> CancelAnswer.ABORTING;
+                    case 404 -> CancelAnswer.UNKNOWN;
+                    case 409 -> CancelAnswer.FINISHED;
+                    default -> CancelAnswer.UNREACHABLE;
+                };
+            });
+        } catch (IOException | ForwardAttemptException | RuntimeException ex) {
+            return CancelAnswer.UNREACHABLE;
+        }
+    }
+
+    private EventStream open(Node node, HttpUriRequestBase request, Duration readTimeout)
+            throws ForwardAttemptException {
+        prepare(node, request, TaskEventTypes.EVENT_STREAM);
+        request.setConfig(RequestConfig.custom()
+                .setResponseTimeout(Timeout.of(readTimeout))
+                .setRedirectsEnabled(false)
+                .build());
+        ClassicHttpResponse response;
+        try {
+            response = this.httpClient.executeOpen(null, request, null);
+        } catch (IOException ex) {
+            throw classify(node, ex);
+        }
+        int status = response.getCode();
+        if (status == 200) {
+            HttpEntity entity = response.getEntity();
+            try {
+                InputStream body = (entity != null) ? entity.getContent() : InputStream.nullInputStream();
+                return new EventStream(request, response, new SseReader(body, MAX_LINE_CHARS));
+            } catch (IOException ex) {
+                closeQuietly(request, response);
+                throw classify(node, ex);
+            }
+        }
+        try {
+            byte[] body = read(response.getEntity(), MAX_ERROR_BYTES);
+            throw new ForwardAttemptException(kindOf(status), answered(node, status, body));
+        } catch (IOException ex) {
+            throw new ForwardAttemptException(kindOf(status), node.name() + " answered " + status);
+        } finally {
+            closeQuietly(request, response);
+        }
+    }
+
+    private void prepare(Node node, HttpUriRequestBase request, String accept) {
+        request.setHeader(HttpHeaders.ACCEPT, accept);
+        request.setHeader(
+                HttpHeaders.AUTHORIZATION, "Bearer " + NodeCredentials.deliveryCredential(node.tokenHash(), node.id()));
+    }
+
+    private URI uri(Node node, String path) throws ForwardAttemptException {
+        try {
+            return this.endpointPolicy.resolveUri(Endpoint.parse(node.endpoint()), path);
+        } catch (InvalidInputException ex) {
+            throw new ForwardAttemptException(Kind.NOT_ACCEPTED, ex.getMessage());
+        }
+    }
+
+    private String answered(Node node, int status, byte[] body) {
+        String detail = "";
+        try {
+            JsonNode problem = this.json.readTree(new String(body, StandardCharsets.UTF_8));
+            JsonNode text = (problem != null) ? problem.get("detail") : null;
+            if (text != null && text.isString()) {
+                detail = ": " + PrintableText.escape(text.asString());
+            }
+        } catch (RuntimeException ex) {
+            // not a problem body: the status says enough
+        }
+        return node.name() + " answered " + status + detail;
+    }
+
+    private static byte[] read(@Nullable HttpEntity entity, int limit) throws IOException {
+        if (entity == null) {
+            return new byte[0];
+        }
+        try (InputStream body = entity.getContent()) {
+            byte[] bytes = body.readNBytes(limit + 1);
+            if (bytes.length > limit) {
+                throw new IOException("the node's answer is larger than " + limit + " bytes");
+            }
+            return bytes;
+        }
+    }
+
+    private static Kind kindOf(int status) {
+        return switch (status) {
+            case 429 -> Kind.FULL;
+            case 401, 403, 404, 502, 503 -> Kind.NOT_ACCEPTED;
+            default -> Kind.REJECTED;
+        };
+    }
+
+    private static ForwardAttemptException classify(Node node, Exception ex) {
+        String where = node.name() + " (" + node.endpoint() + ")";
+        if (ex instanceof ConnectTimeoutException) {
+            return new ForwardAttemptException(Kind.NOT_ACCEPTED, where + ": connect timed out");
+        }
+        if (ex instanceof ConnectException) {
+            return new ForwardAttemptException(Kind.NOT_ACCEPTED, where + ": connection refused");
+        }
+        return new ForwardAttemptException(
+                Kind.INTERRUPTED, where + ": " + ((ex.getMessage() != null) ? ex.getMessage() : ex.toString()));
+    }
+
+    private static void closeQuietly(HttpUriRequestBase request, ClassicHttpResponse response) {
+        request.cancel();
+        try {
+            response.close();
+        } catch (IOException ex) {
+            // the connection is discarded either way
+        }
+    }
+
+    @Override
+    public void destroy() {
+        this.httpClient.close(CloseMode.IMMEDIATE);
+        this.connections.close(CloseMode.IMMEDIATE);
+    }
+
+    /** An open event stream of one task on one node. Close it (or {@link #abort()} it from another thread). */
+    public static final class EventStream implements Closeable {
+
+        private final HttpUriRequestBase request;
+
+        private final ClassicHttpResponse response;
+
+        private final SseReader reader;
+
+        private boolean ended;
+
+        EventStream(HttpUriRequestBase request, ClassicHttpResponse response, SseReader reader) {
+            this.request = request;
+            this.response = response;
+            this.reader = reader;
+        }
+
+        /**
+         * The next event, waiting for it.
+         *
+         * @return {@code null} when the stream ended
+         * @throws IOException when it broke (or was aborted)
+         */
+        @Nullable
+        SseEvent next() throws IOException {
+            SseEvent event = this.reader.next();
+            this.ended = (event == null);
+            return event;
+        }
+
+        /** Breaks the stream off from any thread; a reader blocked in {@link #next()} gets an exception. */
+        public void abort() {
+            this.request.cancel();
+        }
+
+        /** Keeps the connection for reuse when the stream was read to its end; else drops it (never drains it). */
+        @Override
+        public void close() {
+            if (this.ended) {
+                try {
+                    this.response.close();
+                } catch (IOException ex) {
+                    // the connection is discarded
+                }
+            } else {
+                closeQuietly(this.request, this.response);
+            }
+        }
+    }
+
+    /** Carries a non-2xx answer out of a response handler. */
+    private static final class AgentAnswer extends RuntimeException {
+
+        private final Kind kind;
+
+        AgentAnswer(Kind kind, String message) {
+            super(message, null, false, false);
+            this.kind = kind;
+        }
+    }
+}

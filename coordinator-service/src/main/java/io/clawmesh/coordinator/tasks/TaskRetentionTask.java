@@ -1,0 +1,54 @@
+package io.clawmesh.coordinator.tasks;
+
+import java.time.Clock;
+import java.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+/** Deletes finished tasks older than {@code mesh.tasks.retention}, in batches, so that no delete locks the table long. */
+@Component
+public class TaskRetentionTask {
+
+    private static final Logger logger = LoggerFactory.getLogger(TaskRetentionTask.class);
+
+    private final TaskRepository repository;
+
+    private final TaskProperties properties;
+
+    private final Clock clock;
+
+    public TaskRetentionTask(TaskRepository repository, TaskProperties properties, Clock clock) {
+        this.repository = repository;
+        this.properties = properties;
+        this.clock = clock;
+    }
+
+    @Scheduled(
+            initialDelayString = "${mesh.tasks.retention-interval:1h}",
+            fixedDelayString = "${mesh.tasks.retention-interval:1h}")
+    void scheduled() {
+        sweep();
+    }
+
+    /**
+     * Deletes every finished task past its retention.
+     *
+     * @return how many were deleted
+     */
+    public int sweep() {
+        Instant cutoff = this.clock.instant().minus(this.properties.retention());
+        int batch = Math.max(1, this.properties.retentionBatch());
+        int total = 0;
+        int deleted;
+        do {
+            deleted = this.repository.deleteFinishedBefore(cutoff, batch);
+            total += deleted;
+        } while (deleted == batch);
+        if (total > 0) {
+            logger.info("Deleted {} tasks that finished before {} (mesh.tasks.retention)", total, cutoff);
+        }
+        return total;
+    }
+}
