@@ -77,7 +77,7 @@ public final class FakeAgent implements AutoCloseable {
     }
 
     /** An endpoint on loopback where nothing listens: connections to it are refused. */
-    static String deadEndpoint() {
+    public static String deadEndpoint() {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return "127.0.0.1:" + socket.getLocalPort();
         } catch (IOException ex) {
@@ -86,7 +86,7 @@ public final class FakeAgent implements AutoCloseable {
     }
 
     /** How many streams the client dropped while this agent was still sending. */
-    int abandonedStreams() {
+    public int abandonedStreams() {
         return this.abandonedStreams.get();
     }
 
@@ -103,7 +103,7 @@ public final class FakeAgent implements AutoCloseable {
     }
 
     /** Lets held replies answer now. */
-    void release() {
+    public void release() {
         this.gate.countDown();
     }
 
@@ -119,11 +119,11 @@ public final class FakeAgent implements AutoCloseable {
         return "127.0.0.1:" + port();
     }
 
-    List<Received> received() {
+    public List<Received> received() {
         return List.copyOf(this.received);
     }
 
-    List<String> receivedMessageIds() {
+    public List<String> receivedMessageIds() {
         return this.received.stream().map(Received::messageId).toList();
     }
 
@@ -294,7 +294,7 @@ public final class FakeAgent implements AutoCloseable {
      * @param headers by case-insensitive name
      * @param messageId the {@code id} of the JSON body; empty when there is none
      */
-    record Received(String method, String path, Map<String, String> headers, String body, String messageId) {}
+    public record Received(String method, String path, Map<String, String> headers, String body, String messageId) {}
 
     /** How a scripted stream ends. */
     enum Ending {
@@ -346,7 +346,7 @@ public final class FakeAgent implements AutoCloseable {
         }
 
         /** The deltas, then the connection drops with the body incomplete. */
-        static Reply streamedThenBrokenOff(String... deltas) {
+        public static Reply streamedThenBrokenOff(String... deltas) {
             return events(new EventScript(List.of(deltas), -1, Ending.BREAK, 0, ""));
         }
 
@@ -356,7 +356,7 @@ public final class FakeAgent implements AutoCloseable {
         }
 
         /** The deltas, then this delta again and again until the client drops the stream or the agent closes. */
-        static Reply streamedWithoutEnd(String delta, String... deltas) {
+        public static Reply streamedWithoutEnd(String delta, String... deltas) {
             return events(new EventScript(List.of(deltas), -1, Ending.ENDLESS, 0, delta));
         }
 
@@ -365,7 +365,7 @@ public final class FakeAgent implements AutoCloseable {
         }
 
         /** This streamed reply, but after {@code deltas} deltas it waits (until {@link FakeAgent#release()}). */
-        Reply pausedAfter(int deltas) {
+        public Reply pausedAfter(int deltas) {
             EventScript script = java.util.Objects.requireNonNull(this.events, "only a streamed reply pauses");
             return new Reply(
                     this.status,
@@ -390,7 +390,7 @@ public final class FakeAgent implements AutoCloseable {
         }
 
         /** A problem body with this status and detail, as the agent sends its errors. */
-        static Reply problem(int status, String detail) {
+        public static Reply problem(int status, String detail) {
             String body = "{\"type\":\"urn:clawmesh:problem:test\",\"title\":\"Test\",\"status\":" + status
                     + ",\"detail\":\"" + detail + "\"}";
             return bytes(status, ApiPaths.PROBLEM_JSON, body.getBytes(StandardCharsets.UTF_8));
