@@ -34,7 +34,8 @@ import tools.jackson.databind.json.JsonMapper;
  * <p>
  * It takes a request only when all of this holds: the raw path is exactly one of the two routes with a node segment
  * made of name characters; the bearer token is the operator token (compared in constant time); the body is JSON in
- * UTF-8; and the client accepts JSON. Everything else, a missing or wrong token included, goes down the filter chain
+ * UTF-8; and the client accepts JSON and does not ask for {@code text/event-stream} (a streamed route is the
+ * general path's). Everything else, a missing or wrong token included, goes down the filter chain
  * unchanged to the security chain and {@code RouteController}, which answer exactly as they always did. Errors of the
  * requests it does take are answered by the application's own exception handlers (the {@code ProblemHandler}), and
  * successful answers carry the API chain's own security headers ({@link ApiSecurityHeaders}), so a client cannot tell
@@ -192,14 +193,25 @@ public class RouteRequestFilter extends OncePerRequestFilter {
         }
     }
 
+    /**
+     * Whether the answer is JSON: the client accepts JSON and does not ask for {@code text/event-stream}, which the
+     * general path answers as a stream (a wildcard alone is JSON there too).
+     */
     private static boolean acceptsJson(@Nullable String accept) {
         if (accept == null || accept.isEmpty()) {
             return true;
         }
         try {
-            return MediaType.parseMediaTypes(accept).stream()
-                    .anyMatch((type) ->
-                            type.isCompatibleWith(MediaType.APPLICATION_JSON) && (type.getQualityValue() > 0));
+            boolean json = false;
+            for (MediaType type : MediaType.parseMediaTypes(accept)) {
+                if (type.getQualityValue() > 0) {
+                    if (MediaType.TEXT_EVENT_STREAM.equalsTypeAndSubtype(type)) {
+                        return false;
+                    }
+                    json |= type.isCompatibleWith(MediaType.APPLICATION_JSON);
+                }
+            }
+            return json;
         } catch (IllegalArgumentException ex) {
             return false;
         }

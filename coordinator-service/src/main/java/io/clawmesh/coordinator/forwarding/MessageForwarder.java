@@ -47,6 +47,9 @@ public class MessageForwarder {
 
     private static final int MAX_CONTENT_CHARS = 512 * 1024;
 
+    /** The message log's status of a streamed message whose client went away (nginx's "client closed request"). */
+    static final int CLIENT_CLOSED = 499;
+
     private final RouteResolver resolver;
 
     private final NodeSelector selector;
@@ -88,15 +91,27 @@ public class MessageForwarder {
 
     /** Routes a message by the rules. */
     public RouteResponse route(RouteRequest request) {
+        return route(request, null);
+    }
+
+    /**
+     * Routes a message by the rules and streams its reply to {@code listener} as the node produces it. Resolution,
+     * selection, failover (only until a node accepted the message), in-flight counting, the message log and the events
+     * are those of {@link #route(RouteRequest)}.
+     *
+     * @param listener gets the pieces of the reply; {@code null} to wait for the whole answer
+     * @throws ClientGoneException when the listener's client went away; the message is logged as failed
+     */
+    public RouteResponse route(RouteRequest request, @Nullable ReplyListener listener) {
         validate(request);
         String messageId = newMessageId();
         // the id in the logging context of every line about this message (the agent gets it in a header)
         try (MDC.MDCCloseable context = MDC.putCloseable(ApiPaths.MESSAGE_ID_MDC_KEY, messageId)) {
-            return route(messageId, request);
+            return route(messageId, request, listener);
         }
     }
 
-    private RouteResponse route(String messageId, RouteRequest request) {
+    private RouteResponse route(String messageId, RouteRequest request, @Nullable ReplyListener listener) {
         Instant start = this.clock.instant();
         RouteCandidates candidates;
         try {
@@ -111,20 +126,32 @@ public class MessageForwarder {
                     ex.getMessage());
             throw ex;
         }
-        return forward(new Delivery(messageId, request, candidates, false, start), this.properties.maxAttempts());
+        return forward(
+                new Delivery(messageId, request, candidates, false, start), this.properties.maxAttempts(), listener);
     }
 
     /** Sends a message to one node, by id or name; no failover, since the caller chose the node. */
     public RouteResponse routeTo(String node, RouteRequest request) {
+        return routeTo(node, request, null);
+    }
+
+    /**
+     * Sends a message to one node, by id or name, and streams its reply to {@code listener} as the node produces it;
+     * otherwise as {@link #routeTo(String, RouteRequest)}.
+     *
+     * @param listener gets the pieces of the reply; {@code null} to wait for the whole answer
+     * @throws ClientGoneException when the listener's client went away; the message is logged as failed
+     */
+    public RouteResponse routeTo(String node, RouteRequest request, @Nullable ReplyListener listener) {
         validate(request);
         String messageId = newMessageId();
         try (MDC.MDCCloseable context = MDC.putCloseable(ApiPaths.MESSAGE_ID_MDC_KEY, messageId)) {
             RouteCandidates candidates = this.resolver.resolveExplicit(node);
-            return forward(new Delivery(messageId, request, candidates, true, this.clock.instant()), 1);
+            return forward(new Delivery(messageId, request, candidates, true, this.clock.instant()), 1, listener);
         }
     }
 
-    private RouteResponse forward(Delivery delivery, int maxAttempts) {
+    private RouteResponse forward(Delivery delivery, int maxAttempts, @Nullable ReplyListener listener) {
         String messageId = delivery.messageId();
         RouteRequest request = delivery.request();
         RouteCandidates candidates = delivery.candidates();
@@ -143,7 +170,7 @@ public class MessageForwarder {
             this.inflight.increment(node.id());
             long attemptStart = System.nanoTime();
             try {
-                AgentMessageResponse answer = sendWithRetryOnSameNode(node, message);
+                AgentMessageResponse answer = sendWithRetryOnSameNode(node, message, listener);
                 attempted(node, messageId, ForwardAttempted.OK, attemptStart);
                 MessageRecord record = finish(
                         delivery,
@@ -177,6 +204,11 @@ public class MessageForwarder {
                         (remaining.isEmpty() || failures.size() >= maxAttempts)
                                 ? "no node left to try"
                                 : "failing over");
+            } catch (ClientGoneException ex) {
+                attempted(node, messageId, ForwardAttempted.OK, attemptStart);
+                finish(delivery, node, Outcome.FAILED, CLIENT_CLOSED, failures.size() + 1, ex.getMessage());
+                logger.info("Message {} on {} ({}): {}", messageId, node.name(), node.id(), ex.getMessage());
+                throw ex;
             } finally {
                 this.inflight.decrement(node.id());
             }
@@ -191,10 +223,10 @@ public class MessageForwarder {
      * again with the same message id is safe (the id is the runtime's idempotency key); if that node is gone, the
      * second attempt fails to connect and the message moves on to another node.
      */
-    private AgentMessageResponse sendWithRetryOnSameNode(Node node, AgentMessageRequest message)
-            throws ForwardAttemptException {
+    private AgentMessageResponse sendWithRetryOnSameNode(
+            Node node, AgentMessageRequest message, @Nullable ReplyListener listener) throws ForwardAttemptException {
         try {
-            return this.client.send(node, message);
+            return send(node, message, listener);
         } catch (ForwardAttemptException ex) {
             if (ex.kind() != Kind.INTERRUPTED) {
                 throw ex;
@@ -204,8 +236,13 @@ public class MessageForwarder {
                     message.id(),
                     node.name(),
                     ex.getMessage());
-            return this.client.send(node, message);
+            return send(node, message, listener);
         }
+    }
+
+    private AgentMessageResponse send(Node node, AgentMessageRequest message, @Nullable ReplyListener listener)
+            throws ForwardAttemptException {
+        return (listener == null) ? this.client.send(node, message) : this.client.stream(node, message, listener);
     }
 
     private RuntimeException finalFailure(Delivery delivery, Node node, ForwardAttemptException ex, int attempts) {

@@ -7,6 +7,7 @@ import io.clawmesh.common.node.Endpoint;
 import io.clawmesh.common.node.InvalidInputException;
 import io.clawmesh.common.node.NodeCredentials;
 import io.clawmesh.common.node.PrintableText;
+import io.clawmesh.common.task.TaskEventTypes;
 import io.clawmesh.coordinator.events.NodeRemoved;
 import io.clawmesh.coordinator.forwarding.ForwardAttemptException.Kind;
 import io.clawmesh.coordinator.registry.EndpointPolicy;
@@ -54,11 +55,13 @@ import tools.jackson.databind.json.JsonMapper;
 public class NodeClient implements DisposableBean {
 
     /** Replies carry at most 1 MiB of content; allow for JSON escaping. */
-    private static final int MAX_REPLY_BYTES = 4 * 1024 * 1024;
+    static final int MAX_REPLY_BYTES = 4 * 1024 * 1024;
 
     private static final int MAX_ERROR_BYTES = 64 * 1024;
 
     private static final String JSON = "application/json";
+
+    private static final String EVENT_STREAM = TaskEventTypes.EVENT_STREAM;
 
     private static final ContentType JSON_CONTENT = ContentType.create(JSON);
 
@@ -69,6 +72,8 @@ public class NodeClient implements DisposableBean {
     private final EndpointPolicy endpointPolicy;
 
     private final JsonMapper json;
+
+    private final ReplyStreamRelay relay;
 
     /** Delivery credentials by node id, with the token hash they were derived from (a re-registration changes it). */
     private final Map<String, Credential> credentials = new ConcurrentHashMap<>();
@@ -101,6 +106,7 @@ public class NodeClient implements DisposableBean {
         this.json = json.rebuild()
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .build();
+        this.relay = new ReplyStreamRelay(this.json);
     }
 
     /**
@@ -109,11 +115,7 @@ public class NodeClient implements DisposableBean {
      * @throws ForwardAttemptException saying whether another node may be tried
      */
     public AgentMessageResponse send(Node node, AgentMessageRequest message) throws ForwardAttemptException {
-        HttpPost post = new HttpPost(messagesUri(node));
-        post.setHeader(HttpHeaders.ACCEPT, JSON);
-        post.setHeader(HttpHeaders.AUTHORIZATION, "Bearer " + credential(node));
-        post.setHeader(ApiPaths.MESSAGE_ID_HEADER, message.id());
-        post.setEntity(new ByteArrayEntity(this.json.writeValueAsBytes(message), JSON_CONTENT));
+        HttpPost post = post(node, message, JSON);
         try {
             return this.httpClient.execute(post, (response) -> {
                 int status = response.getCode();
@@ -122,18 +124,82 @@ public class NodeClient implements DisposableBean {
                 if (status >= 200 && status < 300) {
                     return answer(node, status, readReply(node, status, body));
                 }
-                // Only the start of an error body is read: the status decides, however large the body. A body
-                // longer than that is not drained either (a node may never stop sending): the connection is dropped.
-                byte[] error = readPrefix(body, MAX_ERROR_BYTES);
-                throw new AgentAnswerException(
-                        kindOf(status),
-                        node.name() + " answered " + status + detail(new String(error, StandardCharsets.UTF_8)));
+                throw refusal(node, status, body);
             });
         } catch (AgentAnswerException ex) {
-            throw new ForwardAttemptException(ex.kind, ex.getMessage());
+            throw ex.toAttemptFailure();
         } catch (IOException ex) {
             throw classify(node, ex);
         }
+    }
+
+    /**
+     * Hands a message to a node asking for its reply as server-sent events ({@code delta {text}}, then
+     * {@code done {message_id, node_id, response}} or {@code error} with a problem), and passes every piece on to
+     * {@code listener} as it arrives. Until the node answered 200 the failures are those of {@link #send}, so failover
+     * works alike; from then on the node has the message and every failure is final ({@link Kind#REJECTED}, or
+     * {@link Kind#TIMED_OUT} when the stream went quiet for longer than {@code mesh.forwarding.timeout} or the node
+     * reported a timeout). An agent that answers plain JSON instead is taken as one piece. Each event is bounded, and
+     * so is the whole stream.
+     *
+     * @return the node's answer; its response equals the pieces concatenated
+     * @throws ForwardAttemptException saying whether another node may be tried
+     * @throws ClientGoneException when the listener's client went away; the node's stream is closed
+     */
+    public AgentMessageResponse stream(Node node, AgentMessageRequest message, ReplyListener listener)
+            throws ForwardAttemptException {
+        HttpPost post = post(node, message, EVENT_STREAM);
+        try {
+            return this.httpClient.execute(post, (response) -> {
+                int status = response.getCode();
+                HttpEntity entity = response.getEntity();
+                InputStream body = (entity != null) ? entity.getContent() : InputStream.nullInputStream();
+                if (status < 200 || status >= 300) {
+                    throw refusal(node, status, body);
+                }
+                ReplyStreamRelay.notify(body, () -> listener.started(node));
+                if (entity == null || !isEventStream(entity.getContentType())) {
+                    AgentMessageResponse answer = answer(node, status, readReply(node, status, body));
+                    if (!answer.response().isEmpty()) {
+                        ReplyStreamRelay.notify(body, () -> listener.delta(answer.response()));
+                    }
+                    return answer;
+                }
+                return this.relay.relay(node, body, listener);
+            });
+        } catch (AgentAnswerException ex) {
+            throw ex.toAttemptFailure();
+        } catch (IOException ex) {
+            throw classify(node, ex);
+        }
+    }
+
+    private HttpPost post(Node node, AgentMessageRequest message, String accept) throws ForwardAttemptException {
+        HttpPost post = new HttpPost(messagesUri(node));
+        post.setHeader(HttpHeaders.ACCEPT, accept);
+        post.setHeader(HttpHeaders.AUTHORIZATION, "Bearer " + credential(node));
+        post.setHeader(ApiPaths.MESSAGE_ID_HEADER, message.id());
+        post.setEntity(new ByteArrayEntity(this.json.writeValueAsBytes(message), JSON_CONTENT));
+        return post;
+    }
+
+    /**
+     * A non-2xx answer. Only the start of an error body is read: the status decides, however large the body. A body
+     * longer than that is not drained either (a node may never stop sending): the connection is dropped.
+     */
+    private AgentAnswerException refusal(Node node, int status, InputStream body) throws IOException {
+        byte[] error = readPrefix(body, MAX_ERROR_BYTES);
+        return new AgentAnswerException(
+                kindOf(status),
+                node.name() + " answered " + status + detail(new String(error, StandardCharsets.UTF_8)));
+    }
+
+    private static boolean isEventStream(@Nullable String contentType) {
+        return contentType != null
+                && contentType.regionMatches(true, 0, EVENT_STREAM, 0, EVENT_STREAM.length())
+                && (contentType.length() == EVENT_STREAM.length()
+                        || contentType.charAt(EVENT_STREAM.length()) == ';'
+                        || contentType.charAt(EVENT_STREAM.length()) == ' ');
     }
 
     /** A 2xx means the node ran the message: a reply that cannot be read is a final failure, never a resend. */
@@ -261,11 +327,16 @@ public class NodeClient implements DisposableBean {
     }
 
     private String detail(@Nullable String body) {
+        return problemDetail(this.json, body);
+    }
+
+    /** {@code ": <detail>"} of a problem body, escaped for logs and the caller's problem; empty when it has none. */
+    static String problemDetail(JsonMapper json, @Nullable String body) {
         if (body == null || body.isBlank()) {
             return "";
         }
         try {
-            JsonNode problem = this.json.readTree(body);
+            JsonNode problem = json.readTree(body);
             JsonNode detail = problem.get("detail");
             // the agent's own words go into log lines and the caller's problem: no control characters
             return (detail != null && detail.isString()) ? ": " + PrintableText.escape(detail.asString()) : "";
@@ -281,15 +352,4 @@ public class NodeClient implements DisposableBean {
     }
 
     private record Credential(String tokenHash, String value) {}
-
-    /** Carries an agent's non-2xx answer out of the exchange callback. */
-    private static final class AgentAnswerException extends RuntimeException {
-
-        private final Kind kind;
-
-        AgentAnswerException(Kind kind, String message) {
-            super(message, null, false, false);
-            this.kind = kind;
-        }
-    }
 }

@@ -21,6 +21,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
@@ -32,6 +33,11 @@ import tools.jackson.databind.json.JsonMapper;
 public final class FakeAgent implements AutoCloseable {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    static final String EVENT_STREAM = "text/event-stream";
+
+    /** The pause before each streamed delta, as a runtime's tokens arrive. */
+    static final Duration PACE = Duration.ofMillis(20);
 
     private final HttpServer server;
 
@@ -47,6 +53,10 @@ public final class FakeAgent implements AutoCloseable {
     private final String name;
 
     private volatile Reply always;
+
+    private final AtomicInteger abandonedStreams = new AtomicInteger();
+
+    private volatile boolean closed;
 
     private FakeAgent(String name) throws IOException {
         this.name = name;
@@ -67,12 +77,17 @@ public final class FakeAgent implements AutoCloseable {
     }
 
     /** An endpoint on loopback where nothing listens: connections to it are refused. */
-    static String deadEndpoint() {
+    public static String deadEndpoint() {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return "127.0.0.1:" + socket.getLocalPort();
         } catch (IOException ex) {
             throw new IllegalStateException("no free port", ex);
         }
+    }
+
+    /** How many streams the client dropped while this agent was still sending. */
+    public int abandonedStreams() {
+        return this.abandonedStreams.get();
     }
 
     /** Replies this way to every message not taken by a {@link #once} reply. */
@@ -88,7 +103,7 @@ public final class FakeAgent implements AutoCloseable {
     }
 
     /** Lets held replies answer now. */
-    void release() {
+    public void release() {
         this.gate.countDown();
     }
 
@@ -104,16 +119,17 @@ public final class FakeAgent implements AutoCloseable {
         return "127.0.0.1:" + port();
     }
 
-    List<Received> received() {
+    public List<Received> received() {
         return List.copyOf(this.received);
     }
 
-    List<String> receivedMessageIds() {
+    public List<String> receivedMessageIds() {
         return this.received.stream().map(Received::messageId).toList();
     }
 
     @Override
     public void close() {
+        this.closed = true;
         this.gate.countDown();
         this.server.stop(0);
         this.executor.shutdownNow();
@@ -134,6 +150,10 @@ public final class FakeAgent implements AutoCloseable {
             }
             if (reply.status() == 0) {
                 // Closing before any header was sent drops the connection without an answer.
+                return;
+            }
+            if (reply.events() != null) {
+                sendEvents(exchange, request, reply.events());
                 return;
             }
             if (reply.streamsForever()) {
@@ -159,6 +179,76 @@ public final class FakeAgent implements AutoCloseable {
         } catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Streams the scripted events, pausing between deltas as a runtime does. */
+    private void sendEvents(HttpExchange exchange, Received request, EventScript script)
+            throws IOException, InterruptedException {
+        exchange.getResponseHeaders().set("Content-Type", EVENT_STREAM);
+        // a broken-off stream promises more than it sends: closing it then drops the connection
+        exchange.sendResponseHeaders(200, (script.ending() == Ending.BREAK) ? 1024 * 1024 : 0);
+        OutputStream out = exchange.getResponseBody();
+        StringBuilder text = new StringBuilder();
+        try {
+            for (int i = 0; i < script.deltas().size(); i++) {
+                if (i == script.holdAfter()) {
+                    this.gate.await(10, TimeUnit.SECONDS);
+                }
+                Thread.sleep(PACE);
+                text.append(script.deltas().get(i));
+                writeEvent(out, "delta", Map.of("text", script.deltas().get(i)));
+            }
+            if (script.holdAfter() == script.deltas().size()) {
+                this.gate.await(10, TimeUnit.SECONDS);
+            }
+            switch (script.ending()) {
+                case DONE ->
+                    writeEvent(
+                            out,
+                            "done",
+                            Map.of(
+                                    "message_id",
+                                    request.messageId(),
+                                    "node_id",
+                                    "node-fake",
+                                    "node_name",
+                                    this.name,
+                                    "response",
+                                    script.text().isEmpty() ? text.toString() : script.text()));
+                case ERROR ->
+                    writeEvent(
+                            out,
+                            "error",
+                            Map.of(
+                                    "type",
+                                    "urn:clawmesh:problem:test",
+                                    "title",
+                                    "Test",
+                                    "status",
+                                    script.status(),
+                                    "detail",
+                                    script.text()));
+                case BREAK -> {
+                    return; // the exchange closes with bytes missing
+                }
+                case ENDLESS -> {
+                    while (!this.closed) {
+                        Thread.sleep(PACE);
+                        writeEvent(out, "delta", Map.of("text", script.text()));
+                    }
+                }
+            }
+            out.close();
+        } catch (IOException ex) {
+            this.abandonedStreams.incrementAndGet();
+            throw ex;
+        }
+    }
+
+    private static void writeEvent(OutputStream out, String type, Map<String, Object> data) throws IOException {
+        out.write(("event: " + type + "\ndata: " + JSON.writeValueAsString(data) + "\n\n")
+                .getBytes(StandardCharsets.UTF_8));
+        out.flush();
     }
 
     /** Sends half of {@code body} under a Content-Length for all of it, then drops the connection. */
@@ -204,7 +294,25 @@ public final class FakeAgent implements AutoCloseable {
      * @param headers by case-insensitive name
      * @param messageId the {@code id} of the JSON body; empty when there is none
      */
-    record Received(String method, String path, Map<String, String> headers, String body, String messageId) {}
+    public record Received(String method, String path, Map<String, String> headers, String body, String messageId) {}
+
+    /** How a scripted stream ends. */
+    enum Ending {
+        DONE,
+        ERROR,
+        BREAK,
+        ENDLESS
+    }
+
+    /**
+     * The events of a streamed reply.
+     *
+     * @param holdAfter after how many deltas to wait for {@link FakeAgent#release()}; -1 for never
+     * @param status the status of the problem of an {@link Ending#ERROR}
+     * @param text the detail of an error, the repeated delta of an endless stream, or the response of {@code done}
+     *     when it is not the deltas' concatenation (empty for that)
+     */
+    record EventScript(List<String> deltas, int holdAfter, Ending ending, int status, String text) {}
 
     /**
      * One scripted reply.
@@ -213,6 +321,7 @@ public final class FakeAgent implements AutoCloseable {
      * @param hold how long to wait (until {@link FakeAgent#release()}) before replying; {@code null} for at once
      * @param streamsForever whether to stream a body that never ends instead
      * @param breaksOff whether to drop the connection halfway through the body
+     * @param events the events of a streamed reply ({@code text/event-stream}) instead of a body; {@code null} for none
      */
     public record Reply(
             int status,
@@ -220,7 +329,53 @@ public final class FakeAgent implements AutoCloseable {
             Function<Received, byte[]> body,
             @Nullable Duration hold,
             boolean streamsForever,
-            boolean breaksOff) {
+            boolean breaksOff,
+            @Nullable EventScript events) {
+
+        /**
+         * 200 and a stream of {@code delta} events with these texts, one every {@link #PACE}, then {@code done} with
+         * their concatenation as the response, as an agent streams a runtime's reply.
+         */
+        public static Reply streamed(String... deltas) {
+            return events(new EventScript(List.of(deltas), -1, Ending.DONE, 0, ""));
+        }
+
+        /** The deltas, then an {@code error} event with a problem of this status and detail. */
+        static Reply streamedThenError(int status, String detail, String... deltas) {
+            return events(new EventScript(List.of(deltas), -1, Ending.ERROR, status, detail));
+        }
+
+        /** The deltas, then the connection drops with the body incomplete. */
+        public static Reply streamedThenBrokenOff(String... deltas) {
+            return events(new EventScript(List.of(deltas), -1, Ending.BREAK, 0, ""));
+        }
+
+        /** The deltas, then {@code done} with this response instead of their concatenation. */
+        static Reply streamedThenDone(String response, String... deltas) {
+            return events(new EventScript(List.of(deltas), -1, Ending.DONE, 0, response));
+        }
+
+        /** The deltas, then this delta again and again until the client drops the stream or the agent closes. */
+        public static Reply streamedWithoutEnd(String delta, String... deltas) {
+            return events(new EventScript(List.of(deltas), -1, Ending.ENDLESS, 0, delta));
+        }
+
+        private static Reply events(EventScript script) {
+            return new Reply(200, FakeAgent.EVENT_STREAM, (request) -> new byte[0], null, false, false, script);
+        }
+
+        /** This streamed reply, but after {@code deltas} deltas it waits (until {@link FakeAgent#release()}). */
+        public Reply pausedAfter(int deltas) {
+            EventScript script = java.util.Objects.requireNonNull(this.events, "only a streamed reply pauses");
+            return new Reply(
+                    this.status,
+                    this.contentType,
+                    this.body,
+                    this.hold,
+                    this.streamsForever,
+                    this.breaksOff,
+                    new EventScript(script.deltas(), deltas, script.ending(), script.status(), script.text()));
+        }
 
         /** 200 with a well-formed message answer for the received message id. */
         public static Reply answer(String response) {
@@ -230,11 +385,12 @@ public final class FakeAgent implements AutoCloseable {
                     (request) -> answerBody(request.messageId(), response),
                     null,
                     false,
-                    false);
+                    false,
+                    null);
         }
 
         /** A problem body with this status and detail, as the agent sends its errors. */
-        static Reply problem(int status, String detail) {
+        public static Reply problem(int status, String detail) {
             String body = "{\"type\":\"urn:clawmesh:problem:test\",\"title\":\"Test\",\"status\":" + status
                     + ",\"detail\":\"" + detail + "\"}";
             return bytes(status, ApiPaths.PROBLEM_JSON, body.getBytes(StandardCharsets.UTF_8));
@@ -242,7 +398,7 @@ public final class FakeAgent implements AutoCloseable {
 
         /** This status with exactly these bytes as the body (none when empty). */
         static Reply bytes(int status, String contentType, byte[] body) {
-            return new Reply(status, contentType, (request) -> body, null, false, false);
+            return new Reply(status, contentType, (request) -> body, null, false, false, null);
         }
 
         /** 200 with a body that never ends, as from an agent stuck in a loop. */
@@ -252,23 +408,30 @@ public final class FakeAgent implements AutoCloseable {
 
         /** This status with a body that never ends, as from a broken proxy in front of an agent. */
         static Reply endless(int status) {
-            return new Reply(status, "application/json", (request) -> new byte[0], null, true, false);
+            return new Reply(status, "application/json", (request) -> new byte[0], null, true, false, null);
         }
 
         /** 200 with a message answer whose connection drops halfway through the body. */
         static Reply brokenOffAnswer(String response) {
             return new Reply(
-                    200, "application/json", (request) -> answerBody(request.messageId(), response), null, false, true);
+                    200,
+                    "application/json",
+                    (request) -> answerBody(request.messageId(), response),
+                    null,
+                    false,
+                    true,
+                    null);
         }
 
         /** Reads the message, then closes the connection without a status line. */
         static Reply hangUp() {
-            return new Reply(0, null, (request) -> new byte[0], null, false, false);
+            return new Reply(0, null, (request) -> new byte[0], null, false, false, null);
         }
 
         /** This reply, but only after up to {@code hold}, or when the agent is released. */
         Reply heldFor(Duration hold) {
-            return new Reply(this.status, this.contentType, this.body, hold, this.streamsForever, this.breaksOff);
+            return new Reply(
+                    this.status, this.contentType, this.body, hold, this.streamsForever, this.breaksOff, this.events);
         }
 
         static byte[] answerBody(String messageId, String response) {

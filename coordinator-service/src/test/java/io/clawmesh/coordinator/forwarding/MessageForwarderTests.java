@@ -382,6 +382,134 @@ class MessageForwarderTests {
         assertThat(this.inflight.total()).isZero();
     }
 
+    @Test
+    void routeStreamedWhenFirstNodeAnswers503ShouldStreamFromAnotherAndRecordItAsTheJsonPathDoes() {
+        FakeAgent refusing = agent("refusing").always(Reply.problem(503, "runtime is down"));
+        FakeAgent streaming = agent("streaming").always(Reply.streamed("Hel", "lo"));
+        String refusingId = register("refusing", refusing.endpoint(), 0);
+        String streamingId = register("streaming", streaming.endpoint(), 1);
+        NodeClientStreamTests.Recorder recorder = new NodeClientStreamTests.Recorder();
+
+        RouteResponse answer = this.forwarder.route(new RouteRequest("hello"), recorder);
+
+        assertThat(answer.nodeId()).isEqualTo(streamingId);
+        assertThat(answer.nodeName()).isEqualTo("streaming");
+        assertThat(answer.response()).isEqualTo("Hello");
+        assertThat(recorder.calls).containsExactly("started streaming", "Hel", "lo");
+        assertThat(refusing.receivedMessageIds()).containsExactly(answer.messageId());
+        assertThat(streaming.receivedMessageIds()).containsExactly(answer.messageId());
+        assertThat(this.cooldowns.isCooling(refusingId)).isTrue();
+        assertThat(this.log.recent(10)).singleElement().satisfies((record) -> {
+            assertThat(record.outcome()).isEqualTo(Outcome.ROUTED);
+            assertThat(record.nodeId()).isEqualTo(streamingId);
+            assertThat(record.attempts()).isEqualTo(2);
+        });
+        assertThat(this.inflight.total()).isZero();
+        assertThat(this.events.of(ForwardAttempted.class))
+                .extracting(ForwardAttempted::outcome, (event) -> event.node().id())
+                .containsExactly(tuple("not_accepted", refusingId), tuple("ok", streamingId));
+        assertThat(this.events.of(MessageHandled.class)).singleElement().satisfies((event) -> {
+            assertThat(event.failovers()).isEqualTo(1);
+            assertThat(event.explicit()).isFalse();
+        });
+    }
+
+    @Test
+    void routeStreamedWhenNodeBreaksOffAfterStartingShouldFailWithoutSendingTheMessageElsewhere() {
+        FakeAgent breaking = agent("breaking").always(Reply.streamedThenBrokenOff("partial "));
+        FakeAgent healthy = agent("healthy").always(Reply.streamed("never"));
+        String breakingId = register("breaking", breaking.endpoint(), 0);
+        register("healthy", healthy.endpoint(), 1);
+        NodeClientStreamTests.Recorder recorder = new NodeClientStreamTests.Recorder();
+
+        ForwardingFailedException failure = catchThrowableOfType(
+                ForwardingFailedException.class, () -> this.forwarder.route(new RouteRequest("hi"), recorder));
+
+        assertThat(failure).hasMessageContaining("breaking accepted the message but its stream broke off");
+        assertThat(recorder.calls).containsExactly("started breaking", "partial ");
+        assertThat(breaking.received()).hasSize(1);
+        assertThat(healthy.received()).isEmpty();
+        assertThat(this.cooldowns.isCooling(breakingId)).isFalse();
+        assertThat(this.log.recent(10)).singleElement().satisfies((record) -> {
+            assertThat(record.outcome()).isEqualTo(Outcome.FAILED);
+            assertThat(record.status()).isEqualTo(502);
+            assertThat(record.nodeId()).isEqualTo(breakingId);
+        });
+        assertThat(this.inflight.total()).isZero();
+    }
+
+    @Test
+    void routeStreamedWhenNodeReportsATimeoutAfterStartingShouldTimeOut() {
+        FakeAgent slow = agent("slow").always(Reply.streamedThenError(504, "the runtime did not answer", "a"));
+        register("slow", slow.endpoint(), 0);
+
+        ForwardingTimeoutException failure = catchThrowableOfType(
+                ForwardingTimeoutException.class,
+                () -> this.forwarder.route(new RouteRequest("hi"), new NodeClientStreamTests.Recorder()));
+
+        assertThat(failure).hasMessageContaining("slow accepted the message and then failed (504)");
+        assertThat(this.log.recent(10))
+                .singleElement()
+                .satisfies((record) -> assertThat(record.outcome()).isEqualTo(Outcome.TIMED_OUT));
+    }
+
+    @Test
+    void routeToStreamedShouldStreamFromTheNamedNode() {
+        FakeAgent chosen = agent("chosen").always(Reply.streamed("from ", "chosen"));
+        FakeAgent other = agent("other");
+        String chosenId = register("chosen", chosen.endpoint(), 1);
+        register("other", other.endpoint(), 0);
+        NodeClientStreamTests.Recorder recorder = new NodeClientStreamTests.Recorder();
+
+        RouteResponse answer = this.forwarder.routeTo("chosen", new RouteRequest("hi"), recorder);
+
+        assertThat(answer.nodeId()).isEqualTo(chosenId);
+        assertThat(recorder.calls).containsExactly("started chosen", "from ", "chosen");
+        assertThat(other.received()).isEmpty();
+        assertThat(this.events.of(MessageHandled.class))
+                .singleElement()
+                .satisfies((event) -> assertThat(event.explicit()).isTrue());
+    }
+
+    @Test
+    void routeStreamedShouldCountTheMessageInFlightWhileItStreams() {
+        FakeAgent working = agent("working").always(Reply.streamed("a", "b").pausedAfter(1));
+        String workingId = register("working", working.endpoint(), 0);
+        NodeClientStreamTests.Recorder recorder = new NodeClientStreamTests.Recorder();
+
+        CompletableFuture<RouteResponse> answer =
+                CompletableFuture.supplyAsync(() -> this.forwarder.route(new RouteRequest("hello"), recorder));
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> recorder.calls.size() == 2);
+        assertThat(this.inflight.get(workingId)).isEqualTo(1);
+        working.release();
+        assertThat(answer).succeedsWithin(Duration.ofSeconds(5));
+        assertThat(this.inflight.total()).isZero();
+    }
+
+    @Test
+    void routeStreamedWhenTheClientGoesAwayShouldCloseTheNodesStreamLogItAndFreeTheSlot() {
+        FakeAgent endless = agent("endless").always(Reply.streamedWithoutEnd("more ", "first "));
+        String endlessId = register("endless", endless.endpoint(), 0);
+        FakeAgent other = agent("other");
+        register("other", other.endpoint(), 1);
+
+        ClientGoneException gone = catchThrowableOfType(
+                ClientGoneException.class,
+                () -> this.forwarder.route(new RouteRequest("hi"), new NodeClientStreamTests.Recorder(2)));
+
+        assertThat(gone).isNotNull();
+        assertThat(this.inflight.total()).isZero();
+        assertThat(other.received()).as("never resent").isEmpty();
+        await().atMost(Duration.ofSeconds(5)).until(() -> endless.abandonedStreams() == 1);
+        assertThat(this.log.recent(10)).singleElement().satisfies((record) -> {
+            assertThat(record.outcome()).isEqualTo(Outcome.FAILED);
+            assertThat(record.status()).isEqualTo(MessageForwarder.CLIENT_CLOSED);
+            assertThat(record.nodeId()).isEqualTo(endlessId);
+            assertThat(record.error()).contains("the client closed the stream");
+        });
+    }
+
     private FakeAgent agent(String name) {
         FakeAgent agent = FakeAgent.start(name);
         this.agents.add(agent);

@@ -89,13 +89,23 @@ class CoordinatorApiContractIntegrationTests extends ApiIntegrationTestSupport {
         }
         assertThat(Arrays.stream(CoordinatorApi.class.getMethods()))
                 .allSatisfy((method) -> assertThat(byContractMethod).containsKey(method));
+        // the contract's JSON mapping, and the streamed route's (text/event-stream, SPEC §16) beside it
         assertThat(this.mappings.getHandlerMethods().keySet().stream()
-                        .filter((info) -> info.getPatternValues().contains(ApiPaths.ROUTE)))
+                        .filter((info) -> info.getPatternValues().contains(ApiPaths.ROUTE))
+                        .filter((info) -> info.getProducesCondition().isEmpty()))
                 .as("the route path is mapped once")
                 .hasSize(1)
                 .first()
                 .extracting(RequestMappingInfo::getPatternValues)
                 .isEqualTo(Set.of(ApiPaths.ROUTE));
+        assertThat(this.mappings.getHandlerMethods().keySet().stream()
+                        .filter((info) -> info.getPatternValues().contains(ApiPaths.ROUTE))
+                        .filter((info) -> !info.getProducesCondition().isEmpty()))
+                .as("the streamed route is mapped once, for text/event-stream only")
+                .singleElement()
+                .satisfies((info) -> assertThat(info.getProducesCondition().getProducibleMediaTypes())
+                        .extracting(Object::toString)
+                        .containsExactly("text/event-stream"));
     }
 
     @Test
