@@ -22,7 +22,8 @@ wait_ok() { for _ in $(seq 1 120); do curl -fsS -o /dev/null "$1" 2>/dev/null &&
 # online_nodes: how many nodes the coordinator lists as online
 online_nodes() { curl -fsS -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$CPORT/api/v1/nodes" | grep -o '"status":"online"' | wc -l; }
 
-# start_mesh [coordinator arguments...]: sets CPORT, CPID, APORTS and APIDS.
+# start_mesh [coordinator arguments...]: sets CPORT, CPID, APORTS and APIDS. AGENT_CAPACITY (default 256) and
+# AGENT_ARGS (extra agent arguments, for example a runtime) change the agents.
 start_mesh() {
     CPORT=$(free_port)
     "$JAVA" $COORDINATOR_OPTS -jar coordinator-service/target/coordinator-service-$VERSION.jar --server.port="$CPORT" \
@@ -40,7 +41,8 @@ start_mesh() {
         "$JAVA" $AGENT_OPTS -jar node-agent/target/node-agent-$VERSION.jar --server.port="$port" \
             --server.address=127.0.0.1 --mesh.agent.coordinator-url="http://127.0.0.1:$CPORT" --mesh.agent.token=$TOKEN \
             --mesh.agent.name="bench-$name" --mesh.agent.endpoint="127.0.0.1:$port" \
-            --mesh.agent.data-dir="$WORK/agent-$name" --mesh.agent.capacity=256 --logging.level.root=WARN \
+            --mesh.agent.data-dir="$WORK/agent-$name" --mesh.agent.capacity="${AGENT_CAPACITY:-256}" \
+            --logging.level.root=WARN ${AGENT_ARGS:-} \
             > "$WORK/agent-$name.log" 2>&1 &
         PIDS+=($!)
         APIDS+=($!)

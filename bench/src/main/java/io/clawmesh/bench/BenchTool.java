@@ -22,6 +22,10 @@ import java.util.regex.Pattern;
  * <pre>
  * register:   --mode register   --url http://127.0.0.1:9180 --token OPERATOR --count 10000
  * credential: --mode credential --identity AGENT_DATA_DIR/node.json
+ * tasks:      --mode tasks      --url http://127.0.0.1:9180 --token OPERATOR --clients 16 --seconds 10
+ * burst:      --mode burst      --url http://127.0.0.1:9180 --token OPERATOR --count 1000
+ * gaps:       --mode gaps       --url http://127.0.0.1:9180 --token OPERATOR --count 600
+ * slow-model: --mode slow-model --port 8000 --seconds 5
  * </pre>
  */
 public final class BenchTool {
@@ -34,7 +38,13 @@ public final class BenchTool {
         switch (mode) {
             case "register" -> register(options);
             case "credential" -> credential(options);
-            default -> throw new IllegalArgumentException("unknown --mode " + mode + " (register or credential)");
+            case "tasks" -> TaskLoad.throughput(options);
+            case "burst" -> TaskLoad.burst(options);
+            case "gaps" -> TaskLoad.dispatchGaps(options);
+            case "slow-model" -> SlowModel.serve(options);
+            default ->
+                throw new IllegalArgumentException(
+                        "unknown --mode " + mode + " (register, credential, tasks, burst, gaps or slow-model)");
         }
     }
 
@@ -84,7 +94,7 @@ public final class BenchTool {
         return matcher.group(1);
     }
 
-    private static String required(Map<String, String> options, String name) {
+    static String required(Map<String, String> options, String name) {
         String value = options.get(name);
         if (value == null) {
             throw new IllegalArgumentException("--" + name + " is required");

@@ -64,6 +64,9 @@ final class MeshCluster implements AutoCloseable {
                 // seed sync serves these; never the OpenClaw setup of the user running the tests
                 "--mesh.openclaw-config=" + coordinatorOpenClawDir().resolve("openclaw.json"),
                 "--mesh.workspace-dir=" + coordinatorOpenClawDir().resolve("workspace")));
+        command.removeIf((argument) -> argument.startsWith("--mesh.")
+                && extraArguments.stream()
+                        .anyMatch((extra) -> extra.startsWith(argument.substring(0, argument.indexOf('=') + 1))));
         command.addAll(extraArguments);
         MeshProcess process =
                 track(new MeshProcess("coordinator", command, this.logDir.resolve("coordinator.log"), port).start());
@@ -145,6 +148,10 @@ final class MeshCluster implements AutoCloseable {
                 "--mesh.agent.register-backoff-max=2s",
                 "--mesh.agent.capacity=8",
                 "--mesh.agent.shutdown-grace=5s"));
+        // an extra argument replaces the default of the same property (Spring would join both into one value)
+        command.removeIf((argument) -> argument.startsWith("--mesh.agent.")
+                && extraArgs.stream()
+                        .anyMatch((extra) -> extra.startsWith(argument.substring(0, argument.indexOf('=') + 1))));
         command.addAll(extraArgs);
         MeshProcess process =
                 track(new MeshProcess(name, command, this.logDir.resolve("agent-" + name + ".log"), port).start());
