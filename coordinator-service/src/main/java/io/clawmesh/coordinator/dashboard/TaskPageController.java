@@ -116,7 +116,14 @@ class TaskPageController {
             if ("task".equals(from)) {
                 back = DashboardPaths.TASKS + "/" + id;
             }
-            redirect.addFlashAttribute("error", "Task " + id + " had already finished: there was nothing to cancel.");
+            // the node's own "canceled" can end the run before the board records this cancel, which then finds the
+            // task finished: it is canceled all the same (or was already), which is what the operator wanted
+            if (statusOf(id) == TaskStatus.CANCELED) {
+                redirect.addFlashAttribute("notice", "Task " + id + " is canceled.");
+            } else {
+                redirect.addFlashAttribute(
+                        "error", "Task " + id + " had already finished: there was nothing to cancel.");
+            }
         } catch (TaskNotFoundException ex) {
             redirect.addFlashAttribute("error", "There is no task " + id + " (any more).");
         }
@@ -139,6 +146,14 @@ class TaskPageController {
             this.writer.write(id, lastEventId, response);
         } catch (InvalidInputException ex) {
             this.writer.write(id, null, response);
+        }
+    }
+
+    private @Nullable TaskStatus statusOf(String id) {
+        try {
+            return this.board.find(id).status();
+        } catch (TaskNotFoundException ex) {
+            return null;
         }
     }
 

@@ -137,7 +137,7 @@ class DashboardTasksIntegrationTests {
         HttpResponse<String> again = post(
                 "/dashboard/tasks/" + id + "/cancel", Map.of("_csrf", DashboardBrowser.csrf(get("/dashboard/tasks"))));
         assertThat(again.statusCode()).isEqualTo(302);
-        assertThat(get("/dashboard/tasks").body()).contains("had already finished: there was nothing to cancel");
+        assertThat(get("/dashboard/tasks").body()).contains("Task " + id + " is canceled.");
     }
 
     @Test

@@ -225,6 +225,22 @@ class TaskPageControllerTests {
     }
 
     @Test
+    void cancelThatFindsTheTaskCanceledByItsNodeFirstShouldSayItIsCanceled() {
+        willThrow(new TaskFinishedException(RUNNING, TaskStatus.CANCELED))
+                .given(this.board)
+                .cancel(RUNNING);
+        given(this.board.find(RUNNING))
+                .willReturn(DashboardFixtures.task(RUNNING, TaskStatus.CANCELED, "write a poem", null, "canceled"));
+        assertThat(this.mvc
+                        .post()
+                        .uri("/dashboard/tasks/" + RUNNING + "/cancel")
+                        .with(DashboardFixtures.operator())
+                        .with(csrf()))
+                .flash()
+                .containsEntry("notice", "Task " + RUNNING + " is canceled.");
+    }
+
+    @Test
     void cancelOfAnUnknownOrMalformedIdShouldSaySoAndGoBackToTheList() {
         given(this.board.cancel("nope")).willThrow(new TaskNotFoundException("nope"));
         MvcTestResult result = this.mvc
