@@ -3,8 +3,13 @@ package io.clawmesh.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.clawmesh.common.message.RouteRequest;
+import io.clawmesh.common.node.NodeStatus;
 import io.clawmesh.common.node.NodeView;
 import io.clawmesh.common.routing.RoutingRule;
+import io.clawmesh.common.task.TaskAccepted;
+import io.clawmesh.common.task.TaskRequest;
+import io.clawmesh.common.task.TaskStatus;
+import io.clawmesh.common.task.TaskView;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -50,6 +55,11 @@ class DashboardBrowserTests {
 
     private static final Duration PATIENCE = Duration.ofSeconds(30);
 
+    /** The slow model's pace: slow enough to see a reply grow and to cancel a run, quick enough for a test. */
+    private static final Duration WORD_DELAY = Duration.ofMillis(250);
+
+    private SlowModelServer model;
+
     private MeshCluster cluster;
 
     private MeshProcess coordinator;
@@ -92,13 +102,16 @@ class DashboardBrowserTests {
 
     /**
      * No page may log a script error or a refused resource, such as a content security policy violation. A refused
-     * form comes back with 422 on purpose; Chromium logs that too.
+     * form comes back with 422 on purpose, and the console's message to an offline node with 503; Chromium logs that
+     * too.
      */
     @AfterEach
     void noConsoleErrors() {
         if (this.browser != null) {
             assertThat(this.browser.consoleErrors())
                     .filteredOn((message) -> !message.contains("responded with a status of 422"))
+                    .filteredOn((message) -> !(message.contains("/dashboard/console/tasks")
+                            && message.contains("responded with a status of 503")))
                     .isEmpty();
         }
     }
@@ -110,6 +123,9 @@ class DashboardBrowserTests {
         }
         if (this.cluster != null) {
             this.cluster.close();
+        }
+        if (this.model != null) {
+            this.model.close();
         }
     }
 
@@ -223,10 +239,11 @@ class DashboardBrowserTests {
         this.wait.until(ExpectedConditions.urlContains("/dashboard/console"));
         fill("content", "hello from the browser");
         this.page.findElement(By.id("send")).click();
-        WebElement reply = this.wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("result-reply")));
-        assertThat(reply.getText()).isEqualTo("[claw-mesh echo] hello from the browser");
+        this.wait.until(ExpectedConditions.textToBe(By.id("result-reply"), "[claw-mesh echo] hello from the browser"));
+        this.wait.until(ExpectedConditions.textToBe(By.id("result-status"), "succeeded"));
         assertThat(this.page.findElement(By.id("result-node")).getText()).isEqualTo("alpha");
         assertThat(this.page.findElement(By.id("result-latency")).getText()).matches("\\d+ ms");
+        assertThat(this.page.findElement(By.id("result-task")).getText()).startsWith("task-");
         this.browser.screenshot("06-console");
 
         new Select(this.page.findElement(By.id("node"))).selectByValue("alpha");
@@ -248,7 +265,9 @@ class DashboardBrowserTests {
         this.wait.until(ExpectedConditions.urlContains("/dashboard/activity"));
         String log = this.page.findElement(By.cssSelector("ol.activity")).getText();
         assertThat(log)
-                .contains("Node beta joined", "Node beta went from online to offline", "Answered by alpha in")
+                .contains("Node beta joined", "Node beta went from online to offline")
+                .as("the console's messages ran as tasks")
+                .contains("Task queued", "Task started on alpha", "Task ended on alpha")
                 .contains("Rule added at position 1: os:linux → alpha", "Rule moved to position 1");
         assertThat(this.page.getPageSource())
                 .as("message content is not in events unless mesh.events.include-content is on")
@@ -294,10 +313,118 @@ class DashboardBrowserTests {
 
     @Test
     @Order(9)
+    void tasksPageListsATaskLiveAndItsCancelButtonStopsTheRun() throws Exception {
+        this.model = new SlowModelServer(WORD_DELAY);
+        this.cluster.startAgent(
+                "slow",
+                MeshCluster.freePort(),
+                this.coordinatorPort,
+                "slow",
+                Map.of(),
+                List.of(
+                        "--mesh.agent.runtime=openai",
+                        "--mesh.agent.api-base=" + this.model.apiBase(),
+                        "--mesh.agent.api-model=slow",
+                        "--mesh.agent.capacity=1"));
+        this.wait.until((driver) -> apiNodes().stream()
+                .anyMatch((node) -> node.name().equals("slow") && node.status() == NodeStatus.ONLINE));
+
+        this.page.findElement(By.linkText("Tasks")).click();
+        this.wait.until(ExpectedConditions.urlContains("/dashboard/tasks"));
+        this.wait.until(ExpectedConditions.textToBe(By.id("live-indicator"), "live"));
+        markPage();
+        String prompt = "a long story" + " and then some more".repeat(20);
+        TaskAccepted accepted = this.api
+                .post()
+                .uri("/api/v1/tasks")
+                .contentType(MediaType.APPLICATION_JSON)
+                .body(new TaskRequest(prompt, "api", null, "slow", null, null, null))
+                .retrieve()
+                .body(TaskAccepted.class);
+        String id = accepted.taskId();
+        By row = By.id("task-" + id);
+        this.wait.until(ExpectedConditions.attributeToBe(row, "data-status", "running"));
+        assertThat(this.page.findElement(row).getText()).contains("slow", "a long story");
+        assertSamePage();
+        this.browser.screenshot("11-tasks-running");
+
+        click(By.id("cancel-" + id));
+        WebElement notice = this.wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(".flash")));
+        assertThat(notice.getText()).containsAnyOf("Canceled task " + id + ".", "Task " + id + " is canceled.");
+        assertThat(notice.getAttribute("class")).contains("notice");
+        this.wait.until(ExpectedConditions.attributeToBe(row, "data-status", "canceled"));
+        assertThat(this.page.findElements(By.id("cancel-" + id)))
+                .as("a finished task has no cancel button")
+                .isEmpty();
+        assertThat(apiTask(id).status()).isEqualTo(TaskStatus.CANCELED);
+        this.wait.until((driver) -> this.model.aborts().contains(prompt));
+        assertThat(this.model.completed()).doesNotContain(prompt);
+
+        click(By.id("task-link-" + id));
+        this.wait.until(ExpectedConditions.presenceOfElementLocated(By.id("task-content")));
+        assertThat(this.page.findElement(By.id("task-content")).getText()).isEqualTo(prompt);
+        assertThat(this.page.findElements(By.id("cancel-task"))).isEmpty();
+        this.browser.screenshot("12-task");
+    }
+
+    @Test
+    @Order(10)
+    void consoleShowsTheReplyGrowingAsItIsWrittenAndCancelsARun() throws Exception {
+        open("/dashboard/console");
+        new Select(this.page.findElement(By.id("node"))).selectByValue("slow");
+        String prompt = "stream these words to me one at a time please";
+        String reply = SlowModelServer.replyTo(prompt);
+        fill("content", prompt);
+        markPage();
+        // every text the reply shows, recorded in the page as it changes
+        ((JavascriptExecutor) this.page)
+                .executeScript("window.clawMeshReplies = [];"
+                        + "new MutationObserver(function () {"
+                        + "  var reply = document.getElementById('result-reply');"
+                        + "  if (reply) { window.clawMeshReplies.push(reply.textContent); }"
+                        + "}).observe(document.getElementById('main'),"
+                        + " {subtree: true, childList: true, characterData: true});");
+        this.page.findElement(By.id("send")).click();
+        this.wait.until(ExpectedConditions.textToBe(By.id("result-status"), "running"));
+        assertThat(this.page.findElement(By.id("result-node")).getText()).isEqualTo("slow");
+        this.browser.screenshot("13-console-streaming");
+        this.wait.until(ExpectedConditions.textToBe(By.id("result-reply"), reply));
+        this.wait.until(ExpectedConditions.textToBe(By.id("result-status"), "succeeded"));
+        @SuppressWarnings("unchecked")
+        List<String> shown =
+                (List<String>) ((JavascriptExecutor) this.page).executeScript("return window.clawMeshReplies");
+        assertThat(shown.stream().filter((text) -> !text.isEmpty() && !text.equals(reply)))
+                .as("the reply grew word by word before it was complete: " + shown)
+                .hasSizeGreaterThan(2)
+                .allSatisfy((text) -> assertThat(reply).startsWith(text));
+        assertThat(this.page.findElement(By.id("result-cancel")).isDisplayed()).isFalse();
+        assertThat(this.page.findElement(By.id("result-latency")).getText()).matches("\\d+ ms");
+        assertSamePage();
+
+        String longPrompt = "cancel me" + " word".repeat(40);
+        fill("content", longPrompt);
+        this.page.findElement(By.id("send")).click();
+        this.wait.until(
+                (driver) -> !driver.findElement(By.id("result-reply")).getText().isEmpty());
+        this.page.findElement(By.id("result-cancel")).click();
+        this.wait.until(ExpectedConditions.textToBe(By.id("result-status"), "canceled"));
+        assertThat(this.page.findElement(By.id("result-error")).getText()).contains("canceled");
+        this.wait.until((driver) -> this.model.aborts().contains(longPrompt));
+        assertSamePage();
+        this.browser.screenshot("14-console-canceled");
+    }
+
+    @Test
+    @Order(11)
     void pagesFitAPhoneAndWorkByKeyboard() throws Exception {
         this.browser.resize(375, 812);
         try {
-            for (String path : List.of("/dashboard", "/dashboard/rules", "/dashboard/console", "/dashboard/activity")) {
+            for (String path : List.of(
+                    "/dashboard",
+                    "/dashboard/rules",
+                    "/dashboard/tasks",
+                    "/dashboard/console",
+                    "/dashboard/activity")) {
                 open(path);
                 this.wait.until(ExpectedConditions.presenceOfElementLocated(By.id("main")));
                 Number overflow = (Number) ((JavascriptExecutor) this.page)
@@ -324,7 +451,7 @@ class DashboardBrowserTests {
     }
 
     @Test
-    @Order(10)
+    @Order(12)
     void logoutLeadsBackToLoginAndThePagesAreClosedAgain() throws Exception {
         this.page.findElement(By.id("logout")).click();
         this.wait.until(ExpectedConditions.presenceOfElementLocated(By.id("logged-out")));
@@ -393,6 +520,10 @@ class DashboardBrowserTests {
 
     private List<RoutingRule> apiRules() {
         return this.api.get().uri("/api/v1/rules").retrieve().body(new ParameterizedTypeReference<>() {});
+    }
+
+    private TaskView apiTask(String id) {
+        return this.api.get().uri("/api/v1/tasks/{id}", id).retrieve().body(TaskView.class);
     }
 
     private List<NodeView> apiNodes() {

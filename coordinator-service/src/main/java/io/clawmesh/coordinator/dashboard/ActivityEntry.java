@@ -8,8 +8,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * One line of the activity log: an event of the live stream, told in words.
  *
- * @param kind {@code node}, {@code rule} or {@code message}, for the icon
- * @param reference the id of the rule or message concerned
+ * @param kind {@code node}, {@code rule}, {@code message} or {@code task}, for the icon
+ * @param reference the id of the rule, message or task concerned
  * @param badge a status or outcome to show as a badge, with {@code badgeClass} as its CSS class
  * @param content the message content, present only when the coordinator is configured to include it in events
  */
@@ -58,6 +58,21 @@ record ActivityEntry(
                 title = message(event, node);
                 reference = event.messageId();
                 badge = event.outcome();
+            }
+            case MeshEventTypes.TASK_QUEUED -> {
+                title = "Task queued";
+                reference = event.taskId();
+                badge = event.status();
+            }
+            case MeshEventTypes.TASK_STARTED -> {
+                title = "Task started on " + node;
+                reference = event.taskId();
+                badge = event.status();
+            }
+            case MeshEventTypes.TASK_FINISHED -> {
+                title = "Task ended" + ((node != null) ? " on " + node : "");
+                reference = event.taskId();
+                badge = event.status();
             }
             default -> title = event.type();
         }

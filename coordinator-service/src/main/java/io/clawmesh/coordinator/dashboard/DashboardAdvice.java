@@ -1,6 +1,7 @@
 package io.clawmesh.coordinator.dashboard;
 
 import io.clawmesh.coordinator.registry.NodeNotFoundException;
+import io.clawmesh.coordinator.tasks.TaskNotFoundException;
 import java.security.Principal;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.Ordered;
@@ -36,6 +37,15 @@ class DashboardAdvice {
     @ResponseStatus(HttpStatus.NOT_FOUND)
     String nodeNotFound(NodeNotFoundException ex, Model model) {
         model.addAttribute("page", "overview");
+        model.addAttribute("missing", "node");
+        return "dashboard/not-found";
+    }
+
+    @ExceptionHandler
+    @ResponseStatus(HttpStatus.NOT_FOUND)
+    String taskNotFound(TaskNotFoundException ex, Model model) {
+        model.addAttribute("page", "tasks");
+        model.addAttribute("missing", "task");
         return "dashboard/not-found";
     }
 }

@@ -21,6 +21,18 @@ final class DashboardPaths {
 
     static final String ACTIVITY = ROOT + "/activity";
 
+    static final String TASKS = ROOT + "/tasks";
+
+    static final String TASK = TASKS + "/{id}";
+
+    static final String TASK_CANCEL = TASK + "/cancel";
+
+    /** One task's event stream for the page script, authenticated by the session; answered 401, not a redirect. */
+    static final String TASK_EVENTS = TASK + "/events";
+
+    /** Where the console's script submits a message as a task; answered with JSON, 401 rather than a redirect. */
+    static final String CONSOLE_TASKS = CONSOLE + "/tasks";
+
     /** Page fragments that the page script fetches again when the mesh changes; answered 401, not a redirect. */
     static final String LIVE = ROOT + "/live";
 

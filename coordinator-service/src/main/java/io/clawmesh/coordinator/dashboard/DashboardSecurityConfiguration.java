@@ -65,8 +65,11 @@ class DashboardSecurityConfiguration {
             DashboardSessions sessions) {
         ClientAddress clientAddress = new ClientAddress(properties.trustedProxies());
         PathPatternRequestMatcher.Builder paths = PathPatternRequestMatcher.withDefaults();
-        RequestMatcher background =
-                new OrRequestMatcher(paths.matcher(DashboardPaths.LIVE + "/**"), paths.matcher(DashboardPaths.EVENTS));
+        RequestMatcher background = new OrRequestMatcher(
+                paths.matcher(DashboardPaths.LIVE + "/**"),
+                paths.matcher(DashboardPaths.EVENTS),
+                paths.matcher(DashboardPaths.TASK_EVENTS),
+                paths.matcher(DashboardPaths.CONSOLE_TASKS));
         http.securityMatcher("/", DashboardPaths.ROOT, DashboardPaths.ROOT + "/**")
                 .authenticationManager(
                         new ProviderManager(new DashboardAuthenticationProvider(tokens, properties, throttle)))
@@ -87,8 +90,9 @@ class DashboardSecurityConfiguration {
                         (session) -> session.sessionAuthenticationStrategy(new CompositeSessionAuthenticationStrategy(
                                 List.of(sessions, new ChangeSessionIdAuthenticationStrategy()))))
                 .exceptionHandling((exceptions) -> exceptions
-                        // The page script fetches fragments and the event stream: a redirect to the login form is
-                        // no answer for it, a 401 is (the script then reloads the page, which shows the login).
+                        // The page script fetches fragments, event streams and the console's task: a redirect to the
+                        // login form is no answer for it, a 401 is (the script then reloads the page, which shows the
+                        // login).
                         .defaultAuthenticationEntryPointFor(
                                 new HttpStatusEntryPoint(HttpStatus.UNAUTHORIZED), background)
                         .defaultAuthenticationEntryPointFor(

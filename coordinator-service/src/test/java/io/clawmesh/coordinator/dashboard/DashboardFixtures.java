@@ -5,9 +5,13 @@ import static org.springframework.security.test.web.servlet.request.SecurityMock
 import io.clawmesh.common.node.Capabilities;
 import io.clawmesh.common.node.NodeStatus;
 import io.clawmesh.common.node.RuntimeInfo;
+import io.clawmesh.common.task.TaskStatus;
 import io.clawmesh.coordinator.registry.Node;
+import io.clawmesh.coordinator.tasks.Task;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Import;
@@ -41,6 +45,35 @@ final class DashboardFixtures {
                 "hash-" + name,
                 NOW.minusSeconds(3600),
                 NOW.minusSeconds(60));
+    }
+
+    /** A task created a minute before {@link #NOW}; one that ran started 50 s before it and ended 40 s before it. */
+    static Task task(String id, TaskStatus status, String content, @Nullable String response, @Nullable String error) {
+        boolean started = status == TaskStatus.RUNNING
+                || status == TaskStatus.SUCCEEDED
+                || status == TaskStatus.FAILED
+                || status == TaskStatus.TIMED_OUT;
+        return new Task(
+                1,
+                id,
+                status,
+                5,
+                content,
+                "dashboard:operator",
+                null,
+                null,
+                null,
+                Duration.ofMinutes(30),
+                null,
+                null,
+                (status == TaskStatus.QUEUED) ? null : "node-mac-mini",
+                (status == TaskStatus.QUEUED) ? null : "mac-mini",
+                (status == TaskStatus.QUEUED) ? 0 : 1,
+                NOW.minusSeconds(60),
+                started ? NOW.minusSeconds(50) : null,
+                status.finished() ? NOW.minusSeconds(40) : null,
+                response,
+                error);
     }
 
     static NodeRow row(String name, NodeStatus status) {
