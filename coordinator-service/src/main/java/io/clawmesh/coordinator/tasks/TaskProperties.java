@@ -21,7 +21,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param reattachAttempts how many times a run whose event stream broke after the node accepted it re-attaches to it
  *     before the task fails
  * @param keepAlive how long an idle task event stream waits before a keep-alive comment
- * @param recoveryAttempts how many times recovery asks an unreachable node about a task it held before giving up on it
+ * @param recoveryInterval the longest pause between two asks, after a restart, to a node that cannot be asked about a
+ *     task it held; recovery asks until the node answers or the task ends (its deadline, a cancel)
  */
 @ConfigurationProperties("mesh.tasks")
 public record TaskProperties(
@@ -36,4 +37,4 @@ public record TaskProperties(
         @DefaultValue("2s") Duration nodeBackoff,
         @DefaultValue("3") int reattachAttempts,
         @DefaultValue("15s") Duration keepAlive,
-        @DefaultValue("5") int recoveryAttempts) {}
+        @DefaultValue("5s") Duration recoveryInterval) {}

@@ -18,7 +18,8 @@ import org.springframework.stereotype.Component;
  * Picks up the unfinished tasks at start (ADR 0008), after the registry is loaded and before the dispatcher runs:
  * queued tasks go back into the queue; a task that was assigned or running is asked about on its node: the node knows
  * it → its stream is re-attached (or its result taken); the node does not know it (or is gone) → an assigned task
- * never started and is queued again, a running one was lost and fails. Nothing runs twice.
+ * never started and is queued again, a running one was lost and fails; the node cannot be asked → it is asked again
+ * until it answers or the task's deadline ends the task. Nothing runs twice, nothing is lost.
  */
 @Component
 public class TaskRecovery implements SmartLifecycle {
@@ -89,15 +90,19 @@ public class TaskRecovery implements SmartLifecycle {
         this.signal.signal();
     }
 
-    /** Asks the task's node about it and acts on the answer. */
+    /**
+     * Asks the task's node about it and acts on the answer. A node that cannot be asked (unreachable, offline, its
+     * agent restarting) is asked again, the pauses growing up to {@code mesh.tasks.recovery-interval}, for as long as
+     * the task stays where the restart found it: it may still be running there, so it is neither sent elsewhere (it
+     * could run twice) nor failed (its result would be lost). Its deadline, a cancel or the node's answer ends it.
+     */
     void recover(Task task) {
         Node node = (task.nodeId() != null) ? this.registry.find(task.nodeId()).orElse(null) : null;
         if (node == null) {
             unknown(task, "its node " + task.nodeName() + " is gone");
             return;
         }
-        String problem = "";
-        for (int attempt = 1; attempt <= Math.max(1, this.properties.recoveryAttempts()); attempt++) {
+        for (int attempt = 1; this.running; attempt++) {
             try {
                 Optional<AgentTaskView> view = this.client.find(node, task.id());
                 if (view.isEmpty()) {
@@ -110,22 +115,27 @@ public class TaskRecovery implements SmartLifecycle {
                 }
                 return;
             } catch (ForwardAttemptException ex) {
-                problem = ex.getMessage();
-                if (!this.running || !pause(attempt)) {
+                if (attempt == 1) {
+                    logger.warn(
+                            "Task {}: its node {} cannot be asked about it ({}); asking again until it answers or"
+                                    + " the task ends",
+                            task.id(),
+                            node.name(),
+                            ex.getMessage());
+                }
+                if (!pause(attempt) || !stillWhereFound(task)) {
                     return;
                 }
             }
         }
-        this.transitions.finish(
-                task.id(),
-                task.status(),
-                TaskStatus.FAILED,
-                null,
-                "after a coordinator restart its node " + node.name() + " could not be asked about it: " + problem,
-                node.id(),
-                node.name(),
-                task.attempts(),
-                task.startedAt());
+    }
+
+    /** Whether the task is still in the status the restart found it in (no deadline, cancel or answer ended it). */
+    private boolean stillWhereFound(Task task) {
+        return this.repository
+                .findById(task.id())
+                .map((current) -> current.status() == task.status())
+                .orElse(false);
     }
 
     /** The run ended while no coordinator followed it: its result is on the node. */
@@ -165,9 +175,10 @@ public class TaskRecovery implements SmartLifecycle {
                 task.startedAt());
     }
 
-    private static boolean pause(int attempt) {
+    private boolean pause(int attempt) {
         try {
-            Thread.sleep(Duration.ofMillis(Math.min(5000, 500L * attempt)));
+            Thread.sleep(Duration.ofMillis(
+                    Math.min(this.properties.recoveryInterval().toMillis(), 250L * attempt)));
             return true;
         } catch (InterruptedException ex) {
             Thread.currentThread().interrupt();

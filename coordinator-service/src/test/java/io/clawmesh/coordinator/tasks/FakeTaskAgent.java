@@ -51,19 +51,28 @@ final class FakeTaskAgent implements AutoCloseable {
 
     private volatile int refuseWith;
 
-    private FakeTaskAgent() throws IOException {
-        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    private FakeTaskAgent(int port) throws IOException {
+        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
         this.server.createContext(ApiPaths.TASKS, this::handle);
         this.server.setExecutor(this.executor);
         this.server.start();
     }
 
     static FakeTaskAgent start() {
+        return start(0);
+    }
+
+    /** Starts on a given loopback port ({@code 0}: any free one), e.g. the port of an agent that went away. */
+    static FakeTaskAgent start(int port) {
         try {
-            return new FakeTaskAgent();
+            return new FakeTaskAgent(port);
         } catch (IOException ex) {
             throw new IllegalStateException("could not start a fake agent", ex);
         }
+    }
+
+    int port() {
+        return this.server.getAddress().getPort();
     }
 
     String endpoint() {
@@ -96,6 +105,22 @@ final class FakeTaskAgent implements AutoCloseable {
     /** Answers every post with this status (0 for normal service). */
     FakeTaskAgent refuseWith(int status) {
         this.refuseWith = status;
+        return this;
+    }
+
+    /**
+     * Makes the agent know a task it got before the test began (from a coordinator that has died since): ended with
+     * {@code status} ({@code succeeded}, {@code failed}, {@code canceled}, {@code timed_out}) after writing
+     * {@code text}, or still {@code running} and held after {@code text} until released.
+     */
+    FakeTaskAgent knows(String taskId, String status, String text, @Nullable String error) {
+        FakeRun run = new FakeRun(taskId, "sent before the restart", TimeUnit.MINUTES.toMillis(1));
+        this.runs.put(taskId, run);
+        if (status.equals("running")) {
+            this.executor.submit(() -> run.play(List.of(text), true));
+        } else {
+            run.ended(text, status, error);
+        }
         return this;
     }
 
@@ -315,6 +340,14 @@ final class FakeTaskAgent implements AutoCloseable {
                 return;
             }
             finish("succeeded", null);
+        }
+
+        /** Plays a whole run at once: started, one delta, and the final event. */
+        synchronized void ended(String piece, String finalStatus, @Nullable String reason) {
+            add(new FakeEvent("0", "started", Map.of("task_id", this.id)));
+            this.text.append(piece);
+            add(new FakeEvent(String.valueOf(this.text.length()), "delta", Map.of("text", piece)));
+            finish(finalStatus, reason);
         }
 
         synchronized boolean finish(String finalStatus, @Nullable String reason) {

@@ -57,6 +57,6 @@ final class TaskFixtures {
                 Duration.ofSeconds(2),
                 3,
                 Duration.ofSeconds(15),
-                5);
+                Duration.ofSeconds(5));
     }
 }

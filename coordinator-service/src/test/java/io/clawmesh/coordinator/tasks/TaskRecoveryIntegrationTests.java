@@ -11,7 +11,12 @@ import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.HexFormat;
+import java.util.List;
 import org.awaitility.Awaitility;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
@@ -19,11 +24,14 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * A coordinator stops while a task runs and another waits; a second coordinator on the same H2 file re-attaches to the
- * running task and runs the queued one, each exactly once on the agent.
+ * A coordinator stops (or its rows are left as a killed one leaves them) and a second coordinator on the same H2 file
+ * recovers: it re-attaches to running tasks, takes what the agents say about the ones they held, queues again only what
+ * never started, and keeps asking nodes that cannot be asked. Real HTTP to fake agents on loopback; nothing runs twice.
  */
 class TaskRecoveryIntegrationTests {
 
@@ -32,6 +40,10 @@ class TaskRecoveryIntegrationTests {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private static final Duration MINUTE = Duration.ofMinutes(1);
 
     @TempDir
     Path dataDir;
@@ -79,6 +91,124 @@ class TaskRecoveryIntegrationTests {
         }
     }
 
+    @Test
+    void restartShouldTakeWhatTheAgentSaysAboutEachTaskItHeldAndRunNothingTwice() throws Exception {
+        try (FakeTaskAgent alpha = FakeTaskAgent.start()) {
+            String assignedUnknown;
+            String assignedOfAGoneNode;
+            String runningUnknown;
+            String succeeded;
+            String failed;
+            String canceled;
+            String timedOut;
+            try (ConfigurableApplicationContext first = coordinator()) {
+                String alphaId = register(port(first), "alpha", alpha);
+                JdbcTemplate jdbc = first.getBean(JdbcTemplate.class);
+                // the rows a coordinator killed mid-work leaves; alpha answers for each as the comment says
+                assignedUnknown = seed(jdbc, TaskStatus.ASSIGNED, alphaId, "alpha", MINUTE); // never got it
+                assignedOfAGoneNode = seed(jdbc, TaskStatus.ASSIGNED, "node-removed-since", "gone", MINUTE);
+                runningUnknown = seed(jdbc, TaskStatus.RUNNING, alphaId, "alpha", MINUTE); // lost it
+                succeeded = seed(jdbc, TaskStatus.RUNNING, alphaId, "alpha", MINUTE);
+                failed = seed(jdbc, TaskStatus.RUNNING, alphaId, "alpha", MINUTE);
+                canceled = seed(jdbc, TaskStatus.RUNNING, alphaId, "alpha", MINUTE);
+                timedOut = seed(jdbc, TaskStatus.ASSIGNED, alphaId, "alpha", MINUTE); // accepted, then ended
+            }
+            alpha.knows(succeeded, "succeeded", "finished while no coordinator listened", null)
+                    .knows(failed, "failed", "half", "the runtime crashed")
+                    .knows(canceled, "canceled", "", "canceled on the node")
+                    .knows(timedOut, "timed_out", "slow", "the task's timeout passed on the agent");
+            try (ConfigurableApplicationContext second = coordinator()) {
+                int port = port(second);
+                JsonNode done = awaitStatus(port, succeeded, TaskStatus.SUCCEEDED);
+                assertThat(done.path("response").asString()).isEqualTo("finished while no coordinator listened");
+                assertThat(awaitStatus(port, failed, TaskStatus.FAILED)
+                                .path("error")
+                                .asString())
+                        .isEqualTo("the runtime crashed");
+                assertThat(awaitStatus(port, canceled, TaskStatus.CANCELED)
+                                .path("error")
+                                .asString())
+                        .isEqualTo("canceled on the node");
+                assertThat(awaitStatus(port, timedOut, TaskStatus.TIMED_OUT)
+                                .path("error")
+                                .asString())
+                        .isEqualTo("the task's timeout passed on the agent");
+                assertThat(awaitStatus(port, runningUnknown, TaskStatus.FAILED)
+                                .path("error")
+                                .asString())
+                        .contains("lost the task")
+                        .contains("does not know it");
+                // the two that never started anywhere run now, once
+                awaitStatus(port, assignedUnknown, TaskStatus.SUCCEEDED);
+                awaitStatus(port, assignedOfAGoneNode, TaskStatus.SUCCEEDED);
+                assertThat(events(port, assignedUnknown))
+                        .as("the requeued task's own stream shows it queued again and run")
+                        .contains("queued", "assigned", "started", "succeeded");
+            }
+            assertThat(alpha.count("POST /api/v1/tasks"))
+                    .as("only the two tasks that never started were sent, each once")
+                    .isEqualTo(2);
+            assertThat(alpha.content(assignedUnknown)).isEqualTo("content of " + assignedUnknown);
+            assertThat(alpha.content(assignedOfAGoneNode)).isEqualTo("content of " + assignedOfAGoneNode);
+            assertThat(alpha.content(runningUnknown))
+                    .as("a lost running task is never sent again")
+                    .isNull();
+        }
+    }
+
+    @Test
+    void restartShouldKeepAskingANodeThatCannotBeAskedUntilItAnswersOrTheTaskEnds() throws Exception {
+        FakeTaskAgent late = FakeTaskAgent.start();
+        FakeTaskAgent down = FakeTaskAgent.start();
+        try (FakeTaskAgent offline = FakeTaskAgent.start()) {
+            String comesBack;
+            String neverAnswers;
+            String onOfflineNode;
+            try (ConfigurableApplicationContext first = coordinator()) {
+                int port = port(first);
+                String lateId = register(port, "late", late);
+                String downId = register(port, "down", down);
+                String offlineId = register(port, "offline", offline);
+                JdbcTemplate jdbc = first.getBean(JdbcTemplate.class);
+                jdbc.update("UPDATE nodes SET status = 'offline' WHERE id = ?", offlineId);
+                comesBack = seed(jdbc, TaskStatus.RUNNING, lateId, "late", MINUTE);
+                neverAnswers = seed(jdbc, TaskStatus.RUNNING, downId, "down", Duration.ofSeconds(20));
+                onOfflineNode = seed(jdbc, TaskStatus.ASSIGNED, offlineId, "offline", MINUTE);
+            }
+            int latePort = late.port();
+            late.close();
+            down.close();
+            offline.knows(onOfflineNode, "succeeded", "an offline node still answers", null);
+            try (ConfigurableApplicationContext second = coordinator()) {
+                int port = port(second);
+                assertThat(awaitStatus(port, onOfflineNode, TaskStatus.SUCCEEDED)
+                                .path("response")
+                                .asString())
+                        .isEqualTo("an offline node still answers");
+                // longer than recovery used to ask before it failed such tasks (five tries, about 5 s): they wait,
+                // neither failed nor sent elsewhere
+                Thread.sleep(6000);
+                assertThat(status(port, comesBack)).isEqualTo("running");
+                assertThat(status(port, neverAnswers)).isEqualTo("running");
+                try (FakeTaskAgent back = FakeTaskAgent.start(latePort)) {
+                    back.knows(comesBack, "succeeded", "kept running while unreachable", null);
+                    assertThat(awaitStatus(port, comesBack, TaskStatus.SUCCEEDED)
+                                    .path("response")
+                                    .asString())
+                            .isEqualTo("kept running while unreachable");
+                    assertThat(back.count("POST /api/v1/tasks")).isZero();
+                }
+                // the node that never answers: its deadline ends the task
+                Awaitility.await()
+                        .atMost(Duration.ofSeconds(40))
+                        .untilAsserted(
+                                () -> assertThat(status(port, neverAnswers)).isEqualTo("timed_out"));
+            }
+            assertThat(offline.count("POST /api/v1/tasks")).isZero();
+            assertThat(offline.content(neverAnswers)).isNull();
+        }
+    }
+
     private ConfigurableApplicationContext coordinator() {
         // command-line arguments: they outrank application.yml, default properties do not
         return new SpringApplicationBuilder(CoordinatorApplication.class)
@@ -91,7 +221,47 @@ class TaskRecoveryIntegrationTests {
                         "--mesh.health.probe-tick=1h",
                         "--mesh.health.sweep-interval=1h",
                         "--mesh.health.heartbeat-timeout=1h",
-                        "--mesh.registry.full-refresh=1h");
+                        "--mesh.registry.full-refresh=1h",
+                        "--mesh.tasks.recovery-interval=500ms");
+    }
+
+    private static String register(int port, String name, FakeTaskAgent agent) throws Exception {
+        String registration = "{\"name\":\"" + name + "\",\"endpoint\":\"" + agent.endpoint()
+                + "\",\"capabilities\":{\"os\":\"linux\"},\"capacity\":4}";
+        HttpResponse<String> response = call(port, "POST", "/api/v1/nodes/register", registration);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+        return JSON.readTree(response.body()).path("node_id").asString();
+    }
+
+    /** Writes a task row as a coordinator that died mid-work leaves it; answers its id. */
+    private static String seed(JdbcTemplate jdbc, TaskStatus status, String nodeId, String nodeName, Duration timeout) {
+        byte[] bytes = new byte[10];
+        RANDOM.nextBytes(bytes);
+        String id = "task-" + HexFormat.of().formatHex(bytes);
+        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        jdbc.update(
+                "INSERT INTO tasks (id, status, priority, content, source, timeout_ms, node_id, node_name, attempts,"
+                        + " created_at, started_at) VALUES (?, ?, 0, ?, 'api', ?, ?, ?, 1, ?, ?)",
+                id,
+                status.wireName(),
+                "content of " + id,
+                timeout.toMillis(),
+                nodeId,
+                nodeName,
+                now,
+                (status == TaskStatus.RUNNING) ? now : null);
+        return id;
+    }
+
+    /** The event names of a task's whole stream (it has ended). */
+    private static List<String> events(int port, String id) throws Exception {
+        HttpResponse<String> response = call(port, "GET", "/api/v1/tasks/" + id + "/events", null);
+        assertThat(response.statusCode()).isEqualTo(200);
+        return response.body()
+                .lines()
+                .filter((line) -> line.startsWith("event: "))
+                .map((line) -> line.substring("event: ".length()))
+                .toList();
     }
 
     private static int port(ConfigurableApplicationContext context) {
@@ -109,10 +279,11 @@ class TaskRecoveryIntegrationTests {
                 .asString();
     }
 
-    private static void awaitStatus(int port, String id, TaskStatus status) {
+    private static JsonNode awaitStatus(int port, String id, TaskStatus status) throws Exception {
         Awaitility.await()
                 .atMost(Duration.ofSeconds(15))
                 .untilAsserted(() -> assertThat(status(port, id)).isEqualTo(status.wireName()));
+        return JSON.readTree(call(port, "GET", "/api/v1/tasks/" + id, null).body());
     }
 
     private static HttpResponse<String> call(int port, String method, String path, @Nullable String json)
