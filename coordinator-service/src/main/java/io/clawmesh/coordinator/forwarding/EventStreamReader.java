@@ -9,11 +9,12 @@ import org.jspecify.annotations.Nullable;
 /**
  * Reads server-sent events from a node's stream as they arrive, by the rules of the HTML standard's event-stream
  * format: lines end with CRLF, LF or CR; {@code event:} names the event, {@code data:} lines are joined with a line
- * feed, a blank line ends the event, and comment lines ({@code :...}), {@code id:}, {@code retry:} and unknown fields
- * are skipped. Bounded, since a node must not be able to exhaust our memory: no event may be larger than
- * {@code maxEventBytes}, and the whole stream no larger than {@code maxStreamBytes}.
+ * feed, {@code id:} gives the event its id, a blank line ends the event, and comment lines ({@code :...}),
+ * {@code retry:} and unknown fields are skipped. Bounded, since a node must not be able to exhaust our memory: no event
+ * may be larger than {@code maxEventBytes}, and the whole stream no larger than {@code maxStreamBytes}. The one reader
+ * of event streams from nodes: route replies here, task runs in {@code tasks}.
  */
-final class EventStreamReader {
+public final class EventStreamReader {
 
     private static final String DEFAULT_TYPE = "message";
 
@@ -41,7 +42,13 @@ final class EventStreamReader {
     /** A CR ended the last line: an LF right after it belongs to the same line ending. */
     private boolean afterCarriageReturn;
 
-    EventStreamReader(InputStream in, int maxEventBytes, long maxStreamBytes) {
+    /**
+     * A reader of {@code in}.
+     *
+     * @param maxEventBytes the largest event, its lines counted together
+     * @param maxStreamBytes the largest stream ({@link Long#MAX_VALUE}: unbounded, for long-lived streams)
+     */
+    public EventStreamReader(InputStream in, int maxEventBytes, long maxStreamBytes) {
         this.in = in;
         this.maxEventBytes = maxEventBytes;
         this.maxStreamBytes = maxStreamBytes;
@@ -55,15 +62,17 @@ final class EventStreamReader {
      * @throws IOException when the stream breaks or times out
      */
     @Nullable
-    Event next() throws IOException {
+    public Event next() throws IOException {
+        String id = null;
         String type = null;
         StringBuilder data = null;
         this.eventBytes = 0;
         while (readLine()) {
             if (this.lineLength == 0) {
                 if (data != null) {
-                    return new Event((type != null) ? type : DEFAULT_TYPE, data.toString());
+                    return new Event(id, (type != null) ? type : DEFAULT_TYPE, data.toString());
                 }
+                id = null;
                 type = null;
                 this.eventBytes = 0;
                 continue;
@@ -77,6 +86,8 @@ final class EventStreamReader {
             String value = (colon < 0) ? "" : text.substring(colon + ((text.startsWith(" ", colon + 1)) ? 2 : 1));
             if (field.equals("event")) {
                 type = value;
+            } else if (field.equals("id")) {
+                id = value;
             } else if (field.equals("data")) {
                 data = (data == null)
                         ? new StringBuilder(value)
@@ -138,13 +149,20 @@ final class EventStreamReader {
     /**
      * One event.
      *
+     * @param id its {@code id:}, {@code null} when it had none (task streams resume from it)
      * @param type its {@code event:} name, {@code message} when it had none
      * @param data its {@code data:} lines joined with line feeds
      */
-    record Event(String type, String data) {}
+    public record Event(@Nullable String id, String type, String data) {
+
+        /** An event without an id. */
+        public Event(String type, String data) {
+            this(null, type, data);
+        }
+    }
 
     /** The stream or one of its events is over its bound. */
-    static final class LimitExceededException extends IOException {
+    public static final class LimitExceededException extends IOException {
 
         LimitExceededException(String message) {
             super(message);

@@ -8,6 +8,8 @@ import io.clawmesh.common.node.PrintableText;
 import io.clawmesh.common.task.AgentTaskRequest;
 import io.clawmesh.common.task.AgentTaskView;
 import io.clawmesh.common.task.TaskEventTypes;
+import io.clawmesh.coordinator.forwarding.EventStreamReader;
+import io.clawmesh.coordinator.forwarding.EventStreamReader.Event;
 import io.clawmesh.coordinator.forwarding.ForwardAttemptException;
 import io.clawmesh.coordinator.forwarding.ForwardAttemptException.Kind;
 import io.clawmesh.coordinator.forwarding.ForwardingProperties;
@@ -56,8 +58,8 @@ import tools.jackson.databind.json.JsonMapper;
 @Component
 public class AgentTaskClient implements DisposableBean {
 
-    /** An event line may hold a whole reply (1 MiB of content), JSON-escaped. */
-    private static final int MAX_LINE_CHARS = 8 * 1024 * 1024;
+    /** An event may hold a whole reply (1 MiB of content), JSON-escaped. */
+    private static final int MAX_EVENT_BYTES = 8 * 1024 * 1024;
 
     private static final int MAX_BODY_BYTES = 8 * 1024 * 1024;
 
@@ -210,7 +212,7 @@ public class AgentTaskClient implements DisposableBean {
             HttpEntity entity = response.getEntity();
             try {
                 InputStream body = (entity != null) ? entity.getContent() : InputStream.nullInputStream();
-                return new EventStream(request, response, new SseReader(body, MAX_LINE_CHARS));
+                return new EventStream(request, response, new EventStreamReader(body, MAX_EVENT_BYTES, Long.MAX_VALUE));
             } catch (IOException ex) {
                 closeQuietly(request, response);
                 throw classify(node, ex);
@@ -309,11 +311,11 @@ public class AgentTaskClient implements DisposableBean {
 
         private final ClassicHttpResponse response;
 
-        private final SseReader reader;
+        private final EventStreamReader reader;
 
         private boolean ended;
 
-        EventStream(HttpUriRequestBase request, ClassicHttpResponse response, SseReader reader) {
+        EventStream(HttpUriRequestBase request, ClassicHttpResponse response, EventStreamReader reader) {
             this.request = request;
             this.response = response;
             this.reader = reader;
@@ -326,8 +328,8 @@ public class AgentTaskClient implements DisposableBean {
          * @throws IOException when it broke (or was aborted)
          */
         @Nullable
-        SseEvent next() throws IOException {
-            SseEvent event = this.reader.next();
+        Event next() throws IOException {
+            Event event = this.reader.next();
             this.ended = (event == null);
             return event;
         }

@@ -3,6 +3,7 @@ package io.clawmesh.coordinator.tasks;
 import io.clawmesh.common.task.AgentTaskRequest;
 import io.clawmesh.common.task.TaskEventTypes;
 import io.clawmesh.common.task.TaskStatus;
+import io.clawmesh.coordinator.forwarding.EventStreamReader.Event;
 import io.clawmesh.coordinator.forwarding.ForwardAttemptException;
 import io.clawmesh.coordinator.forwarding.ForwardAttemptException.Kind;
 import io.clawmesh.coordinator.registry.InflightTracker;
@@ -245,7 +246,7 @@ public class TaskRunner {
                     if (run.abandoned) {
                         return;
                     }
-                    SseEvent event;
+                    Event event;
                     while ((event = open.next()) != null) {
                         if (relay.handle(event)) {
                             return;
@@ -334,7 +335,7 @@ public class TaskRunner {
         return remaining.isNegative() ? Duration.ZERO : remaining;
     }
 
-    private JsonNode data(SseEvent event) {
+    private JsonNode data(Event event) {
         try {
             JsonNode node = this.json.readTree(event.data());
             return (node != null) ? node : this.json.createObjectNode();
@@ -364,8 +365,8 @@ public class TaskRunner {
         }
 
         /** Handles one event; answers whether the run is over. */
-        boolean handle(SseEvent event) {
-            String name = event.name();
+        boolean handle(Event event) {
+            String name = event.type();
             if (TaskEventTypes.STARTED.equals(name)) {
                 return !ensureStarted();
             }
@@ -416,7 +417,7 @@ public class TaskRunner {
             return true;
         }
 
-        private void delta(SseEvent event) {
+        private void delta(Event event) {
             String text = text(data(event), "text");
             if (text == null || text.isEmpty()) {
                 return;

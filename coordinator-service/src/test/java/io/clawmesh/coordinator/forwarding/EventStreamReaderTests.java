@@ -29,10 +29,22 @@ class EventStreamReaderTests {
     }
 
     @Test
-    void nextShouldSkipCommentsIdsRetriesAndUnknownFieldsAndJoinDataLines() throws IOException {
+    void nextShouldSkipCommentsRetriesAndUnknownFieldsAndJoinDataLines() throws IOException {
         String stream = ": keep-alive\n\n" + "id: 7\nretry: 1000\nfoo: bar\nevent:delta\ndata:first\ndata: second\n\n";
 
-        assertThat(events(stream, 1024, 4096)).containsExactly(new Event("delta", "first\nsecond"));
+        assertThat(events(stream, 1024, 4096)).containsExactly(new Event("7", "delta", "first\nsecond"));
+    }
+
+    @Test
+    void nextShouldGiveEachEventItsOwnIdOrNone() throws IOException {
+        String stream = "id: 0\nevent: started\ndata: {}\n\n" + "event: delta\ndata: {\"text\":\"a\"}\n\n"
+                + "id: end\r\nevent: succeeded\r\ndata: {}\r\n\r\n";
+
+        assertThat(events(stream, 1024, 4096))
+                .containsExactly(
+                        new Event("0", "started", "{}"),
+                        new Event(null, "delta", "{\"text\":\"a\"}"),
+                        new Event("end", "succeeded", "{}"));
     }
 
     @Test
