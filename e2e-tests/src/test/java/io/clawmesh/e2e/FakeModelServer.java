@@ -23,7 +23,8 @@ import tools.jackson.databind.node.ObjectNode;
  * {@code POST /v1/chat/completions} with {@code echo: <prompt>} as SSE chunks, where the prompt is the user's text
  * without OpenClaw's timestamp prefix, {@code Runtime:} suffix and internal-context turn. Every call is recorded with
  * the conversation the model saw. A prompt starting with {@code slow-stream} is streamed word by word, one word per
- * {@link #SLOW_WORD_DELAY}, so a test can kill the gateway mid-stream.
+ * {@link #SLOW_WORD_DELAY}, so a test can kill the gateway mid-stream or cancel the run; a stream the gateway closes
+ * before its end (it aborted the run) is recorded in {@link #aborts()}.
  */
 final class FakeModelServer implements AutoCloseable {
 
@@ -38,6 +39,8 @@ final class FakeModelServer implements AutoCloseable {
     private final List<Call> calls = new CopyOnWriteArrayList<>();
 
     private final AtomicInteger otherRequests = new AtomicInteger();
+
+    private final List<String> aborts = new CopyOnWriteArrayList<>();
 
     /** One model call: the prompt it answered and the conversation it was given (role: text). */
     record Call(String prompt, List<String> conversation, String reply) {}
@@ -55,6 +58,11 @@ final class FakeModelServer implements AutoCloseable {
 
     List<Call> calls() {
         return List.copyOf(this.calls);
+    }
+
+    /** The prompts whose stream the gateway closed before its end. */
+    List<String> aborts() {
+        return List.copyOf(this.aborts);
     }
 
     /** Requests to anything but the completions endpoint (for example the ClawHub redirect): expected to stay 0. */
@@ -86,7 +94,12 @@ final class FakeModelServer implements AutoCloseable {
             if (request.path("stream").asBoolean(false)) {
                 // only the prompt as sent: the gateway's resumption after a restart wraps it, and that answer comes at
                 // once
-                stream(exchange, reply, prompt.startsWith("slow-stream"));
+                try {
+                    stream(exchange, reply, prompt.startsWith("slow-stream"));
+                } catch (IOException ex) {
+                    // the gateway closed the stream before its end: it aborted the run
+                    this.aborts.add(prompt);
+                }
             } else {
                 ObjectNode body = completion();
                 body.putArray("choices")

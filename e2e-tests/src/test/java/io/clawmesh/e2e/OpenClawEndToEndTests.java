@@ -10,12 +10,14 @@ import io.clawmesh.common.message.RouteResponse;
 import io.clawmesh.common.node.NodeCredentials;
 import io.clawmesh.common.node.NodeStatus;
 import io.clawmesh.common.node.NodeView;
+import io.clawmesh.common.task.TaskAccepted;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import org.awaitility.Awaitility;
@@ -30,6 +32,7 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
 import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.web.client.RestClient;
 import tools.jackson.databind.JsonNode;
@@ -50,6 +53,8 @@ class OpenClawEndToEndTests {
 
     private static final String AGENT = "claw";
 
+    private static final Set<String> FINAL_TASK_EVENTS = Set.of("succeeded", "failed", "canceled", "timed_out");
+
     private final JsonMapper json = JsonMapper.builder().build();
 
     private FakeModelServer model;
@@ -61,6 +66,8 @@ class OpenClawEndToEndTests {
     private MeshProcess agent;
 
     private RestClient api;
+
+    private String coordinatorUrl;
 
     private RestClient agentApi;
 
@@ -80,6 +87,7 @@ class OpenClawEndToEndTests {
         this.gateway.start();
         this.cluster = new MeshCluster(workDir);
         MeshProcess coordinator = this.cluster.startCoordinator(MeshCluster.freePort());
+        this.coordinatorUrl = coordinator.baseUrl();
         this.api = RestClient.builder()
                 .requestFactory(new JdkClientHttpRequestFactory())
                 .baseUrl(coordinator.baseUrl())
@@ -191,6 +199,60 @@ class OpenClawEndToEndTests {
 
     @Test
     @Order(5)
+    void aTaskRunsOnTheGatewayAndItsStreamedDeltasMakeUpItsResponse() throws Exception {
+        String prompt = "slow-stream task " + nonce() + " one two three";
+        int before = this.model.calls().size();
+        String id = submitTask(prompt);
+
+        SseEvents.Stream stream = SseEvents.get(
+                this.coordinatorUrl + ApiPaths.TASKS + "/" + id + "/events",
+                MeshCluster.OPERATOR_TOKEN,
+                Map.of(),
+                FINAL_TASK_EVENTS);
+
+        assertThat(stream.status()).as(stream.errorBody()).isEqualTo(200);
+        assertThat(stream.names()).startsWith("queued", "assigned", "started").endsWith("succeeded");
+        assertThat(stream.first("assigned").text("node_name")).isEqualTo(AGENT);
+        String response = stream.last().text("response");
+        assertThat(response).isEqualTo("echo: " + prompt);
+        assertThat(stream.deltas()).as("the deltas concatenated").isEqualTo(response);
+        assertThat(stream.names().stream().filter("delta"::equals).count())
+                .as("the reply arrived in pieces as the model streamed it")
+                .isGreaterThan(1);
+        assertThat(task(id).path("response").asString()).isEqualTo(response);
+        assertThat(this.model.calls()).hasSize(before + 1);
+        OpenClawGatewayProcess.step("task " + id + ": " + stream.names().size() + " events, "
+                + stream.names().stream().filter("delta"::equals).count() + " deltas, response '" + response + "'");
+    }
+
+    @Test
+    @Order(6)
+    void cancelingARunningTaskAbortsItsRunOnTheGateway() throws Exception {
+        String prompt =
+                "slow-stream cancel " + nonce() + " " + "word ".repeat(30).strip();
+        String id = submitTask(prompt);
+        Awaitility.await("the model streaming the task's reply")
+                .atMost(Duration.ofSeconds(60))
+                .until(() -> this.model.calls().stream()
+                        .anyMatch((call) -> call.prompt().equals(prompt)));
+
+        ResponseEntity<String> cancel =
+                this.api.delete().uri(ApiPaths.TASKS + "/{id}", id).retrieve().toEntity(String.class);
+
+        assertThat(cancel.getStatusCode().value()).as(cancel.toString()).isEqualTo(202);
+        Awaitility.await("task canceled")
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> task(id).path("status").asString().equals("canceled"));
+        // chat.abort reached the gateway: it stopped its run and closed the model's stream long before its end
+        Awaitility.await("the model saw its stream closed")
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> this.model.aborts().contains(prompt));
+        OpenClawGatewayProcess.step("task " + id + " canceled: the gateway closed the model's stream ("
+                + this.model.aborts().size() + " aborted streams so far)");
+    }
+
+    @Test
+    @Order(7)
     void gatewayKilledMidStreamMakesTheNodeDegradedAndTheRunRecoversAfterItsRestart() throws Exception {
         awaitNode(NodeStatus.ONLINE, Duration.ofSeconds(30));
         String prompt = "slow-stream " + nonce() + " one two three four five six seven eight";
@@ -226,6 +288,23 @@ class OpenClawEndToEndTests {
         assertThat(this.model.otherRequests())
                 .as("nothing but completions reached the loopback model")
                 .isZero();
+    }
+
+    private String submitTask(String prompt) {
+        ResponseEntity<TaskAccepted> accepted = this.api
+                .post()
+                .uri(ApiPaths.TASKS)
+                .contentType(MediaType.APPLICATION_JSON)
+                .body(Map.of("content", prompt, "target", AGENT))
+                .retrieve()
+                .toEntity(TaskAccepted.class);
+        assertThat(accepted.getStatusCode().value()).isEqualTo(202);
+        return accepted.getBody().taskId();
+    }
+
+    private JsonNode task(String id) {
+        return this.json.readTree(
+                this.api.get().uri(ApiPaths.TASKS + "/{id}", id).retrieve().body(String.class));
     }
 
     private RouteResponse route(RouteRequest request) {
