@@ -330,8 +330,11 @@ public class NodeClient implements DisposableBean {
         return problemDetail(this.json, body);
     }
 
-    /** {@code ": <detail>"} of a problem body, escaped for logs and the caller's problem; empty when it has none. */
-    static String problemDetail(JsonMapper json, @Nullable String body) {
+    /**
+     * {@code ": <detail>"} of a problem body, escaped for logs and the caller's problem; empty when it has none. Also
+     * for the agent task API's answers ({@code tasks}).
+     */
+    public static String problemDetail(JsonMapper json, @Nullable String body) {
         if (body == null || body.isBlank()) {
             return "";
         }

@@ -4,7 +4,6 @@ import io.clawmesh.common.api.ApiPaths;
 import io.clawmesh.common.node.Endpoint;
 import io.clawmesh.common.node.InvalidInputException;
 import io.clawmesh.common.node.NodeCredentials;
-import io.clawmesh.common.node.PrintableText;
 import io.clawmesh.common.task.AgentTaskRequest;
 import io.clawmesh.common.task.AgentTaskView;
 import io.clawmesh.common.task.TaskEventTypes;
@@ -13,6 +12,7 @@ import io.clawmesh.coordinator.forwarding.EventStreamReader.Event;
 import io.clawmesh.coordinator.forwarding.ForwardAttemptException;
 import io.clawmesh.coordinator.forwarding.ForwardAttemptException.Kind;
 import io.clawmesh.coordinator.forwarding.ForwardingProperties;
+import io.clawmesh.coordinator.forwarding.NodeClient;
 import io.clawmesh.coordinator.registry.EndpointPolicy;
 import io.clawmesh.coordinator.registry.Node;
 import java.io.Closeable;
@@ -46,7 +46,6 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.DeserializationFeature;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -243,17 +242,8 @@ public class AgentTaskClient implements DisposableBean {
     }
 
     private String answered(Node node, int status, byte[] body) {
-        String detail = "";
-        try {
-            JsonNode problem = this.json.readTree(new String(body, StandardCharsets.UTF_8));
-            JsonNode text = (problem != null) ? problem.get("detail") : null;
-            if (text != null && text.isString()) {
-                detail = ": " + PrintableText.escape(text.asString());
-            }
-        } catch (RuntimeException ex) {
-            // not a problem body: the status says enough
-        }
-        return node.name() + " answered " + status + detail;
+        return node.name() + " answered " + status
+                + NodeClient.problemDetail(this.json, new String(body, StandardCharsets.UTF_8));
     }
 
     private static byte[] read(@Nullable HttpEntity entity, int limit) throws IOException {

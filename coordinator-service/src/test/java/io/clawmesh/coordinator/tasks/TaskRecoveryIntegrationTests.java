@@ -121,21 +121,11 @@ class TaskRecoveryIntegrationTests {
                 int port = port(second);
                 JsonNode done = awaitStatus(port, succeeded, TaskStatus.SUCCEEDED);
                 assertThat(done.path("response").asString()).isEqualTo("finished while no coordinator listened");
-                assertThat(awaitStatus(port, failed, TaskStatus.FAILED)
-                                .path("error")
-                                .asString())
-                        .isEqualTo("the runtime crashed");
-                assertThat(awaitStatus(port, canceled, TaskStatus.CANCELED)
-                                .path("error")
-                                .asString())
-                        .isEqualTo("canceled on the node");
-                assertThat(awaitStatus(port, timedOut, TaskStatus.TIMED_OUT)
-                                .path("error")
-                                .asString())
+                assertThat(awaitError(port, failed, TaskStatus.FAILED)).isEqualTo("the runtime crashed");
+                assertThat(awaitError(port, canceled, TaskStatus.CANCELED)).isEqualTo("canceled on the node");
+                assertThat(awaitError(port, timedOut, TaskStatus.TIMED_OUT))
                         .isEqualTo("the task's timeout passed on the agent");
-                assertThat(awaitStatus(port, runningUnknown, TaskStatus.FAILED)
-                                .path("error")
-                                .asString())
+                assertThat(awaitError(port, runningUnknown, TaskStatus.FAILED))
                         .contains("lost the task")
                         .contains("does not know it");
                 // the two that never started anywhere run now, once
@@ -277,6 +267,11 @@ class TaskRecoveryIntegrationTests {
         return JSON.readTree(call(port, "GET", "/api/v1/tasks/" + id, null).body())
                 .path("status")
                 .asString();
+    }
+
+    /** Awaits a task's final status and answers its error. */
+    private static String awaitError(int port, String id, TaskStatus status) throws Exception {
+        return awaitStatus(port, id, status).path("error").asString();
     }
 
     private static JsonNode awaitStatus(int port, String id, TaskStatus status) throws Exception {
