@@ -182,6 +182,21 @@ class SendCommandsTests extends CliTestSupport {
     }
 
     @Test
+    void sendStreamShouldNameTheNodeBeforeTheReplyWhenTheCoordinatorSaysItFirst() {
+        String started = "event: started\ndata: {\"node_id\":\"node-1\",\"node_name\":\"linux-gpu\"}\n\n";
+        this.coordinator.answer(
+                "POST",
+                "/api/v1/route",
+                (exchange, request) -> WatchCommandsTests.stream(
+                        exchange, started + delta("\"Hello\"") + delta("\" world\"") + DONE, false));
+
+        Result result = run("send --stream hello");
+
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.out()).isEqualTo("routed to node linux-gpu (node-1)\nHello world\n");
+    }
+
+    @Test
     void sendStreamToANodeShouldUseTheNodePath() {
         this.coordinator.answer(
                 "POST",

@@ -21,7 +21,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Writes one streamed route to its HTTP response as server-sent events, on the request's own (virtual) thread:
- * {@code delta {text}} as the node produces it, then {@code done {message_id, node_id, node_name, response}}, or an
+ * {@code started {node_id, node_name}} when a node accepted the message (as in task streams, so a client can name the
+ * node before the reply), {@code delta {text}} as the node produces it, then
+ * {@code done {message_id, node_id, node_name, response}}, or an
  * {@code error} event holding the problem when the message fails after a node accepted it. Nothing is written before a
  * node accepted the message, so a failure before that (no route, unknown node, every node refused) leaves the response
  * untouched for the usual problem answer. Every event is flushed as it is written.
@@ -71,8 +73,11 @@ final class RouteStreamWriter implements ReplyListener {
         this.response.setStatus(HttpServletResponse.SC_OK);
         this.response.setContentType(TaskEventTypes.EVENT_STREAM + ";charset=UTF-8");
         this.response.setHeader("X-Accel-Buffering", "no");
-        // the headers go out now: the client knows a node has its message before the first piece arrives
-        this.response.flushBuffer();
+        Map<String, Object> accepted = new LinkedHashMap<>();
+        accepted.put("node_id", node.id());
+        accepted.put("node_name", node.name());
+        // out now: the client knows which node has its message before the first piece arrives
+        event(TaskEventTypes.STARTED, accepted);
     }
 
     @Override

@@ -60,7 +60,7 @@ class RouteStreamIntegrationTests extends ApiIntegrationTestSupport {
     }
 
     @Test
-    void streamedRouteShouldSendDeltasAsTheyArriveThenDoneWithTheirConcatenation() throws Exception {
+    void streamedRouteShouldNameTheNodeThenSendDeltasAsTheyArriveThenDoneWithTheirConcatenation() throws Exception {
         FakeAgent alpha =
                 agent("alpha").always(Reply.streamed("one ", "two ", "three").pausedAfter(2));
         String alphaId = register("alpha", alpha.endpoint()).id();
@@ -74,6 +74,9 @@ class RouteStreamIntegrationTests extends ApiIntegrationTestSupport {
                 .as("the API's security headers")
                 .hasValue("nosniff");
         try (EventReader events = new EventReader(response.body())) {
+            assertThat(events.next())
+                    .as("the node that accepted the message, before any text")
+                    .isEqualTo(new Event("started", "{\"node_id\":\"" + alphaId + "\",\"node_name\":\"alpha\"}"));
             assertThat(events.next()).isEqualTo(new Event("delta", "{\"text\":\"one \"}"));
             assertThat(events.next()).isEqualTo(new Event("delta", "{\"text\":\"two \"}"));
             assertThat(this.inflight.get(alphaId))
@@ -111,8 +114,11 @@ class RouteStreamIntegrationTests extends ApiIntegrationTestSupport {
 
         List<Event> events = allEvents(stream(ROUTE, OPERATOR_TOKEN, "{\"content\":\"hi\"}"));
 
-        assertThat(events).extracting(Event::type).containsExactly("delta", "delta", "done");
-        assertThat((String) JsonPath.read(events.get(2).data(), "$.node_name")).isEqualTo("streaming");
+        assertThat(events).extracting(Event::type).containsExactly("started", "delta", "delta", "done");
+        assertThat((String) JsonPath.read(events.get(0).data(), "$.node_name"))
+                .as("only the node that accepted is named")
+                .isEqualTo("streaming");
+        assertThat((String) JsonPath.read(events.get(3).data(), "$.node_name")).isEqualTo("streaming");
         assertThat(refusing.received()).hasSize(1);
         assertThat(streaming.receivedMessageIds()).isEqualTo(refusing.receivedMessageIds());
     }
@@ -133,8 +139,8 @@ class RouteStreamIntegrationTests extends ApiIntegrationTestSupport {
         List<Event> events = allEvents(response);
 
         assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(events).extracting(Event::type).containsExactly("delta", "error");
-        String problem = events.get(1).data();
+        assertThat(events).extracting(Event::type).containsExactly("started", "delta", "error");
+        String problem = events.get(2).data();
         assertThat((String) JsonPath.read(problem, "$.type")).isEqualTo("urn:clawmesh:problem:forwarding-failed");
         assertThat((String) JsonPath.read(problem, "$.title")).isNotBlank();
         assertThat((Integer) JsonPath.read(problem, "$.status")).isEqualTo(502);
@@ -152,16 +158,18 @@ class RouteStreamIntegrationTests extends ApiIntegrationTestSupport {
         FakeAgent alpha = agent("alpha").always(Reply.streamed("not me"));
         FakeAgent beta = agent("beta").always(Reply.streamed("from ", "beta"));
         register("alpha", alpha.endpoint());
-        register("beta", beta.endpoint());
+        String betaId = register("beta", beta.endpoint()).id();
 
         List<Event> events = allEvents(stream(ROUTE + "/beta", OPERATOR_TOKEN, "{\"content\":\"hi\"}"));
 
         assertThat(events)
                 .extracting(Event::type, Event::data)
                 .startsWith(
+                        org.assertj.core.groups.Tuple.tuple(
+                                "started", "{\"node_id\":\"" + betaId + "\",\"node_name\":\"beta\"}"),
                         org.assertj.core.groups.Tuple.tuple("delta", "{\"text\":\"from \"}"),
                         org.assertj.core.groups.Tuple.tuple("delta", "{\"text\":\"beta\"}"));
-        assertThat((String) JsonPath.read(events.get(2).data(), "$.response")).isEqualTo("from beta");
+        assertThat((String) JsonPath.read(events.get(3).data(), "$.response")).isEqualTo("from beta");
         assertThat(alpha.received()).isEmpty();
     }
 
@@ -172,8 +180,8 @@ class RouteStreamIntegrationTests extends ApiIntegrationTestSupport {
 
         List<Event> events = allEvents(stream(ROUTE, OPERATOR_TOKEN, "{\"content\":\"hi\"}"));
 
-        assertThat(events).extracting(Event::type).containsExactly("delta", "done");
-        assertThat(events.get(0).data()).isEqualTo("{\"text\":\"all at once\"}");
+        assertThat(events).extracting(Event::type).containsExactly("started", "delta", "done");
+        assertThat(events.get(1).data()).isEqualTo("{\"text\":\"all at once\"}");
     }
 
     @Test
@@ -203,7 +211,7 @@ class RouteStreamIntegrationTests extends ApiIntegrationTestSupport {
 
         assertThat(response.headers().firstValue("Content-Type"))
                 .hasValueSatisfying((type) -> assertThat(type).startsWith(EVENT_STREAM));
-        assertThat(allEvents(response)).extracting(Event::type).containsExactly("delta", "delta", "done");
+        assertThat(allEvents(response)).extracting(Event::type).containsExactly("started", "delta", "delta", "done");
     }
 
     @Test
