@@ -33,8 +33,9 @@ import org.springframework.util.StringUtils;
  *
  * <p>The configured (or generated) token is the initial one. After the first rotation ({@link #rotate()}) the hashes
  * in the {@code operator_tokens} table decide alone: the current token, and the replaced ones until their overlap
- * window ends. Every replica reads the table again at least every {@value #REFRESH_MILLIS} ms and at once when it
- * meets a token it does not know, so a new token works on every replica at once.
+ * window ends. Every replica reads the table again at least every {@value #REFRESH_MILLIS} ms, and when it meets a
+ * token it does not know (at most every {@value #MISS_REFRESH_MILLIS} ms), so a new token works on the replica that
+ * made it at once and on the others within {@value #MISS_REFRESH_MILLIS} ms.
  */
 @Component
 public class OperatorToken {
@@ -47,8 +48,11 @@ public class OperatorToken {
     /** How long a replica trusts its copy of the stored tokens. */
     static final long REFRESH_MILLIS = 5_000;
 
-    /** A replica reads the table again for an unknown token at most this often, so that junk cannot flood it. */
-    private static final long MISS_REFRESH_MILLIS = 250;
+    /**
+     * A replica reads the table again for an unknown token at most this often, so that junk tokens cannot flood the
+     * database; a token another replica has just made works here after at most this long.
+     */
+    static final long MISS_REFRESH_MILLIS = 250;
 
     private final String operator;
 
