@@ -1,5 +1,6 @@
 package io.clawmesh.coordinator.audit;
 
+import io.clawmesh.coordinator.BatchDeletion;
 import java.time.Clock;
 import java.time.Instant;
 import org.slf4j.Logger;
@@ -39,13 +40,8 @@ public class AuditRetentionTask {
      */
     public int sweep() {
         Instant cutoff = this.clock.instant().minus(this.properties.retention());
-        int batch = Math.max(1, this.properties.retentionBatch());
-        int total = 0;
-        int deleted;
-        do {
-            deleted = this.repository.deleteBefore(cutoff, batch);
-            total += deleted;
-        } while (deleted == batch);
+        int total = BatchDeletion.untilShort(
+                this.properties.retentionBatch(), (batch) -> this.repository.deleteBefore(cutoff, batch));
         if (total > 0) {
             logger.info("Deleted {} audit entries recorded before {} (mesh.audit.retention)", total, cutoff);
         }

@@ -40,11 +40,11 @@ public class AuditClient {
                 .get()
                 .uri((builder) -> {
                     builder.path(ApiPaths.AUDIT);
-                    param(builder, values, "action", action);
-                    param(builder, values, "actor", actor);
-                    param(builder, values, "since", since);
-                    param(builder, values, "limit", limit);
-                    param(builder, values, "cursor", cursor);
+                    TaskClient.param(builder, values, "action", action);
+                    TaskClient.param(builder, values, "actor", actor);
+                    TaskClient.param(builder, values, "since", since);
+                    TaskClient.param(builder, values, "limit", limit);
+                    TaskClient.param(builder, values, "cursor", cursor);
                     return builder.build(values);
                 })
                 .retrieve()
@@ -69,16 +69,5 @@ public class AuditClient {
             throw new IllegalStateException("the coordinator answered without a body");
         }
         return answer;
-    }
-
-    private static void param(
-            org.springframework.web.util.UriBuilder builder,
-            Map<String, Object> values,
-            String name,
-            @Nullable Object value) {
-        if (value != null) {
-            builder.queryParam(name, "{" + name + "}");
-            values.put(name, value);
-        }
     }
 }
