@@ -91,6 +91,8 @@ class CliEndToEndTests {
         // keep the coordinator on loopback: Spring sections pass through the Go-layout file
         Files.writeString(config, Files.readString(config) + "\nserver:\n  address: 127.0.0.1\n");
 
+        // a short token rotation overlap, so that the rotation test sees the old token expire
+        this.launcher.env("MESH_SECURITY_ROTATION_OVERLAP", "15s");
         this.up = this.launcher.start(
                 "up",
                 "up",
@@ -243,6 +245,45 @@ class CliEndToEndTests {
 
     @Test
     @Order(6)
+    void tokenRotateAndAuditShouldWorkAgainstTheRealCoordinator() throws Exception {
+        String old = this.token;
+        Launcher.Result audit = this.launcher.run("audit", "--action", "rule.create");
+        assertThat(audit.exitCode()).as(audit.toString()).isZero();
+        assertThat(audit.out()).contains("rule.create").contains("operator:").contains("success");
+
+        Launcher.Result rotate = this.launcher.run("token", "rotate");
+        assertThat(rotate.exitCode()).as(rotate.toString()).isZero();
+        Matcher fresh = Pattern.compile("new operator token \\(shown this once\\): (cmo_[A-Za-z0-9_-]{43})")
+                .matcher(rotate.out());
+        assertThat(fresh.find()).as(rotate.out()).isTrue();
+        assertThat(rotate.out()).contains("coordinator.token in");
+
+        // the new token at once, the old one inside the overlap window (15 s here)
+        assertThat(this.launcher.run("nodes", "--token", fresh.group(1)).exitCode())
+                .isZero();
+        assertThat(this.launcher.run("nodes").exitCode()).isZero();
+        Launcher.Result again = this.launcher.run("token", "rotate");
+        assertThat(again.exitCode()).isNotZero();
+        assertThat(again.err()).contains("only the current operator token may rotate");
+
+        // what the CLI said to do: put the new token into the config file
+        Path config = this.launcher.home().resolve(".claw-mesh/claw-mesh.yaml");
+        Files.writeString(config, Files.readString(config).replace(old, fresh.group(1)));
+        this.token = fresh.group(1);
+
+        Launcher.Result rotations = this.launcher.run("audit", "--action", "token.rotate", "--output", "json");
+        assertThat(rotations.exitCode()).as(rotations.toString()).isZero();
+        assertThat(rotations.out()).contains("\"token.rotate\"").doesNotContain(fresh.group(1));
+
+        Awaitility.await("the old token expires")
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofSeconds(1))
+                .until(() -> this.launcher.run("nodes", "--token", old).exitCode() == 3);
+        assertThat(this.launcher.run("nodes").exitCode()).isZero();
+    }
+
+    @Test
+    @Order(7)
     void interactiveShellShouldListNodesAndExitThroughTmux() throws Exception {
         if (!hasTmux()) {
             System.out.println(
@@ -274,7 +315,7 @@ class CliEndToEndTests {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void upShouldStopItsCoordinatorWhenItStops() throws Exception {
         List<ProcessHandle> children = this.up.descendants().toList();
         assertThat(children).isNotEmpty();

@@ -452,6 +452,39 @@ class DashboardBrowserTests {
 
     @Test
     @Order(12)
+    void auditPageShowsWhoDidWhatAndFiltersByAction() throws Exception {
+        open("/dashboard");
+        click(By.linkText("Audit"));
+        this.wait.until(ExpectedConditions.presenceOfElementLocated(By.id("audit-table")));
+        List<String> actions = this.page.findElements(By.cssSelector("tr.audit-entry")).stream()
+                .map((row) -> row.getAttribute("data-action"))
+                .toList();
+        assertThat(actions)
+                .contains(
+                        "dashboard.login_failed",
+                        "dashboard.login",
+                        "rule.create",
+                        "rule.update",
+                        "rule.delete",
+                        "node.remove",
+                        "task.cancel");
+        assertThat(this.page.findElement(By.id("audit-table")).getText())
+                .contains("dashboard:operator")
+                .contains("wrong user name or password");
+        this.browser.screenshot("16-audit");
+
+        click(By.id("filter-node.remove"));
+        this.wait.until(ExpectedConditions.urlContains("action=node.remove"));
+        List<WebElement> removals = this.page.findElements(By.cssSelector("tr.audit-entry"));
+        assertThat(removals).isNotEmpty();
+        assertThat(removals)
+                .allSatisfy((row) -> assertThat(row.getAttribute("data-action")).isEqualTo("node.remove"));
+        assertThat(removals.getFirst().getText()).contains("beta");
+        assertNoTokenInPage();
+    }
+
+    @Test
+    @Order(13)
     void logoutLeadsBackToLoginAndThePagesAreClosedAgain() throws Exception {
         this.page.findElement(By.id("logout")).click();
         this.wait.until(ExpectedConditions.presenceOfElementLocated(By.id("logged-out")));

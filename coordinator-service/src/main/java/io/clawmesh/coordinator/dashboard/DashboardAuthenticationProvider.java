@@ -1,6 +1,8 @@
 package io.clawmesh.coordinator.dashboard;
 
-import io.clawmesh.common.node.NodeCredentials;
+import io.clawmesh.coordinator.audit.Actor;
+import io.clawmesh.coordinator.audit.AuditAction;
+import io.clawmesh.coordinator.audit.AuditTrail;
 import io.clawmesh.coordinator.security.OperatorToken;
 import java.time.Duration;
 import java.util.List;
@@ -32,13 +34,17 @@ class DashboardAuthenticationProvider implements AuthenticationProvider {
 
     private final LoginThrottle throttle;
 
+    private final AuditTrail audit;
+
     private final PasswordEncoder encoder = PasswordEncoderFactories.createDelegatingPasswordEncoder();
 
     /**
      * @throws IllegalStateException naming the user when a configured password is not a hash in {@code {id}hash} form,
      *     so that a typo stops the start instead of failing every login
      */
-    DashboardAuthenticationProvider(OperatorToken tokens, DashboardProperties properties, LoginThrottle throttle) {
+    DashboardAuthenticationProvider(
+            OperatorToken tokens, DashboardProperties properties, LoginThrottle throttle, AuditTrail audit) {
+        this.audit = audit;
         this.tokens = tokens;
         this.properties = properties;
         this.throttle = throttle;
@@ -62,11 +68,13 @@ class DashboardAuthenticationProvider implements AuthenticationProvider {
         if (authentication.getName().length() > LoginThrottle.MAX_USER_NAME_LENGTH) {
             // counted against the address, never stored under the name
             this.throttle.failed(authentication.getName(), address);
+            loginFailed("(a user name too long)", address, "user name too long");
             throw new UserNameTooLongException();
         }
         String user = authentication.getName().strip();
         Duration locked = this.throttle.lockedFor(user, address);
         if (locked.isPositive()) {
+            loginFailed(user, address, "throttled: locked for " + locked.toSeconds() + "s after failed logins");
             throw new LoginThrottledException(locked);
         }
         Object credentials = authentication.getCredentials();
@@ -78,14 +86,21 @@ class DashboardAuthenticationProvider implements AuthenticationProvider {
         } else {
             valid = this.properties.operatorLogin()
                     && OPERATOR_USER.equals(user)
-                    && NodeCredentials.secretsEqual(this.tokens.operator(), password.strip());
+                    && this.tokens.isOperator(password.strip());
         }
         if (!valid) {
             this.throttle.failed(user, address);
+            loginFailed(user, address, "wrong user name or password");
             throw new BadCredentialsException("wrong user name or password");
         }
         this.throttle.succeeded(user, address);
+        this.audit.record(Actor.dashboard(user, address), AuditAction.DASHBOARD_LOGIN, user, null, AuditTrail.SUCCESS);
         return UsernamePasswordAuthenticationToken.authenticated(user, null, List.of(new SimpleGrantedAuthority(ROLE)));
+    }
+
+    private void loginFailed(String user, String address, String why) {
+        this.audit.record(
+                Actor.dashboard(user, address), AuditAction.DASHBOARD_LOGIN_FAILED, user, why, AuditTrail.FAILURE);
     }
 
     @Override

@@ -23,6 +23,9 @@ final class DashboardPaths {
 
     static final String TASKS = ROOT + "/tasks";
 
+    /** The audit trail of operator actions. */
+    static final String AUDIT = ROOT + "/audit";
+
     static final String TASK = TASKS + "/{id}";
 
     static final String TASK_CANCEL = TASK + "/cancel";

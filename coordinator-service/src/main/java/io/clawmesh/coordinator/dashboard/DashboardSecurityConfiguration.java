@@ -1,5 +1,6 @@
 package io.clawmesh.coordinator.dashboard;
 
+import io.clawmesh.coordinator.audit.AuditTrail;
 import io.clawmesh.coordinator.security.OperatorToken;
 import jakarta.servlet.http.HttpServletResponse;
 import java.nio.charset.StandardCharsets;
@@ -62,7 +63,8 @@ class DashboardSecurityConfiguration {
             OperatorToken tokens,
             DashboardProperties properties,
             LoginThrottle throttle,
-            DashboardSessions sessions) {
+            DashboardSessions sessions,
+            AuditTrail audit) {
         ClientAddress clientAddress = new ClientAddress(properties.trustedProxies());
         PathPatternRequestMatcher.Builder paths = PathPatternRequestMatcher.withDefaults();
         RequestMatcher background = new OrRequestMatcher(
@@ -72,7 +74,7 @@ class DashboardSecurityConfiguration {
                 paths.matcher(DashboardPaths.CONSOLE_TASKS));
         http.securityMatcher("/", DashboardPaths.ROOT, DashboardPaths.ROOT + "/**")
                 .authenticationManager(
-                        new ProviderManager(new DashboardAuthenticationProvider(tokens, properties, throttle)))
+                        new ProviderManager(new DashboardAuthenticationProvider(tokens, properties, throttle, audit)))
                 .httpBasic(AbstractHttpConfigurer::disable)
                 .formLogin((form) -> form.loginPage(DashboardPaths.LOGIN)
                         .authenticationDetailsSource(

@@ -1,5 +1,7 @@
 package io.clawmesh.coordinator.dashboard;
 
+import io.clawmesh.coordinator.audit.AuditAction;
+import io.clawmesh.coordinator.audit.AuditTrail;
 import io.clawmesh.coordinator.registry.NodeNotFoundException;
 import io.clawmesh.coordinator.registry.NodeRegistry;
 import java.security.Principal;
@@ -22,7 +24,10 @@ class NodePageController {
 
     private final NodeRegistry registry;
 
-    NodePageController(MeshOverview overview, NodeRegistry registry) {
+    private final AuditTrail audit;
+
+    NodePageController(MeshOverview overview, NodeRegistry registry, AuditTrail audit) {
+        this.audit = audit;
         this.overview = overview;
         this.registry = registry;
     }
@@ -56,6 +61,8 @@ class NodePageController {
         }
         this.registry.deregister(node.id(), "removed by " + principal.getName() + " on the dashboard");
         logger.info("Dashboard user {} removed offline node {} ({})", principal.getName(), node.name(), node.id());
+        this.audit.record(
+                AuditAction.NODE_REMOVE, node.name(), "offline node " + node.id() + " removed on the dashboard");
         redirect.addFlashAttribute("notice", "Removed node " + node.name() + ".");
         return "redirect:" + DashboardPaths.ROOT;
     }

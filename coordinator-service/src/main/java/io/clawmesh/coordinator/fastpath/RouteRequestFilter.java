@@ -3,7 +3,6 @@ package io.clawmesh.coordinator.fastpath;
 import io.clawmesh.common.api.ApiPaths;
 import io.clawmesh.common.message.RouteRequest;
 import io.clawmesh.common.message.RouteResponse;
-import io.clawmesh.common.node.NodeCredentials;
 import io.clawmesh.coordinator.forwarding.MessageForwarder;
 import io.clawmesh.coordinator.security.ApiSecurityHeaders;
 import io.clawmesh.coordinator.security.OperatorToken;
@@ -177,7 +176,7 @@ public class RouteRequestFilter extends OncePerRequestFilter {
 
     private boolean isOperator(@Nullable String authorization) {
         String token = TokenAuthenticationFilter.bearerToken(authorization);
-        return token != null && NodeCredentials.secretsEqual(this.tokens.operator(), token);
+        return token != null && this.tokens.isOperator(token);
     }
 
     private static boolean isUtf8Json(@Nullable String contentType) {

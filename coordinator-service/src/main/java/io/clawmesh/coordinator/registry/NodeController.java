@@ -6,6 +6,8 @@ import io.clawmesh.common.node.NodeView;
 import io.clawmesh.common.node.RegisterNodeRequest;
 import io.clawmesh.common.node.RegisterNodeResponse;
 import io.clawmesh.coordinator.PeerAddressValve;
+import io.clawmesh.coordinator.audit.AuditAction;
+import io.clawmesh.coordinator.audit.AuditTrail;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.Comparator;
 import java.util.List;
@@ -27,10 +29,14 @@ public class NodeController implements NodeApi {
 
     private final RegistrationThrottle throttle;
 
-    public NodeController(NodeRegistry registry, InflightTracker inflight, RegistrationThrottle throttle) {
+    private final AuditTrail audit;
+
+    public NodeController(
+            NodeRegistry registry, InflightTracker inflight, RegistrationThrottle throttle, AuditTrail audit) {
         this.registry = registry;
         this.inflight = inflight;
         this.throttle = throttle;
+        this.audit = audit;
     }
 
     @Override
@@ -65,6 +71,7 @@ public class NodeController implements NodeApi {
         } else {
             Node node = this.registry.findByIdOrName(id).orElseThrow(() -> new NodeNotFoundException(id));
             this.registry.deregister(node.id(), "removed by the operator");
+            this.audit.record(AuditAction.NODE_REMOVE, node.name(), "node " + node.id() + " removed through the API");
         }
     }
 

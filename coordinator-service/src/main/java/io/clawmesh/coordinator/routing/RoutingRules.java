@@ -6,6 +6,8 @@ import io.clawmesh.common.routing.RoutingRule;
 import io.clawmesh.common.routing.RuleMatchExpression;
 import io.clawmesh.common.routing.RuleRequest;
 import io.clawmesh.common.routing.RuleValidator;
+import io.clawmesh.coordinator.audit.AuditAction;
+import io.clawmesh.coordinator.audit.AuditTrail;
 import io.clawmesh.coordinator.events.RuleAdded;
 import io.clawmesh.coordinator.events.RuleMoved;
 import io.clawmesh.coordinator.events.RuleRemoved;
@@ -37,12 +39,15 @@ public class RoutingRules {
 
     private final ApplicationEventPublisher events;
 
+    private final AuditTrail audit;
+
     private volatile List<RoutingRule> rules;
 
-    public RoutingRules(RuleRepository repository, Clock clock, ApplicationEventPublisher events) {
+    public RoutingRules(RuleRepository repository, Clock clock, ApplicationEventPublisher events, AuditTrail audit) {
         this.repository = repository;
         this.clock = clock;
         this.events = events;
+        this.audit = audit;
         this.rules = repository.findAllInOrder();
     }
 
@@ -63,6 +68,13 @@ public class RoutingRules {
         this.repository.append(rule, now);
         reload();
         this.events.publishEvent(new RuleAdded(rule, Math.max(0, positionOf(rule.id())), now));
+        this.audit.record(
+                AuditAction.RULE_CREATE,
+                rule.id(),
+                RuleMatchExpression.format(rule.match()) + " -> "
+                        + ((rule.target() != null) ? rule.target() : "any matching node") + " ("
+                        + rule.strategy().wireName()
+                        + ")");
         logger.info(
                 "Rule {} added: {} -> {} ({})",
                 rule.id(),
@@ -79,6 +91,7 @@ public class RoutingRules {
         }
         reload();
         logger.info("Rule {} removed", id);
+        this.audit.record(AuditAction.RULE_DELETE, id, RuleMatchExpression.format(rule.match()));
         this.events.publishEvent(new RuleRemoved(rule, this.clock.instant()));
     }
 
@@ -97,6 +110,7 @@ public class RoutingRules {
         }
         reload();
         logger.info("Rule {} moved to position {}", id, position);
+        this.audit.record(AuditAction.RULE_UPDATE, id, "moved to position " + position);
         Instant now = this.clock.instant();
         this.rules.stream()
                 .filter((rule) -> rule.id().equals(id))

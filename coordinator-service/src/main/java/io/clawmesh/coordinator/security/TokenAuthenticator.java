@@ -24,10 +24,10 @@ public class TokenAuthenticator {
 
     /** The authentication for {@code token}, empty when the token is not known. */
     public Optional<MeshAuthentication> authenticate(String token) {
-        boolean operator = NodeCredentials.secretsEqual(this.tokens.operator(), token);
-        boolean join = NodeCredentials.secretsEqual(this.tokens.join(), token);
-        if (operator) {
-            return Optional.of(new MeshAuthentication(MeshRole.OPERATOR, null));
+        Optional<String> operator = this.tokens.operatorFingerprint(token);
+        boolean join = this.tokens.isJoin(token);
+        if (operator.isPresent()) {
+            return Optional.of(new MeshAuthentication(MeshRole.OPERATOR, null, operator.get()));
         }
         if (join) {
             return Optional.of(new MeshAuthentication(MeshRole.JOIN, null));

@@ -4,6 +4,8 @@ import io.clawmesh.common.node.InvalidInputException;
 import io.clawmesh.common.task.TaskPage;
 import io.clawmesh.common.task.TaskRequest;
 import io.clawmesh.common.task.TaskStatus;
+import io.clawmesh.coordinator.audit.AuditAction;
+import io.clawmesh.coordinator.audit.AuditTrail;
 import io.clawmesh.coordinator.events.TaskQueued;
 import io.clawmesh.coordinator.registry.Node;
 import io.clawmesh.coordinator.registry.NodeRegistry;
@@ -65,6 +67,8 @@ public class TaskBoard {
 
     private final Clock clock;
 
+    private final AuditTrail audit;
+
     public TaskBoard(
             TaskRepository repository,
             TaskQueue queue,
@@ -77,7 +81,9 @@ public class TaskBoard {
             DispatchSignal signal,
             TaskProperties properties,
             ApplicationEventPublisher events,
-            Clock clock) {
+            Clock clock,
+            AuditTrail audit) {
+        this.audit = audit;
         this.repository = repository;
         this.queue = queue;
         this.transitions = transitions;
@@ -201,7 +207,14 @@ public class TaskBoard {
      * @throws TaskFinishedException when it had finished already
      */
     public Task cancel(String id) {
-        return end(id, TaskStatus.CANCELED, "canceled by the operator", true);
+        Task task = end(id, TaskStatus.CANCELED, "canceled by the operator", true);
+        if (task.status() == TaskStatus.CANCELED) {
+            this.audit.record(
+                    AuditAction.TASK_CANCEL,
+                    task.id(),
+                    "canceled " + ((task.nodeName() != null) ? "on node " + task.nodeName() : "while queued"));
+        }
+        return task;
     }
 
     /** Ends a task whose deadline passed ({@link TaskDeadlines}); a finished task is left alone. */

@@ -1,5 +1,6 @@
 package io.clawmesh.coordinator.tasks;
 
+import io.clawmesh.coordinator.BatchDeletion;
 import java.time.Clock;
 import java.time.Instant;
 import org.slf4j.Logger;
@@ -39,13 +40,8 @@ public class TaskRetentionTask {
      */
     public int sweep() {
         Instant cutoff = this.clock.instant().minus(this.properties.retention());
-        int batch = Math.max(1, this.properties.retentionBatch());
-        int total = 0;
-        int deleted;
-        do {
-            deleted = this.repository.deleteFinishedBefore(cutoff, batch);
-            total += deleted;
-        } while (deleted == batch);
+        int total = BatchDeletion.untilShort(
+                this.properties.retentionBatch(), (batch) -> this.repository.deleteFinishedBefore(cutoff, batch));
         if (total > 0) {
             logger.info("Deleted {} tasks that finished before {} (mesh.tasks.retention)", total, cutoff);
         }

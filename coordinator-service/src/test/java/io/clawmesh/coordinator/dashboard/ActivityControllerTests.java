@@ -37,7 +37,7 @@ class ActivityControllerTests {
 
     @BeforeEach
     void events() {
-        given(this.tokens.operator()).willReturn(DashboardFixtures.OPERATOR_TOKEN);
+        given(this.tokens.isOperator(DashboardFixtures.OPERATOR_TOKEN)).willReturn(true);
         given(this.events.recent(anyInt()))
                 .willReturn(List.of(
                         node(1, MeshEventTypes.NODE_REGISTERED, "online", null, "registered at 127.0.0.1:9121"),

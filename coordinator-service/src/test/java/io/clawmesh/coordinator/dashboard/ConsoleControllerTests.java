@@ -44,7 +44,7 @@ class ConsoleControllerTests {
 
     @BeforeEach
     void mesh() {
-        given(this.tokens.operator()).willReturn(DashboardFixtures.OPERATOR_TOKEN);
+        given(this.tokens.isOperator(DashboardFixtures.OPERATOR_TOKEN)).willReturn(true);
         given(this.overview.nodes()).willReturn(List.of(DashboardFixtures.row("mac-mini", NodeStatus.ONLINE)));
     }
 

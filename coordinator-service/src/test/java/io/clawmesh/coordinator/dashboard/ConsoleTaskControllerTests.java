@@ -48,7 +48,7 @@ class ConsoleTaskControllerTests {
 
     @BeforeEach
     void mesh() {
-        given(this.tokens.operator()).willReturn(DashboardFixtures.OPERATOR_TOKEN);
+        given(this.tokens.isOperator(DashboardFixtures.OPERATOR_TOKEN)).willReturn(true);
         given(this.overview.node("mac-mini"))
                 .willReturn(Optional.of(DashboardFixtures.row("mac-mini", NodeStatus.ONLINE)));
         given(this.overview.node("old-box"))

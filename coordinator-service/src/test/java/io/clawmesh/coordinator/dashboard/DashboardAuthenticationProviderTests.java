@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.clawmesh.common.audit.AuditEntry;
 import io.clawmesh.coordinator.MeshProperties;
 import io.clawmesh.coordinator.MutableClock;
+import io.clawmesh.coordinator.audit.AuditQuery;
+import io.clawmesh.coordinator.audit.AuditTrail;
 import io.clawmesh.coordinator.security.MeshSecurityProperties;
 import io.clawmesh.coordinator.security.OperatorToken;
 import java.nio.file.Path;
@@ -28,6 +31,8 @@ class DashboardAuthenticationProviderTests {
     Path dataDir;
 
     private final MutableClock clock = new MutableClock();
+
+    private final AuditTrail audit = DashboardFixtures.auditTrail();
 
     @Test
     void operatorWithTheTokenShouldLogInAndKeepNoCredential() {
@@ -67,6 +72,30 @@ class DashboardAuthenticationProviderTests {
     }
 
     @Test
+    void loginsFailuresAndThrottledAttemptsShouldEachLeaveAnAuditEntry() {
+        DashboardAuthenticationProvider provider = provider(true, Map.of());
+        provider.authenticate(login("operator", TOKEN));
+        for (int i = 0; i <= LoginThrottle.FREE_FAILURES_PER_ADDRESS; i++) {
+            assertThatThrownBy(() -> provider.authenticate(login("operator", "wrong")))
+                    .isInstanceOf(BadCredentialsException.class);
+        }
+        assertThatThrownBy(() -> provider.authenticate(login("operator", TOKEN)))
+                .isInstanceOf(LoginThrottledException.class);
+
+        List<AuditEntry> entries = this.audit.list(AuditQuery.ALL, null, 100).entries();
+        assertThat(entries.getFirst().action()).isEqualTo("dashboard.login_failed");
+        assertThat(entries.getFirst().detail()).startsWith("throttled");
+        assertThat(entries.getLast().action()).isEqualTo("dashboard.login");
+        assertThat(entries.getLast().actor()).isEqualTo("dashboard:operator");
+        assertThat(entries.getLast().outcome()).isEqualTo("success");
+        assertThat(entries)
+                .filteredOn((entry) -> "wrong user name or password".equals(entry.detail()))
+                .hasSize(LoginThrottle.FREE_FAILURES_PER_ADDRESS + 1)
+                .extracting(AuditEntry::outcome)
+                .containsOnly("failure");
+    }
+
+    @Test
     void configuredPasswordWithoutEncoderIdShouldStopTheStartNamingTheUser() {
         assertThatIllegalStateException()
                 .isThrownBy(() -> provider(true, Map.of("bob", "plain-secret")))
@@ -93,12 +122,13 @@ class DashboardAuthenticationProviderTests {
 
     private DashboardAuthenticationProvider provider(boolean operatorLogin, Map<String, String> users) {
         OperatorToken tokens = new OperatorToken(
-                new MeshSecurityProperties(TOKEN, null, false, false, DataSize.ofMegabytes(1)),
+                new MeshSecurityProperties(TOKEN, null, false, false, DataSize.ofMegabytes(1), Duration.ofHours(1)),
                 new MeshProperties(this.dataDir));
         return new DashboardAuthenticationProvider(
                 tokens,
                 new DashboardProperties(operatorLogin, users, 10, Duration.ofSeconds(10), 100, 5, List.of()),
-                new LoginThrottle(this.clock));
+                new LoginThrottle(this.clock),
+                this.audit);
     }
 
     private static UsernamePasswordAuthenticationToken login(String user, String password) {

@@ -6,6 +6,9 @@ import io.clawmesh.common.node.Capabilities;
 import io.clawmesh.common.node.NodeStatus;
 import io.clawmesh.common.node.RuntimeInfo;
 import io.clawmesh.common.task.TaskStatus;
+import io.clawmesh.coordinator.TestDatabase;
+import io.clawmesh.coordinator.audit.AuditRepository;
+import io.clawmesh.coordinator.audit.AuditTrail;
 import io.clawmesh.coordinator.registry.Node;
 import io.clawmesh.coordinator.tasks.Task;
 import java.time.Duration;
@@ -14,6 +17,7 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.test.web.servlet.request.RequestPostProcessor;
 
@@ -87,5 +91,16 @@ final class DashboardFixtures {
     @TestConfiguration(proxyBeanMethods = false)
     @Import(DashboardSecurityConfiguration.class)
     @EnableConfigurationProperties(DashboardProperties.class)
-    static class SliceConfiguration {}
+    static class SliceConfiguration {
+
+        @Bean
+        AuditTrail auditTrail() {
+            return DashboardFixtures.auditTrail();
+        }
+    }
+
+    /** An audit trail on an in-memory H2 database of its own (kept until the JVM exits). */
+    static AuditTrail auditTrail() {
+        return new AuditTrail(new AuditRepository(TestDatabase.h2().jdbcClient()));
+    }
 }

@@ -26,7 +26,7 @@ class LoginControllerTests {
 
     @BeforeEach
     void operatorToken() {
-        given(this.tokens.operator()).willReturn(DashboardFixtures.OPERATOR_TOKEN);
+        given(this.tokens.isOperator(DashboardFixtures.OPERATOR_TOKEN)).willReturn(true);
     }
 
     @Test

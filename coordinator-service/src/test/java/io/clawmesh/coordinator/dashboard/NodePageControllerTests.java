@@ -40,7 +40,7 @@ class NodePageControllerTests {
 
     @BeforeEach
     void nodes() {
-        given(this.tokens.operator()).willReturn(DashboardFixtures.OPERATOR_TOKEN);
+        given(this.tokens.isOperator(DashboardFixtures.OPERATOR_TOKEN)).willReturn(true);
         given(this.overview.node("node-dead"))
                 .willReturn(Optional.of(DashboardFixtures.row("dead", NodeStatus.OFFLINE)));
         given(this.overview.node("node-alive"))

@@ -30,7 +30,7 @@ class OverviewControllerTests {
 
     @BeforeEach
     void mesh() {
-        given(this.tokens.operator()).willReturn(DashboardFixtures.OPERATOR_TOKEN);
+        given(this.tokens.isOperator(DashboardFixtures.OPERATOR_TOKEN)).willReturn(true);
         given(this.overview.summary()).willReturn(new MeshSummary(2, 1, 0, 0, 1, 3, 42, 7));
         given(this.overview.nodes())
                 .willReturn(List.of(

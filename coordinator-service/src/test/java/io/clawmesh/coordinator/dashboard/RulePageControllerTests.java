@@ -54,7 +54,7 @@ class RulePageControllerTests {
 
     @BeforeEach
     void rules() {
-        given(this.tokens.operator()).willReturn(DashboardFixtures.OPERATOR_TOKEN);
+        given(this.tokens.isOperator(DashboardFixtures.OPERATOR_TOKEN)).willReturn(true);
         given(this.rules.list()).willReturn(List.of(GPU, TAGS, ANY));
         // The real checks of the rules service, so the page shows what the API would say.
         given(this.rules.add(any())).willAnswer((invocation) -> {

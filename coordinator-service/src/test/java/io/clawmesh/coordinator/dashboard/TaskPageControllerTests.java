@@ -55,7 +55,7 @@ class TaskPageControllerTests {
 
     @BeforeEach
     void tasks() {
-        given(this.tokens.operator()).willReturn(DashboardFixtures.OPERATOR_TOKEN);
+        given(this.tokens.isOperator(DashboardFixtures.OPERATOR_TOKEN)).willReturn(true);
         Task queued =
                 DashboardFixtures.task(QUEUED, TaskStatus.QUEUED, "summarise <script>alert(1)</script>", null, null);
         Task running = DashboardFixtures.task(RUNNING, TaskStatus.RUNNING, "write a poem", null, null);

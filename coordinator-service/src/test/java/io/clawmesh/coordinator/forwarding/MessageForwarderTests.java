@@ -17,6 +17,8 @@ import io.clawmesh.common.node.RegisterNodeRequest;
 import io.clawmesh.common.node.RuntimeInfo;
 import io.clawmesh.coordinator.MutableClock;
 import io.clawmesh.coordinator.TestDatabase;
+import io.clawmesh.coordinator.audit.AuditRepository;
+import io.clawmesh.coordinator.audit.AuditTrail;
 import io.clawmesh.coordinator.events.ForwardAttempted;
 import io.clawmesh.coordinator.events.MessageHandled;
 import io.clawmesh.coordinator.events.RecordedEvents;
@@ -83,7 +85,10 @@ class MessageForwarderTests {
         this.database = TestDatabase.h2();
         this.registry = RegistryFixtures.registry(this.database, this.clock);
         RoutingRules rules = new RoutingRules(
-                new RuleRepository(this.database.jdbcClient(), TestDatabase.jsonMapper()), this.clock, this.events);
+                new RuleRepository(this.database.jdbcClient(), TestDatabase.jsonMapper()),
+                this.clock,
+                this.events,
+                new AuditTrail(new AuditRepository(this.database.jdbcClient())));
         this.client = new NodeClient(
                 new EndpointPolicy(true), this.properties, JsonMapper.builder().build());
         this.log = new MessageLog(

@@ -3,6 +3,7 @@ package io.clawmesh.coordinator.routing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
+import io.clawmesh.common.audit.AuditEntry;
 import io.clawmesh.common.node.InvalidInputException;
 import io.clawmesh.common.routing.MoveRuleRequest;
 import io.clawmesh.common.routing.RoutingRule;
@@ -11,6 +12,9 @@ import io.clawmesh.common.routing.RuleRequest;
 import io.clawmesh.common.routing.Strategy;
 import io.clawmesh.coordinator.MutableClock;
 import io.clawmesh.coordinator.TestDatabase;
+import io.clawmesh.coordinator.audit.AuditQuery;
+import io.clawmesh.coordinator.audit.AuditRepository;
+import io.clawmesh.coordinator.audit.AuditTrail;
 import io.clawmesh.coordinator.events.MeshEvent;
 import io.clawmesh.coordinator.events.RecordedEvents;
 import io.clawmesh.coordinator.events.RuleAdded;
@@ -32,6 +36,8 @@ abstract class RuleRepositoryTests {
 
     private RuleRepository repository;
 
+    private AuditTrail audit;
+
     /** A fresh, migrated database for one test; may abort the test when the database is not there. */
     protected abstract TestDatabase openDatabase();
 
@@ -39,6 +45,7 @@ abstract class RuleRepositoryTests {
     void setUp() {
         this.database = openDatabase();
         this.repository = new RuleRepository(this.database.jdbcClient(), TestDatabase.jsonMapper());
+        this.audit = new AuditTrail(new AuditRepository(this.database.jdbcClient()));
     }
 
     @AfterEach
@@ -131,7 +138,7 @@ abstract class RuleRepositoryTests {
 
     @Test
     void addWhenValidShouldAppendTheCanonicalRule() {
-        RoutingRules rules = new RoutingRules(this.repository, this.clock, this.events);
+        RoutingRules rules = new RoutingRules(this.repository, this.clock, this.events, this.audit);
         rules.add(new RuleRequest(RuleMatch.any(), null, null));
 
         RoutingRule added = rules.add(new RuleRequest(
@@ -149,7 +156,7 @@ abstract class RuleRepositoryTests {
 
     @Test
     void addWhenInvalidShouldStoreNothing() {
-        RoutingRules rules = new RoutingRules(this.repository, this.clock, this.events);
+        RoutingRules rules = new RoutingRules(this.repository, this.clock, this.events, this.audit);
 
         assertThatExceptionOfType(InvalidInputException.class)
                 .isThrownBy(() -> rules.add(new RuleRequest(RoutingFixtures.emptyMatch(), null, null)));
@@ -160,7 +167,7 @@ abstract class RuleRepositoryTests {
     @Test
     void moveWhenToTheFrontShouldEvaluateItFirst() {
         appendRules("rule-a", "rule-b", "rule-c");
-        RoutingRules rules = new RoutingRules(this.repository, this.clock, this.events);
+        RoutingRules rules = new RoutingRules(this.repository, this.clock, this.events, this.audit);
 
         List<RoutingRule> moved = rules.move("rule-c", new MoveRuleRequest(0));
 
@@ -176,7 +183,7 @@ abstract class RuleRepositoryTests {
     @Test
     void moveWhenPastTheEndShouldPutItLast() {
         appendRules("rule-a", "rule-b", "rule-c");
-        RoutingRules rules = new RoutingRules(this.repository, this.clock, this.events);
+        RoutingRules rules = new RoutingRules(this.repository, this.clock, this.events, this.audit);
 
         rules.move("rule-a", new MoveRuleRequest(99));
 
@@ -186,7 +193,7 @@ abstract class RuleRepositoryTests {
     @Test
     void moveWhenIntoTheMiddleShouldShiftTheOthers() {
         appendRules("rule-a", "rule-b", "rule-c", "rule-d");
-        RoutingRules rules = new RoutingRules(this.repository, this.clock, this.events);
+        RoutingRules rules = new RoutingRules(this.repository, this.clock, this.events, this.audit);
 
         rules.move("rule-a", new MoveRuleRequest(2));
 
@@ -196,7 +203,7 @@ abstract class RuleRepositoryTests {
     @Test
     void moveWhenRuleUnknownOrPositionInvalidShouldRefuseAndKeepTheOrder() {
         appendRules("rule-a", "rule-b");
-        RoutingRules rules = new RoutingRules(this.repository, this.clock, this.events);
+        RoutingRules rules = new RoutingRules(this.repository, this.clock, this.events, this.audit);
 
         assertThatExceptionOfType(RuleNotFoundException.class)
                 .isThrownBy(() -> rules.move("rule-x", new MoveRuleRequest(0)));
@@ -211,7 +218,7 @@ abstract class RuleRepositoryTests {
 
     @Test
     void deleteWhenRuleUnknownShouldThrowNotFound() {
-        RoutingRules rules = new RoutingRules(this.repository, this.clock, this.events);
+        RoutingRules rules = new RoutingRules(this.repository, this.clock, this.events, this.audit);
 
         assertThatExceptionOfType(RuleNotFoundException.class).isThrownBy(() -> rules.delete("rule-x"));
         assertThat(this.events.of(MeshEvent.class)).isEmpty();
@@ -220,7 +227,7 @@ abstract class RuleRepositoryTests {
     @Test
     void deleteWhenRuleKnownShouldPublishTheRemovedRule() {
         appendRules("rule-a", "rule-b");
-        RoutingRules rules = new RoutingRules(this.repository, this.clock, this.events);
+        RoutingRules rules = new RoutingRules(this.repository, this.clock, this.events, this.audit);
 
         rules.delete("rule-a");
 
@@ -232,8 +239,34 @@ abstract class RuleRepositoryTests {
     }
 
     @Test
+    void addMoveAndDeleteShouldEachLeaveAnAuditEntry() {
+        appendRules("rule-a");
+        RoutingRules rules = new RoutingRules(this.repository, this.clock, this.events, this.audit);
+
+        RoutingRule added = rules.add(new RuleRequest(RoutingFixtures.gpuFalseOnLinux(), "mac-mini", null));
+        rules.move(added.id(), new MoveRuleRequest(0));
+        rules.delete(added.id());
+
+        List<AuditEntry> entries = this.audit.list(AuditQuery.ALL, null, 10).entries();
+        assertThat(entries).extracting(AuditEntry::action).containsExactly("rule.delete", "rule.update", "rule.create");
+        assertThat(entries).extracting(AuditEntry::target).containsOnly(added.id());
+        assertThat(entries).extracting(AuditEntry::actor).containsOnly("system");
+        assertThat(entries.getLast().detail()).contains("mac-mini");
+    }
+
+    @Test
+    void addWhenInvalidShouldLeaveNoAuditEntry() {
+        RoutingRules rules = new RoutingRules(this.repository, this.clock, this.events, this.audit);
+
+        assertThatExceptionOfType(InvalidInputException.class)
+                .isThrownBy(() -> rules.add(new RuleRequest(RoutingFixtures.emptyMatch(), null, null)));
+
+        assertThat(this.audit.list(AuditQuery.ALL, null, 10).entries()).isEmpty();
+    }
+
+    @Test
     void reloadWhenAnotherReplicaChangedTheRulesShouldSeeTheChange() {
-        RoutingRules rules = new RoutingRules(this.repository, this.clock, this.events);
+        RoutingRules rules = new RoutingRules(this.repository, this.clock, this.events, this.audit);
         appendRules("rule-a");
         assertThat(rules.list()).isEmpty();
 

@@ -15,7 +15,8 @@ public final class SecurityFixtures {
     private SecurityFixtures() {}
 
     public static MeshSecurityProperties properties(@Nullable String token, @Nullable String joinToken) {
-        return new MeshSecurityProperties(token, joinToken, false, false, DataSize.ofMegabytes(1));
+        return new MeshSecurityProperties(
+                token, joinToken, false, false, DataSize.ofMegabytes(1), java.time.Duration.ofHours(1));
     }
 
     /** Tokens as configured, with {@code dataDir} where a generated operator token would be stored. */

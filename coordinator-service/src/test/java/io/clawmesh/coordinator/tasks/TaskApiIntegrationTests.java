@@ -156,6 +156,12 @@ class TaskApiIntegrationTests extends TaskIntegrationTestSupport {
         assertThat(canceled.statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(canceled.body()).path("status").asString()).isEqualTo("canceled");
         assertProblem(again, 409, "task-finished");
+        assertThat(this.jdbc.queryForObject(
+                        "SELECT COUNT(*) FROM audit_log WHERE action = 'task.cancel' AND target = ? AND actor_kind ="
+                                + " 'operator'",
+                        Integer.class,
+                        second))
+                .isEqualTo(1);
         agent.release(first);
         awaitStatus(first, TaskStatus.SUCCEEDED);
         assertThat(agent.status(second)).isNull();

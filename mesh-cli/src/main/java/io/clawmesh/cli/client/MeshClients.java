@@ -48,6 +48,11 @@ public class MeshClients {
         return new TaskClient(client(context));
     }
 
+    /** The audit and token calls of a command. */
+    public AuditClient audit(CommandContext context) {
+        return new AuditClient(client(context));
+    }
+
     /** A client for the flags the CLI started with, for completion (which sees no command flags yet). */
     public MeshClient launchClient() {
         return new MeshClient(this.resolver.resolve(this.launchOptions, null), this.builder, READ_TIMEOUT);

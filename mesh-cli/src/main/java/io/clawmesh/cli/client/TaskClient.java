@@ -164,7 +164,8 @@ public class TaskClient {
                 ExitCode.REFUSED, "no task '" + id + "' (claw-mesh task list shows them): " + refused.getMessage());
     }
 
-    private static void param(
+    /** Adds {@code name} as a templated query parameter when {@code value} is set (the value is encoded once). */
+    static void param(
             org.springframework.web.util.UriBuilder builder,
             Map<String, Object> values,
             String name,

@@ -35,6 +35,12 @@ public final class ApiPaths {
     /** Header that makes a task submission idempotent: the same key and body return the same task. */
     public static final String IDEMPOTENCY_KEY_HEADER = "Idempotency-Key";
 
+    /** The audit trail of operator actions, newest first (operator token only). */
+    public static final String AUDIT = API + "/audit";
+
+    /** Rotates the operator token: a new one, the old one valid for an overlap window (operator token only). */
+    public static final String TOKEN_ROTATE = API + "/token/rotate";
+
     /** The live event stream (server-sent events). */
     public static final String EVENTS = API + "/events";
 
