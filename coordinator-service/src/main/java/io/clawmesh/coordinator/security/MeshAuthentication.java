@@ -1,5 +1,6 @@
 package io.clawmesh.coordinator.security;
 
+import io.clawmesh.coordinator.keys.ClientKey;
 import io.clawmesh.coordinator.registry.Caller;
 import io.clawmesh.coordinator.registry.MeshRole;
 import java.util.List;
@@ -7,18 +8,43 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.security.authentication.AbstractAuthenticationToken;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 
-/** An authenticated bearer token: its role and, for a node token, the one node it belongs to. */
+/**
+ * An authenticated bearer token: its role and, for a node token, the one node it belongs to; for a client key, the
+ * key.
+ */
 public final class MeshAuthentication extends AbstractAuthenticationToken implements Caller {
 
     private final MeshRole role;
 
     private final @Nullable String nodeId;
 
+    private final @Nullable ClientKey clientKey;
+
     public MeshAuthentication(MeshRole role, @Nullable String nodeId) {
+        this(role, nodeId, null);
+    }
+
+    private MeshAuthentication(MeshRole role, @Nullable String nodeId, @Nullable ClientKey clientKey) {
         super(List.of(new SimpleGrantedAuthority(role.authority())));
         this.role = role;
         this.nodeId = nodeId;
+        this.clientKey = clientKey;
         setAuthenticated(true);
+    }
+
+    /** The authentication of a client key. */
+    public static MeshAuthentication client(ClientKey key) {
+        return new MeshAuthentication(MeshRole.CLIENT, null, key);
+    }
+
+    /** The client key of a client's authentication; {@code null} for every other token. */
+    public @Nullable ClientKey clientKey() {
+        return this.clientKey;
+    }
+
+    @Override
+    public @Nullable String clientKeyId() {
+        return (this.clientKey != null) ? this.clientKey.id() : null;
     }
 
     @Override
@@ -39,6 +65,9 @@ public final class MeshAuthentication extends AbstractAuthenticationToken implem
 
     @Override
     public Object getPrincipal() {
+        if (this.clientKey != null) {
+            return this.clientKey.name();
+        }
         return (this.nodeId != null) ? this.nodeId : this.role.principalName();
     }
 }
