@@ -6,4 +6,4 @@ package io.clawmesh.common.api;
  * {@link RuleApi}), so a path is mapped once for server and clients. Authentication is a bearer token that the client
  * adds to every request.
  */
-public interface CoordinatorApi extends NodeApi, RouteApi, RuleApi, KeyApi {}
+public interface CoordinatorApi extends NodeApi, RouteApi, RuleApi {}
