@@ -21,8 +21,8 @@ import org.springframework.shell.core.command.annotation.Option;
 import org.springframework.stereotype.Component;
 
 /**
- * The client key verbs (SPEC §21): {@code key create}, {@code key list} and {@code key revoke}. A client key lets a chat
- * UI, an SDK or an assistant use the OpenAI-compatible API, the MCP server and its own tasks, and nothing else.
+ * The client key verbs (SPEC §21): {@code key create}, {@code key list} and {@code key revoke}. A client key lets a
+ * chat UI, an SDK or an assistant use the OpenAI-compatible API, the MCP server and its own tasks, and nothing else.
  */
 @Component
 public class KeyCommands {

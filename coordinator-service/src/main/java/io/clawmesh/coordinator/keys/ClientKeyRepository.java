@@ -87,7 +87,8 @@ public class ClientKeyRepository {
     public void recordUse(String id, long uses, Instant lastUsedAt) {
         this.jdbc
                 .sql("UPDATE client_keys SET use_count = use_count + ?,"
-                        + " last_used_at = CASE WHEN last_used_at IS NULL OR last_used_at < ? THEN ? ELSE last_used_at END"
+                        + " last_used_at = CASE WHEN last_used_at IS NULL OR last_used_at < ? THEN ?"
+                        + " ELSE last_used_at END"
                         + " WHERE id = ?")
                 .params(uses, time(lastUsedAt), time(lastUsedAt), id)
                 .update();

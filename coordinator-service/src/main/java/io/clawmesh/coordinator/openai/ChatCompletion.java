@@ -5,7 +5,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
-/** OpenAI's {@code chat.completion} object and its streamed {@code chat.completion.chunk}, as claw-mesh answers them. */
+/** OpenAI's {@code chat.completion} object and its streamed {@code chat.completion.chunk}, as the mesh answers them. */
 record ChatCompletion(
         String id,
         String object,

@@ -22,8 +22,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Writes a streamed chat completion as OpenAI does: server-sent {@code data:} lines of {@code chat.completion.chunk}
  * objects, the first with the assistant role, then one per piece the node streams, a last one with
- * {@code finish_reason: "stop"}, then {@code data: [DONE]}. Nothing is written before a node accepted the message, so an
- * earlier failure is an ordinary error answer; a failure after that is written as one {@code data:} line holding
+ * {@code finish_reason: "stop"}, then {@code data: [DONE]}. Nothing is written before a node accepted the message, so
+ * an earlier failure is an ordinary error answer; a failure after that is written as one {@code data:} line holding
  * OpenAI's error object. A client that goes away makes the next write fail, which closes the node's stream and so
  * aborts the run ({@link ClientGoneException}).
  */

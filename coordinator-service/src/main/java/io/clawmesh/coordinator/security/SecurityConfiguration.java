@@ -40,8 +40,8 @@ public class SecurityConfiguration {
     private static final String CLIENT = MeshRole.CLIENT.name();
 
     private static final String FORBIDDEN_DETAIL =
-            "this token may not do that: node tokens may only heartbeat, deregister"
-                    + " their own node and fetch seed files; a join token may only register nodes; a client key may only use"
+            "this token may not do that: node tokens may only heartbeat, deregister their own node and fetch seed"
+                    + " files; a join token may only register nodes; a client key may only use"
                     + " /v1/chat/completions, /v1/models, /mcp and its own tasks; use the operator token";
 
     @Bean
@@ -52,30 +52,12 @@ public class SecurityConfiguration {
     @Bean
     SecurityFilterChain apiSecurity(
             HttpSecurity http, TokenAuthenticator authenticator, ProblemWriter problems, ClientKeys clientKeys) {
-        http.securityMatcher(ApiPaths.API + "/**")
-                .csrf(AbstractHttpConfigurer::disable)
-                .httpBasic(AbstractHttpConfigurer::disable)
-                .formLogin(AbstractHttpConfigurer::disable)
-                .logout(AbstractHttpConfigurer::disable)
-                .requestCache(AbstractHttpConfigurer::disable)
-                .anonymous(AbstractHttpConfigurer::disable)
-                .headers(ApiSecurityHeaders::configure)
-                .sessionManagement((session) -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-                .addFilterBefore(
+        bearerOnly(
+                        http.securityMatcher(ApiPaths.API + "/**"),
                         new TokenAuthenticationFilter(authenticator, problems, clientKeys),
-                        UsernamePasswordAuthenticationFilter.class)
-                .exceptionHandling((exceptions) -> exceptions
-                        .authenticationEntryPoint((request, response, ex) -> {
-                            response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"claw-mesh\"");
-                            problems.write(
-                                    request,
-                                    response,
-                                    Problems.of(
-                                            ProblemType.UNAUTHORIZED,
-                                            "this endpoint needs 'Authorization: Bearer <token>' (the operator token for everything but node calls)"));
-                        })
-                        .accessDeniedHandler((request, response, ex) -> problems.write(
-                                request, response, Problems.of(ProblemType.FORBIDDEN, FORBIDDEN_DETAIL))))
+                        problems,
+                        "this endpoint needs 'Authorization: Bearer <token>' (the operator token for everything but"
+                                + " node calls)")
                 .authorizeHttpRequests((requests) -> requests.requestMatchers(HttpMethod.POST, ApiPaths.REGISTER)
                         // a node token only for its own node again (NodeRegistry checks the name)
                         .hasAnyRole(OPERATOR, JOIN, NODE)
@@ -94,15 +76,30 @@ public class SecurityConfiguration {
     }
 
     /**
-     * The front doors (SPEC §21): the OpenAI-compatible API and the MCP server, for client keys and the operator. Errors
-     * under {@code /v1} have OpenAI's shape ({@link ProblemWriter}).
+     * The front doors (SPEC §21): the OpenAI-compatible API and the MCP server, for client keys and the operator.
+     * Errors under {@code /v1} have OpenAI's shape ({@link ProblemWriter}).
      */
     @Bean
     @Order(Ordered.HIGHEST_PRECEDENCE + 30)
     SecurityFilterChain frontDoorSecurity(
             HttpSecurity http, TokenAuthenticator authenticator, ProblemWriter problems, ClientKeys clientKeys) {
-        http.securityMatcher(ApiPaths.OPENAI + "/**", ApiPaths.MCP, ApiPaths.MCP + "/**")
-                .csrf(AbstractHttpConfigurer::disable)
+        bearerOnly(
+                        http.securityMatcher(ApiPaths.OPENAI + "/**", ApiPaths.MCP, ApiPaths.MCP + "/**"),
+                        new TokenAuthenticationFilter(authenticator, problems, clientKeys),
+                        problems,
+                        "this endpoint needs 'Authorization: Bearer <client key>' (a key from 'claw-mesh key create',"
+                                + " or the operator token)")
+                .authorizeHttpRequests((requests) -> requests.anyRequest().hasAnyRole(OPERATOR, CLIENT));
+        return http.build();
+    }
+
+    /**
+     * A stateless chain where a bearer token is the only credential: no sessions, forms, CSRF or anonymous caller, the
+     * API's security headers, and 401/403 as problems ({@code unauthorized} with {@code WWW-Authenticate}).
+     */
+    private static HttpSecurity bearerOnly(
+            HttpSecurity http, TokenAuthenticationFilter tokens, ProblemWriter problems, String unauthorizedDetail) {
+        return http.csrf(AbstractHttpConfigurer::disable)
                 .httpBasic(AbstractHttpConfigurer::disable)
                 .formLogin(AbstractHttpConfigurer::disable)
                 .logout(AbstractHttpConfigurer::disable)
@@ -110,24 +107,15 @@ public class SecurityConfiguration {
                 .anonymous(AbstractHttpConfigurer::disable)
                 .headers(ApiSecurityHeaders::configure)
                 .sessionManagement((session) -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-                .addFilterBefore(
-                        new TokenAuthenticationFilter(authenticator, problems, clientKeys),
-                        UsernamePasswordAuthenticationFilter.class)
+                .addFilterBefore(tokens, UsernamePasswordAuthenticationFilter.class)
                 .exceptionHandling((exceptions) -> exceptions
                         .authenticationEntryPoint((request, response, ex) -> {
                             response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"claw-mesh\"");
                             problems.write(
-                                    request,
-                                    response,
-                                    Problems.of(
-                                            ProblemType.UNAUTHORIZED,
-                                            "this endpoint needs 'Authorization: Bearer <client key>' (a key from"
-                                                    + " 'claw-mesh key create', or the operator token)"));
+                                    request, response, Problems.of(ProblemType.UNAUTHORIZED, unauthorizedDetail));
                         })
                         .accessDeniedHandler((request, response, ex) -> problems.write(
-                                request, response, Problems.of(ProblemType.FORBIDDEN, FORBIDDEN_DETAIL))))
-                .authorizeHttpRequests((requests) -> requests.anyRequest().hasAnyRole(OPERATOR, CLIENT));
-        return http.build();
+                                request, response, Problems.of(ProblemType.FORBIDDEN, FORBIDDEN_DETAIL))));
     }
 
     @Bean

@@ -18,9 +18,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Authenticates {@code Authorization: Bearer <token>}; a client key is also counted against its rate limit here (429
- * with {@code Retry-After} beyond it) and its use recorded. A token that is present but unknown is answered 401 at once;
- * a request without one goes on anonymous and is refused by the authorization rules. Not a bean, so Boot does not also
- * register it as a servlet filter.
+ * with {@code Retry-After} beyond it) and its use recorded. A token that is present but unknown is answered 401 at
+ * once; a request without one goes on anonymous and is refused by the authorization rules. Not a bean, so Boot does not
+ * also register it as a servlet filter.
  */
 public class TokenAuthenticationFilter extends OncePerRequestFilter {
 

@@ -41,52 +41,6 @@ public record Task(
         @Nullable String error,
         @Nullable String owner) {
 
-    /** A task the operator submitted (no owner). */
-    public Task(
-            long seq,
-            String id,
-            TaskStatus status,
-            int priority,
-            String content,
-            String source,
-            @Nullable String sessionKey,
-            @Nullable String target,
-            @Nullable String match,
-            Duration timeout,
-            @Nullable String idempotencyKey,
-            @Nullable String requestHash,
-            @Nullable String nodeId,
-            @Nullable String nodeName,
-            int attempts,
-            Instant createdAt,
-            @Nullable Instant startedAt,
-            @Nullable Instant finishedAt,
-            @Nullable String response,
-            @Nullable String error) {
-        this(
-                seq,
-                id,
-                status,
-                priority,
-                content,
-                source,
-                sessionKey,
-                target,
-                match,
-                timeout,
-                idempotencyKey,
-                requestHash,
-                nodeId,
-                nodeName,
-                attempts,
-                createdAt,
-                startedAt,
-                finishedAt,
-                response,
-                error,
-                null);
-    }
-
     /** Whether {@code owner} may see this task: the operator ({@code null}) sees every task, a client key its own. */
     public boolean visibleTo(@Nullable String owner) {
         return owner == null || owner.equals(this.owner);

@@ -5,14 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.jayway.jsonpath.JsonPath;
 import io.clawmesh.coordinator.forwarding.FakeAgent;
 import io.clawmesh.coordinator.tasks.TaskBoard;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
-import java.net.http.HttpResponse.BodyHandlers;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,8 +31,6 @@ abstract class FrontDoorIntegrationTestSupport extends ApiIntegrationTestSupport
     static final String MODELS = "/v1/models";
 
     static final String CHAT = "/v1/chat/completions";
-
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     final List<FakeAgent> agents = new ArrayList<>();
 
@@ -94,28 +85,6 @@ abstract class FrontDoorIntegrationTestSupport extends ApiIntegrationTestSupport
 
     String clientKey(String name) {
         return clientKey(name, null, null);
-    }
-
-    /** Sends a request with extra headers over real HTTP. */
-    HttpResponse<String> http(
-            String method, @Nullable String token, String path, @Nullable String json, Map<String, String> headers) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + path))
-                .method(method, (json != null) ? BodyPublishers.ofString(json) : BodyPublishers.noBody());
-        if (json != null) {
-            request.header(HttpHeaders.CONTENT_TYPE, "application/json");
-        }
-        if (token != null) {
-            request.header(HttpHeaders.AUTHORIZATION, "Bearer " + token);
-        }
-        headers.forEach(request::header);
-        try {
-            return HTTP.send(request.build(), BodyHandlers.ofString());
-        } catch (IOException ex) {
-            throw new UncheckedIOException(ex);
-        } catch (InterruptedException ex) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(ex);
-        }
     }
 
     /** Asserts an error in OpenAI's shape and answers its message. */

@@ -42,7 +42,8 @@ class OpenAiApiIntegrationTests extends FrontDoorIntegrationTestSupport {
                 + "{\"role\":\"system\",\"content\":\"be brief\"},"
                 + "{\"role\":\"user\",\"content\":\"first\"},"
                 + "{\"role\":\"assistant\",\"content\":\"ok\"},"
-                + "{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"say\"},{\"type\":\"text\",\"text\":\"hi\"}]}]}";
+                + "{\"role\":\"user\",\"content\":["
+                + "{\"type\":\"text\",\"text\":\"say\"},{\"type\":\"text\",\"text\":\"hi\"}]}]}";
 
         HttpResponse<String> response = http("POST", client, CHAT, body);
 

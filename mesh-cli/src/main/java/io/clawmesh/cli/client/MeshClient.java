@@ -21,9 +21,9 @@ import org.springframework.web.service.invoker.HttpServiceProxyFactory;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The coordinator as the CLI talks to it: the shared {@link CoordinatorApi} interface (as {@link MeshApi}) over a {@link RestClient} with
- * explicit timeouts and the operator token, and every failure turned into one line and an exit code
- * ({@link MeshErrors}).
+ * The coordinator as the CLI talks to it: the shared {@link CoordinatorApi} interface (as {@link MeshApi}) over a
+ * {@link RestClient} with explicit timeouts and the operator token, and every failure turned into one line and an exit
+ * code ({@link MeshErrors}).
  */
 public class MeshClient {
 
