@@ -1,7 +1,10 @@
 -- wrk script for bench/run.sh: POSTs one JSON message per request and prints one result line.
--- BENCH_MODE=routed (POST /api/v1/route) or direct (POST /api/v1/messages on an agent, unique ids),
--- BENCH_AUTH=<bearer credential>, BENCH_NONCE=<run id, keeps direct ids unique across runs>.
+-- BENCH_MODE=routed (POST /api/v1/route), direct (POST /api/v1/messages on an agent, unique ids) or openai
+-- (POST /v1/chat/completions, model BENCH_MODEL or mesh/auto), BENCH_AUTH=<bearer credential>,
+-- BENCH_NONCE=<run id, keeps direct ids unique across runs>, BENCH_SESSION=<session key of every message, optional>.
 local mode = os.getenv("BENCH_MODE") or "routed"
+local session = os.getenv("BENCH_SESSION")
+local model = os.getenv("BENCH_MODEL") or "mesh/auto"
 local nonce = os.getenv("BENCH_NONCE") or tostring(os.time())
 local threads = 0
 local counter = 0
@@ -20,6 +23,11 @@ function request()
    local body
    if mode == "direct" then
       body = string.format('{"id":"bench-%s-%d-%d","content":"ping %d","source":"bench"}', nonce, tid, counter, counter)
+   elseif mode == "openai" then
+      local user = session and string.format(',"user":"%s"', session) or ""
+      body = string.format('{"model":"%s"%s,"messages":[{"role":"user","content":"ping %d"}]}', model, user, counter)
+   elseif session then
+      body = string.format('{"content":"ping %d","source":"bench","session_key":"%s"}', counter, session)
    else
       body = string.format('{"content":"ping %d","source":"bench"}', counter)
    end

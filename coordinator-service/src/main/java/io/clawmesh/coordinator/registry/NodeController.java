@@ -51,6 +51,8 @@ public class NodeController implements NodeApi {
                         PeerAddressValve.of(currentRequest()),
                         () -> this.registry.register(request, Registrant.join()));
             case NODE -> this.registry.register(request, Registrant.node(Objects.requireNonNull(caller.nodeId())));
+            // the security chain lets no client key register; this is the last line
+            case CLIENT -> throw new NodeScopeException("a client key may not register nodes");
         };
     }
 

@@ -2,6 +2,9 @@ package io.clawmesh.coordinator.security;
 
 import io.clawmesh.common.problem.ProblemType;
 import io.clawmesh.common.problem.Problems;
+import io.clawmesh.coordinator.keys.ClientKey;
+import io.clawmesh.coordinator.keys.ClientKeys;
+import io.clawmesh.coordinator.keys.RateLimitedException;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -14,9 +17,10 @@ import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Authenticates {@code Authorization: Bearer <token>}. A token that is present but unknown is answered 401 at once;
- * a request without one goes on anonymous and is refused by the authorization rules. Not a bean, so Boot does not also
- * register it as a servlet filter.
+ * Authenticates {@code Authorization: Bearer <token>}; a client key is also counted against its rate limit here (429
+ * with {@code Retry-After} beyond it) and its use recorded. A token that is present but unknown is answered 401 at
+ * once; a request without one goes on anonymous and is refused by the authorization rules. Not a bean, so Boot does not
+ * also register it as a servlet filter.
  */
 public class TokenAuthenticationFilter extends OncePerRequestFilter {
 
@@ -26,9 +30,12 @@ public class TokenAuthenticationFilter extends OncePerRequestFilter {
 
     private final ProblemWriter problems;
 
-    public TokenAuthenticationFilter(TokenAuthenticator authenticator, ProblemWriter problems) {
+    private final ClientKeys clientKeys;
+
+    public TokenAuthenticationFilter(TokenAuthenticator authenticator, ProblemWriter problems, ClientKeys clientKeys) {
         this.authenticator = authenticator;
         this.problems = problems;
+        this.clientKeys = clientKeys;
     }
 
     @Override
@@ -49,9 +56,23 @@ public class TokenAuthenticationFilter extends OncePerRequestFilter {
             unauthorized(
                     request,
                     response,
-                    "the bearer token is not valid for this coordinator; check --token (operator) "
-                            + "or the join/node token of the agent");
+                    ClientKeys.isClientKey(token)
+                            ? "the client key is not valid: unknown, or revoked ('claw-mesh key list' shows them)"
+                            : "the bearer token is not valid for this coordinator; check --token (operator) "
+                                    + "or the join/node token of the agent");
             return;
+        }
+        ClientKey clientKey = authentication.get().clientKey();
+        if (clientKey != null) {
+            try {
+                this.clientKeys.use(clientKey);
+            } catch (RateLimitedException ex) {
+                response.setHeader(
+                        HttpHeaders.RETRY_AFTER,
+                        String.valueOf(Math.max(1, ex.retryAfter().toSeconds())));
+                this.problems.write(request, response, Problems.of(ProblemType.RATE_LIMITED, ex.getMessage()));
+                return;
+            }
         }
         SecurityContextHolder.getContext().setAuthentication(authentication.get());
         try {

@@ -16,6 +16,7 @@ import org.jspecify.annotations.Nullable;
  * @param timeout how long the task may take from {@code createdAt}, queueing included
  * @param requestHash SHA-256 of the submitted request, to tell an idempotent resubmission from a reused key
  * @param attempts how many times it was sent to a node
+ * @param owner the id of the client key that submitted it; {@code null} for the operator
  */
 public record Task(
         long seq,
@@ -37,7 +38,13 @@ public record Task(
         @Nullable Instant startedAt,
         @Nullable Instant finishedAt,
         @Nullable String response,
-        @Nullable String error) {
+        @Nullable String error,
+        @Nullable String owner) {
+
+    /** Whether {@code owner} may see this task: the operator ({@code null}) sees every task, a client key its own. */
+    public boolean visibleTo(@Nullable String owner) {
+        return owner == null || owner.equals(this.owner);
+    }
 
     /** When the task times out, whatever its status. */
     public Instant deadline() {

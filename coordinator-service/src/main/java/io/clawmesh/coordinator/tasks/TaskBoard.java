@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
@@ -111,12 +112,21 @@ public class TaskBoard {
      * @throws QueueFullException when {@code mesh.tasks.max-queued} tasks wait
      */
     public Submitted submit(TaskRequest request, @Nullable String idempotencyKey) {
+        return submit(request, idempotencyKey, null);
+    }
+
+    /**
+     * Submits a task for {@code owner}, the client key that sends it ({@code null} for the operator); otherwise as
+     * {@link #submit(TaskRequest, String)}. An idempotency key another owner used is refused without naming its task.
+     */
+    public Submitted submit(TaskRequest request, @Nullable String idempotencyKey, @Nullable String owner) {
         TaskSubmission submission = TaskSubmission.of(
                 request, idempotencyKey, this.properties.defaultTimeout(), this.properties.maxTimeout());
         String hash = submission.hash();
         if (idempotencyKey != null) {
             Optional<Task> existing = this.repository.findByIdempotencyKey(idempotencyKey);
             if (existing.isPresent()) {
+                requireSameOwner(existing.get(), owner);
                 return resubmitted(existing.get(), hash);
             }
         }
@@ -145,7 +155,8 @@ public class TaskBoard {
                 null,
                 null,
                 null,
-                null);
+                null,
+                owner);
         Task inserted;
         try {
             inserted = this.repository.insert(task);
@@ -154,8 +165,9 @@ public class TaskBoard {
             if (idempotencyKey == null) {
                 throw ex;
             }
-            return resubmitted(
-                    this.repository.findByIdempotencyKey(idempotencyKey).orElseThrow(() -> ex), hash);
+            Task existing = this.repository.findByIdempotencyKey(idempotencyKey).orElseThrow(() -> ex);
+            requireSameOwner(existing, owner);
+            return resubmitted(existing, hash);
         }
         this.deadlines.schedule(inserted.id(), inserted.deadline());
         this.queue.add(QueuedTask.of(inserted));
@@ -171,10 +183,29 @@ public class TaskBoard {
         return new Submitted(existing, false);
     }
 
+    private static void requireSameOwner(Task existing, @Nullable String owner) {
+        if (!Objects.equals(existing.owner(), owner)) {
+            throw new InvalidInputException("this Idempotency-Key is in use by another client; choose another one");
+        }
+    }
+
     /** @throws TaskNotFoundException when no such task exists */
     public Task find(String id) {
         requireTaskId(id);
         return this.repository.findById(id).orElseThrow(() -> new TaskNotFoundException(id));
+    }
+
+    /**
+     * A task as {@code owner} may see it: the operator ({@code null}) every task, a client key only its own.
+     *
+     * @throws TaskNotFoundException when no such task exists or it belongs to someone else
+     */
+    public Task find(String id, @Nullable String owner) {
+        Task task = find(id);
+        if (!task.visibleTo(owner)) {
+            throw new TaskNotFoundException(id);
+        }
+        return task;
     }
 
     /**
@@ -184,6 +215,16 @@ public class TaskBoard {
      * @throws InvalidInputException for a limit out of range or a cursor this coordinator did not issue
      */
     public TaskPage list(@Nullable TaskStatus status, @Nullable String node, @Nullable String cursor, int limit) {
+        return list(status, node, null, cursor, limit);
+    }
+
+    /** One page of the tasks of {@code owner} ({@code null}: every task), newest first; otherwise as the above. */
+    public TaskPage list(
+            @Nullable TaskStatus status,
+            @Nullable String node,
+            @Nullable String owner,
+            @Nullable String cursor,
+            int limit) {
         if (limit < 1 || limit > MAX_PAGE) {
             throw new InvalidInputException("limit must be 1-" + MAX_PAGE + ", not " + limit);
         }
@@ -191,7 +232,7 @@ public class TaskBoard {
             throw new InvalidInputException("node must be a node id or name");
         }
         Long before = (cursor != null) ? decodeCursor(cursor) : null;
-        List<Task> tasks = this.repository.page(status, node, before, limit + 1);
+        List<Task> tasks = this.repository.page(status, node, owner, before, limit + 1);
         String next = null;
         if (tasks.size() > limit) {
             tasks = tasks.subList(0, limit);
@@ -215,6 +256,19 @@ public class TaskBoard {
                     "canceled " + ((task.nodeName() != null) ? "on node " + task.nodeName() : "while queued"));
         }
         return task;
+    }
+
+    /**
+     * Cancels a task of {@code owner} ({@code null}: the operator, any task).
+     *
+     * @throws TaskNotFoundException when it belongs to someone else
+     */
+    public Task cancel(String id, @Nullable String owner) {
+        if (owner == null) {
+            return cancel(id);
+        }
+        find(id, owner);
+        return end(id, TaskStatus.CANCELED, "canceled by its client", true);
     }
 
     /** Ends a task whose deadline passed ({@link TaskDeadlines}); a finished task is left alone. */

@@ -7,9 +7,11 @@ import io.clawmesh.common.task.TaskPage;
 import io.clawmesh.common.task.TaskRequest;
 import io.clawmesh.common.task.TaskStatus;
 import io.clawmesh.common.task.TaskView;
+import io.clawmesh.coordinator.registry.Caller;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.net.URI;
+import java.security.Principal;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -39,8 +41,9 @@ class TaskController {
     @PostMapping(path = ApiPaths.TASKS, consumes = "application/json")
     ResponseEntity<TaskAccepted> submit(
             @RequestBody TaskRequest request,
-            @RequestHeader(name = ApiPaths.IDEMPOTENCY_KEY_HEADER, required = false) @Nullable String idempotencyKey) {
-        TaskBoard.Submitted submitted = this.board.submit(request, idempotencyKey);
+            @RequestHeader(name = ApiPaths.IDEMPOTENCY_KEY_HEADER, required = false) @Nullable String idempotencyKey,
+            @Nullable Principal principal) {
+        TaskBoard.Submitted submitted = this.board.submit(request, idempotencyKey, Caller.clientKeyIdOf(principal));
         TaskAccepted accepted = submitted.task().accepted();
         return ResponseEntity.status(submitted.created() ? HttpStatus.ACCEPTED : HttpStatus.OK)
                 .location(URI.create(accepted.links().self()))
@@ -48,8 +51,8 @@ class TaskController {
     }
 
     @GetMapping(ApiPaths.TASK)
-    TaskView get(@PathVariable String id) {
-        return this.board.find(id).view();
+    TaskView get(@PathVariable String id, @Nullable Principal principal) {
+        return this.board.find(id, Caller.clientKeyIdOf(principal)).view();
     }
 
     @GetMapping(ApiPaths.TASKS)
@@ -57,8 +60,9 @@ class TaskController {
             @RequestParam(required = false) @Nullable String status,
             @RequestParam(required = false) @Nullable String node,
             @RequestParam(required = false) @Nullable String cursor,
-            @RequestParam(defaultValue = "50") int limit) {
-        return this.board.list(parseStatus(status), node, cursor, limit);
+            @RequestParam(defaultValue = "50") int limit,
+            @Nullable Principal principal) {
+        return this.board.list(parseStatus(status), node, Caller.clientKeyIdOf(principal), cursor, limit);
     }
 
     /** Server-sent events; {@code Last-Event-ID} (or {@code ?last_event_id=}) resumes. */
@@ -67,15 +71,20 @@ class TaskController {
             @PathVariable String id,
             @RequestHeader(name = "Last-Event-ID", required = false) @Nullable String lastEventIdHeader,
             @RequestParam(name = "last_event_id", required = false) @Nullable String lastEventIdParameter,
-            HttpServletResponse response)
+            HttpServletResponse response,
+            @Nullable Principal principal)
             throws IOException {
+        String owner = Caller.clientKeyIdOf(principal);
+        if (owner != null) {
+            this.board.find(id, owner); // 404 for another's task, before the stream starts
+        }
         this.writer.write(id, (lastEventIdHeader != null) ? lastEventIdHeader : lastEventIdParameter, response);
     }
 
     /** Cancels the task and answers it as it is afterwards; 409 when it had finished already. */
     @DeleteMapping(ApiPaths.TASK)
-    TaskView cancel(@PathVariable String id) {
-        return this.board.cancel(id).view();
+    TaskView cancel(@PathVariable String id, @Nullable Principal principal) {
+        return this.board.cancel(id, Caller.clientKeyIdOf(principal)).view();
     }
 
     private static @Nullable TaskStatus parseStatus(@Nullable String status) {

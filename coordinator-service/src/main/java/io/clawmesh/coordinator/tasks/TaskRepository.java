@@ -29,7 +29,7 @@ public class TaskRepository {
 
     private static final String COLUMNS = "seq, id, status, priority, source, session_key, target, match_expr,"
             + " timeout_ms, idempotency_key, request_hash, node_id, node_name, attempts, created_at, started_at,"
-            + " finished_at, error";
+            + " finished_at, error, owner";
 
     /** Everything: for reading one task. */
     private static final String SELECT_FULL = "SELECT " + COLUMNS + ", content, response FROM tasks";
@@ -56,8 +56,8 @@ public class TaskRepository {
         KeyHolder keys = new GeneratedKeyHolder();
         this.jdbc
                 .sql("INSERT INTO tasks (id, status, priority, content, source, session_key, target, match_expr,"
-                        + " timeout_ms, idempotency_key, request_hash, attempts, created_at)"
-                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)")
+                        + " timeout_ms, idempotency_key, request_hash, attempts, created_at, owner)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)")
                 .params(
                         task.id(),
                         task.status().wireName(),
@@ -70,7 +70,8 @@ public class TaskRepository {
                         task.timeout().toMillis(),
                         task.idempotencyKey(),
                         task.requestHash(),
-                        time(task.createdAt()))
+                        time(task.createdAt()),
+                        task.owner())
                 .update(keys, "seq");
         Number seq = keys.getKey();
         return new Task(
@@ -93,7 +94,8 @@ public class TaskRepository {
                 null,
                 null,
                 null,
-                null);
+                null,
+                task.owner());
     }
 
     public Optional<Task> findById(String id) {
@@ -128,8 +130,22 @@ public class TaskRepository {
      * @param beforeSeq only tasks inserted before this row number, or {@code null} from the newest
      */
     public List<Task> page(@Nullable TaskStatus status, @Nullable String node, @Nullable Long beforeSeq, int limit) {
+        return page(status, node, null, beforeSeq, limit);
+    }
+
+    /** One page of the tasks of {@code owner} (a client key id; {@code null} for every task), newest first. */
+    public List<Task> page(
+            @Nullable TaskStatus status,
+            @Nullable String node,
+            @Nullable String owner,
+            @Nullable Long beforeSeq,
+            int limit) {
         StringBuilder sql = new StringBuilder(SELECT_LIGHT).append(" WHERE 1 = 1");
         List<Object> params = new ArrayList<>();
+        if (owner != null) {
+            sql.append(" AND owner = ?");
+            params.add(owner);
+        }
         if (status != null) {
             sql.append(" AND status = ?");
             params.add(status.wireName());
@@ -263,7 +279,8 @@ public class TaskRepository {
                 instantOrNull(rs, "started_at"),
                 instantOrNull(rs, "finished_at"),
                 response,
-                rs.getString("error"));
+                rs.getString("error"),
+                rs.getString("owner"));
     }
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {

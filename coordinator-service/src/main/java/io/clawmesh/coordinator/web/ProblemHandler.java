@@ -6,6 +6,8 @@ import io.clawmesh.common.problem.Problems;
 import io.clawmesh.coordinator.events.TooManySubscribersException;
 import io.clawmesh.coordinator.forwarding.ForwardingFailedException;
 import io.clawmesh.coordinator.forwarding.ForwardingTimeoutException;
+import io.clawmesh.coordinator.keys.KeyNameConflictException;
+import io.clawmesh.coordinator.keys.KeyNotFoundException;
 import io.clawmesh.coordinator.registry.NodeNameConflictException;
 import io.clawmesh.coordinator.registry.NodeNotFoundException;
 import io.clawmesh.coordinator.registry.NodeScopeException;
@@ -57,6 +59,16 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler
     ProblemDetail taskNotFound(TaskNotFoundException ex) {
         return Problems.of(ProblemType.TASK_NOT_FOUND, ex.getMessage());
+    }
+
+    @ExceptionHandler
+    ProblemDetail keyNotFound(KeyNotFoundException ex) {
+        return Problems.of(ProblemType.KEY_NOT_FOUND, ex.getMessage());
+    }
+
+    @ExceptionHandler
+    ProblemDetail keyNameConflict(KeyNameConflictException ex) {
+        return Problems.of(ProblemType.KEY_NAME_CONFLICT, ex.getMessage());
     }
 
     @ExceptionHandler

@@ -77,7 +77,8 @@ final class DashboardFixtures {
                 started ? NOW.minusSeconds(50) : null,
                 status.finished() ? NOW.minusSeconds(40) : null,
                 response,
-                error);
+                error,
+                null);
     }
 
     static NodeRow row(String name, NodeStatus status) {

@@ -2,9 +2,13 @@ package io.clawmesh.coordinator.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.clawmesh.common.key.ClientKeyRequest;
 import io.clawmesh.common.node.RegisterNodeResponse;
 import io.clawmesh.coordinator.MutableClock;
 import io.clawmesh.coordinator.TestDatabase;
+import io.clawmesh.coordinator.keys.ClientKeyRepository;
+import io.clawmesh.coordinator.keys.ClientKeys;
+import io.clawmesh.coordinator.keys.KeyUsage;
 import io.clawmesh.coordinator.registry.MeshRole;
 import io.clawmesh.coordinator.registry.NodeRegistry;
 import io.clawmesh.coordinator.registry.Registrant;
@@ -26,10 +30,14 @@ class TokenAuthenticatorTests {
 
     private NodeRegistry registry;
 
+    private ClientKeys clientKeys;
+
     @BeforeEach
     void setUp() {
         this.database = TestDatabase.h2();
         this.registry = RegistryFixtures.registry(this.database, this.clock);
+        ClientKeyRepository keyRepository = new ClientKeyRepository(this.database.jdbcClient());
+        this.clientKeys = new ClientKeys(keyRepository, new KeyUsage(keyRepository, this.clock), this.clock);
     }
 
     @AfterEach
@@ -63,7 +71,7 @@ class TokenAuthenticatorTests {
     @Test
     void authenticateWhenJoinTokenEmptyShouldLetTheOperatorTokenJoinAsOperator() {
         OperatorToken tokens = SecurityFixtures.tokens(SecurityFixtures.OPERATOR, "  ", this.dataDir);
-        TokenAuthenticator authenticator = new TokenAuthenticator(tokens, this.registry);
+        TokenAuthenticator authenticator = new TokenAuthenticator(tokens, this.registry, this.clientKeys);
 
         assertThat(tokens.join()).isEqualTo(SecurityFixtures.OPERATOR);
         assertThat(authenticator.authenticate(SecurityFixtures.OPERATOR))
@@ -126,7 +134,26 @@ class TokenAuthenticatorTests {
                 .isEqualTo(before.nodeId());
     }
 
+    @Test
+    void authenticateWhenClientKeyShouldBeClientOfThatKeyUntilRevoked() {
+        TokenAuthenticator authenticator = authenticator(SecurityFixtures.OPERATOR, SecurityFixtures.JOIN);
+        String secret = this.clientKeys
+                .create(new ClientKeyRequest("chat-ui", null, null))
+                .secret();
+
+        assertThat(authenticator.authenticate(secret)).hasValueSatisfying((auth) -> {
+            assertThat(auth.role()).isEqualTo(MeshRole.CLIENT);
+            assertThat(auth.getAuthorities()).extracting(Object::toString).containsExactly("ROLE_CLIENT");
+            assertThat(auth.clientKeyId()).startsWith("key-");
+            assertThat(auth.getPrincipal()).isEqualTo("chat-ui");
+        });
+        this.clientKeys.revoke("chat-ui");
+        assertThat(authenticator.authenticate(secret)).isEmpty();
+        assertThat(authenticator.authenticate("cmk_unknown")).isEmpty();
+    }
+
     private TokenAuthenticator authenticator(String operator, String join) {
-        return new TokenAuthenticator(SecurityFixtures.tokens(operator, join, this.dataDir), this.registry);
+        return new TokenAuthenticator(
+                SecurityFixtures.tokens(operator, join, this.dataDir), this.registry, this.clientKeys);
     }
 }

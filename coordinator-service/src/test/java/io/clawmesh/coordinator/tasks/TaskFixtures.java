@@ -36,6 +36,7 @@ final class TaskFixtures {
                 null,
                 null,
                 null,
+                null,
                 null);
     }
 

@@ -132,6 +132,12 @@ abstract class ApiIntegrationTestSupport {
 
     /** Sends {@code json} over real HTTP to this coordinator, as an attacker on the network would. */
     HttpResponse<String> http(String method, @Nullable String token, String path, @Nullable String json) {
+        return http(method, token, path, json, Map.of());
+    }
+
+    /** As {@link #http(String, String, String, String)}, with extra request headers. */
+    HttpResponse<String> http(
+            String method, @Nullable String token, String path, @Nullable String json, Map<String, String> headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + path))
                 .method(method, (json != null) ? BodyPublishers.ofString(json) : BodyPublishers.noBody());
         if (json != null) {
@@ -140,6 +146,7 @@ abstract class ApiIntegrationTestSupport {
         if (token != null) {
             request.header(HttpHeaders.AUTHORIZATION, "Bearer " + token);
         }
+        headers.forEach(request::header);
         try {
             return HTTP.send(request.build(), BodyHandlers.ofString());
         } catch (IOException ex) {

@@ -21,9 +21,9 @@ import org.springframework.web.service.invoker.HttpServiceProxyFactory;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The coordinator as the CLI talks to it: the shared {@link CoordinatorApi} interface over a {@link RestClient} with
- * explicit timeouts and the operator token, and every failure turned into one line and an exit code
- * ({@link MeshErrors}).
+ * The coordinator as the CLI talks to it: the shared {@link CoordinatorApi} interface (as {@link MeshApi}) over a
+ * {@link RestClient} with explicit timeouts and the operator token, and every failure turned into one line and an exit
+ * code ({@link MeshErrors}).
  */
 public class MeshClient {
 
@@ -36,7 +36,7 @@ public class MeshClient {
 
     private final RestClient restClient;
 
-    private final CoordinatorApi api;
+    private final MeshApi api;
 
     private final HttpClient httpClient;
 
@@ -57,7 +57,7 @@ public class MeshClient {
         this.restClient = configured.build();
         this.api = HttpServiceProxyFactory.builderFor(RestClientAdapter.create(this.restClient))
                 .build()
-                .createClient(CoordinatorApi.class);
+                .createClient(MeshApi.class);
     }
 
     public ConnectionSettings settings() {
@@ -69,7 +69,7 @@ public class MeshClient {
      *
      * @throws CliException with the exit code of SPEC §11 and one readable line when the call fails
      */
-    public <T> T call(Function<CoordinatorApi, T> call) {
+    public <T> T call(Function<MeshApi, T> call) {
         try {
             return call.apply(this.api);
         } catch (ResourceAccessException ex) {
@@ -80,7 +80,7 @@ public class MeshClient {
     }
 
     /** Like {@link #call} for calls without an answer. */
-    public void run(java.util.function.Consumer<CoordinatorApi> call) {
+    public void run(java.util.function.Consumer<MeshApi> call) {
         call((api) -> {
             call.accept(api);
             return null;

@@ -1,5 +1,6 @@
 package io.clawmesh.cli.output;
 
+import io.clawmesh.common.key.ClientKeyView;
 import io.clawmesh.common.node.NodeView;
 import io.clawmesh.common.routing.RoutingRule;
 import io.clawmesh.common.routing.RuleMatchExpression;
@@ -54,6 +55,22 @@ public final class MeshTables {
                     RuleMatchExpression.format(rule.match()),
                     (rule.target() != null) ? rule.target() : "-",
                     rule.strategy().wireName());
+        }
+        return table.toString();
+    }
+
+    /** NAME, ID, MODELS, RATE, STATUS, LAST USED, USES; one row per client key, as the coordinator lists them. */
+    public static String keys(List<ClientKeyView> keys, Instant now) {
+        Table table = new Table("NAME", "ID", "MODELS", "RATE", "STATUS", "LAST USED", "USES");
+        for (ClientKeyView key : keys) {
+            table.row(
+                    key.name(),
+                    key.id(),
+                    key.models().isEmpty() ? "all" : String.join(",", key.models()),
+                    (key.ratePerMinute() != null) ? key.ratePerMinute() + "/min" : "-",
+                    (key.revokedAt() != null) ? "revoked " + Ago.of(key.revokedAt(), now) : "active",
+                    Ago.of(key.lastUsedAt(), now),
+                    String.valueOf(key.useCount()));
         }
         return table.toString();
     }

@@ -40,6 +40,26 @@ public final class ApiPaths {
 
     /** Rotates the operator token: a new one, the old one valid for an overlap window (operator token only). */
     public static final String TOKEN_ROTATE = API + "/token/rotate";
+    /** Client keys for front-door clients (SPEC §21): create and list; operator only. */
+    public static final String KEYS = API + "/keys";
+
+    /** One client key, by id or name: revoke it. */
+    public static final String KEY = KEYS + "/{id}";
+
+    /** Root of the OpenAI-compatible API (SPEC §21); its errors use OpenAI's error shape. */
+    public static final String OPENAI = "/v1";
+
+    /** OpenAI-compatible chat completions, plain and streamed. */
+    public static final String CHAT_COMPLETIONS = OPENAI + "/chat/completions";
+
+    /** OpenAI-compatible model list: the places a message can run ({@code mesh/auto}, {@code mesh/node/NAME}, …). */
+    public static final String MODELS = OPENAI + "/models";
+
+    /** The MCP server (Streamable HTTP) that front-door clients may use. */
+    public static final String MCP = "/mcp";
+
+    /** Header that names the session of an OpenAI-compatible request when its {@code user} field does not. */
+    public static final String SESSION_KEY_HEADER = "X-Session-Key";
 
     /** The live event stream (server-sent events). */
     public static final String EVENTS = API + "/events";

@@ -42,8 +42,17 @@ public enum ProblemType {
     /** Agent: a delivery credential that is not the one of this node. */
     INVALID_CREDENTIAL(HttpStatus.FORBIDDEN, "invalid-credential", "Invalid credential"),
 
+    /** A client key that may not use this model (its allowed models do not include it). */
+    MODEL_NOT_ALLOWED(HttpStatus.FORBIDDEN, "model-not-allowed", "Model not allowed"),
+
     /** An unknown path. */
     NOT_FOUND(HttpStatus.NOT_FOUND, "not-found", "Not found"),
+
+    /** No client key with that id or name. */
+    KEY_NOT_FOUND(HttpStatus.NOT_FOUND, "key-not-found", "Client key not found"),
+
+    /** OpenAI-compatible API: no model of that name ({@code mesh/auto}, {@code mesh/node/NAME}, …). */
+    MODEL_NOT_FOUND(HttpStatus.NOT_FOUND, "model-not-found", "Model not found"),
 
     /** No node with that id or name. */
     NODE_NOT_FOUND(HttpStatus.NOT_FOUND, "node-not-found", "Node not found"),
@@ -72,6 +81,9 @@ public enum ProblemType {
     /** The {@code Idempotency-Key} names a task submitted with another body. */
     IDEMPOTENCY_CONFLICT(HttpStatus.CONFLICT, "idempotency-conflict", "Idempotency key reused"),
 
+    /** A client key of that name exists already. */
+    KEY_NAME_CONFLICT(HttpStatus.CONFLICT, "key-name-conflict", "Client key name taken"),
+
     /** The body is over the size limit (1 MiB by default). */
     PAYLOAD_TOO_LARGE(HttpStatus.CONTENT_TOO_LARGE, "payload-too-large", "Payload too large"),
 
@@ -83,6 +95,9 @@ public enum ProblemType {
 
     /** Agent: every slot is busy; the answer carries {@code Retry-After}. */
     NODE_AT_CAPACITY(HttpStatus.TOO_MANY_REQUESTS, "node-at-capacity", "Node at capacity"),
+
+    /** A client key used more than its rate per minute; the answer carries {@code Retry-After}. */
+    RATE_LIMITED(HttpStatus.TOO_MANY_REQUESTS, "rate-limited", "Rate limit exceeded"),
 
     /** The task queue is full ({@code mesh.tasks.max-queued}); the answer carries {@code Retry-After}. */
     QUEUE_FULL(HttpStatus.TOO_MANY_REQUESTS, "queue-full", "Task queue full"),
