@@ -28,7 +28,8 @@ public class KeyController implements KeyApi {
     @ResponseStatus(HttpStatus.CREATED)
     public ClientKeyCreated createKey(ClientKeyRequest request) {
         ClientKeyCreated created = this.keys.create(request);
-        this.audit.record(AuditAction.KEY_CREATE, created.key().name(), created.key().id());
+        this.audit.record(
+                AuditAction.KEY_CREATE, created.key().name(), created.key().id());
         return created;
     }
 
