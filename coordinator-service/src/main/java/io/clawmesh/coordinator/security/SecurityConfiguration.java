@@ -22,7 +22,8 @@ import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
 
 /**
- * Security of the coordinator: one stateless chain for {@code /api/**} where every request needs a bearer token, and
+ * Security of the coordinator: one stateless chain for {@code /api/**} and {@code /mcp} where every request needs a
+ * bearer token (the operator's, for {@code /mcp}), and
  * one chain for everything else (actuator probes and scraping are open).
  */
 @Configuration(proxyBeanMethods = false)
@@ -41,7 +42,8 @@ public class SecurityConfiguration {
 
     @Bean
     SecurityFilterChain apiSecurity(HttpSecurity http, TokenAuthenticator authenticator, ProblemWriter problems) {
-        http.securityMatcher(ApiPaths.API + "/**")
+        // the MCP server is an API too: the same bearer tokens, the same 401/403 before it sees a request
+        http.securityMatcher(ApiPaths.API + "/**", ApiPaths.MCP, ApiPaths.MCP + "/**")
                 .csrf(AbstractHttpConfigurer::disable)
                 .httpBasic(AbstractHttpConfigurer::disable)
                 .formLogin(AbstractHttpConfigurer::disable)

@@ -27,7 +27,7 @@ import tools.jackson.databind.json.JsonMapper;
  * held (it then waits after its chunks until {@link #release}, a cancel or its timeout). It refuses tasks beyond its
  * capacity with 429, keeps every task by id (a second post attaches), and records every request.
  */
-final class FakeTaskAgent implements AutoCloseable {
+public final class FakeTaskAgent implements AutoCloseable {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -58,7 +58,7 @@ final class FakeTaskAgent implements AutoCloseable {
         this.server.start();
     }
 
-    static FakeTaskAgent start() {
+    public static FakeTaskAgent start() {
         try {
             return new FakeTaskAgent();
         } catch (IOException ex) {
@@ -66,17 +66,17 @@ final class FakeTaskAgent implements AutoCloseable {
         }
     }
 
-    String endpoint() {
+    public String endpoint() {
         return "127.0.0.1:" + this.server.getAddress().getPort();
     }
 
-    FakeTaskAgent chunks(String... pieces) {
+    public FakeTaskAgent chunks(String... pieces) {
         this.chunks = List.of(pieces);
         return this;
     }
 
     /** Holds every task after its chunks until it is released, canceled or timed out. */
-    FakeTaskAgent holdAll(boolean hold) {
+    public FakeTaskAgent holdAll(boolean hold) {
         this.holdAll = hold;
         return this;
     }
@@ -100,7 +100,7 @@ final class FakeTaskAgent implements AutoCloseable {
     }
 
     /** Lets a held task finish. */
-    void release(String taskId) {
+    public void release(String taskId) {
         FakeRun run = this.runs.get(taskId);
         if (run != null) {
             run.finish("succeeded", null);

@@ -3,6 +3,9 @@ package io.clawmesh.common.api;
 /** Paths of the coordinator and agent HTTP APIs, shared by servers and clients. */
 public final class ApiPaths {
 
+    /** The MCP server (Streamable HTTP, SPEC §21): one endpoint for POST, GET and DELETE. */
+    public static final String MCP = "/mcp";
+
     /** Prefix of every versioned API path. */
     public static final String API = "/api/v1";
 
