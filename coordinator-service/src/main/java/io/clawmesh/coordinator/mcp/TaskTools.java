@@ -96,7 +96,7 @@ class TaskTools {
                                 TASK_ID_SCHEMA,
                                 true),
                         Set.of("task_id"),
-                        (call) -> describe(this.board.find(taskId(call)), false)),
+                        (call) -> describe(this.board.find(taskId(call)), false, false)),
                 GuardedTool.of(
                         GuardedTool.tool(
                                 "cancel_task",
@@ -105,7 +105,7 @@ class TaskTools {
                                 TASK_ID_SCHEMA,
                                 false),
                         Set.of("task_id"),
-                        (call) -> describe(this.board.cancel(taskId(call)), false)));
+                        (call) -> describe(this.board.cancel(taskId(call)), false, false)));
     }
 
     private CallToolResult send(ToolCall call) {
@@ -120,7 +120,7 @@ class TaskTools {
         boolean wait = call.arguments().flag("wait", true);
         Task task = this.board.submit(request, null).task();
         if (!wait) {
-            return describe(task, false);
+            return describe(task, false, true);
         }
         StringBuilder reply = new StringBuilder();
         try {
@@ -130,9 +130,9 @@ class TaskTools {
             });
         } catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
-            return describe(this.board.find(task.id()), true);
+            return describe(this.board.find(task.id()), true, true);
         }
-        return describe(task, !task.status().finished());
+        return describe(task, !task.status().finished(), true);
     }
 
     private static String taskId(ToolCall call) {
@@ -140,12 +140,14 @@ class TaskTools {
     }
 
     /**
-     * A task as a tool result: the reply text when it succeeded, a tool error when it failed, and its id and status
-     * otherwise.
+     * A task as a tool result: the reply text when it succeeded, why it did not when it ended otherwise, and its id and
+     * status while it runs.
      *
      * @param stillRunning whether a wait for its reply ran out
+     * @param failureIsError whether a task that ended without a reply makes the call a tool error ({@code send_message}:
+     *     the message was not handled), rather than a fact the call reports ({@code get_task}, {@code cancel_task})
      */
-    private CallToolResult describe(Task task, boolean stillRunning) {
+    private CallToolResult describe(Task task, boolean stillRunning, boolean failureIsError) {
         TaskView view = task.view();
         Map<String, Object> structured =
                 new LinkedHashMap<>(this.json.convertValue(view, new TypeReference<Map<String, Object>>() {}));
@@ -155,9 +157,10 @@ class TaskTools {
             return GuardedTool.ok((task.response() != null) ? task.response() : "", structured);
         }
         if (status.finished()) {
-            return GuardedTool.error("task " + task.id() + " " + status.wireName()
+            String text = "task " + task.id() + " " + status.wireName()
                     + ((task.nodeName() != null) ? " on " + task.nodeName() : "")
-                    + ((task.error() != null) ? ": " + task.error() : ""));
+                    + ((task.error() != null) ? ": " + task.error() : "");
+            return failureIsError ? GuardedTool.error(text) : GuardedTool.ok(text, structured);
         }
         String text = "task " + task.id() + " is " + status.wireName()
                 + ((task.nodeName() != null) ? " on " + task.nodeName() : "")

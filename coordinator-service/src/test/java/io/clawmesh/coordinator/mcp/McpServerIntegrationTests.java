@@ -1,7 +1,6 @@
 package io.clawmesh.coordinator.mcp;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.tuple;
 
 import io.clawmesh.coordinator.tasks.FakeTaskAgent;
 import io.modelcontextprotocol.client.McpClient;
@@ -13,7 +12,6 @@ import java.net.http.HttpRequest;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -79,8 +77,12 @@ class McpServerIntegrationTests {
         this.agents.forEach(FakeTaskAgent::close);
         this.jdbc.update("DELETE FROM tasks");
         for (String id : this.jdbc.queryForList("SELECT id FROM nodes", String.class)) {
-            McpTestSupport.send(this.port, "DELETE", "/api/v1/nodes/" + id, null, Map.of(
-                    "Authorization", "Bearer " + McpTestSupport.OPERATOR));
+            McpTestSupport.send(
+                    this.port,
+                    "DELETE",
+                    "/api/v1/nodes/" + id,
+                    null,
+                    Map.of("Authorization", "Bearer " + McpTestSupport.OPERATOR));
         }
     }
 
@@ -183,8 +185,12 @@ class McpServerIntegrationTests {
         assertThat(text(sent)).contains("did not come within 3 s");
         String taskId = (String) structured(sent).get("task_id");
         CallToolResult canceled = call("cancel_task", Map.of("task_id", taskId));
-        assertThat(canceled.isError()).isTrue();
+        assertThat(canceled.isError()).as(text(canceled)).isFalse();
         assertThat(text(canceled)).contains(taskId).contains("canceled");
+        assertThat(structured(canceled)).containsEntry("status", "canceled");
+        Awaitility.await("the run stopped on its node")
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> "canceled".equals(agent.status(taskId)));
         CallToolResult again = call("cancel_task", Map.of("task_id", taskId));
         assertThat(again.isError()).isTrue();
         assertThat(text(again)).contains("already finished");

@@ -118,7 +118,7 @@ public final class FakeTaskAgent implements AutoCloseable {
 
     /** What the agent knows of a task; {@code null} when it never got it. */
     @Nullable
-    String status(String taskId) {
+    public String status(String taskId) {
         FakeRun run = this.runs.get(taskId);
         return (run != null) ? run.status() : null;
     }
