@@ -102,12 +102,18 @@ class McpEndToEndTests {
         StringBuilder streamed = new StringBuilder();
         double last = 0;
         for (JsonNode progress : send.path("progress").values()) {
-            assertThat(progress.path("progress").asDouble()).as("progress only grows").isGreaterThan(last);
+            assertThat(progress.path("progress").asDouble())
+                    .as("progress only grows")
+                    .isGreaterThan(last);
             last = progress.path("progress").asDouble();
             streamed.append(progress.path("message").asString());
         }
-        assertThat(send.path("progress").size()).as("the reply streamed in pieces").isGreaterThan(3);
-        assertThat(streamed.toString()).as("the progress messages add up to the reply").isEqualTo(reply);
+        assertThat(send.path("progress").size())
+                .as("the reply streamed in pieces")
+                .isGreaterThan(3);
+        assertThat(streamed.toString())
+                .as("the progress messages add up to the reply")
+                .isEqualTo(reply);
 
         assertThat(out.path("async").path("isError").asBoolean()).isFalse();
         assertThat(out.path("async").path("taskId").asString()).startsWith("task-");
@@ -140,7 +146,9 @@ class McpEndToEndTests {
         Process client = builder.start();
         try {
             boolean finished = client.waitFor(3, TimeUnit.MINUTES);
-            assertThat(finished).as("the MCP client finished; stderr:\n" + Files.readString(log)).isTrue();
+            assertThat(finished)
+                    .as("the MCP client finished; stderr:\n" + Files.readString(log))
+                    .isTrue();
             assertThat(client.exitValue())
                     .as("the MCP client's exit code; stderr:\n" + Files.readString(log))
                     .isZero();
@@ -172,7 +180,8 @@ class McpEndToEndTests {
 
     private static boolean works(String... command) {
         try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            Process process =
+                    new ProcessBuilder(command).redirectErrorStream(true).start();
             process.getInputStream().readAllBytes();
             return process.waitFor(30, TimeUnit.SECONDS) && process.exitValue() == 0;
         } catch (IOException ex) {
@@ -187,6 +196,8 @@ class McpEndToEndTests {
         HttpRequest request = HttpRequest.newBuilder(URI.create(this.coordinator.baseUrl() + "/api/v1/nodes"))
                 .header("Authorization", "Bearer " + MeshCluster.OPERATOR_TOKEN)
                 .build();
-        return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString()).body();
+        return HttpClient.newHttpClient()
+                .send(request, HttpResponse.BodyHandlers.ofString())
+                .body();
     }
 }

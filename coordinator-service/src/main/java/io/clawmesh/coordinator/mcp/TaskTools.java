@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
@@ -23,6 +25,8 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @Component
 class TaskTools {
+
+    private static final Logger logger = LoggerFactory.getLogger(TaskTools.class);
 
     /** What tasks submitted here say as their {@code source}. */
     static final String SOURCE = "mcp";
@@ -119,6 +123,7 @@ class TaskTools {
                 null);
         boolean wait = call.arguments().flag("wait", true);
         Task task = this.board.submit(request, null).task();
+        logger.debug("MCP send_message from {}: task {}", call.callerName(), task.id());
         if (!wait) {
             return describe(task, false, true);
         }

@@ -4,6 +4,8 @@ import io.modelcontextprotocol.server.McpSyncServerExchange;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.security.core.Authentication;
 
 /**
@@ -18,6 +20,8 @@ record ToolCall(
         McpSyncServerExchange exchange,
         @Nullable Object progressToken,
         @Nullable Authentication caller) {
+
+    private static final Logger logger = LoggerFactory.getLogger(ToolCall.class);
 
     /** The key under which the transport context carries the caller (see {@link McpServerConfiguration}). */
     static final String CALLER = "claw-mesh.caller";
@@ -35,9 +39,20 @@ record ToolCall(
      * @param progress a number that grows with every notification
      */
     void progress(double progress, String message) {
-        if (this.progressToken != null) {
+        if (this.progressToken == null) {
+            return;
+        }
+        try {
             this.exchange.progressNotification(
                     new McpSchema.ProgressNotification(this.progressToken, progress, null, message));
+        } catch (RuntimeException ex) {
+            // the client went away or its stream broke: the task runs on, get_task still finds it
+            logger.debug("MCP progress notification not sent: {}", ex.getMessage());
         }
+    }
+
+    /** Who called, for logs: the token's principal, or {@code unknown}. */
+    String callerName() {
+        return (this.caller != null) ? this.caller.getName() : "unknown";
     }
 }
