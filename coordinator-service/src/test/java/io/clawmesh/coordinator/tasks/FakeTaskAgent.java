@@ -27,7 +27,7 @@ import tools.jackson.databind.json.JsonMapper;
  * held (it then waits after its chunks until {@link #release}, a cancel or its timeout). It refuses tasks beyond its
  * capacity with 429, keeps every task by id (a second post attaches), and records every request.
  */
-final class FakeTaskAgent implements AutoCloseable {
+public final class FakeTaskAgent implements AutoCloseable {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -58,12 +58,12 @@ final class FakeTaskAgent implements AutoCloseable {
         this.server.start();
     }
 
-    static FakeTaskAgent start() {
+    public static FakeTaskAgent start() {
         return start(0);
     }
 
     /** Starts on a given loopback port ({@code 0}: any free one), e.g. the port of an agent that went away. */
-    static FakeTaskAgent start(int port) {
+    public static FakeTaskAgent start(int port) {
         try {
             return new FakeTaskAgent(port);
         } catch (IOException ex) {
@@ -75,17 +75,17 @@ final class FakeTaskAgent implements AutoCloseable {
         return this.server.getAddress().getPort();
     }
 
-    String endpoint() {
+    public String endpoint() {
         return "127.0.0.1:" + this.server.getAddress().getPort();
     }
 
-    FakeTaskAgent chunks(String... pieces) {
+    public FakeTaskAgent chunks(String... pieces) {
         this.chunks = List.of(pieces);
         return this;
     }
 
     /** Holds every task after its chunks until it is released, canceled or timed out. */
-    FakeTaskAgent holdAll(boolean hold) {
+    public FakeTaskAgent holdAll(boolean hold) {
         this.holdAll = hold;
         return this;
     }
@@ -125,7 +125,7 @@ final class FakeTaskAgent implements AutoCloseable {
     }
 
     /** Lets a held task finish. */
-    void release(String taskId) {
+    public void release(String taskId) {
         FakeRun run = this.runs.get(taskId);
         if (run != null) {
             run.finish("succeeded", null);
@@ -143,7 +143,7 @@ final class FakeTaskAgent implements AutoCloseable {
 
     /** What the agent knows of a task; {@code null} when it never got it. */
     @Nullable
-    String status(String taskId) {
+    public String status(String taskId) {
         FakeRun run = this.runs.get(taskId);
         return (run != null) ? run.status() : null;
     }

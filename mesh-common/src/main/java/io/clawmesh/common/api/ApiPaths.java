@@ -3,6 +3,9 @@ package io.clawmesh.common.api;
 /** Paths of the coordinator and agent HTTP APIs, shared by servers and clients. */
 public final class ApiPaths {
 
+    /** The MCP server (Streamable HTTP, SPEC §21): one endpoint for POST, GET and DELETE. */
+    public static final String MCP = "/mcp";
+
     /** Prefix of every versioned API path. */
     public static final String API = "/api/v1";
 
@@ -54,9 +57,6 @@ public final class ApiPaths {
 
     /** OpenAI-compatible model list: the places a message can run ({@code mesh/auto}, {@code mesh/node/NAME}, …). */
     public static final String MODELS = OPENAI + "/models";
-
-    /** The MCP server (Streamable HTTP) that front-door clients may use. */
-    public static final String MCP = "/mcp";
 
     /** Header that names the session of an OpenAI-compatible request when its {@code user} field does not. */
     public static final String SESSION_KEY_HEADER = "X-Session-Key";
