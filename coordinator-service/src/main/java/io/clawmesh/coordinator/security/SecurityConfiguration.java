@@ -68,12 +68,16 @@ public class SecurityConfiguration {
                                 response,
                                 Problems.of(
                                         ProblemType.FORBIDDEN,
-                                        "this token may not do that: node tokens may only heartbeat, deregister their own node and fetch seed files; "
+                                        "this token may not do that: node tokens may only heartbeat, connect and deregister their own node and fetch"
+                                                + " seed files; "
                                                 + "a join token may only register nodes; use the operator token"))))
                 .authorizeHttpRequests((requests) -> requests.requestMatchers(HttpMethod.POST, ApiPaths.REGISTER)
                         // a node token only for its own node again (NodeRegistry checks the name)
                         .hasAnyRole(OPERATOR, JOIN, NODE)
                         .requestMatchers(HttpMethod.POST, ApiPaths.NODES + "/*/heartbeat")
+                        .hasRole(NODE)
+                        // an outbound agent's WebSocket: its own node only (ConnectHandshake checks the id)
+                        .requestMatchers(HttpMethod.GET, ApiPaths.NODES + "/*/connect")
                         .hasRole(NODE)
                         .requestMatchers(HttpMethod.DELETE, ApiPaths.NODES + "/*")
                         .hasAnyRole(OPERATOR, NODE)

@@ -1,5 +1,6 @@
 package io.clawmesh.agent.registration;
 
+import io.clawmesh.common.node.ConnectMode;
 import io.clawmesh.common.node.NodeCredentials;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
@@ -13,6 +14,21 @@ public class RegistrationState {
     private record Current(NodeIdentity identity, String deliveryCredential) {}
 
     private volatile @Nullable Current current;
+
+    private volatile @Nullable ConnectMode connect;
+
+    /**
+     * How the coordinator said it reaches this node at the last registration; empty after a resume (the stored
+     * identity does not say) and before the first registration.
+     */
+    public Optional<ConnectMode> connect() {
+        return Optional.ofNullable(this.connect);
+    }
+
+    /** Records the connect mode the coordinator chose at registration. */
+    public void connectedAs(ConnectMode mode) {
+        this.connect = mode;
+    }
 
     /** The identity in use; empty before the first registration or resume. */
     public Optional<NodeIdentity> identity() {
@@ -36,5 +52,6 @@ public class RegistrationState {
     /** Forgets the identity in use (the coordinator no longer knows it). */
     public void clear() {
         this.current = null;
+        this.connect = null;
     }
 }
