@@ -1,6 +1,9 @@
 package io.clawmesh.coordinator.outbound;
 
 import io.clawmesh.common.node.NodeStatus;
+import io.clawmesh.coordinator.events.NodeRef;
+import io.clawmesh.coordinator.events.NodeRegistered;
+import io.clawmesh.coordinator.events.NodeRenewed;
 import io.clawmesh.coordinator.registry.Node;
 import io.clawmesh.coordinator.registry.NodeRegistry;
 import java.time.Clock;
@@ -14,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 import org.springframework.web.socket.CloseStatus;
 
@@ -115,6 +119,31 @@ public class AgentLinks implements DisposableBean {
         } catch (RuntimeException ex) {
             logger.warn("Node {}: could not mark it offline after its connection dropped: {}", nodeId, ex.toString());
         }
+    }
+
+    /** A node that registered as outbound is routable only once its connection is open here. */
+    @EventListener
+    void onRegistered(NodeRegistered registered) {
+        requireConnection(registered.node(), "registered; waiting for its outbound connection");
+    }
+
+    /**
+     * A heartbeat over HTTP renews the lease but cannot make an outbound node without a connection routable: the
+     * coordinator has no other way to reach it.
+     */
+    @EventListener
+    void onRenewed(NodeRenewed renewed) {
+        requireConnection(renewed.node(), "heartbeat, but no outbound connection");
+    }
+
+    private void requireConnection(NodeRef ref, String reason) {
+        if (ref.status() == NodeStatus.OFFLINE || this.links.containsKey(ref.id())) {
+            return;
+        }
+        this.registry
+                .find(ref.id())
+                .filter(Node::outbound)
+                .ifPresent((node) -> this.registry.transition(node.id(), NodeStatus.OFFLINE, reason));
     }
 
     @Override

@@ -56,7 +56,10 @@ final class CoordinatorLink implements WebSocket.Listener {
 
     private volatile Instant lastHeard;
 
-    private CoordinatorLink(AgentHttpServer server, JsonMapper json, Clock clock) {
+    private final Duration sendTimeout;
+
+    private CoordinatorLink(AgentHttpServer server, JsonMapper json, Clock clock, Duration sendTimeout) {
+        this.sendTimeout = sendTimeout;
         this.server = server;
         this.json = json;
         this.clock = clock;
@@ -78,15 +81,13 @@ final class CoordinatorLink implements WebSocket.Listener {
             Clock clock,
             Duration timeout)
             throws IOException {
-        CoordinatorLink link = new CoordinatorLink(server, json, clock);
+        CoordinatorLink link = new CoordinatorLink(server, json, clock, timeout);
         try {
-            WebSocket socket = client.newWebSocketBuilder()
+            client.newWebSocketBuilder()
                     .header("Authorization", "Bearer " + nodeToken)
                     .connectTimeout(timeout)
                     .buildAsync(uri, link)
                     .get(timeout.toMillis() * 2, TimeUnit.MILLISECONDS);
-            link.socket = socket;
-            link.sender = new FrameSender(socket, json, timeout);
             return link;
         } catch (ExecutionException ex) {
             Throwable cause = ex.getCause();
@@ -143,6 +144,9 @@ final class CoordinatorLink implements WebSocket.Listener {
 
     @Override
     public void onOpen(WebSocket webSocket) {
+        // before the first frame: the coordinator may send a request the moment it accepted the connection
+        this.socket = webSocket;
+        this.sender = new FrameSender(webSocket, this.json, this.sendTimeout);
         webSocket.request(1);
     }
 
