@@ -259,6 +259,10 @@ public class NodeRegistry {
         RuntimeInfo runtime = NodeValidator.runtime(request.runtime(), node.runtime());
         NodeValidator.heartbeatStatus(request.status());
         NodeStatus status = reportedStatus(request.status(), runtime, inflight, capacity);
+        if (node.outbound() && node.status() == NodeStatus.OFFLINE) {
+            // only its connection brings an outbound node back (ADR 0010): without it, it cannot be reached
+            status = NodeStatus.OFFLINE;
+        }
         if (!this.repository.renew(id, capabilities, status, runtime, inflight, capacity, this.clock.instant())) {
             this.cache.remove(id);
             throw new NodeNotFoundException(id);
