@@ -5,6 +5,8 @@ import io.clawmesh.coordinator.registry.EndpointPolicy;
 import io.clawmesh.coordinator.registry.EndpointReachability;
 import io.clawmesh.coordinator.registry.NodeRegistry;
 import io.clawmesh.coordinator.security.ProblemWriter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import java.time.Duration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -70,6 +72,14 @@ public class OutboundConfiguration implements WebSocketConfigurer {
         container.setMaxBinaryMessageBufferSize(1024);
         container.setMaxSessionIdleTimeout(IDLE_TIMEOUT.toMillis());
         return container;
+    }
+
+    /** How many outbound agents hold a connection to this coordinator. */
+    @Bean
+    MeterBinder outboundConnections() {
+        return (registry) -> Gauge.builder("mesh.outbound.connections", this.links, AgentLinks::count)
+                .description("outbound agents connected to this coordinator")
+                .register(registry);
     }
 
     @Bean

@@ -12,6 +12,7 @@ import io.clawmesh.common.node.RuntimeInfo;
 import io.clawmesh.coordinator.registry.Node;
 import io.clawmesh.coordinator.registry.NodeRegistry;
 import io.clawmesh.coordinator.registry.Registrant;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -78,6 +79,9 @@ class OutboundConnectionIntegrationTests {
     @Autowired
     NodeRegistry registry;
 
+    @Autowired
+    MeterRegistry meters;
+
     @LocalServerPort
     int port;
 
@@ -101,6 +105,8 @@ class OutboundConnectionIntegrationTests {
         try (FakeAgent agent = FakeAgent.connect(uri(node.nodeId()), node.token())) {
             Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> status(node) == NodeStatus.ONLINE);
             assertThat(agent.isOpen()).isTrue();
+            assertThat(this.meters.get("mesh.outbound.connections").gauge().value())
+                    .isGreaterThanOrEqualTo(1.0);
         }
     }
 
@@ -109,6 +115,26 @@ class OutboundConnectionIntegrationTests {
         RegisterNodeResponse node = register("auto-1", "192.168.1.30:9121", ConnectMode.AUTO);
         assertThat(node.connect()).isEqualTo(ConnectMode.OUTBOUND);
         assertThat(this.registry.find(node.nodeId()).orElseThrow().endpoint()).isEqualTo("192.168.1.30:9121");
+    }
+
+    @Test
+    void registerWhenTheConnectModeIsUnknownOrNotTextShouldAnswer400() throws Exception {
+        for (String connect : List.of("\"sideways\"", "42", "[\"outbound\"]")) {
+            HttpResponse<String> response = HTTP.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + "/api/v1/nodes/register"))
+                            .header("Authorization", "Bearer " + JOIN_TOKEN)
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"bad-mode\",\"connect\":" + connect
+                                    + ",\"capabilities\":{\"os\":\"linux\",\"arch\":\"amd64\",\"gpu\":false,"
+                                    + "\"memory_gb\":1}}"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode())
+                    .as(connect + ": " + response.body())
+                    .isEqualTo(400);
+            assertThat(response.body()).contains("urn:clawmesh:problem:invalid-field-type");
+        }
+        assertThat(this.registry.findByIdOrName("bad-mode")).isEmpty();
     }
 
     @Test

@@ -134,6 +134,15 @@ final class CoordinatorLink implements WebSocket.Listener {
         end(reason);
     }
 
+    /** Waits until no exchange runs any more, at most {@code grace}; answers whether none does. */
+    boolean awaitIdle(Duration grace) throws InterruptedException {
+        Instant end = this.clock.instant().plus(grace);
+        while (!this.running.isEmpty() && this.clock.instant().isBefore(end) && !this.closed.isDone()) {
+            Thread.sleep(50);
+        }
+        return this.running.isEmpty();
+    }
+
     /** Closes the connection politely (shutdown). */
     void close() {
         WebSocket current = this.socket;

@@ -4,7 +4,9 @@ import io.clawmesh.agent.Backoff;
 import io.clawmesh.agent.inbound.AgentHttpServer;
 import io.clawmesh.agent.registration.NodeIdentity;
 import io.clawmesh.agent.registration.RegistrationState;
+import io.clawmesh.common.link.LinkFrame;
 import io.clawmesh.common.node.ConnectMode;
+import io.clawmesh.common.node.HeartbeatRequest;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -15,6 +17,7 @@ import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,6 +54,8 @@ public class LinkSupervisor implements SmartLifecycle {
 
     private final HttpClient client;
 
+    private final Duration shutdownGrace;
+
     private volatile boolean running;
 
     private volatile @Nullable CoordinatorLink current;
@@ -67,7 +72,9 @@ public class LinkSupervisor implements SmartLifecycle {
             LinkProperties properties,
             Backoff backoff,
             JsonMapper json,
-            Clock clock) {
+            Clock clock,
+            Duration shutdownGrace) {
+        this.shutdownGrace = shutdownGrace;
         this.state = state;
         this.preference = preference;
         this.coordinatorUrl = coordinatorUrl;
@@ -134,11 +141,21 @@ public class LinkSupervisor implements SmartLifecycle {
         }
         this.failures = 0;
         this.current = link;
+        Predicate<HeartbeatRequest> heartbeats = (heartbeat) -> {
+            try {
+                link.send(LinkFrame.heartbeat(heartbeat));
+                return true;
+            } catch (IOException ex) {
+                return false;
+            }
+        };
+        this.state.heartbeatOver(heartbeats);
         logger.info(
                 "Connected to {} as node {} (outbound)",
                 this.coordinatorUrl,
                 identity.get().nodeId());
         String reason = hold(link, identity.get());
+        this.state.heartbeatOver(null);
         this.current = null;
         Duration delay = this.backoff.delay(1);
         logger.warn(
@@ -224,11 +241,21 @@ public class LinkSupervisor implements SmartLifecycle {
         }
     }
 
+    /** Lets the exchanges in flight finish within the shutdown grace, then closes the connection. */
     @Override
     public synchronized void stop() {
         this.running = false;
         CoordinatorLink link = this.current;
         if (link != null) {
+            try {
+                if (!link.awaitIdle(this.shutdownGrace)) {
+                    logger.warn(
+                            "Closing the connection with exchanges still running after {} ms",
+                            this.shutdownGrace.toMillis());
+                }
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+            }
             link.close();
         }
         if (this.thread != null) {

@@ -40,6 +40,7 @@ public class OutboundConfiguration {
                 properties,
                 new Backoff(properties.backoffInitial(), properties.backoffMax(), RandomGenerator.getDefault()),
                 json,
-                clock);
+                clock,
+                agent.shutdownGrace());
     }
 }

@@ -251,7 +251,9 @@ public class NodeRegistrar {
                 Objects.equals(capabilities, this.acceptedCapabilities) ? null : capabilities,
                 Objects.equals(runtime, this.acceptedRuntime) ? null : runtime);
         try {
-            this.api.heartbeat(identity.nodeId(), request);
+            if (!this.state.heartbeatLink().map((link) -> link.test(request)).orElse(false)) {
+                this.api.heartbeat(identity.nodeId(), request);
+            }
         } catch (RestClientResponseException ex) {
             int status = ex.getStatusCode().value();
             if (status == 404 || status == 401) {

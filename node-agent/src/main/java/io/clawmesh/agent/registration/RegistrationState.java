@@ -1,8 +1,10 @@
 package io.clawmesh.agent.registration;
 
 import io.clawmesh.common.node.ConnectMode;
+import io.clawmesh.common.node.HeartbeatRequest;
 import io.clawmesh.common.node.NodeCredentials;
 import java.util.Optional;
+import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -16,6 +18,21 @@ public class RegistrationState {
     private volatile @Nullable Current current;
 
     private volatile @Nullable ConnectMode connect;
+
+    private volatile @Nullable Predicate<HeartbeatRequest> heartbeatLink;
+
+    /**
+     * Where heartbeats go while an outbound connection is open (ADR 0010): answers whether the heartbeat went up the
+     * connection; empty or {@code false} means HTTP.
+     */
+    public Optional<Predicate<HeartbeatRequest>> heartbeatLink() {
+        return Optional.ofNullable(this.heartbeatLink);
+    }
+
+    /** Sends heartbeats up {@code link} from now on; {@code null} for HTTP again. */
+    public void heartbeatOver(@Nullable Predicate<HeartbeatRequest> link) {
+        this.heartbeatLink = link;
+    }
 
     /**
      * How the coordinator said it reaches this node at the last registration; empty after a resume (the stored
