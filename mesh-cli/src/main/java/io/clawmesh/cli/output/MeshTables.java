@@ -77,7 +77,9 @@ public final class MeshTables {
                 "status",
                 style.status(node.status()).apply(Untrusted.cell(node.status().wireName())));
         field(text, "endpoint", node.endpoint().isEmpty() ? "-" : node.endpoint());
-        field(text, "connect", node.connect().wireName());
+        // a coordinator older than ADR 0010 sends no connect mode: its nodes are inbound
+        ConnectMode connect = node.connect();
+        field(text, "connect", (connect != null) ? connect.wireName() : ConnectMode.INBOUND.wireName());
         field(
                 text,
                 "runtime",
