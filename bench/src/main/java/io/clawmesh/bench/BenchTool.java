@@ -26,6 +26,7 @@ import java.util.regex.Pattern;
  * burst:      --mode burst      --url http://127.0.0.1:9180 --token OPERATOR --count 1000
  * gaps:       --mode gaps       --url http://127.0.0.1:9180 --token OPERATOR --count 600
  * slow-model: --mode slow-model --port 8000 --seconds 5
+ * idle-links: --mode idle-links --url http://127.0.0.1:9180 --token OPERATOR --count 2000 --seconds 120
  * </pre>
  */
 public final class BenchTool {
@@ -42,9 +43,10 @@ public final class BenchTool {
             case "burst" -> TaskLoad.burst(options);
             case "gaps" -> TaskLoad.dispatchGaps(options);
             case "slow-model" -> SlowModel.serve(options);
+            case "idle-links" -> IdleLinks.hold(options);
             default ->
-                throw new IllegalArgumentException(
-                        "unknown --mode " + mode + " (register, credential, tasks, burst, gaps or slow-model)");
+                throw new IllegalArgumentException("unknown --mode " + mode
+                        + " (register, credential, tasks, burst, gaps, slow-model or idle-links)");
         }
     }
 
@@ -68,28 +70,38 @@ public final class BenchTool {
             String endpoint = "127.0.0." + (2 + i % 254) + ":" + (1 + i / 254);
             String body = "{\"name\":\"ghost-" + i + "\",\"endpoint\":\"" + endpoint
                     + "\",\"capabilities\":{\"os\":\"linux\",\"arch\":\"amd64\",\"gpu\":false,\"memory_gb\":1,\"tags\":[\"ghost\"],\"skills\":[]}}";
-            HttpResponse<String> response = http.send(
-                    HttpRequest.newBuilder(URI.create(url + ApiPaths.REGISTER))
-                            .header("Authorization", "Bearer " + token)
-                            .header("Content-Type", "application/json")
-                            .POST(HttpRequest.BodyPublishers.ofString(body))
-                            .build(),
-                    HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() != 201) {
-                throw new IllegalStateException(
-                        "registering " + endpoint + " answered " + response.statusCode() + ": " + response.body());
-            }
+            registerNode(http, url, token, endpoint, body);
         }
         System.out.printf(
                 "registered=%d in %d ms%n",
                 count, Duration.between(begin, Instant.now()).toMillis());
     }
 
-    private static String field(String json, String name) {
+    /**
+     * Registers one node with the operator token.
+     *
+     * @return the coordinator's answer (node id and token)
+     */
+    static String registerNode(HttpClient http, String url, String token, String what, String body) throws Exception {
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(URI.create(url + ApiPaths.REGISTER))
+                        .header("Authorization", "Bearer " + token)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 201) {
+            throw new IllegalStateException(
+                    "registering " + what + " answered " + response.statusCode() + ": " + response.body());
+        }
+        return response.body();
+    }
+
+    static String field(String json, String name) {
         Matcher matcher =
                 Pattern.compile("\"" + name + "\"\\s*:\\s*\"([^\"]+)\"").matcher(json);
         if (!matcher.find()) {
-            throw new IllegalArgumentException("no " + name + " in the identity file");
+            throw new IllegalArgumentException("no " + name + " in " + json);
         }
         return matcher.group(1);
     }

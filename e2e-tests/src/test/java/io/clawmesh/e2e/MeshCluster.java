@@ -155,8 +155,17 @@ final class MeshCluster implements AutoCloseable {
         command.addAll(extraArgs);
         MeshProcess process =
                 track(new MeshProcess(name, command, this.logDir.resolve("agent-" + name + ".log"), port).start());
+        if (extraArgs.contains("--mesh.agent.connect=outbound")) {
+            // an outbound agent opens no port: the caller waits for its node through the coordinator
+            return process;
+        }
         awaitHttpOk(process, process.baseUrl() + "/healthz");
         return process;
+    }
+
+    /** Every process started so far, for tests that kill one. */
+    List<MeshProcess> processes() {
+        return List.copyOf(this.processes);
     }
 
     /** The OpenClaw config and workspace the coordinator shares by seed sync. */

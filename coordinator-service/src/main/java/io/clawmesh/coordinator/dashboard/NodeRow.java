@@ -40,7 +40,10 @@ record NodeRow(
         return new NodeRow(
                 node.id(),
                 node.name(),
-                node.endpoint(),
+                // an outbound node is reached over the connection it opened (ADR 0010)
+                node.outbound()
+                        ? (node.endpoint().isEmpty() ? "outbound" : "outbound (" + node.endpoint() + ")")
+                        : node.endpoint(),
                 node.status().wireName(),
                 node.runtime().kind() + ((version != null) ? " " + version : ""),
                 node.runtime().connected(),

@@ -10,6 +10,10 @@ import io.clawmesh.common.node.PrintableText;
 import io.clawmesh.common.task.TaskEventTypes;
 import io.clawmesh.coordinator.events.NodeRemoved;
 import io.clawmesh.coordinator.forwarding.ForwardAttemptException.Kind;
+import io.clawmesh.coordinator.outbound.AgentLinks;
+import io.clawmesh.coordinator.outbound.LinkExchange;
+import io.clawmesh.coordinator.outbound.LinkLostException;
+import io.clawmesh.coordinator.outbound.LinkResponse;
 import io.clawmesh.coordinator.registry.EndpointPolicy;
 import io.clawmesh.coordinator.registry.Node;
 import java.io.IOException;
@@ -18,6 +22,7 @@ import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.hc.client5.http.ConnectTimeoutException;
@@ -38,6 +43,7 @@ import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 import tools.jackson.core.JacksonException;
@@ -78,9 +84,25 @@ public class NodeClient implements DisposableBean {
     /** Delivery credentials by node id, with the token hash they were derived from (a re-registration changes it). */
     private final Map<String, Credential> credentials = new ConcurrentHashMap<>();
 
+    private final @Nullable AgentLinks links;
+
+    private final Duration timeout;
+
     private final Map<String, URI> literalUris = new ConcurrentHashMap<>();
 
+    /** A client for inbound nodes only (tests that need no outbound connections). */
     public NodeClient(EndpointPolicy endpointPolicy, ForwardingProperties properties, JsonMapper json) {
+        this(endpointPolicy, properties, json, null);
+    }
+
+    @Autowired
+    public NodeClient(
+            EndpointPolicy endpointPolicy,
+            ForwardingProperties properties,
+            JsonMapper json,
+            @Nullable AgentLinks links) {
+        this.links = links;
+        this.timeout = properties.timeout();
         this.connections = PoolingHttpClientConnectionManagerBuilder.create()
                 .setDefaultConnectionConfig(ConnectionConfig.custom()
                         .setConnectTimeout(Timeout.of(properties.connectTimeout()))
@@ -115,22 +137,30 @@ public class NodeClient implements DisposableBean {
      * @throws ForwardAttemptException saying whether another node may be tried
      */
     public AgentMessageResponse send(Node node, AgentMessageRequest message) throws ForwardAttemptException {
+        if (node.outbound()) {
+            return overLink(node, message, JSON, (response) -> replied(node, response.status(), response.body()));
+        }
         HttpPost post = post(node, message, JSON);
         try {
             return this.httpClient.execute(post, (response) -> {
-                int status = response.getCode();
                 HttpEntity entity = response.getEntity();
-                InputStream body = (entity != null) ? entity.getContent() : InputStream.nullInputStream();
-                if (status >= 200 && status < 300) {
-                    return answer(node, status, readReply(node, status, body));
-                }
-                throw refusal(node, status, body);
+                return replied(
+                        node,
+                        response.getCode(),
+                        (entity != null) ? entity.getContent() : InputStream.nullInputStream());
             });
         } catch (AgentAnswerException ex) {
             throw ex.toAttemptFailure();
         } catch (IOException ex) {
             throw classify(node, ex);
         }
+    }
+
+    private AgentMessageResponse replied(Node node, int status, InputStream body) throws IOException {
+        if (status >= 200 && status < 300) {
+            return answer(node, status, readReply(node, status, body));
+        }
+        throw refusal(node, status, body);
     }
 
     /**
@@ -148,30 +178,85 @@ public class NodeClient implements DisposableBean {
      */
     public AgentMessageResponse stream(Node node, AgentMessageRequest message, ReplyListener listener)
             throws ForwardAttemptException {
+        if (node.outbound()) {
+            return overLink(
+                    node,
+                    message,
+                    EVENT_STREAM,
+                    (response) -> streamed(node, response.status(), response.contentType(), response.body(), listener));
+        }
         HttpPost post = post(node, message, EVENT_STREAM);
         try {
             return this.httpClient.execute(post, (response) -> {
-                int status = response.getCode();
                 HttpEntity entity = response.getEntity();
-                InputStream body = (entity != null) ? entity.getContent() : InputStream.nullInputStream();
-                if (status < 200 || status >= 300) {
-                    throw refusal(node, status, body);
-                }
-                ReplyStreamRelay.notify(body, () -> listener.started(node));
-                if (entity == null || !isEventStream(entity.getContentType())) {
-                    AgentMessageResponse answer = answer(node, status, readReply(node, status, body));
-                    if (!answer.response().isEmpty()) {
-                        ReplyStreamRelay.notify(body, () -> listener.delta(answer.response()));
-                    }
-                    return answer;
-                }
-                return this.relay.relay(node, body, listener);
+                return streamed(
+                        node,
+                        response.getCode(),
+                        (entity != null) ? entity.getContentType() : null,
+                        (entity != null) ? entity.getContent() : InputStream.nullInputStream(),
+                        listener);
             });
         } catch (AgentAnswerException ex) {
             throw ex.toAttemptFailure();
         } catch (IOException ex) {
             throw classify(node, ex);
         }
+    }
+
+    private AgentMessageResponse streamed(
+            Node node, int status, @Nullable String contentType, InputStream body, ReplyListener listener)
+            throws IOException {
+        if (status < 200 || status >= 300) {
+            throw refusal(node, status, body);
+        }
+        ReplyStreamRelay.notify(body, () -> listener.started(node));
+        if (!isEventStream(contentType)) {
+            AgentMessageResponse answer = answer(node, status, readReply(node, status, body));
+            if (!answer.response().isEmpty()) {
+                ReplyStreamRelay.notify(body, () -> listener.delta(answer.response()));
+            }
+            return answer;
+        }
+        return this.relay.relay(node, body, listener);
+    }
+
+    /**
+     * The same exchange down an outbound node's WebSocket (ADR 0010). Until the agent acknowledged the message it may
+     * go to another node; after that a dropped connection is final, never a resend.
+     */
+    private AgentMessageResponse overLink(Node node, AgentMessageRequest message, String accept, LinkAnswer handler)
+            throws ForwardAttemptException {
+        Map<String, String> headers = Map.of(
+                HttpHeaders.ACCEPT,
+                accept,
+                HttpHeaders.AUTHORIZATION,
+                "Bearer " + credential(node),
+                HttpHeaders.CONTENT_TYPE,
+                JSON,
+                ApiPaths.MESSAGE_ID_HEADER,
+                message.id());
+        if (this.links == null) {
+            throw new ForwardAttemptException(Kind.NOT_ACCEPTED, node.name() + " is outbound; no connections here");
+        }
+        try (LinkExchange exchange = this.links.exchange(
+                node, "POST", ApiPaths.AGENT_MESSAGES, headers, this.json.writeValueAsBytes(message), this.timeout)) {
+            return handler.handle(exchange.response());
+        } catch (AgentAnswerException ex) {
+            throw ex.toAttemptFailure();
+        } catch (LinkLostException ex) {
+            throw new ForwardAttemptException(
+                    ex.accepted() ? Kind.REJECTED : Kind.NOT_ACCEPTED,
+                    node.name() + " (outbound): " + ex.getMessage()
+                            + (ex.accepted() ? " after it accepted the message" : ""));
+        } catch (IOException ex) {
+            throw classify(node, ex);
+        }
+    }
+
+    /** What to make of an outbound node's answer. */
+    private interface LinkAnswer {
+
+        AgentMessageResponse handle(LinkResponse response) throws IOException;
     }
 
     private HttpPost post(Node node, AgentMessageRequest message, String accept) throws ForwardAttemptException {

@@ -110,6 +110,10 @@ public class NodeProber implements DisposableBean {
         Semaphore permits = new Semaphore(this.properties.probeConcurrency());
         List<Future<?>> running = new ArrayList<>();
         for (Node node : this.registry.all()) {
+            if (node.outbound()) {
+                // never dialled (ADR 0010): its connection and heartbeats tell its health
+                continue;
+            }
             ProbeState state = this.states.computeIfAbsent(node.id(), (id) -> firstState(node, now));
             if (state.nextProbeAt().isAfter(now)) {
                 continue;

@@ -1,6 +1,7 @@
 package io.clawmesh.coordinator.registry;
 
 import io.clawmesh.common.node.Capabilities;
+import io.clawmesh.common.node.ConnectMode;
 import io.clawmesh.common.node.NodeStatus;
 import io.clawmesh.common.node.NodeView;
 import io.clawmesh.common.node.RuntimeInfo;
@@ -13,6 +14,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @param reportedInflight what the agent last reported in flight
  * @param tokenHash SHA-256 of the node token; the token itself is never stored
+ * @param connect {@code inbound} or {@code outbound} (ADR 0010); an outbound node's endpoint may be empty
  */
 public record Node(
         String id,
@@ -26,7 +28,43 @@ public record Node(
         int capacity,
         String tokenHash,
         Instant registeredAt,
-        Instant statusChangedAt) {
+        Instant statusChangedAt,
+        ConnectMode connect) {
+
+    /** An inbound node, reached over HTTP at its endpoint. */
+    public Node(
+            String id,
+            String name,
+            String endpoint,
+            Capabilities capabilities,
+            NodeStatus status,
+            @Nullable Instant lastHeartbeat,
+            RuntimeInfo runtime,
+            int reportedInflight,
+            int capacity,
+            String tokenHash,
+            Instant registeredAt,
+            Instant statusChangedAt) {
+        this(
+                id,
+                name,
+                endpoint,
+                capabilities,
+                status,
+                lastHeartbeat,
+                runtime,
+                reportedInflight,
+                capacity,
+                tokenHash,
+                registeredAt,
+                statusChangedAt,
+                ConnectMode.INBOUND);
+    }
+
+    /** Whether the coordinator reaches this node down the WebSocket its agent opened, never by dialling it. */
+    public boolean outbound() {
+        return this.connect == ConnectMode.OUTBOUND;
+    }
 
     /** What events say about this node (id, name, endpoint, status); events never carry the aggregate. */
     public NodeRef ref() {
@@ -55,7 +93,8 @@ public record Node(
                 this.capacity,
                 this.tokenHash,
                 this.registeredAt,
-                now);
+                now,
+                this.connect);
     }
 
     /** A copy with another id and registration time (a registration that creates or takes over a node). */
@@ -72,7 +111,8 @@ public record Node(
                 this.capacity,
                 this.tokenHash,
                 newRegisteredAt,
-                this.statusChangedAt);
+                this.statusChangedAt,
+                this.connect);
     }
 
     /** The API view, with the in-flight count this coordinator knows about folded in. */
@@ -87,6 +127,7 @@ public record Node(
                 this.runtime,
                 Math.max(localInflight, this.reportedInflight),
                 this.capacity,
-                this.registeredAt);
+                this.registeredAt,
+                this.connect);
     }
 }

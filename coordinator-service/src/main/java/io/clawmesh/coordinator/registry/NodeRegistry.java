@@ -1,6 +1,7 @@
 package io.clawmesh.coordinator.registry;
 
 import io.clawmesh.common.node.Capabilities;
+import io.clawmesh.common.node.ConnectMode;
 import io.clawmesh.common.node.Endpoint;
 import io.clawmesh.common.node.HeartbeatRequest;
 import io.clawmesh.common.node.InvalidInputException;
@@ -16,6 +17,7 @@ import io.clawmesh.coordinator.events.NodeRemoved;
 import io.clawmesh.coordinator.events.NodeRenewed;
 import io.clawmesh.coordinator.events.NodeStatusChanged;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.Locale;
@@ -24,6 +26,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
@@ -50,6 +53,11 @@ public class NodeRegistry {
 
     private final ApplicationEventPublisher events;
 
+    /** How long {@code --connect auto} waits for the agent's health answer before choosing outbound. */
+    static final Duration AUTO_PROBE_TIMEOUT = Duration.ofSeconds(2);
+
+    private final EndpointReachability reachability;
+
     /** Serialises registrations on this replica; across replicas the unique constraints decide. */
     private final ReentrantLock registrationLock = new ReentrantLock();
 
@@ -60,6 +68,26 @@ public class NodeRegistry {
             RegistryProperties properties,
             Clock clock,
             ApplicationEventPublisher events) {
+        this(
+                repository,
+                cache,
+                endpointPolicy,
+                new EndpointReachability(endpointPolicy, AUTO_PROBE_TIMEOUT),
+                properties,
+                clock,
+                events);
+    }
+
+    @Autowired
+    public NodeRegistry(
+            NodeRepository repository,
+            NodeCache cache,
+            EndpointPolicy endpointPolicy,
+            EndpointReachability reachability,
+            RegistryProperties properties,
+            Clock clock,
+            ApplicationEventPublisher events) {
+        this.reachability = reachability;
         this.repository = repository;
         this.cache = cache;
         this.endpointPolicy = endpointPolicy;
@@ -86,16 +114,16 @@ public class NodeRegistry {
      */
     public RegisterNodeResponse register(RegisterNodeRequest request, Registrant registrant) {
         String name = Names.requireName("name", request.name());
-        Endpoint endpoint = Endpoint.parse((request.endpoint() != null) ? request.endpoint() : "");
         Capabilities capabilities = NodeValidator.capabilities(request.capabilities());
         int capacity = validCapacity(request.capacity());
         RuntimeInfo runtime = NodeValidator.runtime(request.runtime(), RuntimeInfo.unknown());
-        // Resolving may take a while (DNS): never while holding the lock.
-        this.endpointPolicy.check(endpoint);
+        // Resolving and probing may take a while (DNS, auto's health probe): never while holding the lock.
+        ConnectMode connect = connectMode(request);
+        String endpoint = endpointOf(request, connect);
         this.registrationLock.lock();
         try {
             return registerLocked(
-                    registrant, name, endpoint.toString(), capabilities, capacity, runtime, request.nodeId());
+                    registrant, name, endpoint, capabilities, capacity, runtime, request.nodeId(), connect);
         } catch (DuplicateKeyException ex) {
             // Another replica registered the same name (or id) at the same moment.
             throw new NodeNameConflictException(name);
@@ -111,7 +139,8 @@ public class NodeRegistry {
             Capabilities capabilities,
             int capacity,
             RuntimeInfo runtime,
-            @Nullable String requestedId) {
+            @Nullable String requestedId,
+            ConnectMode connect) {
         String token = NodeTokens.newToken();
         Instant now = this.clock.instant();
         NodeStatus status = runtime.connected() ? NodeStatus.ONLINE : NodeStatus.DEGRADED;
@@ -128,7 +157,8 @@ public class NodeRegistry {
                 capacity,
                 NodeCredentials.hash(token),
                 now,
-                now);
+                now,
+                connect);
         Optional<Node> existing = this.repository.findByName(name);
         if (registrant.kind() == Registrant.Kind.NODE
                 && existing.map((old) -> !old.id().equals(registrant.nodeId())).orElse(true)) {
@@ -156,7 +186,7 @@ public class NodeRegistry {
                     registrant.kind().name().toLowerCase(Locale.ROOT),
                     old.status().wireName(),
                     status.wireName());
-            return new RegisterNodeResponse(node.id(), token);
+            return new RegisterNodeResponse(node.id(), token, connect);
         }
         String id = chooseId(requestedId);
         Node node = template.withIdentity(id, now);
@@ -173,7 +203,42 @@ public class NodeRegistry {
                 capabilities.memoryGb(),
                 capabilities.tags(),
                 capabilities.skills());
-        return new RegisterNodeResponse(id, token);
+        return new RegisterNodeResponse(id, token, connect);
+    }
+
+    /**
+     * The mode the node gets: as asked, {@code inbound} when not asked (agents before ADR 0010), and for {@code auto}
+     * outbound unless the coordinator can reach the advertised endpoint.
+     */
+    private ConnectMode connectMode(RegisterNodeRequest request) {
+        ConnectMode asked = (request.connect() != null) ? request.connect() : ConnectMode.INBOUND;
+        if (asked != ConnectMode.AUTO) {
+            return asked;
+        }
+        ConnectMode chosen =
+                this.reachability.reachable(request.endpoint()) ? ConnectMode.INBOUND : ConnectMode.OUTBOUND;
+        logger.info(
+                "Node {} asked for --connect auto: {} ({})",
+                request.name(),
+                chosen.wireName(),
+                (chosen == ConnectMode.INBOUND)
+                        ? "its endpoint " + request.endpoint() + " answers"
+                        : "its endpoint is not reachable from here; it dials out");
+        return chosen;
+    }
+
+    /**
+     * The endpoint to keep. An inbound node must have one the SSRF policy allows; an outbound node is never dialled, so
+     * its endpoint is optional, shown as given (when well-formed) and never checked against the policy.
+     */
+    private String endpointOf(RegisterNodeRequest request, ConnectMode connect) {
+        String raw = request.endpoint();
+        if (connect == ConnectMode.OUTBOUND) {
+            return (raw == null || raw.isBlank()) ? "" : Endpoint.parse(raw).toString();
+        }
+        Endpoint endpoint = Endpoint.parse((raw != null) ? raw : "");
+        this.endpointPolicy.check(endpoint);
+        return endpoint.toString();
     }
 
     /**
@@ -194,6 +259,10 @@ public class NodeRegistry {
         RuntimeInfo runtime = NodeValidator.runtime(request.runtime(), node.runtime());
         NodeValidator.heartbeatStatus(request.status());
         NodeStatus status = reportedStatus(request.status(), runtime, inflight, capacity);
+        if (node.outbound() && node.status() == NodeStatus.OFFLINE) {
+            // only its connection brings an outbound node back (ADR 0010): without it, it cannot be reached
+            status = NodeStatus.OFFLINE;
+        }
         if (!this.repository.renew(id, capabilities, status, runtime, inflight, capacity, this.clock.instant())) {
             this.cache.remove(id);
             throw new NodeNotFoundException(id);

@@ -1,6 +1,7 @@
 package io.clawmesh.coordinator.registry;
 
 import io.clawmesh.common.node.Capabilities;
+import io.clawmesh.common.node.ConnectMode;
 import io.clawmesh.common.node.NodeStatus;
 import io.clawmesh.common.node.RuntimeInfo;
 import java.sql.ResultSet;
@@ -11,6 +12,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.RowMapper;
@@ -23,7 +25,7 @@ import tools.jackson.databind.json.JsonMapper;
 public class NodeRepository {
 
     private static final String COLUMNS = "id, name, endpoint, capabilities, status, last_heartbeat, runtime_kind,"
-            + " runtime_version, runtime_connected, inflight, capacity, token_hash, registered_at, status_changed_at";
+            + " runtime_version, runtime_connected, inflight, capacity, token_hash, registered_at, status_changed_at, connect_mode";
 
     private final JdbcClient jdbc;
 
@@ -71,20 +73,21 @@ public class NodeRepository {
     public void insert(Node node) {
         this.jdbc
                 .sql("INSERT INTO nodes (" + COLUMNS
-                        + ", updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CURRENT_TIMESTAMP)")
+                        + ", updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CURRENT_TIMESTAMP)")
                 .params(values(node))
                 .update();
     }
 
     /** Rewrites every column, the token hash included: only a registration that takes a node over does this. */
     public boolean replace(Node node) {
-        List<@Nullable Object> values = new ArrayList<>(values(node).subList(1, 14));
+        List<@Nullable Object> values = new ArrayList<>(values(node).subList(1, 15));
         values.add(node.id());
         return this.jdbc
                         .sql(
                                 "UPDATE nodes SET name = ?, endpoint = ?, capabilities = ?, status = ?, last_heartbeat = ?,"
                                         + " runtime_kind = ?, runtime_version = ?, runtime_connected = ?, inflight = ?, capacity = ?,"
-                                        + " token_hash = ?, registered_at = ?, status_changed_at = ?, updated_at = CURRENT_TIMESTAMP"
+                                        + " token_hash = ?, registered_at = ?, status_changed_at = ?, connect_mode = ?,"
+                                        + " updated_at = CURRENT_TIMESTAMP"
                                         + " WHERE id = ?")
                         .params(values)
                         .update()
@@ -194,7 +197,8 @@ public class NodeRepository {
         return Arrays.asList(
                 node.id(),
                 node.name(),
-                node.endpoint(),
+                // an outbound node without an endpoint: NULL, never a placeholder an operator could mistake
+                node.endpoint().isEmpty() ? null : node.endpoint(),
                 this.json.writeValueAsString(node.capabilities()),
                 node.status().wireName(),
                 utcOrNull(node.lastHeartbeat()),
@@ -205,7 +209,8 @@ public class NodeRepository {
                 node.capacity(),
                 node.tokenHash(),
                 utc(node.registeredAt()),
-                utc(node.statusChangedAt()));
+                utc(node.statusChangedAt()),
+                node.connect().wireName());
     }
 
     private Node mapRow(ResultSet rs, int rowNum) throws SQLException {
@@ -213,7 +218,7 @@ public class NodeRepository {
         return new Node(
                 rs.getString("id"),
                 rs.getString("name"),
-                rs.getString("endpoint"),
+                Objects.requireNonNullElse(rs.getString("endpoint"), ""),
                 this.json.readValue(rs.getString("capabilities"), Capabilities.class),
                 NodeStatus.fromWire(rs.getString("status")),
                 (heartbeat != null) ? heartbeat.toInstant() : null,
@@ -225,7 +230,8 @@ public class NodeRepository {
                 rs.getInt("capacity"),
                 rs.getString("token_hash"),
                 rs.getObject("registered_at", OffsetDateTime.class).toInstant(),
-                rs.getObject("status_changed_at", OffsetDateTime.class).toInstant());
+                rs.getObject("status_changed_at", OffsetDateTime.class).toInstant(),
+                ConnectMode.fromWire(rs.getString("connect_mode")));
     }
 
     static OffsetDateTime utc(Instant instant) {

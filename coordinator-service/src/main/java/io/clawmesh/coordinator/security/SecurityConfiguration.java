@@ -40,8 +40,8 @@ public class SecurityConfiguration {
     private static final String CLIENT = MeshRole.CLIENT.name();
 
     private static final String FORBIDDEN_DETAIL =
-            "this token may not do that: node tokens may only heartbeat, deregister their own node and fetch seed"
-                    + " files; a join token may only register nodes; a client key may only use"
+            "this token may not do that: node tokens may only heartbeat, connect and deregister their own node and"
+                    + " fetch seed files; a join token may only register nodes; a client key may only use"
                     + " /v1/chat/completions, /v1/models, /mcp and its own tasks; use the operator token";
 
     @Bean
@@ -62,6 +62,9 @@ public class SecurityConfiguration {
                         // a node token only for its own node again (NodeRegistry checks the name)
                         .hasAnyRole(OPERATOR, JOIN, NODE)
                         .requestMatchers(HttpMethod.POST, ApiPaths.NODES + "/*/heartbeat")
+                        .hasRole(NODE)
+                        // an outbound agent's WebSocket: its own node only (ConnectHandshake checks the id)
+                        .requestMatchers(HttpMethod.GET, ApiPaths.NODES + "/*/connect")
                         .hasRole(NODE)
                         .requestMatchers(HttpMethod.DELETE, ApiPaths.NODES + "/*")
                         .hasAnyRole(OPERATOR, NODE)

@@ -13,6 +13,10 @@ import io.clawmesh.coordinator.forwarding.ForwardAttemptException;
 import io.clawmesh.coordinator.forwarding.ForwardAttemptException.Kind;
 import io.clawmesh.coordinator.forwarding.ForwardingProperties;
 import io.clawmesh.coordinator.forwarding.NodeClient;
+import io.clawmesh.coordinator.outbound.AgentLinks;
+import io.clawmesh.coordinator.outbound.LinkExchange;
+import io.clawmesh.coordinator.outbound.LinkLostException;
+import io.clawmesh.coordinator.outbound.LinkResponse;
 import io.clawmesh.coordinator.registry.EndpointPolicy;
 import io.clawmesh.coordinator.registry.Node;
 import java.io.Closeable;
@@ -22,6 +26,8 @@ import java.net.ConnectException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.apache.hc.client5.http.classic.methods.HttpDelete;
@@ -44,6 +50,7 @@ import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
@@ -69,6 +76,11 @@ public class AgentTaskClient implements DisposableBean {
     /** Short calls (status, cancel) wait this long for an answer. */
     private static final Timeout SHORT_CALL = Timeout.ofSeconds(10);
 
+    private static final Duration SHORT = Duration.ofSeconds(10);
+
+    /** Outbound nodes' connections (ADR 0010); {@code null} where only inbound nodes are reached. */
+    private final @Nullable AgentLinks links;
+
     private final CloseableHttpClient httpClient;
 
     private final PoolingHttpClientConnectionManager connections;
@@ -78,6 +90,16 @@ public class AgentTaskClient implements DisposableBean {
     private final JsonMapper json;
 
     public AgentTaskClient(EndpointPolicy endpointPolicy, ForwardingProperties forwarding, JsonMapper json) {
+        this(endpointPolicy, forwarding, json, null);
+    }
+
+    @Autowired
+    public AgentTaskClient(
+            EndpointPolicy endpointPolicy,
+            ForwardingProperties forwarding,
+            JsonMapper json,
+            @Nullable AgentLinks links) {
+        this.links = links;
         this.connections = PoolingHttpClientConnectionManagerBuilder.create()
                 .setDefaultConnectionConfig(ConnectionConfig.custom()
                         .setConnectTimeout(Timeout.of(forwarding.connectTimeout()))
@@ -115,6 +137,9 @@ public class AgentTaskClient implements DisposableBean {
      */
     public EventStream submit(Node node, AgentTaskRequest request, Duration readTimeout)
             throws ForwardAttemptException {
+        if (node.outbound()) {
+            return openOverLink(node, "POST", ApiPaths.TASKS, null, this.json.writeValueAsBytes(request), readTimeout);
+        }
         HttpPost post = new HttpPost(uri(node, ApiPaths.TASKS));
         post.setEntity(new ByteArrayEntity(this.json.writeValueAsBytes(request), JSON_CONTENT));
         return open(node, post, readTimeout);
@@ -127,6 +152,9 @@ public class AgentTaskClient implements DisposableBean {
      */
     public EventStream events(Node node, String taskId, @Nullable String lastEventId, Duration readTimeout)
             throws ForwardAttemptException {
+        if (node.outbound()) {
+            return openOverLink(node, "GET", ApiPaths.TASKS + "/" + taskId + "/events", lastEventId, null, readTimeout);
+        }
         HttpGet get = new HttpGet(uri(node, ApiPaths.TASKS + "/" + taskId + "/events"));
         if (lastEventId != null) {
             get.setHeader("Last-Event-ID", lastEventId);
@@ -141,6 +169,22 @@ public class AgentTaskClient implements DisposableBean {
      * @throws ForwardAttemptException when the node cannot be asked or answers otherwise
      */
     public Optional<AgentTaskView> find(Node node, String taskId) throws ForwardAttemptException {
+        if (node.outbound()) {
+            try (LinkExchange exchange = this.overLink(node, "GET", ApiPaths.TASKS + "/" + taskId, null, null, SHORT)) {
+                LinkResponse response = exchange.response();
+                byte[] body = readAtMost(response.body(), MAX_BODY_BYTES);
+                if (response.status() == 404) {
+                    return Optional.empty();
+                }
+                if (response.status() != 200) {
+                    throw new ForwardAttemptException(
+                            kindOf(response.status()), answered(node, response.status(), body));
+                }
+                return Optional.of(this.json.readValue(body, AgentTaskView.class));
+            } catch (IOException | RuntimeException ex) {
+                throw classify(node, ex);
+            }
+        }
         HttpGet get = new HttpGet(uri(node, ApiPaths.TASKS + "/" + taskId));
         prepare(node, get, "application/json");
         try {
@@ -176,21 +220,102 @@ public class AgentTaskClient implements DisposableBean {
 
     /** Asks a node to abort a task. Never throws: an unreachable node is an answer too. */
     public CancelAnswer cancel(Node node, String taskId) {
+        if (node.outbound()) {
+            try (LinkExchange exchange =
+                    this.overLink(node, "DELETE", ApiPaths.TASKS + "/" + taskId, null, null, SHORT)) {
+                LinkResponse response = exchange.response();
+                readAtMost(response.body(), MAX_ERROR_BYTES);
+                return cancelAnswer(response.status());
+            } catch (IOException | ForwardAttemptException | RuntimeException ex) {
+                return CancelAnswer.UNREACHABLE;
+            }
+        }
         try {
             HttpDelete delete = new HttpDelete(uri(node, ApiPaths.TASKS + "/" + taskId));
             prepare(node, delete, "application/json");
             return this.httpClient.execute(delete, (response) -> {
                 read(response.getEntity(), MAX_ERROR_BYTES);
-                return switch (response.getCode()) {
-                    case 200, 202, 204 -> CancelAnswer.ABORTING;
-                    case 404 -> CancelAnswer.UNKNOWN;
-                    case 409 -> CancelAnswer.FINISHED;
-                    default -> CancelAnswer.UNREACHABLE;
-                };
+                return cancelAnswer(response.getCode());
             });
         } catch (IOException | ForwardAttemptException | RuntimeException ex) {
             return CancelAnswer.UNREACHABLE;
         }
+    }
+
+    private static CancelAnswer cancelAnswer(int status) {
+        return switch (status) {
+            case 200, 202, 204 -> CancelAnswer.ABORTING;
+            case 404 -> CancelAnswer.UNKNOWN;
+            case 409 -> CancelAnswer.FINISHED;
+            default -> CancelAnswer.UNREACHABLE;
+        };
+    }
+
+    /**
+     * The same call down an outbound node's WebSocket (ADR 0010), with the headers the HTTP call carries.
+     *
+     * @throws ForwardAttemptException when the node is not connected here or the request could not be sent
+     */
+    private LinkExchange overLink(
+            Node node,
+            String method,
+            String path,
+            @Nullable String lastEventId,
+            byte @Nullable [] body,
+            Duration readTimeout)
+            throws ForwardAttemptException {
+        if (this.links == null) {
+            throw new ForwardAttemptException(Kind.NOT_ACCEPTED, node.name() + " is outbound; no connections here");
+        }
+        Map<String, String> headers = new HashMap<>();
+        headers.put(
+                HttpHeaders.ACCEPT,
+                (body != null || path.endsWith("/events")) ? TaskEventTypes.EVENT_STREAM : "application/json");
+        headers.put(
+                HttpHeaders.AUTHORIZATION, "Bearer " + NodeCredentials.deliveryCredential(node.tokenHash(), node.id()));
+        if (body != null) {
+            headers.put(HttpHeaders.CONTENT_TYPE, "application/json");
+        }
+        if (lastEventId != null) {
+            headers.put("Last-Event-ID", lastEventId);
+        }
+        try {
+            return this.links.exchange(node, method, path, headers, (body != null) ? body : new byte[0], readTimeout);
+        } catch (LinkLostException ex) {
+            throw new ForwardAttemptException(Kind.NOT_ACCEPTED, node.name() + " (outbound): " + ex.getMessage());
+        }
+    }
+
+    private EventStream openOverLink(
+            Node node,
+            String method,
+            String path,
+            @Nullable String lastEventId,
+            byte @Nullable [] body,
+            Duration readTimeout)
+            throws ForwardAttemptException {
+        LinkExchange exchange = overLink(node, method, path, lastEventId, body, readTimeout);
+        try {
+            LinkResponse response = exchange.response();
+            if (response.status() == 200) {
+                return new EventStream(
+                        exchange, new EventStreamReader(response.body(), MAX_EVENT_BYTES, Long.MAX_VALUE));
+            }
+            byte[] error = readAtMost(response.body(), MAX_ERROR_BYTES);
+            exchange.close();
+            throw new ForwardAttemptException(kindOf(response.status()), answered(node, response.status(), error));
+        } catch (IOException | RuntimeException ex) {
+            exchange.close();
+            throw classify(node, ex);
+        }
+    }
+
+    private static byte[] readAtMost(InputStream body, int limit) throws IOException {
+        byte[] bytes = body.readNBytes(limit + 1);
+        if (bytes.length > limit) {
+            throw new IOException("the node's answer is larger than " + limit + " bytes");
+        }
+        return bytes;
     }
 
     private EventStream open(Node node, HttpUriRequestBase request, Duration readTimeout)
@@ -268,7 +393,11 @@ public class AgentTaskClient implements DisposableBean {
     }
 
     private static ForwardAttemptException classify(Node node, Exception ex) {
-        String where = node.name() + " (" + node.endpoint() + ")";
+        String where = node.name() + " (" + (node.outbound() ? "outbound" : node.endpoint()) + ")";
+        if (ex instanceof LinkLostException lost && !lost.accepted()) {
+            // the agent never acknowledged the request: it did not take it
+            return new ForwardAttemptException(Kind.NOT_ACCEPTED, where + ": " + lost.getMessage());
+        }
         if (ex instanceof ConnectTimeoutException) {
             return new ForwardAttemptException(Kind.NOT_ACCEPTED, where + ": connect timed out");
         }
@@ -297,9 +426,11 @@ public class AgentTaskClient implements DisposableBean {
     /** An open event stream of one task on one node. Close it (or {@link #abort()} it from another thread). */
     public static final class EventStream implements Closeable {
 
-        private final HttpUriRequestBase request;
+        private final @Nullable HttpUriRequestBase request;
 
-        private final ClassicHttpResponse response;
+        private final @Nullable ClassicHttpResponse response;
+
+        private final @Nullable LinkExchange exchange;
 
         private final EventStreamReader reader;
 
@@ -308,6 +439,15 @@ public class AgentTaskClient implements DisposableBean {
         EventStream(HttpUriRequestBase request, ClassicHttpResponse response, EventStreamReader reader) {
             this.request = request;
             this.response = response;
+            this.exchange = null;
+            this.reader = reader;
+        }
+
+        /** A stream down an outbound node's WebSocket. */
+        EventStream(LinkExchange exchange, EventStreamReader reader) {
+            this.request = null;
+            this.response = null;
+            this.exchange = exchange;
             this.reader = reader;
         }
 
@@ -326,12 +466,20 @@ public class AgentTaskClient implements DisposableBean {
 
         /** Breaks the stream off from any thread; a reader blocked in {@link #next()} gets an exception. */
         public void abort() {
-            this.request.cancel();
+            if (this.exchange != null) {
+                this.exchange.close();
+            } else if (this.request != null) {
+                this.request.cancel();
+            }
         }
 
         /** Keeps the connection for reuse when the stream was read to its end; else drops it (never drains it). */
         @Override
         public void close() {
+            if (this.exchange != null || this.request == null || this.response == null) {
+                abort();
+                return;
+            }
             if (this.ended) {
                 try {
                     this.response.close();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 import io.clawmesh.common.node.Capabilities;
+import io.clawmesh.common.node.ConnectMode;
 import io.clawmesh.common.node.NodeCredentials;
 import io.clawmesh.common.node.NodeStatus;
 import io.clawmesh.common.node.RuntimeInfo;
@@ -77,6 +78,38 @@ abstract class NodeRepositoryTests {
         assertThat(read.lastHeartbeat()).isNull();
         assertThat(read.runtime().version()).isNull();
         assertThat(read.capabilities().tags()).isEmpty();
+    }
+
+    @Test
+    void insertWhenOutboundWithoutEndpointShouldStoreNullAndReadBackTheMode() {
+        Node full = RegistryFixtures.everyColumn("node-0000000000000001", "behind-nat");
+        Node outbound = new Node(
+                full.id(),
+                full.name(),
+                "",
+                full.capabilities(),
+                full.status(),
+                full.lastHeartbeat(),
+                full.runtime(),
+                full.reportedInflight(),
+                full.capacity(),
+                full.tokenHash(),
+                full.registeredAt(),
+                full.statusChangedAt(),
+                ConnectMode.OUTBOUND);
+
+        this.repository.insert(outbound);
+
+        assertThat(this.repository.findById(outbound.id())).contains(outbound);
+        String stored = this.database
+                .jdbcClient()
+                .sql("SELECT endpoint FROM nodes WHERE id = ?")
+                .param(outbound.id())
+                .query(String.class)
+                .optional()
+                .orElse(null);
+        assertThat(stored).as("no placeholder endpoint in the database").isNull();
+        assertThat(this.repository.findById(full.id()).orElseThrow().outbound()).isTrue();
     }
 
     @Test

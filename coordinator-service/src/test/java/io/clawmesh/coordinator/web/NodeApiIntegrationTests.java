@@ -17,13 +17,14 @@ import org.springframework.test.web.servlet.assertj.MvcTestResult;
 class NodeApiIntegrationTests extends ApiIntegrationTestSupport {
 
     @Test
-    void registerWithJoinTokenShouldAnswer201WithNodeIdAndTokenOnly() {
+    void registerWithJoinTokenShouldAnswer201WithNodeIdTokenAndConnectModeOnly() {
         MvcTestResult result = post(JOIN_TOKEN, REGISTER, ApiFixtures.registration("alpha", "127.0.0.1:19121"));
 
         assertThat(result).hasStatus(201);
         String body = body(result);
         Map<String, Object> fields = JsonPath.read(body, "$");
-        assertThat(fields).containsOnlyKeys("node_id", "token");
+        assertThat(fields).containsOnlyKeys("node_id", "token", "connect");
+        assertThat(fields).containsEntry("connect", "inbound");
         assertThat((String) JsonPath.read(body, "$.node_id")).matches("node-[0-9a-f]{16}");
         assertThat((String) JsonPath.read(body, "$.token")).matches("cmn_[A-Za-z0-9_-]{43}");
         assertThat(this.registry.all())

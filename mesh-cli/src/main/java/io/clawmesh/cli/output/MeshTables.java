@@ -1,6 +1,7 @@
 package io.clawmesh.cli.output;
 
 import io.clawmesh.common.key.ClientKeyView;
+import io.clawmesh.common.node.ConnectMode;
 import io.clawmesh.common.node.NodeView;
 import io.clawmesh.common.routing.RoutingRule;
 import io.clawmesh.common.routing.RuleMatchExpression;
@@ -31,7 +32,7 @@ public final class MeshTables {
                             node.id(),
                             node.status().wireName(),
                             runtime(node),
-                            node.endpoint(),
+                            endpoint(node),
                             osArch(node),
                             node.capabilities().gpu() ? "yes" : "-",
                             node.inflight() + "/" + node.capacity(),
@@ -42,6 +43,14 @@ public final class MeshTables {
                     styles);
         });
         return table.toString();
+    }
+
+    /** The endpoint column: an outbound node is reached over the connection it opened, whatever it advertised. */
+    private static String endpoint(NodeView node) {
+        if (node.connect() != ConnectMode.OUTBOUND) {
+            return node.endpoint();
+        }
+        return node.endpoint().isEmpty() ? "outbound" : "outbound (" + node.endpoint() + ")";
     }
 
     /** #, ID, MATCH (as {@code route add --match} takes it), TARGET, STRATEGY; in rule order. */
@@ -84,7 +93,10 @@ public final class MeshTables {
                 text,
                 "status",
                 style.status(node.status()).apply(Untrusted.cell(node.status().wireName())));
-        field(text, "endpoint", node.endpoint());
+        field(text, "endpoint", node.endpoint().isEmpty() ? "-" : node.endpoint());
+        // a coordinator older than ADR 0010 sends no connect mode: its nodes are inbound
+        ConnectMode connect = node.connect();
+        field(text, "connect", (connect != null) ? connect.wireName() : ConnectMode.INBOUND.wireName());
         field(
                 text,
                 "runtime",

@@ -17,6 +17,9 @@ public final class ApiPaths {
 
     public static final String HEARTBEAT = NODE + "/heartbeat";
 
+    /** An outbound agent's WebSocket to the coordinator (SPEC §17, ADR 0010); node token, own node only. */
+    public static final String NODE_CONNECT = NODE + "/connect";
+
     public static final String ROUTE = API + "/route";
 
     public static final String ROUTE_TO_NODE = ROUTE + "/{node}";

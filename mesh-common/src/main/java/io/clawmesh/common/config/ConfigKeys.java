@@ -41,6 +41,7 @@ final class ConfigKeys {
             Map.entry("node.capacity", Map.of(ConfigRole.AGENT, "mesh.agent.capacity")),
             Map.entry("node.data_dir", Map.of(ConfigRole.AGENT, "mesh.agent.data-dir")),
             Map.entry("node.runtime", Map.of(ConfigRole.AGENT, "mesh.agent.runtime")),
+            Map.entry("node.connect", Map.of(ConfigRole.AGENT, "mesh.agent.connect")),
             Map.entry("node.gateway.endpoint", Map.of(ConfigRole.AGENT, "mesh.agent.gateway-endpoint")),
             Map.entry("node.gateway.token", Map.of(ConfigRole.AGENT, "mesh.agent.gateway-token")),
             Map.entry("node.gateway.timeout", Map.of(ConfigRole.AGENT, "mesh.agent.gateway-timeout")),

@@ -75,6 +75,9 @@ public enum ProblemType {
     /** Another node holds the name and the caller may not take it over. */
     NODE_NAME_CONFLICT(HttpStatus.CONFLICT, "node-name-conflict", "Node name taken"),
 
+    /** An agent asked to connect a node that registered as inbound (ADR 0010). */
+    NODE_NOT_OUTBOUND(HttpStatus.CONFLICT, "node-not-outbound", "Node is not outbound"),
+
     /** A finished task cannot be canceled (or changed in any other way); coordinator and agent. */
     TASK_FINISHED(HttpStatus.CONFLICT, "task-finished", "Task already finished"),
 

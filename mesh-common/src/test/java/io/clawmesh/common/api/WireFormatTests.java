@@ -36,7 +36,8 @@ class WireFormatTests {
                                   "tags": ["xcode", "local"], "skills": ["docker", "nodejs", "xcode"]},
                  "status": "online", "last_heartbeat": "2026-11-23T23:00:00Z",
                  "runtime": {"kind": "openclaw", "version": "2026.9.6", "connected": true},
-                 "inflight": 1, "capacity": 4, "registered_at": "2026-11-20T08:00:00Z"}
+                 "inflight": 1, "capacity": 4, "registered_at": "2026-11-20T08:00:00Z",
+                 "connect": "inbound"}
                 """;
 
         assertThat(tree(this.json.writeValueAsString(NodeFixtures.macMiniView())))
@@ -150,7 +151,8 @@ class WireFormatTests {
         RegisterNodeResponse response = new RegisterNodeResponse("node-3f9c2a1b7e6d5c4a", "cmn_secret");
 
         assertThat(tree(this.json.writeValueAsString(response)))
-                .isEqualTo(tree("{\"node_id\": \"node-3f9c2a1b7e6d5c4a\", \"token\": \"cmn_secret\"}"));
+                .isEqualTo(tree("{\"node_id\": \"node-3f9c2a1b7e6d5c4a\", \"token\": \"cmn_secret\","
+                        + " \"connect\": \"inbound\"}"));
         assertThat(response.toString()).doesNotContain("cmn_secret");
     }
 

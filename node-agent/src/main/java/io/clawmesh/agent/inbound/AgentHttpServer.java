@@ -83,6 +83,12 @@ public class AgentHttpServer implements SmartLifecycle, ListenPort {
 
     private volatile @Nullable HttpServer server;
 
+    /** Whether {@link #start()} opens the listening port; an outbound agent has none (ADR 0010). */
+    private volatile boolean listening = true;
+
+    /** Set when started without a listener, so the lifecycle still sees this server run and stop. */
+    private volatile boolean running;
+
     private @Nullable ExecutorService executor;
 
     AgentHttpServer(
@@ -97,7 +103,12 @@ public class AgentHttpServer implements SmartLifecycle, ListenPort {
 
     @Override
     public synchronized void start() {
-        if (this.server != null) {
+        if (this.server != null || this.running) {
+            return;
+        }
+        if (!this.listening) {
+            this.running = true;
+            logger.info("Agent API opens no port: this agent dials the coordinator (--connect outbound)");
             return;
         }
         // The coordinator pools connections: small answers go out at once (no Nagle), idle ones live 60 s as before.
@@ -125,8 +136,22 @@ public class AgentHttpServer implements SmartLifecycle, ListenPort {
         logger.info("Agent API listening on {}", describe(created.getAddress()));
     }
 
+    /** Serves nothing on a port: requests arrive only through {@link #serve(HttpExchange)} (an outbound agent). */
+    public void withoutListener() {
+        this.listening = false;
+    }
+
+    /**
+     * Serves one exchange that did not arrive on the port (an outbound agent's WebSocket): the same routes, the same
+     * problem answers, and the exchange is closed at the end.
+     */
+    public void serve(HttpExchange exchange) {
+        handle(exchange);
+    }
+
     @Override
     public void stop() {
+        this.running = false;
         HttpServer current;
         ExecutorService handlers;
         synchronized (this) {
@@ -149,7 +174,7 @@ public class AgentHttpServer implements SmartLifecycle, ListenPort {
 
     @Override
     public boolean isRunning() {
-        return this.server != null;
+        return this.server != null || this.running;
     }
 
     @Override

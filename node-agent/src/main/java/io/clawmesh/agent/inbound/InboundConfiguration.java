@@ -2,6 +2,7 @@ package io.clawmesh.agent.inbound;
 
 import io.clawmesh.agent.AgentProperties;
 import io.clawmesh.agent.LocalNode;
+import io.clawmesh.agent.registration.RegistrationConfiguration;
 import io.clawmesh.agent.registration.RegistrationState;
 import io.clawmesh.agent.runtime.AgentRuntime;
 import io.clawmesh.agent.runtime.CapacityGate;
@@ -9,6 +10,7 @@ import io.clawmesh.agent.web.JsonBodyReader;
 import io.clawmesh.agent.web.JsonResponses;
 import io.clawmesh.common.api.ApiPaths;
 import io.clawmesh.common.json.StrictJson;
+import io.clawmesh.common.node.ConnectMode;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -90,7 +92,7 @@ public class InboundConfiguration {
         if (System.getProperty(MAX_REQUEST_TIME) == null) {
             System.setProperty(MAX_REQUEST_TIME, String.valueOf(Math.max(1, readTimeout.toSeconds())));
         }
-        return server(
+        AgentHttpServer server = server(
                 environment.getProperty("server.address"),
                 environment.getProperty("server.port", Integer.class, DEFAULT_PORT),
                 properties.shutdownGrace(),
@@ -101,6 +103,10 @@ public class InboundConfiguration {
                 gate,
                 localNode,
                 extraRoutes.orderedStream().toList());
+        if (RegistrationConfiguration.connectPreference(environment) == ConnectMode.OUTBOUND) {
+            server.withoutListener();
+        }
+        return server;
     }
 
     /**

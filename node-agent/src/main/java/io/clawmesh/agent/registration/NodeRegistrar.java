@@ -3,6 +3,7 @@ package io.clawmesh.agent.registration;
 import io.clawmesh.agent.Backoff;
 import io.clawmesh.common.api.CoordinatorApi;
 import io.clawmesh.common.node.Capabilities;
+import io.clawmesh.common.node.ConnectMode;
 import io.clawmesh.common.node.HeartbeatRequest;
 import io.clawmesh.common.node.RegisterNodeRequest;
 import io.clawmesh.common.node.RegisterNodeResponse;
@@ -50,6 +51,8 @@ public class NodeRegistrar {
 
     private final Backoff backoff;
 
+    private final ConnectMode preference;
+
     private @Nullable String previousNodeId;
 
     private int registrationFailures;
@@ -70,6 +73,23 @@ public class NodeRegistrar {
             String coordinatorUrl,
             Duration heartbeatInterval,
             Backoff backoff) {
+        this(api, store, state, reporter, coordinatorUrl, heartbeatInterval, backoff, ConnectMode.INBOUND);
+    }
+
+    /**
+     * @param preference how the agent asks to be reached ({@code --connect}): an outbound node registers without an
+     *     endpoint
+     */
+    public NodeRegistrar(
+            CoordinatorApi api,
+            NodeIdentityStore store,
+            RegistrationState state,
+            NodeReporter reporter,
+            String coordinatorUrl,
+            Duration heartbeatInterval,
+            Backoff backoff,
+            ConnectMode preference) {
+        this.preference = preference;
         this.api = api;
         this.store = store;
         this.state = state;
@@ -150,11 +170,14 @@ public class NodeRegistrar {
         RuntimeInfo runtime = this.reporter.runtime().get();
         RegisterNodeRequest request = new RegisterNodeRequest(
                 this.reporter.name(),
-                this.reporter.endpoint().get(),
+                (this.preference == ConnectMode.OUTBOUND)
+                        ? null
+                        : this.reporter.endpoint().get(),
                 capabilities,
                 this.reporter.gate().capacity(),
                 runtime,
-                this.previousNodeId);
+                this.previousNodeId,
+                (this.preference == ConnectMode.INBOUND) ? null : this.preference);
         RegisterNodeResponse response;
         try {
             response = this.api.register(request);
@@ -172,17 +195,20 @@ public class NodeRegistrar {
         NodeIdentity identity = new NodeIdentity(response.nodeId(), response.token(), this.coordinatorUrl);
         // The coordinator counts the node online from its answer on: accept messages before the slower disk write.
         this.state.use(identity);
+        this.state.connectedAs((response.connect() != null) ? response.connect() : ConnectMode.INBOUND);
         save(identity);
         this.acceptedCapabilities = capabilities;
         this.acceptedRuntime = runtime;
         this.registrationFailures = 0;
         this.heartbeatFailing = false;
         logger.info(
-                "Registered with coordinator {} as node {} (name {}, endpoint {}){}",
+                "Registered with coordinator {} as node {} (name {}, {}){}",
                 this.coordinatorUrl,
                 identity.nodeId(),
                 request.name(),
-                request.endpoint(),
+                (response.connect() == ConnectMode.OUTBOUND)
+                        ? "outbound: this agent dials the coordinator"
+                        : "endpoint " + request.endpoint(),
                 identity.nodeId().equals(this.previousNodeId) ? ", keeping its earlier id" : "");
         this.previousNodeId = identity.nodeId();
         return this.heartbeatInterval;
@@ -225,7 +251,9 @@ public class NodeRegistrar {
                 Objects.equals(capabilities, this.acceptedCapabilities) ? null : capabilities,
                 Objects.equals(runtime, this.acceptedRuntime) ? null : runtime);
         try {
-            this.api.heartbeat(identity.nodeId(), request);
+            if (!this.state.heartbeatLink().map((link) -> link.test(request)).orElse(false)) {
+                this.api.heartbeat(identity.nodeId(), request);
+            }
         } catch (RestClientResponseException ex) {
             int status = ex.getStatusCode().value();
             if (status == 404 || status == 401) {

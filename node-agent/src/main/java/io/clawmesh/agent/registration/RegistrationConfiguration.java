@@ -9,6 +9,7 @@ import io.clawmesh.agent.runtime.AgentRuntime;
 import io.clawmesh.agent.runtime.CapacityGate;
 import io.clawmesh.common.api.CoordinatorApi;
 import io.clawmesh.common.json.StrictJson;
+import io.clawmesh.common.node.ConnectMode;
 import io.clawmesh.common.node.Endpoint;
 import java.net.URI;
 import java.nio.file.Path;
@@ -113,12 +114,32 @@ public class RegistrationConfiguration {
                 reporter,
                 coordinatorUrl(properties),
                 properties.heartbeatInterval(),
-                backoff);
+                backoff,
+                connectPreference(environment));
     }
 
     @Bean
     HeartbeatTask heartbeatTask(NodeRegistrar service, AgentProperties properties) {
         return new HeartbeatTask(service, DEREGISTER_TIMEOUT, properties.heartbeatInterval());
+    }
+
+    /**
+     * How the agent asks to be reached ({@code mesh.agent.connect}, {@code join --connect}): {@code auto} unless set.
+     *
+     * @throws IllegalArgumentException naming the accepted values
+     */
+    public static ConnectMode connectPreference(Environment environment) {
+        String value =
+                environment.getProperty("mesh.agent.connect", "auto").strip().toLowerCase(Locale.ROOT);
+        try {
+            ConnectMode mode = ConnectMode.fromWire(value);
+            return mode;
+        } catch (IllegalArgumentException ex) {
+            throw new IllegalArgumentException(
+                    "mesh.agent.connect (--connect) '" + value
+                            + "' is not a connect mode: use outbound, inbound or auto",
+                    ex);
+        }
     }
 
     /** The coordinator's base URL without a trailing slash; it is required and must be http or https. */

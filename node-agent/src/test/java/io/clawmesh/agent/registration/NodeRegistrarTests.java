@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.clawmesh.agent.Backoff;
 import io.clawmesh.agent.runtime.CapacityGate;
 import io.clawmesh.common.node.Capabilities;
+import io.clawmesh.common.node.HeartbeatRequest;
 import io.clawmesh.common.node.NodeStatus;
 import io.clawmesh.common.node.RuntimeInfo;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeEach;
@@ -88,6 +90,23 @@ class NodeRegistrarTests {
         assertThat(this.coordinator.registrations).isEmpty();
         assertThat(this.coordinator.heartbeatIds).containsExactly("node-00000000000000aa");
         assertThat(this.state.identity().orElseThrow().token()).isEqualTo("stored-token");
+    }
+
+    @Test
+    void stepWhenAnOutboundConnectionIsOpenShouldHeartbeatUpItAndNotOverHttp() {
+        this.store.save(new NodeIdentity("node-00000000000000aa", "stored-token", URL));
+        this.service.start();
+        List<HeartbeatRequest> overLink = new ArrayList<>();
+        this.state.heartbeatOver(overLink::add);
+
+        this.service.step();
+        this.state.heartbeatOver((heartbeat) -> false);
+        this.service.step();
+
+        assertThat(overLink).hasSize(1);
+        assertThat(this.coordinator.heartbeatIds)
+                .as("over HTTP only when the connection could not take it")
+                .containsExactly("node-00000000000000aa");
     }
 
     @Test

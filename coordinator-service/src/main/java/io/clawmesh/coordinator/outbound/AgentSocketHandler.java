@@ -1,0 +1,124 @@
+package io.clawmesh.coordinator.outbound;
+
+import io.clawmesh.common.link.LinkFrame;
+import io.clawmesh.common.node.InvalidInputException;
+import io.clawmesh.coordinator.registry.NodeNotFoundException;
+import io.clawmesh.coordinator.registry.NodeRegistry;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.TextMessage;
+import org.springframework.web.socket.WebSocketSession;
+import org.springframework.web.socket.handler.ConcurrentWebSocketSessionDecorator;
+import org.springframework.web.socket.handler.TextWebSocketHandler;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The coordinator's end of {@code GET /api/v1/nodes/{id}/connect} once upgraded: registers the connection, hands the
+ * frames that come up to their exchanges or takes heartbeats, and closes the connection on a frame it cannot read.
+ */
+class AgentSocketHandler extends TextWebSocketHandler {
+
+    private static final Logger logger = LoggerFactory.getLogger(AgentSocketHandler.class);
+
+    /** The session attribute that carries the node id the handshake checked. */
+    static final String NODE_ID = "clawmesh.node-id";
+
+    private static final String LINK = "clawmesh.link";
+
+    /** Sent when the coordinator no longer knows the node: the agent registers again. */
+    static final CloseStatus UNKNOWN_NODE = new CloseStatus(4004, "the coordinator does not know this node");
+
+    private final AgentLinks links;
+
+    private final NodeRegistry registry;
+
+    private final OutboundProperties properties;
+
+    private final JsonMapper json;
+
+    AgentSocketHandler(AgentLinks links, NodeRegistry registry, OutboundProperties properties, JsonMapper json) {
+        this.links = links;
+        this.registry = registry;
+        this.properties = properties;
+        this.json = json;
+    }
+
+    @Override
+    public void afterConnectionEstablished(WebSocketSession session) {
+        String nodeId = Objects.requireNonNull((String) session.getAttributes().get(NODE_ID));
+        WebSocketSession bounded = new ConcurrentWebSocketSessionDecorator(
+                session, (int) this.properties.sendTimeLimit().toMillis(), (int) Math.min(
+                        Integer.MAX_VALUE, this.properties.sendBufferSize().toBytes()));
+        AgentLink link = new AgentLink(
+                nodeId, bounded, this.json, this.properties.maxBufferedReply().toBytes());
+        session.getAttributes().put(LINK, link);
+        this.links.attach(link);
+        logger.info("Node {} connected from {}", nodeId, session.getRemoteAddress());
+    }
+
+    @Override
+    protected void handleTextMessage(WebSocketSession session, TextMessage message) throws Exception {
+        AgentLink link = (AgentLink) session.getAttributes().get(LINK);
+        if (link == null) {
+            return;
+        }
+        LinkFrame frame;
+        try {
+            frame = this.json.readValue(message.getPayload(), LinkFrame.class);
+        } catch (JacksonException ex) {
+            logger.warn("Node {} sent a frame that is not one: {}", link.nodeId(), ex.getOriginalMessage());
+            session.close(CloseStatus.BAD_DATA.withReason("not a frame: " + shorten(ex.getOriginalMessage())));
+            return;
+        }
+        if (frame.type() == null) {
+            session.close(CloseStatus.BAD_DATA.withReason("a frame needs a type"));
+            return;
+        }
+        if (LinkFrame.HEARTBEAT.equals(frame.type())) {
+            heartbeat(session, link, frame);
+            return;
+        }
+        link.receive(frame);
+    }
+
+    private void heartbeat(WebSocketSession session, AgentLink link, LinkFrame frame) throws Exception {
+        if (frame.heartbeat() == null) {
+            session.close(CloseStatus.BAD_DATA.withReason("a heartbeat frame needs a heartbeat"));
+            return;
+        }
+        try {
+            this.registry.heartbeat(link.nodeId(), frame.heartbeat());
+        } catch (NodeNotFoundException ex) {
+            session.close(UNKNOWN_NODE);
+        } catch (InvalidInputException ex) {
+            logger.warn("Node {} sent a heartbeat the coordinator refuses: {}", link.nodeId(), ex.getMessage());
+        }
+    }
+
+    @Override
+    public void handleTransportError(WebSocketSession session, Throwable exception) {
+        logger.debug("Transport error on {}: {}", session.getAttributes().get(NODE_ID), exception.toString());
+    }
+
+    @Override
+    public void afterConnectionClosed(WebSocketSession session, CloseStatus status) {
+        AgentLink link = (AgentLink) session.getAttributes().get(LINK);
+        if (link != null) {
+            this.links.detach(
+                    link,
+                    "close code " + status.getCode()
+                            + ((status.getReason() != null
+                                            && !status.getReason().isEmpty())
+                                    ? ", " + status.getReason()
+                                    : ""));
+        }
+    }
+
+    private static String shorten(String text) {
+        // a close reason is at most 123 bytes
+        return (text.length() > 80) ? text.substring(0, 80) : text;
+    }
+}

@@ -1,0 +1,429 @@
+package io.clawmesh.coordinator.outbound;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.clawmesh.common.link.LinkFrame;
+import io.clawmesh.common.node.ConnectMode;
+import io.clawmesh.common.node.NodeFixtures;
+import io.clawmesh.common.node.NodeStatus;
+import io.clawmesh.common.node.RegisterNodeRequest;
+import io.clawmesh.common.node.RegisterNodeResponse;
+import io.clawmesh.common.node.RuntimeInfo;
+import io.clawmesh.coordinator.registry.Node;
+import io.clawmesh.coordinator.registry.NodeRegistry;
+import io.clawmesh.coordinator.registry.Registrant;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.annotation.DirtiesContext.ClassMode;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * {@code GET /api/v1/nodes/{id}/connect} against the whole coordinator on a real port, with the JDK's WebSocket client
+ * playing the agent: who may connect, what bad frames do, and that routed messages, acknowledgements and dropped
+ * connections follow ADR 0010.
+ */
+@SpringBootTest(
+        webEnvironment = WebEnvironment.RANDOM_PORT,
+        properties = {
+            "server.address=127.0.0.1",
+            "mesh.security.token=" + OutboundConnectionIntegrationTests.OPERATOR_TOKEN,
+            "mesh.security.join-token=" + OutboundConnectionIntegrationTests.JOIN_TOKEN,
+            "mesh.health.probe-tick=1h",
+            "mesh.health.sweep-interval=1h",
+            "mesh.health.heartbeat-timeout=1h",
+            "mesh.registry.full-refresh=1h",
+            "mesh.outbound.grace=300ms",
+            "mesh.forwarding.cooldown=1ms"
+        })
+@DirtiesContext(classMode = ClassMode.AFTER_CLASS)
+class OutboundConnectionIntegrationTests {
+
+    static final String OPERATOR_TOKEN = "cmo_test-operator-token-for-outbound";
+
+    static final String JOIN_TOKEN = "cmj_test-join-token-for-outbound";
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @TempDir
+    static Path dataDir;
+
+    @Autowired
+    NodeRegistry registry;
+
+    @Autowired
+    MeterRegistry meters;
+
+    @LocalServerPort
+    int port;
+
+    @DynamicPropertySource
+    static void meshDataDir(DynamicPropertyRegistry properties) {
+        properties.add("mesh.data-dir", () -> dataDir.toString());
+    }
+
+    @BeforeEach
+    void startFromAnEmptyMesh() {
+        for (Node node : List.copyOf(this.registry.all())) {
+            this.registry.deregister(node.id(), "test reset");
+        }
+    }
+
+    @Test
+    void registerOutboundWithoutEndpointShouldAnswerOutboundAndKeepTheNodeOfflineUntilItConnects() throws Exception {
+        RegisterNodeResponse node = register("out-1", null, ConnectMode.OUTBOUND);
+        assertThat(node.connect()).isEqualTo(ConnectMode.OUTBOUND);
+        assertThat(status(node)).as("not routable without its connection").isEqualTo(NodeStatus.OFFLINE);
+        try (FakeAgent agent = FakeAgent.connect(uri(node.nodeId()), node.token())) {
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> status(node) == NodeStatus.ONLINE);
+            assertThat(agent.isOpen()).isTrue();
+            assertThat(this.meters.get("mesh.outbound.connections").gauge().value())
+                    .isGreaterThanOrEqualTo(1.0);
+        }
+    }
+
+    @Test
+    void registerAutoWithAPrivateEndpointTheCoordinatorRefusesShouldChooseOutbound() {
+        RegisterNodeResponse node = register("auto-1", "192.168.1.30:9121", ConnectMode.AUTO);
+        assertThat(node.connect()).isEqualTo(ConnectMode.OUTBOUND);
+        assertThat(this.registry.find(node.nodeId()).orElseThrow().endpoint()).isEqualTo("192.168.1.30:9121");
+    }
+
+    @Test
+    void registerWhenTheConnectModeIsUnknownOrNotTextShouldAnswer400() throws Exception {
+        for (String connect : List.of("\"sideways\"", "42", "[\"outbound\"]")) {
+            HttpResponse<String> response = HTTP.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + "/api/v1/nodes/register"))
+                            .header("Authorization", "Bearer " + JOIN_TOKEN)
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"bad-mode\",\"connect\":" + connect
+                                    + ",\"capabilities\":{\"os\":\"linux\",\"arch\":\"amd64\",\"gpu\":false,"
+                                    + "\"memory_gb\":1}}"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode())
+                    .as(connect + ": " + response.body())
+                    .isEqualTo(400);
+            assertThat(response.body()).contains("urn:clawmesh:problem:invalid-field-type");
+        }
+        assertThat(this.registry.findByIdOrName("bad-mode")).isEmpty();
+    }
+
+    @Test
+    void connectWithoutTokenShouldAnswer401() {
+        RegisterNodeResponse node = register("out-2", null, ConnectMode.OUTBOUND);
+        assertThat(handshakeStatus(uri(node.nodeId()), null)).isEqualTo(401);
+    }
+
+    @Test
+    void connectWithTheOperatorOrJoinTokenShouldAnswer403() {
+        RegisterNodeResponse node = register("out-3", null, ConnectMode.OUTBOUND);
+        assertThat(handshakeStatus(uri(node.nodeId()), OPERATOR_TOKEN)).isEqualTo(403);
+        assertThat(handshakeStatus(uri(node.nodeId()), JOIN_TOKEN)).isEqualTo(403);
+    }
+
+    @Test
+    void connectWithAnotherNodesTokenOrAWrongIdShouldAnswer403() {
+        RegisterNodeResponse victim = register("out-4", null, ConnectMode.OUTBOUND);
+        RegisterNodeResponse attacker = register("out-5", null, ConnectMode.OUTBOUND);
+        assertThat(handshakeStatus(uri(victim.nodeId()), attacker.token())).isEqualTo(403);
+        assertThat(handshakeStatus(uri("node-0000000000000000"), attacker.token()))
+                .isEqualTo(403);
+        assertThat(handshakeStatus(uri("..%2f..%2fregister"), attacker.token())).isIn(400, 403, 404);
+        assertThat(handshakeStatus(uri(attacker.nodeId()), "cmn_not-a-token")).isEqualTo(401);
+    }
+
+    @Test
+    void connectForAnInboundNodeShouldAnswer409() {
+        RegisterNodeResponse node = register("in-1", "93.184.216.34:9121", ConnectMode.INBOUND);
+        assertThat(handshakeStatus(uri(node.nodeId()), node.token())).isEqualTo(409);
+    }
+
+    @Test
+    void aSecondConnectionShouldReplaceTheFirst() throws Exception {
+        RegisterNodeResponse node = register("out-6", null, ConnectMode.OUTBOUND);
+        try (FakeAgent first = FakeAgent.connect(uri(node.nodeId()), node.token())) {
+            // the first is attached before the second opens (the handshake completes a little before that)
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> status(node) == NodeStatus.ONLINE);
+            FakeAgent second = FakeAgent.connect(uri(node.nodeId()), node.token());
+            assertThat(first.closeCode().get(5, TimeUnit.SECONDS)).isEqualTo(4000);
+            assertThat(second.isOpen()).isTrue();
+            assertThat(status(node)).isEqualTo(NodeStatus.ONLINE);
+            second.close();
+        }
+    }
+
+    @Test
+    void aFrameThatIsNotJsonShouldCloseTheConnectionWith1007() throws Exception {
+        RegisterNodeResponse node = register("out-7", null, ConnectMode.OUTBOUND);
+        try (FakeAgent agent = FakeAgent.connect(uri(node.nodeId()), node.token())) {
+            agent.sendRaw("{not json");
+            assertThat(agent.closeCode().get(5, TimeUnit.SECONDS)).isEqualTo(1007);
+        }
+    }
+
+    @Test
+    void anOversizedFrameShouldCloseTheConnectionWith1009() throws Exception {
+        RegisterNodeResponse node = register("out-8", null, ConnectMode.OUTBOUND);
+        try (FakeAgent agent = FakeAgent.connect(uri(node.nodeId()), node.token())) {
+            agent.sendRaw(
+                    "{\"type\":\"body\",\"id\":\"x\",\"data\":\"" + "a".repeat(LinkFrame.MAX_FRAME_CHARS * 3) + "\"}");
+            assertThat(agent.closeCode().get(5, TimeUnit.SECONDS)).isEqualTo(1009);
+        }
+    }
+
+    @Test
+    void aRoutedMessageShouldGoDownTheConnectionAndItsReplyComeBackInPieces() throws Exception {
+        RegisterNodeResponse node = register("out-9", null, ConnectMode.OUTBOUND);
+        try (FakeAgent agent = FakeAgent.connect(uri(node.nodeId()), node.token())) {
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> status(node) == NodeStatus.ONLINE);
+            CompletableFuture<HttpResponse<String>> answer = routeAsync("hello");
+            LinkFrame request = agent.next();
+            assertThat(request.type()).isEqualTo(LinkFrame.REQUEST);
+            assertThat(request.path()).isEqualTo("/api/v1/messages");
+            assertThat(request.headers()).containsKey("Authorization");
+            String body = agent.bodyOf(request.id());
+            Map<?, ?> message = JSON.readValue(body, Map.class);
+            String reply = "é".repeat(LinkFrame.MAX_DATA_CHARS * 2);
+            String answerJson = JSON.writeValueAsString(
+                    Map.of("message_id", message.get("id"), "node_id", node.nodeId(), "response", reply));
+            agent.send(LinkFrame.of(LinkFrame.ACK, request.id()));
+            agent.send(LinkFrame.response(request.id(), 200, Map.of("Content-Type", "application/json")));
+            for (int i = 0; i < answerJson.length(); i += LinkFrame.MAX_DATA_CHARS) {
+                agent.send(LinkFrame.body(
+                        request.id(),
+                        answerJson.substring(i, Math.min(answerJson.length(), i + LinkFrame.MAX_DATA_CHARS))));
+            }
+            agent.send(LinkFrame.of(LinkFrame.END, request.id()));
+            HttpResponse<String> response = answer.get(10, TimeUnit.SECONDS);
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+            assertThat(JSON.readValue(response.body(), Map.class)).containsEntry("response", reply);
+        }
+    }
+
+    @Test
+    void aConnectionThatDropsAfterTheAckShouldFailTheMessageWithoutResendingIt() throws Exception {
+        RegisterNodeResponse node = register("out-10", null, ConnectMode.OUTBOUND);
+        FakeAgent agent = FakeAgent.connect(uri(node.nodeId()), node.token());
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> status(node) == NodeStatus.ONLINE);
+        CompletableFuture<HttpResponse<String>> answer = routeAsync("run me once");
+        LinkFrame request = agent.next();
+        agent.bodyOf(request.id());
+        agent.send(LinkFrame.of(LinkFrame.ACK, request.id()));
+        agent.close();
+        HttpResponse<String> response = answer.get(10, TimeUnit.SECONDS);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(502);
+        assertThat(response.body()).contains("after it accepted the message");
+        Awaitility.await("offline after the grace")
+                .atMost(Duration.ofSeconds(5))
+                .until(() -> status(node) == NodeStatus.OFFLINE);
+    }
+
+    @Test
+    void aConnectionThatDropsBeforeTheAckShouldLetTheMessageFailOver() throws Exception {
+        RegisterNodeResponse dropping = register("out-11", null, ConnectMode.OUTBOUND);
+        RegisterNodeResponse healthy = register("out-12", null, ConnectMode.OUTBOUND);
+        FakeAgent first = FakeAgent.connect(uri(dropping.nodeId()), dropping.token());
+        try (FakeAgent second = FakeAgent.connect(uri(healthy.nodeId()), healthy.token())) {
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(5))
+                    .until(() -> status(dropping) == NodeStatus.ONLINE && status(healthy) == NodeStatus.ONLINE);
+            first.dropOnRequest();
+            second.echoOnRequest(healthy.nodeId());
+            for (int i = 0; i < 4; i++) {
+                HttpResponse<String> response = routeAsync("fail over " + i).get(10, TimeUnit.SECONDS);
+                assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+                assertThat(response.body()).contains("out-12");
+            }
+        } finally {
+            first.close();
+        }
+    }
+
+    private RegisterNodeResponse register(String name, @Nullable String endpoint, ConnectMode connect) {
+        return this.registry.register(
+                new RegisterNodeRequest(
+                        name, endpoint, NodeFixtures.macMini(), 4, new RuntimeInfo("echo", null, true), null, connect),
+                Registrant.operator());
+    }
+
+    private NodeStatus status(RegisterNodeResponse node) {
+        return this.registry.find(node.nodeId()).map(Node::status).orElseThrow();
+    }
+
+    private URI uri(String nodeId) {
+        return URI.create("ws://127.0.0.1:" + this.port + "/api/v1/nodes/" + nodeId + "/connect");
+    }
+
+    private CompletableFuture<HttpResponse<String>> routeAsync(String content) {
+        return HTTP.sendAsync(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + "/api/v1/route"))
+                        .header("Authorization", "Bearer " + OPERATOR_TOKEN)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(Map.of("content", content))))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static int handshakeStatus(URI uri, @Nullable String token) {
+        WebSocket.Builder builder = HTTP.newWebSocketBuilder();
+        if (token != null) {
+            builder.header("Authorization", "Bearer " + token);
+        }
+        try {
+            builder.buildAsync(uri, new WebSocket.Listener() {}).join().abort();
+            return 101;
+        } catch (CompletionException ex) {
+            if (ex.getCause() instanceof WebSocketHandshakeException handshake) {
+                return handshake.getResponse().statusCode();
+            }
+            throw ex;
+        }
+    }
+
+    /** The test's agent: a real WebSocket client that records the frames that come down. */
+    static final class FakeAgent implements WebSocket.Listener, AutoCloseable {
+
+        private final BlockingQueue<LinkFrame> frames = new LinkedBlockingQueue<>();
+
+        private final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
+
+        private final StringBuilder partial = new StringBuilder();
+
+        private volatile @Nullable String behaviour;
+
+        private volatile @Nullable String nodeId;
+
+        private WebSocket socket;
+
+        static FakeAgent connect(URI uri, String token) {
+            FakeAgent agent = new FakeAgent();
+            agent.socket = HTTP.newWebSocketBuilder()
+                    .header("Authorization", "Bearer " + token)
+                    .buildAsync(uri, agent)
+                    .join();
+            return agent;
+        }
+
+        boolean isOpen() {
+            return !this.socket.isOutputClosed() && !this.closeCode.isDone();
+        }
+
+        CompletableFuture<Integer> closeCode() {
+            return this.closeCode;
+        }
+
+        void dropOnRequest() {
+            this.behaviour = "drop";
+        }
+
+        void echoOnRequest(String id) {
+            this.nodeId = id;
+            this.behaviour = "echo";
+        }
+
+        LinkFrame next() throws InterruptedException {
+            LinkFrame frame = this.frames.poll(10, TimeUnit.SECONDS);
+            assertThat(frame).as("a frame from the coordinator").isNotNull();
+            return frame;
+        }
+
+        String bodyOf(String id) throws InterruptedException {
+            StringBuilder body = new StringBuilder();
+            for (LinkFrame frame = next(); !LinkFrame.END.equals(frame.type()); frame = next()) {
+                assertThat(frame.id()).isEqualTo(id);
+                body.append(frame.data());
+            }
+            return body.toString();
+        }
+
+        void send(LinkFrame frame) {
+            sendRaw(JSON.writeValueAsString(frame));
+        }
+
+        synchronized void sendRaw(String text) {
+            try {
+                this.socket.sendText(text, true).join();
+            } catch (CompletionException ex) {
+                // closed by the coordinator: the test looks at the close code
+            }
+        }
+
+        @Override
+        public @Nullable CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            this.partial.append(data);
+            if (last) {
+                LinkFrame frame = JSON.readValue(this.partial.toString(), LinkFrame.class);
+                this.partial.setLength(0);
+                react(webSocket, frame);
+            }
+            webSocket.request(1);
+            return null;
+        }
+
+        private void react(WebSocket webSocket, LinkFrame frame) {
+            if ("drop".equals(this.behaviour) && LinkFrame.REQUEST.equals(frame.type())) {
+                webSocket.abort();
+                this.closeCode.complete(-1);
+                return;
+            }
+            if ("echo".equals(this.behaviour) && LinkFrame.END.equals(frame.type())) {
+                String answer = "{\"message_id\":\"m\",\"node_id\":\"" + this.nodeId + "\",\"response\":\"echo\"}";
+                Thread.ofVirtual().start(() -> {
+                    send(LinkFrame.of(LinkFrame.ACK, frame.id()));
+                    send(LinkFrame.response(frame.id(), 200, Map.of("Content-Type", "application/json")));
+                    send(LinkFrame.body(frame.id(), answer));
+                    send(LinkFrame.of(LinkFrame.END, frame.id()));
+                });
+                return;
+            }
+            if (this.behaviour == null) {
+                this.frames.add(frame);
+            }
+        }
+
+        @Override
+        public @Nullable CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+            this.closeCode.complete(statusCode);
+            return null;
+        }
+
+        @Override
+        public void onError(WebSocket webSocket, Throwable error) {
+            this.closeCode.complete(-1);
+        }
+
+        @Override
+        public void close() {
+            this.socket.abort();
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package io.clawmesh.common.link;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.clawmesh.common.node.HeartbeatRequest;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One JSON text frame on an outbound agent's WebSocket (ADR 0010). The socket carries the agent's own HTTP API as
+ * multiplexed exchanges: down go {@code request} (method, path, headers), {@code body} pieces, {@code end} and
+ * {@code reset}; up come {@code ack} (the agent took the request: from now on it is never sent elsewhere),
+ * {@code response} (status, headers), {@code body} pieces, {@code end} and {@code reset}, and {@code heartbeat}. Every
+ * frame but a heartbeat names its exchange by {@code id}; a body piece holds at most {@link #MAX_DATA_CHARS}
+ * characters, so one large answer never holds the socket for long.
+ *
+ * @param type what the frame is, one of the constants here
+ * @param id the exchange it belongs to, chosen by the coordinator
+ * @param method the HTTP method of a {@code request}
+ * @param path the path (and query) of a {@code request}
+ * @param headers the headers of a {@code request} or {@code response}
+ * @param status the status of a {@code response}
+ * @param data a {@code body} piece, or the reason of a {@code reset}
+ * @param heartbeat the report of a {@code heartbeat}, as {@code POST /api/v1/nodes/{id}/heartbeat} takes it
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record LinkFrame(
+        String type,
+        @Nullable String id,
+        @Nullable String method,
+        @Nullable String path,
+        @Nullable Map<String, String> headers,
+        @Nullable Integer status,
+        @Nullable String data,
+        @Nullable HeartbeatRequest heartbeat) {
+
+    /** Down: opens an exchange. */
+    public static final String REQUEST = "request";
+
+    /** Both ways: a piece of the exchange's body. */
+    public static final String BODY = "body";
+
+    /** Both ways: the body is complete. */
+    public static final String END = "end";
+
+    /** Both ways: the exchange is abandoned (the client went away, the handler broke off). */
+    public static final String RESET = "reset";
+
+    /** Up: the agent took the request; it may run it, so it is never sent to another node. */
+    public static final String ACK = "ack";
+
+    /** Up: the status and headers of the answer. */
+    public static final String RESPONSE = "response";
+
+    /** Up: the agent's heartbeat. */
+    public static final String HEARTBEAT = "heartbeat";
+
+    /** The most characters one {@code body} frame carries. */
+    public static final int MAX_DATA_CHARS = 16 * 1024;
+
+    /** The largest text frame either side accepts: a full body piece, JSON-escaped at worst, and the envelope. */
+    public static final int MAX_FRAME_CHARS = 8 * MAX_DATA_CHARS;
+
+    public static LinkFrame request(String id, String method, String path, Map<String, String> headers) {
+        return new LinkFrame(REQUEST, id, method, path, headers, null, null, null);
+    }
+
+    public static LinkFrame response(String id, int status, Map<String, String> headers) {
+        return new LinkFrame(RESPONSE, id, null, null, headers, status, null, null);
+    }
+
+    public static LinkFrame body(String id, String data) {
+        return new LinkFrame(BODY, id, null, null, null, null, data, null);
+    }
+
+    /** A frame of {@code type} that carries only the exchange id ({@code ack}, {@code end}). */
+    public static LinkFrame of(String type, String id) {
+        return new LinkFrame(type, id, null, null, null, null, null, null);
+    }
+
+    public static LinkFrame reset(String id, String reason) {
+        return new LinkFrame(RESET, id, null, null, null, null, reason, null);
+    }
+
+    public static LinkFrame heartbeat(HeartbeatRequest heartbeat) {
+        return new LinkFrame(HEARTBEAT, null, null, null, null, null, null, heartbeat);
+    }
+}

@@ -1,0 +1,276 @@
+package io.clawmesh.agent.outbound;
+
+import io.clawmesh.agent.Backoff;
+import io.clawmesh.agent.inbound.AgentHttpServer;
+import io.clawmesh.agent.registration.NodeIdentity;
+import io.clawmesh.agent.registration.RegistrationState;
+import io.clawmesh.common.link.LinkFrame;
+import io.clawmesh.common.node.ConnectMode;
+import io.clawmesh.common.node.HeartbeatRequest;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocketHandshakeException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Keeps an outbound agent connected: once the node is registered as outbound (or, after a resume, might be), it opens
+ * the WebSocket, pings, and reconnects with jittered backoff when the connection drops, the watchdog hears nothing
+ * for too long, or the node's token changes (it registered again).
+ */
+public class LinkSupervisor implements SmartLifecycle {
+
+    private static final Logger logger = LoggerFactory.getLogger(LinkSupervisor.class);
+
+    /** How often a supervisor without work looks again (not registered yet, or inbound). */
+    static final Duration IDLE = Duration.ofSeconds(1);
+
+    private final RegistrationState state;
+
+    private final ConnectMode preference;
+
+    private final String coordinatorUrl;
+
+    private final AgentHttpServer server;
+
+    private final LinkProperties properties;
+
+    private final Backoff backoff;
+
+    private final JsonMapper json;
+
+    private final Clock clock;
+
+    private final HttpClient client;
+
+    private final Duration shutdownGrace;
+
+    private volatile boolean running;
+
+    private volatile @Nullable CoordinatorLink current;
+
+    private @Nullable Thread thread;
+
+    private int failures;
+
+    public LinkSupervisor(
+            RegistrationState state,
+            ConnectMode preference,
+            String coordinatorUrl,
+            AgentHttpServer server,
+            LinkProperties properties,
+            Backoff backoff,
+            JsonMapper json,
+            Clock clock,
+            Duration shutdownGrace) {
+        this.shutdownGrace = shutdownGrace;
+        this.state = state;
+        this.preference = preference;
+        this.coordinatorUrl = coordinatorUrl;
+        this.server = server;
+        this.properties = properties;
+        this.backoff = backoff;
+        this.json = json;
+        this.clock = clock;
+        this.client = HttpClient.newBuilder()
+                .connectTimeout(properties.connectTimeout())
+                .build();
+    }
+
+    /** The WebSocket address of a node's connection, {@code ws://} or {@code wss://} like the coordinator URL. */
+    static URI connectUri(String coordinatorUrl, String nodeId) {
+        String base = coordinatorUrl.replaceFirst("^(?i)http", "ws");
+        return URI.create(base + "/api/v1/nodes/" + nodeId + "/connect");
+    }
+
+    /** Whether this agent should hold a connection now. */
+    boolean wanted() {
+        if (this.preference == ConnectMode.INBOUND || this.state.identity().isEmpty()) {
+            return false;
+        }
+        return this.preference == ConnectMode.OUTBOUND
+                || this.state
+                        .connect()
+                        .map((mode) -> mode == ConnectMode.OUTBOUND)
+                        .orElse(true);
+    }
+
+    /** Whether the connection is open; for tests and the health answer. */
+    public boolean connected() {
+        CoordinatorLink link = this.current;
+        return link != null && !link.closed().isDone();
+    }
+
+    /** Connects when wanted, holds the connection until it ends, and answers how long to wait before the next step. */
+    Duration step() {
+        Optional<NodeIdentity> identity = this.state.identity();
+        if (!wanted() || identity.isEmpty()) {
+            return IDLE;
+        }
+        CoordinatorLink link;
+        try {
+            link = CoordinatorLink.open(
+                    this.client,
+                    connectUri(this.coordinatorUrl, identity.get().nodeId()),
+                    identity.get().token(),
+                    this.server,
+                    this.json,
+                    this.clock,
+                    this.properties.connectTimeout());
+        } catch (WebSocketHandshakeException ex) {
+            return refused(identity.get(), ex.getResponse().statusCode());
+        } catch (IOException ex) {
+            Duration delay = this.backoff.delay(++this.failures);
+            logger.warn(
+                    "Cannot connect to {} ({}); retrying in {} ms",
+                    this.coordinatorUrl,
+                    ex.getMessage(),
+                    delay.toMillis());
+            return delay;
+        }
+        this.failures = 0;
+        this.current = link;
+        Predicate<HeartbeatRequest> heartbeats = (heartbeat) -> {
+            try {
+                link.send(LinkFrame.heartbeat(heartbeat));
+                return true;
+            } catch (IOException ex) {
+                return false;
+            }
+        };
+        this.state.heartbeatOver(heartbeats);
+        logger.info(
+                "Connected to {} as node {} (outbound)",
+                this.coordinatorUrl,
+                identity.get().nodeId());
+        String reason = hold(link, identity.get());
+        this.state.heartbeatOver(null);
+        this.current = null;
+        Duration delay = this.backoff.delay(1);
+        logger.warn(
+                "Connection to {} ended ({}); reconnecting in {} ms", this.coordinatorUrl, reason, delay.toMillis());
+        return delay;
+    }
+
+    /** Pings until the connection ends; the watchdog ends it when nothing was heard for too long. */
+    private String hold(CoordinatorLink link, NodeIdentity identity) {
+        while (this.running) {
+            try {
+                return link.closed().get(this.properties.pingInterval().toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException ex) {
+                Duration silent = Duration.between(link.lastHeard(), this.clock.instant());
+                if (silent.compareTo(this.properties.watchdog()) > 0) {
+                    link.abort("watchdog");
+                    return "nothing heard for " + silent.toSeconds() + " s";
+                }
+                if (!this.state.identity().equals(Optional.of(identity))) {
+                    link.abort("new identity");
+                    return "the node registered again";
+                }
+                link.ping();
+            } catch (ExecutionException ex) {
+                return String.valueOf(ex.getCause());
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        link.close();
+        return "agent stops";
+    }
+
+    private Duration refused(NodeIdentity identity, int status) {
+        Duration delay = this.backoff.delay(++this.failures);
+        if (status == 409) {
+            if (this.preference == ConnectMode.AUTO) {
+                this.state.connectedAs(ConnectMode.INBOUND);
+                logger.info("Coordinator reaches node {} inbound: no outbound connection needed", identity.nodeId());
+                return IDLE;
+            }
+            delay = this.backoff.max();
+            logger.warn(
+                    "Coordinator {} has node {} as inbound, but this agent runs with --connect outbound: remove the "
+                            + "node (claw-mesh nodes rm) so it registers again as outbound. Retrying in {} ms",
+                    this.coordinatorUrl,
+                    identity.nodeId(),
+                    delay.toMillis());
+            return delay;
+        }
+        logger.warn(
+                "Coordinator {} refused the connection of node {} ({}); retrying in {} ms",
+                this.coordinatorUrl,
+                identity.nodeId(),
+                status,
+                delay.toMillis());
+        return delay;
+    }
+
+    @Override
+    public synchronized void start() {
+        if (this.running || this.preference == ConnectMode.INBOUND) {
+            return;
+        }
+        this.running = true;
+        this.thread = Thread.ofVirtual().name("mesh-link").start(this::loop);
+    }
+
+    private void loop() {
+        Object pause = new Object();
+        while (this.running) {
+            Duration delay = step();
+            synchronized (pause) {
+                try {
+                    if (this.running) {
+                        pause.wait(Math.max(1, delay.toMillis()));
+                    }
+                } catch (InterruptedException ex) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Lets the exchanges in flight finish within the shutdown grace, then closes the connection. */
+    @Override
+    public synchronized void stop() {
+        this.running = false;
+        CoordinatorLink link = this.current;
+        if (link != null) {
+            try {
+                if (!link.awaitIdle(this.shutdownGrace)) {
+                    logger.warn(
+                            "Closing the connection with exchanges still running after {} ms",
+                            this.shutdownGrace.toMillis());
+                }
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+            }
+            link.close();
+        }
+        if (this.thread != null) {
+            this.thread.interrupt();
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return this.running;
+    }
+
+    /** Stops after the API (in-flight exchanges finish within its grace) and before the heartbeat deregisters. */
+    @Override
+    public int getPhase() {
+        return AgentHttpServer.PHASE + 1;
+    }
+}
