@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Routed echo throughput through outbound agents (one WebSocket each, no port) against inbound ones (issue 14), at 16
+# connections, alternating rounds in one session. Everything on loopback; every process is stopped at the end.
+# Usage: [WARMUP_SECONDS=20] [ROUNDS=2] bench/outbound.sh [seconds-per-run]   (default 10)
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+SECONDS_PER_RUN=${1:-10}
+WARMUP_SECONDS=${WARMUP_SECONDS:-20}
+ROUNDS=${ROUNDS:-2}
+source bench/lib.sh
+stop_mesh() { kill "$CPID" "${APIDS[@]}" 2>/dev/null || true; wait "$CPID" "${APIDS[@]}" 2>/dev/null || true; rm -rf "$WORK"/coordinator "$WORK"/agent-*; }
+# start_outbound_mesh: a coordinator (without allow-private) and three outbound echo agents with no port
+start_outbound_mesh() {
+    CPORT=$(free_port)
+    "$JAVA" $COORDINATOR_OPTS -jar coordinator-service/target/coordinator-service-$VERSION.jar --server.port="$CPORT" \
+        --server.address=127.0.0.1 --mesh.data-dir="$WORK/coordinator" --mesh.security.token=$TOKEN \
+        --logging.level.root=WARN > "$WORK/coordinator.log" 2>&1 &
+    CPID=$!
+    PIDS+=("$CPID")
+    wait_ok "http://127.0.0.1:$CPORT/actuator/health"
+    APIDS=()
+    local name
+    for name in a b c; do
+        "$JAVA" $AGENT_OPTS -jar node-agent/target/node-agent-$VERSION.jar --mesh.agent.connect=outbound \
+            --mesh.agent.coordinator-url="http://127.0.0.1:$CPORT" --mesh.agent.token=$TOKEN \
+            --mesh.agent.name="bench-$name" --mesh.agent.data-dir="$WORK/agent-$name" --mesh.agent.capacity=256 \
+            --logging.level.root=WARN > "$WORK/agent-$name.log" 2>&1 &
+        PIDS+=($!)
+        APIDS+=($!)
+    done
+    for _ in $(seq 1 120); do [ "$(online_nodes)" -ge 3 ] && return 0; sleep 0.5; done
+    echo "timeout waiting for the three outbound agents to be online" >&2
+    exit 1
+}
+route() { BENCH_MODE=routed BENCH_AUTH=$TOKEN BENCH_NONCE="$1-$RANDOM" BENCH_CONNECTIONS=16 \
+    wrk -t2 -c16 -d"$2"s -s bench/post.lua "http://127.0.0.1:$CPORT/api/v1/route"; }
+echo "# machine: $(nproc) cores, $(uname -sr), $("$JAVA" -version 2>&1 | head -1); coordinator flags: $COORDINATOR_OPTS"
+for round in $(seq 1 "$ROUNDS"); do
+    start_mesh
+    route warm "$WARMUP_SECONDS" > /dev/null
+    echo "round $round inbound:  $(route in "$SECONDS_PER_RUN" | grep '^mode=')"
+    stop_mesh
+    start_outbound_mesh
+    route warm "$WARMUP_SECONDS" > /dev/null
+    echo "round $round outbound: $(route out "$SECONDS_PER_RUN" | grep '^mode=')"
+    stop_mesh
+done
