@@ -1,0 +1,49 @@
+package io.clawmesh.coordinator.tls;
+
+import io.clawmesh.common.tls.CaFingerprint;
+import io.clawmesh.coordinator.MeshProperties;
+import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.event.EventListener;
+
+/** Wires the coordinator's TLS: its status, and the renewal of a mesh CA server certificate. */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(TlsProperties.class)
+class TlsConfiguration {
+
+    private static final Logger logger = LoggerFactory.getLogger(TlsConfiguration.class);
+
+    @Bean
+    TlsStatus tlsStatus(TlsProperties properties, MeshProperties mesh) {
+        return new TlsStatus(
+                properties, (mesh.dataDir() != null) ? mesh.dataDir().toAbsolutePath() : null);
+    }
+
+    @Bean
+    // the mesh CA's own certificate only: the operator renews own certificate files (Boot reloads them too)
+    @ConditionalOnExpression("${mesh.tls.enabled:false} and '${mesh.tls.cert-file:}' == ''")
+    ServerCertificateRenewalTask serverCertificateRenewalTask(
+            TlsProperties properties, MeshProperties mesh, Clock clock) {
+        return new ServerCertificateRenewalTask(
+                new ServerCertificates(TlsFiles.in(mesh.dataDir().toAbsolutePath()), properties, clock));
+    }
+
+    @EventListener(ApplicationReadyEvent.class)
+    void announce(ApplicationReadyEvent event) {
+        TlsStatus status = event.getApplicationContext().getBean(TlsStatus.class);
+        CaFingerprint fingerprint = status.caFingerprint();
+        if (fingerprint != null) {
+            logger.info(
+                    "Serving HTTPS; the mesh CA fingerprint is {} (agents join with "
+                            + "claw-mesh join https://HOST:PORT --ca-fingerprint {})",
+                    fingerprint,
+                    fingerprint);
+        }
+    }
+}

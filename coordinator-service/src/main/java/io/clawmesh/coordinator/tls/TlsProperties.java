@@ -1,0 +1,40 @@
+package io.clawmesh.coordinator.tls;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * HTTPS for the coordinator ({@code mesh.tls.*}, {@code tls.*} in {@code claw-mesh.yaml}, {@code up --tls}). Enabled
+ * without certificate files, the coordinator is its own CA under {@code <data-dir>/tls} (ADR 0012).
+ *
+ * @param enabled serve HTTPS instead of plain HTTP
+ * @param certFile own certificate chain (PEM) instead of the mesh CA's; needs {@code keyFile}
+ * @param keyFile the private key (PEM) of {@code certFile}
+ * @param caFile the CA (PEM) that issued {@code certFile}, whose fingerprint the coordinator shows; without it the last
+ *     certificate of the chain
+ * @param hostnames extra names and addresses for the server certificate, besides this machine's own
+ * @param caLifetime how long a new mesh CA is valid
+ * @param serverLifetime how long a server certificate of the mesh CA is valid; it is renewed once less than a third
+ *     of that is left
+ * @param renewalCheck how often the coordinator checks whether its server certificate is due
+ */
+@ConfigurationProperties("mesh.tls")
+public record TlsProperties(
+        @DefaultValue("false") boolean enabled,
+        @Nullable Path certFile,
+        @Nullable Path keyFile,
+        @Nullable Path caFile,
+        @DefaultValue List<String> hostnames,
+        @DefaultValue("3650d") Duration caLifetime,
+        @DefaultValue("90d") Duration serverLifetime,
+        @DefaultValue("1h") Duration renewalCheck) {
+
+    /** Whether the coordinator serves certificates of its own CA (enabled, no certificate files). */
+    public boolean ownCa() {
+        return this.enabled && this.certFile == null;
+    }
+}

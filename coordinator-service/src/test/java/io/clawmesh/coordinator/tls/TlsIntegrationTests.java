@@ -1,0 +1,145 @@
+package io.clawmesh.coordinator.tls;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
+
+import io.clawmesh.common.tls.CaFingerprint;
+import io.clawmesh.common.tls.MeshTrust;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.stream.Stream;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLSocket;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.annotation.DirtiesContext;
+
+/**
+ * The coordinator with {@code mesh.tls.enabled} and no certificate files, over real sockets: it creates the mesh CA,
+ * serves HTTPS that a client pinned to the CA fingerprint accepts, tells the fingerprint in {@code /actuator/info},
+ * refuses plain HTTP, and serves a renewed certificate without a restart.
+ */
+@SpringBootTest(
+        webEnvironment = WebEnvironment.RANDOM_PORT,
+        properties = {
+            "server.address=127.0.0.1",
+            "mesh.security.token=tls-operator-token",
+            "mesh.data-dir=" + TlsIntegrationTests.DATA_DIR,
+            "mesh.tls.enabled=true",
+            // a short life, checked often, so a renewal happens during the test
+            "mesh.tls.server-lifetime=9s",
+            "mesh.tls.renewal-check=500ms",
+            "spring.ssl.bundle.watch.file.quiet-period=100ms",
+            "mesh.health.probe-tick=1h",
+            "mesh.health.sweep-interval=1h"
+        })
+@DirtiesContext
+class TlsIntegrationTests {
+
+    static final String DATA_DIR = "./target/tls-integration-tests/data";
+
+    @LocalServerPort
+    int port;
+
+    @BeforeAll
+    static void freshDataDir() throws IOException {
+        Path root = Path.of(DATA_DIR).getParent();
+        if (Files.exists(root)) {
+            try (Stream<Path> paths = Files.walk(root)) {
+                paths.sorted(Comparator.reverseOrder())
+                        .forEach((path) -> path.toFile().delete());
+            }
+        }
+    }
+
+    @Test
+    void infoWhenPinnedToTheCaFingerprintShouldAnswerOverHttpsWithThatFingerprint() throws Exception {
+        CaFingerprint fingerprint = fingerprint();
+
+        HttpResponse<String> response = client(MeshTrust.clientContext(fingerprint.toString(), null))
+                .send(get("https://127.0.0.1:" + this.port + "/actuator/info"), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).contains("\"ca_fingerprint\":\"" + fingerprint + "\"");
+    }
+
+    @Test
+    void requestWhenPinnedToAnotherFingerprintShouldFailInTheHandshakeNamingBothFingerprints() {
+        String wrong = "sha256:" + "ab".repeat(32);
+
+        assertThatExceptionOfType(SSLHandshakeException.class)
+                .isThrownBy(() -> client(MeshTrust.clientContext(wrong, null))
+                        .send(
+                                get("https://127.0.0.1:" + this.port + "/api/v1/nodes"),
+                                HttpResponse.BodyHandlers.ofString()))
+                .withStackTraceContaining(wrong)
+                .withStackTraceContaining(fingerprint().toString());
+    }
+
+    @Test
+    void plainHttpOnTheHttpsPortShouldGetNoApiAnswer() throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient()
+                .send(get("http://127.0.0.1:" + this.port + "/api/v1/nodes"), HttpResponse.BodyHandlers.ofString());
+
+        // Tomcat answers a plain request on a TLS port with 400 and no API content
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.body()).doesNotContain("\"nodes\"");
+    }
+
+    @Test
+    void serverCertificateWhenRenewedShouldBeServedWithoutARestart() throws Exception {
+        BigInteger first = servedSerial();
+
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> !servedSerial().equals(first));
+
+        assertThat(fingerprint()).isEqualTo(fingerprint()); // the CA stays: pinned clients keep working
+        HttpResponse<String> response = client(
+                        MeshTrust.clientContext(fingerprint().toString(), null))
+                .send(get("https://127.0.0.1:" + this.port + "/actuator/info"), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(200);
+    }
+
+    private BigInteger servedSerial() throws IOException {
+        SSLContext context = MeshTrust.clientContext(fingerprint().toString(), null);
+        try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", this.port)) {
+            socket.startHandshake();
+            return ((X509Certificate) socket.getSession().getPeerCertificates()[0]).getSerialNumber();
+        }
+    }
+
+    private static CaFingerprint fingerprint() {
+        return CaFingerprint.of(MeshTrust.readCertificates(
+                        TlsFiles.in(Path.of(DATA_DIR).toAbsolutePath()).caCertificate())
+                .get(0));
+    }
+
+    private static HttpClient client(SSLContext context) {
+        return HttpClient.newBuilder()
+                .sslContext(context)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
+    }
+
+    private static HttpRequest get(String url) {
+        return HttpRequest.newBuilder(URI.create(url))
+                .header("Authorization", "Bearer tls-operator-token")
+                .timeout(Duration.ofSeconds(10))
+                .build();
+    }
+}
