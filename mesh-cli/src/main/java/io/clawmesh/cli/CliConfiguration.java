@@ -77,7 +77,8 @@ public class CliConfiguration {
                 environment.getProperty(LAUNCH_PREFIX + "coordinator"),
                 environment.getProperty(LAUNCH_PREFIX + "token"),
                 environment.getProperty(LAUNCH_PREFIX + "config"),
-                environment.getProperty(LAUNCH_PREFIX + "output"));
+                environment.getProperty(LAUNCH_PREFIX + "output"),
+                environment.getProperty(LAUNCH_PREFIX + "ca-fingerprint"));
         return new MeshClients(resolver, builder, launch);
     }
 

@@ -44,6 +44,7 @@ public class MeshCliApplication {
         add(properties, "token", options.token());
         add(properties, "config", options.config());
         add(properties, "output", options.output());
+        add(properties, "ca-fingerprint", options.caFingerprint());
         return new SpringApplicationBuilder(MeshCliApplication.class)
                 .web(WebApplicationType.NONE)
                 // the words are the command, not Spring properties (--token=x must not become a property "token")

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.springframework.shell.core.command.CommandContext;
 import org.springframework.shell.core.command.annotation.Command;
 import org.springframework.stereotype.Component;
@@ -42,6 +43,7 @@ public class StatusCommands {
                 .filter((node) -> node.status() != NodeStatus.OFFLINE)
                 .mapToInt(NodeView::capacity)
                 .sum();
+        String fingerprint = caFingerprint(client);
         PrintWriter out = context.outputWriter();
         if (client.settings().json()) {
             Map<String, Object> json = new LinkedHashMap<>();
@@ -55,14 +57,29 @@ public class StatusCommands {
             json.put("rules", rules.size());
             json.put("inflight", inflight);
             json.put("capacity", capacity);
+            if (fingerprint != null) {
+                json.put("ca_fingerprint", fingerprint);
+            }
             out.println(Json.pretty(json));
         } else {
             out.println("coordinator " + client.settings().coordinator() + ": " + plural(nodes.size(), "node") + ", "
                     + plural(rules.size(), "routing rule") + ", " + inflight + " of " + capacity
                     + " message slots in use");
             out.println(summary(nodes.size(), counts));
+            if (fingerprint != null) {
+                out.println("TLS: the mesh CA is " + fingerprint + " (join --ca-fingerprint " + fingerprint + ")");
+            }
         }
         out.flush();
+    }
+
+    /** The CA fingerprint the coordinator tells in {@code /actuator/info}, or {@code null} without TLS. */
+    @SuppressWarnings("unchecked")
+    static @Nullable String caFingerprint(MeshClient client) {
+        Map<String, Object> info = client.info();
+        Object tls = (info != null) ? info.get("tls") : null;
+        Object fingerprint = (tls instanceof Map<?, ?> map) ? map.get("ca_fingerprint") : null;
+        return (fingerprint != null) ? fingerprint.toString() : null;
     }
 
     /** {@code 3 nodes: 2 online, 1 offline}, statuses in a fixed order, zero counts left out. */

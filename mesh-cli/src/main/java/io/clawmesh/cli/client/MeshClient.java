@@ -1,15 +1,18 @@
 package io.clawmesh.cli.client;
 
 import io.clawmesh.cli.settings.ConnectionSettings;
+import io.clawmesh.cli.support.UsageException;
 import io.clawmesh.common.api.ApiPaths;
 import io.clawmesh.common.api.CoordinatorApi;
 import io.clawmesh.common.task.TaskEventTypes;
+import io.clawmesh.common.tls.MeshTrust;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.Map;
 import java.util.function.Function;
+import javax.net.ssl.SSLContext;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.client.JdkClientHttpRequestFactory;
@@ -42,10 +45,13 @@ public class MeshClient {
 
     MeshClient(ConnectionSettings settings, RestClient.Builder builder, Duration readTimeout) {
         this.settings = settings;
-        HttpClient httpClient = HttpClient.newBuilder()
-                .connectTimeout(CONNECT_TIMEOUT)
-                .version(HttpClient.Version.HTTP_1_1)
-                .build();
+        HttpClient.Builder clientBuilder =
+                HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).version(HttpClient.Version.HTTP_1_1);
+        SSLContext tls = tls(settings);
+        if (tls != null) {
+            clientBuilder.sslContext(tls);
+        }
+        HttpClient httpClient = clientBuilder.build();
         this.httpClient = httpClient;
         JdkClientHttpRequestFactory requestFactory = new JdkClientHttpRequestFactory(httpClient);
         requestFactory.setReadTimeout(readTimeout);
@@ -58,6 +64,18 @@ public class MeshClient {
         this.api = HttpServiceProxyFactory.builderFor(RestClientAdapter.create(this.restClient))
                 .build()
                 .createClient(MeshApi.class);
+    }
+
+    /** The pinned or file trust for an https coordinator, or {@code null} for the JDK's trust store. */
+    private static @Nullable SSLContext tls(ConnectionSettings settings) {
+        if (!settings.coordinator().getScheme().equals("https")) {
+            return null;
+        }
+        try {
+            return MeshTrust.clientContext(settings.caFingerprint(), settings.caFile());
+        } catch (IllegalArgumentException ex) {
+            throw new UsageException(null, "--ca-fingerprint / tls.ca_file: " + ex.getMessage());
+        }
     }
 
     public ConnectionSettings settings() {

@@ -74,7 +74,8 @@ public class MeshClients {
                 value(context, "coordinator"),
                 value(context, "token"),
                 value(context, "config"),
-                value(context, "output"));
+                value(context, "output"),
+                value(context, "ca-fingerprint"));
         return given.orElse(this.launchOptions);
     }
 

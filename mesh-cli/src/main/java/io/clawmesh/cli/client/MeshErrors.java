@@ -46,6 +46,9 @@ public final class MeshErrors {
         } else if (Causes.has(ex, UnknownHostException.class)) {
             message = "cannot reach the coordinator at " + url + " (unknown host "
                     + settings.coordinator().getHost() + "): check the host name in --coordinator";
+        } else if (Causes.has(ex, javax.net.ssl.SSLException.class)) {
+            message = "refusing the coordinator at " + url + " over TLS: " + Causes.rootMessage(ex)
+                    + " (pin its CA with --ca-fingerprint, or set tls.ca_file)";
         } else if (Causes.has(ex, HttpTimeoutException.class) || Causes.has(ex, SocketTimeoutException.class)) {
             return new CliException(
                     ExitCode.REFUSED,

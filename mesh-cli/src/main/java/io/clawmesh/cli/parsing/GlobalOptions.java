@@ -16,20 +16,26 @@ public record GlobalOptions(
         @Nullable String coordinator,
         @Nullable String token,
         @Nullable String config,
-        @Nullable String output) {
+        @Nullable String output,
+        @Nullable String caFingerprint) {
 
     /** Long names of the global flags. */
-    public static final Set<String> NAMES = Set.of("coordinator", "token", "config", "output");
+    public static final Set<String> NAMES = Set.of("coordinator", "token", "config", "output", "ca-fingerprint");
 
     /** The global flags as Spring Shell options, for help and completion. */
     public static final List<CommandOption> OPTIONS = List.of(
             option("coordinator", ' ', "coordinator URL (default http://127.0.0.1:9180, or the config file)"),
             option("token", ' ', "operator token (default CLAW_MESH_TOKEN, the config file, or the local token file)"),
             option("config", ' ', "claw-mesh.yaml to read instead of the usual places"),
-            option("output", 'o', "table (default) or json"));
+            option("output", 'o', "table (default) or json"),
+            option(
+                    "ca-fingerprint",
+                    ' ',
+                    "sha256:… of the mesh CA an https coordinator must show (default tls.ca_fingerprint, "
+                            + "or the local <data-dir>/tls/ca.crt)"));
 
     public static GlobalOptions none() {
-        return new GlobalOptions(null, null, null, null);
+        return new GlobalOptions(null, null, null, null, null);
     }
 
     /** These options, with the ones not set here taken from {@code fallback}. */
@@ -38,7 +44,8 @@ public record GlobalOptions(
                 (this.coordinator != null) ? this.coordinator : fallback.coordinator,
                 (this.token != null) ? this.token : fallback.token,
                 (this.config != null) ? this.config : fallback.config,
-                (this.output != null) ? this.output : fallback.output);
+                (this.output != null) ? this.output : fallback.output,
+                (this.caFingerprint != null) ? this.caFingerprint : fallback.caFingerprint);
     }
 
     /** Whether output should be JSON; anything but {@code table} or {@code json} is a usage error. */
@@ -56,7 +63,7 @@ public record GlobalOptions(
     /** Takes the global flags out of a command line, wherever they are, and returns them with what is left. */
     public static Split split(List<String> words) {
         List<String> rest = new ArrayList<>();
-        String[] values = new String[4];
+        String[] values = new String[5];
         for (int i = 0; i < words.size(); i++) {
             String word = words.get(i);
             if (word.equals("--")) {
@@ -79,7 +86,7 @@ public record GlobalOptions(
             }
             values[index(name)] = value;
         }
-        return new Split(new GlobalOptions(values[0], values[1], values[2], values[3]), rest);
+        return new Split(new GlobalOptions(values[0], values[1], values[2], values[3], values[4]), rest);
     }
 
     private static @Nullable String globalName(String word) {
@@ -102,6 +109,7 @@ public record GlobalOptions(
             case "coordinator" -> 0;
             case "token" -> 1;
             case "config" -> 2;
+            case "ca-fingerprint" -> 4;
             default -> 3;
         };
     }

@@ -70,7 +70,23 @@ public class SettingsResolver {
         if (token == null) {
             source = "none";
         }
-        return new ConnectionSettings(coordinator, token, source, dataDir, options.json(command));
+        String caFingerprint = options.caFingerprint();
+        if (caFingerprint == null) {
+            caFingerprint = (String)
+                    fromEnvironment.getOrDefault("mesh.cli.ca-fingerprint", fromFile.get("mesh.cli.ca-fingerprint"));
+        }
+        Object caFileSetting = fromEnvironment.getOrDefault("mesh.cli.ca-file", fromFile.get("mesh.cli.ca-file"));
+        Path caFile = (caFileSetting != null) ? Path.of(String.valueOf(caFileSetting)) : null;
+        if (caFile == null
+                && caFingerprint == null
+                && coordinator.getScheme().equals("https")
+                && isLocal(coordinator)) {
+            // the mesh CA that claw-mesh up --tls wrote into the data dir, next to the operator token
+            Path local = dataDir.resolve("tls").resolve("ca.crt");
+            caFile = Files.isRegularFile(local) ? local : null;
+        }
+        return new ConnectionSettings(
+                coordinator, token, source, dataDir, options.json(command), caFingerprint, caFile);
     }
 
     /** The config file these options point at, or the one found in the usual places. */

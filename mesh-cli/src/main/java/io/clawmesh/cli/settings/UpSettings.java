@@ -53,7 +53,9 @@ public final class UpSettings {
         assign(
                 text,
                 "cfg_scheme",
-                Boolean.parseBoolean(String.valueOf(properties.get("server.ssl.enabled"))) ? "https" : "http");
+                Boolean.parseBoolean(String.valueOf(properties.get("mesh.tls.enabled"))) ? "https" : "http");
+        assign(text, "cfg_cert_file", properties.get("mesh.tls.cert-file"));
+        assign(text, "cfg_ca_file", properties.get("mesh.tls.ca-file"));
         return text.toString();
     }
 

@@ -21,7 +21,7 @@ class MeshCommandParserTests {
         GlobalOptions.Split split = GlobalOptions.split(
                 List.of("--coordinator", "http://x:1", "nodes", "-o", "json", "--token=t", "--", "--config"));
 
-        assertThat(split.options()).isEqualTo(new GlobalOptions("http://x:1", "t", null, "json"));
+        assertThat(split.options()).isEqualTo(new GlobalOptions("http://x:1", "t", null, "json", null));
         assertThat(split.rest()).containsExactly("nodes", "--", "--config");
     }
 

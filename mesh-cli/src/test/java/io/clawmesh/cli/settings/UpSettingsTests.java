@@ -35,7 +35,7 @@ class UpSettingsTests {
         assertThat(code).isZero();
         assertThat(out.toString(StandardCharsets.UTF_8))
                 .isEqualTo("cfg_port='9400'\ncfg_data_dir='/srv/mesh'\ncfg_token='it'\\''s secret'\ncfg_join_token=''\n"
-                        + "cfg_scheme='http'\n");
+                        + "cfg_scheme='http'\ncfg_cert_file=''\ncfg_ca_file=''\n");
     }
 
     @Test

@@ -47,10 +47,21 @@ final class ConfigKeys {
             Map.entry("node.gateway.timeout", Map.of(ConfigRole.AGENT, "mesh.agent.gateway-timeout")),
             Map.entry("node.gateway.auto_discover", Map.of(ConfigRole.AGENT, "mesh.agent.auto-discover")),
             Map.entry(
-                    "tls.enabled",
-                    Map.of(ConfigRole.COORDINATOR, "server.ssl.enabled", ConfigRole.CLI, "mesh.cli.tls")),
-            Map.entry("tls.cert_file", Map.of(ConfigRole.COORDINATOR, "server.ssl.certificate")),
-            Map.entry("tls.key_file", Map.of(ConfigRole.COORDINATOR, "server.ssl.certificate-private-key")));
+                    "tls.enabled", Map.of(ConfigRole.COORDINATOR, "mesh.tls.enabled", ConfigRole.CLI, "mesh.cli.tls")),
+            Map.entry("tls.cert_file", Map.of(ConfigRole.COORDINATOR, "mesh.tls.cert-file")),
+            Map.entry("tls.key_file", Map.of(ConfigRole.COORDINATOR, "mesh.tls.key-file")),
+            Map.entry(
+                    "tls.ca_file",
+                    Map.of(
+                            ConfigRole.COORDINATOR,
+                            "mesh.tls.ca-file",
+                            ConfigRole.AGENT,
+                            "mesh.agent.ca-file",
+                            ConfigRole.CLI,
+                            "mesh.cli.ca-file")),
+            Map.entry(
+                    "tls.ca_fingerprint",
+                    Map.of(ConfigRole.AGENT, "mesh.agent.ca-fingerprint", ConfigRole.CLI, "mesh.cli.ca-fingerprint")));
 
     /** Keys whose bare numbers mean seconds (the Go version's unit), not Spring's milliseconds. */
     static final Set<String> SECONDS = Set.of("node.gateway.timeout");

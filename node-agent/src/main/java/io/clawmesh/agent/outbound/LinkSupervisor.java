@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
+import javax.net.ssl.SSLContext;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,7 +74,8 @@ public class LinkSupervisor implements SmartLifecycle {
             Backoff backoff,
             JsonMapper json,
             Clock clock,
-            Duration shutdownGrace) {
+            Duration shutdownGrace,
+            @Nullable SSLContext tls) {
         this.shutdownGrace = shutdownGrace;
         this.state = state;
         this.preference = preference;
@@ -83,9 +85,11 @@ public class LinkSupervisor implements SmartLifecycle {
         this.backoff = backoff;
         this.json = json;
         this.clock = clock;
-        this.client = HttpClient.newBuilder()
-                .connectTimeout(properties.connectTimeout())
-                .build();
+        HttpClient.Builder client = HttpClient.newBuilder().connectTimeout(properties.connectTimeout());
+        if (tls != null) {
+            client.sslContext(tls); // wss:// with the same pinned trust as the agent's other calls
+        }
+        this.client = client.build();
     }
 
     /** The WebSocket address of a node's connection, {@code ws://} or {@code wss://} like the coordinator URL. */

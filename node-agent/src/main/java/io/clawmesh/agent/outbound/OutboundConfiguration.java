@@ -3,6 +3,7 @@ package io.clawmesh.agent.outbound;
 import io.clawmesh.agent.AgentProperties;
 import io.clawmesh.agent.Backoff;
 import io.clawmesh.agent.inbound.AgentHttpServer;
+import io.clawmesh.agent.registration.CoordinatorTrust;
 import io.clawmesh.agent.registration.RegistrationConfiguration;
 import io.clawmesh.agent.registration.RegistrationState;
 import io.clawmesh.common.json.StrictJson;
@@ -27,7 +28,8 @@ public class OutboundConfiguration {
             AgentHttpServer server,
             LinkProperties properties,
             Clock clock,
-            Environment environment) {
+            Environment environment,
+            CoordinatorTrust trust) {
         // a newer coordinator may send fields this agent does not know yet
         JsonMapper json = StrictJson.configure(JsonMapper.builder())
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -41,6 +43,7 @@ public class OutboundConfiguration {
                 new Backoff(properties.backoffInitial(), properties.backoffMax(), RandomGenerator.getDefault()),
                 json,
                 clock,
-                agent.shutdownGrace());
+                agent.shutdownGrace(),
+                trust.context());
     }
 }

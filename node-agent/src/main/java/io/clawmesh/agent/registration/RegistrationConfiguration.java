@@ -47,19 +47,24 @@ public class RegistrationConfiguration {
     }
 
     @Bean
+    CoordinatorTrust coordinatorTrust(AgentProperties properties, Environment environment) {
+        return CoordinatorTrust.from(environment, coordinatorUrl(properties));
+    }
+
+    @Bean
     RegistrationState registrationState() {
         return new RegistrationState();
     }
 
     /** The client for every coordinator call (registration, heartbeat, seed sync), with the right token on each. */
     @Bean
-    RestClient coordinatorRestClient(AgentProperties properties, RegistrationState state) {
+    RestClient coordinatorRestClient(AgentProperties properties, RegistrationState state, CoordinatorTrust trust) {
         if (properties.token() == null || properties.token().isBlank()) {
             logger.warn("No join token set (mesh.agent.token or CLAW_MESH_TOKEN): the coordinator will refuse to "
                     + "register this node unless it runs without tokens");
         }
         // HttpURLConnection: a few calls a minute need no client of their own, and the TLS stack loads only for https
-        SimpleClientHttpRequestFactory requestFactory = new SimpleClientHttpRequestFactory();
+        SimpleClientHttpRequestFactory requestFactory = trust.requestFactory();
         requestFactory.setConnectTimeout(CONNECT_TIMEOUT);
         requestFactory.setReadTimeout(READ_TIMEOUT);
         // a tolerant reader: a newer coordinator may answer with fields this agent does not know yet
