@@ -1,5 +1,8 @@
 package io.clawmesh.coordinator.dashboard;
 
+import io.clawmesh.common.tls.CaFingerprint;
+import io.clawmesh.coordinator.tls.TlsStatus;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -10,13 +13,19 @@ class OverviewController {
 
     private final MeshOverview overview;
 
-    OverviewController(MeshOverview overview) {
+    private final ObjectProvider<TlsStatus> tls;
+
+    OverviewController(MeshOverview overview, ObjectProvider<TlsStatus> tls) {
         this.overview = overview;
+        this.tls = tls;
     }
 
     @GetMapping(DashboardPaths.ROOT)
     String overview(Model model) {
         fill(model);
+        TlsStatus status = this.tls.getIfAvailable();
+        CaFingerprint fingerprint = (status != null) ? status.caFingerprint() : null;
+        model.addAttribute("caFingerprint", (fingerprint != null) ? fingerprint.toString() : null);
         return "dashboard/overview";
     }
 

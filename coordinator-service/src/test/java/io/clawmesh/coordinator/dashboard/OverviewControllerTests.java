@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.BDDMockito.given;
 
 import io.clawmesh.common.node.NodeStatus;
+import io.clawmesh.common.tls.CaFingerprint;
 import io.clawmesh.coordinator.security.OperatorToken;
+import io.clawmesh.coordinator.tls.TlsStatus;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,6 +29,9 @@ class OverviewControllerTests {
 
     @MockitoBean
     MeshOverview overview;
+
+    @MockitoBean
+    TlsStatus tls;
 
     @BeforeEach
     void mesh() {
@@ -65,6 +70,21 @@ class OverviewControllerTests {
                 .contains("linux/amd64 · GPU · 32 GB", "12 s ago", "1 / 4", "<meter")
                 .contains("data-events=\"/dashboard/events\"")
                 .doesNotContain(DashboardFixtures.OPERATOR_TOKEN);
+    }
+
+    @Test
+    void overviewWhenServingHttpsShouldShowTheCaFingerprintToPinAndNothingWithoutIt() {
+        CaFingerprint fingerprint = CaFingerprint.parse("sha256:" + "0f".repeat(32));
+        given(this.tls.caFingerprint()).willReturn(fingerprint);
+
+        assertThat(this.mvc.get().uri("/dashboard").with(DashboardFixtures.operator()))
+                .bodyText()
+                .contains("id=\"ca-fingerprint\">" + fingerprint + "<");
+
+        given(this.tls.caFingerprint()).willReturn(null);
+        assertThat(this.mvc.get().uri("/dashboard").with(DashboardFixtures.operator()))
+                .bodyText()
+                .doesNotContain("ca-fingerprint");
     }
 
     @Test
