@@ -1,0 +1,277 @@
+package io.clawmesh.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.clawmesh.common.tls.CaFingerprint;
+import io.clawmesh.common.tls.MeshTrust;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * SPEC §18 with the real {@code claw-mesh} script of the distribution: {@code up --tls} makes the mesh CA and serves
+ * HTTPS (its local node trusts the CA file), {@code join https://… --ca-fingerprint} registers and is routed to, a
+ * wrong fingerprint stops the agent before anything is sent and names both fingerprints, and the CLI talks HTTPS
+ * with the CA file next to the token or a pinned fingerprint.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class TlsEndToEndTests {
+
+    private static final int LOCAL_NODE_PORT = 9121;
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final String operatorToken = "operator-" + random();
+
+    private Path work;
+
+    private Launcher launcher;
+
+    private int port;
+
+    private Process up;
+
+    private CaFingerprint fingerprint;
+
+    private HttpClient https;
+
+    @BeforeAll
+    void unpackTheDistribution() throws Exception {
+        this.work = Files.createTempDirectory("claw-mesh-tls-e2e");
+        Path logs = Files.createDirectories(Path.of("target", "e2e-logs", "tls"));
+        Path tarball = Path.of(System.getProperty("distribution.tarball", "missing"));
+        assertThat(tarball)
+                .as("distribution.tarball (run through ./mvnw verify)")
+                .isRegularFile();
+        Process tar = new ProcessBuilder("tar", "xzf", tarball.toAbsolutePath().toString(), "-C", this.work.toString())
+                .inheritIO()
+                .start();
+        assertThat(tar.waitFor(60, TimeUnit.SECONDS) && tar.exitValue() == 0)
+                .as("tar xzf")
+                .isTrue();
+        Path script;
+        try (Stream<Path> dirs = Files.list(this.work)) {
+            script = dirs.filter(Files::isDirectory).findFirst().orElseThrow().resolve("bin/claw-mesh");
+        }
+        this.launcher = new Launcher(script, Files.createDirectories(this.work.resolve("home")), logs)
+                .env("CLAW_MESH_AOT", "off")
+                .env("SERVER_ADDRESS", "127.0.0.1");
+        this.port = MeshCluster.freePort();
+    }
+
+    @AfterAll
+    void stopEverything() throws Exception {
+        if (this.launcher != null) {
+            this.launcher.close();
+        }
+        if (this.work != null) {
+            try (Stream<Path> paths = Files.walk(this.work)) {
+                paths.sorted(Comparator.reverseOrder())
+                        .forEach((path) -> path.toFile().delete());
+            }
+        }
+    }
+
+    @Test
+    @Order(1)
+    void upWithTlsShouldMakeTheMeshCaServeHttpsAndPrintTheFingerprint() throws Exception {
+        assertThat(portIsFree(LOCAL_NODE_PORT))
+                .as("up's local node listens on 127.0.0.1:9121, which another process holds")
+                .isTrue();
+        Path tls = this.launcher.home().resolve(".claw-mesh/tls");
+
+        this.up = this.launcher.start(
+                "up", "up", "--tls", "--port", String.valueOf(this.port), "--token", this.operatorToken);
+        Awaitility.await("the mesh CA written")
+                .atMost(Duration.ofMinutes(2))
+                .failFast("claw-mesh up ended: " + this.launcher.log("up"), () -> !this.up.isAlive())
+                .until(() -> Files.isRegularFile(tls.resolve("ca.crt")));
+        this.fingerprint = CaFingerprint.of(
+                MeshTrust.readCertificates(tls.resolve("ca.crt")).get(0));
+        this.https = HttpClient.newBuilder()
+                .sslContext(MeshTrust.clientContext(this.fingerprint.toString(), null))
+                .connectTimeout(Duration.ofSeconds(2))
+                .build();
+        // the local node joined over https, trusting the CA file up passed it
+        awaitNodesOnline(1, this.up, "up");
+
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(tls.resolve("ca.key"))))
+                .isEqualTo("rw-------");
+        Awaitility.await("the fingerprint printed by up")
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> this.launcher.log("up").contains(this.fingerprint.toString()));
+        HttpResponse<String> info = get("/actuator/info");
+        assertThat(JSON.readTree(info.body()).path("tls").path("ca_fingerprint").asString())
+                .isEqualTo(this.fingerprint.toString());
+        HttpResponse<String> plain = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + "/api/v1/nodes"))
+                                .header("Authorization", "Bearer " + this.operatorToken)
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        assertThat(plain.statusCode()).as("plain HTTP on the HTTPS port").isEqualTo(400);
+    }
+
+    @Test
+    @Order(2)
+    void joinPinnedToTheCaFingerprintShouldRegisterAndBeRoutedTo() throws Exception {
+        int agentPort = MeshCluster.freePort();
+
+        Process join = this.launcher.start(
+                "join-pinned",
+                "join",
+                "https://127.0.0.1:" + this.port,
+                "--ca-fingerprint",
+                this.fingerprint.toString(),
+                "--name",
+                "pinned-node",
+                "--listen",
+                "127.0.0.1:" + agentPort,
+                "--endpoint",
+                "127.0.0.1:" + agentPort,
+                "--token",
+                this.operatorToken,
+                "--no-gateway",
+                "--no-sync-config",
+                "--data-dir",
+                this.work.resolve("agent-pinned").toString());
+        awaitNodesOnline(2, join, "join-pinned");
+
+        HttpResponse<String> routed = this.https.send(
+                HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + this.port + "/api/v1/route/pinned-node"))
+                        .header("Authorization", "Bearer " + this.operatorToken)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"content\":\"over tls\"}"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(routed.statusCode()).as(routed.body()).isEqualTo(200);
+        assertThat(routed.body()).contains("[claw-mesh echo] over tls");
+    }
+
+    @Test
+    @Order(3)
+    void joinPinnedToAnotherFingerprintShouldStopNamingBothAndRegisterNothing() throws Exception {
+        String wrong = "sha256:" + "ab".repeat(32);
+        int agentPort = MeshCluster.freePort();
+
+        Launcher.Result result = this.launcher.run(
+                "join",
+                "https://127.0.0.1:" + this.port,
+                "--ca-fingerprint",
+                wrong,
+                "--name",
+                "wrong-node",
+                "--listen",
+                "127.0.0.1:" + agentPort,
+                "--endpoint",
+                "127.0.0.1:" + agentPort,
+                "--token",
+                this.operatorToken,
+                "--no-gateway",
+                "--no-sync-config",
+                "--data-dir",
+                this.work.resolve("agent-wrong").toString());
+
+        assertThat(result.exitCode()).as(result.toString()).isNotZero();
+        assertThat(result.out() + result.err()).contains(wrong).contains(this.fingerprint.toString());
+        assertThat(get("/api/v1/nodes").body()).contains("pinned-node").doesNotContain("wrong-node");
+    }
+
+    @Test
+    @Order(4)
+    void cliOverHttpsShouldTrustTheCaFileNextToTheTokenOrAPinnedFingerprint() throws Exception {
+        String url = "https://127.0.0.1:" + this.port;
+
+        Launcher.Result local = this.launcher.run("status", "--coordinator", url, "--token", this.operatorToken);
+        Launcher.Result pinned = this.launcher.run(
+                "nodes",
+                "--coordinator",
+                url,
+                "--token",
+                this.operatorToken,
+                "--ca-fingerprint",
+                this.fingerprint.toString());
+        Launcher.Result wrong = this.launcher.run(
+                "nodes",
+                "--coordinator",
+                url,
+                "--token",
+                this.operatorToken,
+                "--ca-fingerprint",
+                "sha256:" + "cd".repeat(32));
+
+        assertThat(local.exitCode()).as(local.toString()).isZero();
+        assertThat(local.out()).contains("2 nodes").contains("TLS: the mesh CA is " + this.fingerprint);
+        assertThat(pinned.exitCode()).as(pinned.toString()).isZero();
+        assertThat(pinned.out()).contains("pinned-node");
+        assertThat(wrong.exitCode()).as(wrong.toString()).isEqualTo(3);
+        assertThat(wrong.err()).contains("refusing the coordinator").contains(this.fingerprint.toString());
+    }
+
+    private void awaitNodesOnline(int count, Process process, String log) {
+        Awaitility.await(count + " nodes registered and live")
+                .atMost(Duration.ofMinutes(3))
+                .pollInterval(Duration.ofSeconds(1))
+                .failFast("claw-mesh " + log + " ended: " + this.launcher.log(log), () -> !process.isAlive())
+                .until(() -> {
+                    try {
+                        HttpResponse<String> nodes = get("/api/v1/nodes");
+                        return nodes.statusCode() == 200
+                                && JSON.readTree(nodes.body())
+                                                .valueStream()
+                                                .filter((node) -> !"offline"
+                                                        .equals(node.path("status")
+                                                                .asString()))
+                                                .count()
+                                        == count;
+                    } catch (IOException ex) {
+                        return false;
+                    }
+                });
+    }
+
+    private HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return this.https.send(
+                HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + this.port + path))
+                        .header("Authorization", "Bearer " + this.operatorToken)
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static boolean portIsFree(int port) {
+        try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort() == port;
+        } catch (IOException ex) {
+            return false;
+        }
+    }
+
+    private static String random() {
+        byte[] bytes = new byte[12];
+        ThreadLocalRandom.current().nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
+}
