@@ -202,6 +202,54 @@ class TlsEndToEndTests {
 
     @Test
     @Order(4)
+    void outboundJoinPinnedToTheCaShouldDialWssAndBeRoutedTo() throws Exception {
+        Process join = this.launcher.start(
+                "join-outbound",
+                "join",
+                "https://127.0.0.1:" + this.port,
+                "--ca-fingerprint",
+                this.fingerprint.toString(),
+                "--connect",
+                "outbound",
+                "--name",
+                "outbound-node",
+                "--listen",
+                "127.0.0.1:" + MeshCluster.freePort(),
+                "--token",
+                this.operatorToken,
+                "--no-gateway",
+                "--no-sync-config",
+                "--data-dir",
+                this.work.resolve("agent-outbound").toString());
+        awaitNodesOnline(3, join, "join-outbound");
+
+        // the message goes down the agent's wss:// link: no connection from the coordinator to the node
+        Awaitility.await("routed through the outbound link")
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofSeconds(1))
+                .until(() -> {
+                    HttpResponse<String> routed = this.https.send(
+                            HttpRequest.newBuilder(URI.create(
+                                            "https://127.0.0.1:" + this.port + "/api/v1/route/outbound-node"))
+                                    .header("Authorization", "Bearer " + this.operatorToken)
+                                    .header("Content-Type", "application/json")
+                                    .POST(HttpRequest.BodyPublishers.ofString("{\"content\":\"through wss\"}"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+                    return routed.statusCode() == 200 && routed.body().contains("[claw-mesh echo] through wss");
+                });
+        String mode = JSON.readTree(get("/api/v1/nodes").body())
+                .valueStream()
+                .filter((node) -> node.path("name").asString().equals("outbound-node"))
+                .findFirst()
+                .orElseThrow()
+                .path("connect")
+                .asString();
+        assertThat(mode).isEqualTo("outbound");
+    }
+
+    @Test
+    @Order(5)
     void cliOverHttpsShouldTrustTheCaFileNextToTheTokenOrAPinnedFingerprint() throws Exception {
         String url = "https://127.0.0.1:" + this.port;
 
@@ -224,7 +272,7 @@ class TlsEndToEndTests {
                 "sha256:" + "cd".repeat(32));
 
         assertThat(local.exitCode()).as(local.toString()).isZero();
-        assertThat(local.out()).contains("2 nodes").contains("TLS: the mesh CA is " + this.fingerprint);
+        assertThat(local.out()).contains("3 nodes").contains("TLS: the mesh CA is " + this.fingerprint);
         assertThat(pinned.exitCode()).as(pinned.toString()).isZero();
         assertThat(pinned.out()).contains("pinned-node");
         assertThat(wrong.exitCode()).as(wrong.toString()).isEqualTo(3);

@@ -30,7 +30,12 @@ public class LauncherCommands {
             @Option(longName = "no-local", description = "no node agent for this machine") boolean noLocal,
             @Option(longName = "database-url", description = "JDBC URL, e.g. of PostgreSQL (default: embedded H2)")
                     @Nullable
-                    String databaseUrl) {
+                    String databaseUrl,
+            @Option(
+                            longName = "tls",
+                            description = "serve HTTPS with the mesh's own CA in <data-dir>/tls; prints the CA "
+                                    + "fingerprint agents pin")
+                    boolean tls) {
         throw launcherOnly("up");
     }
 
@@ -76,7 +81,13 @@ public class LauncherCommands {
                     String apiBase,
             @Option(longName = "api-model", description = "model name") @Nullable String apiModel,
             @Option(longName = "api-provider", description = "provider used when onboarding a runtime") @Nullable
-                    String apiProvider) {
+                    String apiProvider,
+            @Option(
+                            longName = "ca-file",
+                            description = "https coordinator: trust only this CA (PEM); or pin it with the global "
+                                    + "--ca-fingerprint sha256:… that up --tls printed")
+                    @Nullable
+                    String caFile) {
         throw launcherOnly("join");
     }
 
