@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Routed echo throughput with the coordinator serving HTTPS (up --tls: the mesh CA, agents pinned to it) against plain
+# HTTP (issue 16), at 16 keep-alive connections (wrk reuses each TLS session: handshakes only at connect), alternating
+# rounds in one session. What it measures today: client -> coordinator TLS and the agents' calls over TLS. Coordinator
+# -> inbound agent traffic is still plain HTTP (mutual TLS is not built yet, ADR 0012), so this is not yet the mTLS
+# budget of issue 16 (>= 70 % at 16 clients). Everything on loopback; every process is stopped at the end.
+# Usage: [WARMUP_SECONDS=20] [ROUNDS=2] bench/tls.sh [seconds-per-run]   (default 10)
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+SECONDS_PER_RUN=${1:-10}
+WARMUP_SECONDS=${WARMUP_SECONDS:-20}
+ROUNDS=${ROUNDS:-2}
+source bench/lib.sh
+stop_mesh() { kill "$CPID" "${APIDS[@]}" 2>/dev/null || true; wait "$CPID" "${APIDS[@]}" 2>/dev/null || true; rm -rf "$WORK"/coordinator "$WORK"/agent-*; }
+# start_tls_mesh: a coordinator with the mesh CA and three inbound echo agents that trust its CA file
+start_tls_mesh() {
+    CPORT=$(free_port)
+    "$JAVA" $COORDINATOR_OPTS -jar coordinator-service/target/coordinator-service-$VERSION.jar --server.port="$CPORT" \
+        --server.address=127.0.0.1 --mesh.data-dir="$WORK/coordinator" --mesh.security.token=$TOKEN \
+        --mesh.security.allow-private=true --mesh.tls.enabled=true --logging.level.root=WARN \
+        > "$WORK/coordinator.log" 2>&1 &
+    CPID=$!
+    PIDS+=("$CPID")
+    CA="$WORK/coordinator/tls/ca.crt"
+    for _ in $(seq 1 120); do
+        [ -f "$CA" ] && curl -fsS --cacert "$CA" -o /dev/null "https://127.0.0.1:$CPORT/actuator/health" 2>/dev/null && break
+        sleep 0.5
+    done
+    APIDS=()
+    local name port
+    for name in a b c; do
+        port=$(free_port)
+        "$JAVA" $AGENT_OPTS -jar node-agent/target/node-agent-$VERSION.jar --server.port="$port" \
+            --server.address=127.0.0.1 --mesh.agent.coordinator-url="https://127.0.0.1:$CPORT" \
+            --mesh.agent.ca-file="$CA" --mesh.agent.token=$TOKEN --mesh.agent.name="bench-$name" \
+            --mesh.agent.endpoint="127.0.0.1:$port" --mesh.agent.data-dir="$WORK/agent-$name" \
+            --mesh.agent.capacity=256 --logging.level.root=WARN > "$WORK/agent-$name.log" 2>&1 &
+        PIDS+=($!)
+        APIDS+=($!)
+    done
+    for _ in $(seq 1 120); do
+        [ "$(curl -fsS --cacert "$CA" -H "Authorization: Bearer $TOKEN" "https://127.0.0.1:$CPORT/api/v1/nodes" \
+            | grep -o '"status":"online"' | wc -l)" -ge 3 ] && return 0
+        sleep 0.5
+    done
+    echo "timeout waiting for the three agents to be online over https" >&2
+    exit 1
+}
+# route SCHEME NONCE SECONDS: wrk does not verify certificates, which is fine on loopback for a throughput number
+route() { BENCH_MODE=routed BENCH_AUTH=$TOKEN BENCH_NONCE="$2-$RANDOM" BENCH_CONNECTIONS=16 \
+    wrk -t2 -c16 -d"$3"s -s bench/post.lua "$1://127.0.0.1:$CPORT/api/v1/route"; }
+echo "# machine: $(nproc) cores, $(uname -sr), $("$JAVA" -version 2>&1 | head -1); coordinator flags: $COORDINATOR_OPTS"
+for round in $(seq 1 "$ROUNDS"); do
+    start_mesh
+    route http warm "$WARMUP_SECONDS" > /dev/null
+    echo "round $round http:  $(route http plain "$SECONDS_PER_RUN" | grep '^mode=')"
+    stop_mesh
+    start_tls_mesh
+    route https warm "$WARMUP_SECONDS" > /dev/null
+    echo "round $round https: $(route https tls "$SECONDS_PER_RUN" | grep '^mode=')"
+    stop_mesh
+done
