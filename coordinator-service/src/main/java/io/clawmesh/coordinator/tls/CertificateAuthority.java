@@ -94,6 +94,18 @@ public record CertificateAuthority(X509Certificate certificate, PrivateKey key) 
         });
     }
 
+    /**
+     * A node's TLS server certificate: its subject is the node id (whatever the CSR asked for) and its names the
+     * node's endpoint host, if it has one.
+     */
+    public X509Certificate issueNode(PublicKey key, String nodeId, List<String> names, Instant now, Duration lifetime) {
+        GeneralName[] alternatives =
+                names.stream().map(CertificateAuthority::generalName).toArray(GeneralName[]::new);
+        return issue(key, nodeId, now, lifetime, new GeneralNames(alternatives), new KeyPurposeId[] {
+            KeyPurposeId.id_kp_serverAuth
+        });
+    }
+
     private X509Certificate issue(
             PublicKey key,
             String commonName,

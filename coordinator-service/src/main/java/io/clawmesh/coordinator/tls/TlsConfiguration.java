@@ -34,6 +34,12 @@ class TlsConfiguration {
                 new ServerCertificates(TlsFiles.in(mesh.dataDir().toAbsolutePath()), properties, clock));
     }
 
+    @Bean
+    @ConditionalOnExpression("${mesh.tls.enabled:false} and '${mesh.tls.cert-file:}' == ''")
+    NodeCertificates nodeCertificates(TlsProperties properties, MeshProperties mesh, Clock clock) {
+        return new NodeCertificates(TlsFiles.in(mesh.dataDir().toAbsolutePath()), properties, clock);
+    }
+
     @EventListener(ApplicationReadyEvent.class)
     void announce(ApplicationReadyEvent event) {
         TlsStatus status = event.getApplicationContext().getBean(TlsStatus.class);

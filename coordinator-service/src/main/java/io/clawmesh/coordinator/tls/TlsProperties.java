@@ -21,6 +21,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param serverLifetime how long a server certificate of the mesh CA is valid; it is renewed once less than a third
  *     of that is left
  * @param renewalCheck how often the coordinator checks whether its server certificate is due
+ * @param nodeLifetime how long a node certificate signed from a node's CSR is valid
  */
 @ConfigurationProperties("mesh.tls")
 public record TlsProperties(
@@ -31,7 +32,8 @@ public record TlsProperties(
         @DefaultValue List<String> hostnames,
         @DefaultValue("3650d") Duration caLifetime,
         @DefaultValue("90d") Duration serverLifetime,
-        @DefaultValue("1h") Duration renewalCheck) {
+        @DefaultValue("1h") Duration renewalCheck,
+        @DefaultValue("30d") Duration nodeLifetime) {
 
     /** Whether the coordinator serves certificates of its own CA (enabled, no certificate files). */
     public boolean ownCa() {

@@ -97,7 +97,8 @@ class ServerCertificatesTests {
                 List.of(hostname),
                 Duration.ofDays(3650),
                 Duration.ofDays(90),
-                Duration.ofHours(1));
+                Duration.ofHours(1),
+                Duration.ofDays(30));
         return new ServerCertificates(TlsFiles.in(this.dataDir), properties, Clock.fixed(now, ZoneOffset.UTC));
     }
 }

@@ -17,6 +17,8 @@ import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
@@ -38,6 +40,7 @@ import org.springframework.test.annotation.DirtiesContext;
         properties = {
             "server.address=127.0.0.1",
             "mesh.security.token=tls-operator-token",
+            "mesh.security.allow-private=true",
             "mesh.data-dir=" + TlsIntegrationTests.DATA_DIR,
             "mesh.tls.enabled=true",
             // a short life, checked often, so a renewal happens during the test
@@ -113,6 +116,84 @@ class TlsIntegrationTests {
                         MeshTrust.clientContext(fingerprint().toString(), null))
                 .send(get("https://127.0.0.1:" + this.port + "/actuator/info"), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void nodeCertificateWhenAskedWithTheNodesOwnTokenShouldBeSignedByTheMeshCaForThatNodeOnly() throws Exception {
+        Matcher first = registered("cert-node-a");
+        String nodeId = first.group(1);
+        String nodeToken = first.group(2);
+        Matcher other = registered("cert-node-b");
+        String csr = csr("CN=someone-else");
+
+        HttpResponse<String> own = post("/api/v1/nodes/" + nodeId + "/certificate", nodeToken, csrBody(csr));
+        HttpResponse<String> foreign = post("/api/v1/nodes/" + nodeId + "/certificate", other.group(2), csrBody(csr));
+        HttpResponse<String> operator =
+                post("/api/v1/nodes/" + nodeId + "/certificate", "tls-operator-token", csrBody(csr));
+        HttpResponse<String> garbage =
+                post("/api/v1/nodes/" + nodeId + "/certificate", nodeToken, csrBody("not a csr"));
+
+        assertThat(own.statusCode()).as(own.body()).isEqualTo(200);
+        String pem = tools.jackson.databind.json.JsonMapper.builder()
+                .build()
+                .readTree(own.body())
+                .path("certificate")
+                .asString();
+        java.util.List<X509Certificate> chain = java.security.cert.CertificateFactory.getInstance("X.509")
+                .generateCertificates(new java.io.ByteArrayInputStream(pem.getBytes()))
+                .stream()
+                .map(X509Certificate.class::cast)
+                .toList();
+        X509Certificate ca = MeshTrust.readCertificates(
+                        TlsFiles.in(Path.of(DATA_DIR).toAbsolutePath()).caCertificate())
+                .get(0);
+        chain.get(0).verify(ca.getPublicKey());
+        assertThat(chain.get(0).getSubjectX500Principal().getName()).isEqualTo("CN=" + nodeId);
+        assertThat(TlsFiles.alternativeNames(chain.get(0))).containsExactly("127.0.0.1");
+        assertThat(Duration.between(
+                        java.time.Instant.now(), chain.get(0).getNotAfter().toInstant()))
+                .isBetween(Duration.ofDays(29), Duration.ofDays(31));
+        assertThat(foreign.statusCode()).as(foreign.body()).isEqualTo(403);
+        assertThat(operator.statusCode()).as(operator.body()).isEqualTo(403);
+        assertThat(garbage.statusCode()).as(garbage.body()).isEqualTo(400);
+        assertThat(garbage.body()).contains("csr");
+    }
+
+    private Matcher registered(String name) throws Exception {
+        HttpResponse<String> response = post(
+                "/api/v1/nodes/register",
+                "tls-operator-token",
+                "{\"name\":\"" + name + "\",\"endpoint\":\"127.0.0.1:19121\"}");
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+        Matcher matcher = Pattern.compile("\"node_id\"\\s*:\\s*\"([^\"]+)\".*\"token\"\\s*:\\s*\"([^\"]+)\"")
+                .matcher(response.body());
+        assertThat(matcher.find()).as(response.body()).isTrue();
+        return matcher;
+    }
+
+    private HttpResponse<String> post(String path, String token, String body) throws Exception {
+        return client(MeshTrust.clientContext(fingerprint().toString(), null))
+                .send(
+                        HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + this.port + path))
+                                .header("Authorization", "Bearer " + token)
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(body))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String csrBody(String csr) {
+        return "{\"csr\":\"" + csr.replace("\r", "").replace("\n", "\\n") + "\"}";
+    }
+
+    private static String csr(String subject) throws Exception {
+        java.security.KeyPair pair = CertificateAuthority.newKeyPair();
+        org.bouncycastle.pkcs.PKCS10CertificationRequest request =
+                new org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder(
+                                new org.bouncycastle.asn1.x500.X500Name(subject), pair.getPublic())
+                        .build(new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SHA256withECDSA")
+                                .build(pair.getPrivate()));
+        return TlsFiles.pem(request);
     }
 
     private BigInteger servedSerial() throws IOException {

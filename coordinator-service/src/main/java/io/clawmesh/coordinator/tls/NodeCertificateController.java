@@ -1,0 +1,68 @@
+package io.clawmesh.coordinator.tls;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.clawmesh.common.api.ApiPaths;
+import io.clawmesh.common.node.Endpoint;
+import io.clawmesh.common.node.InvalidInputException;
+import io.clawmesh.coordinator.registry.Caller;
+import io.clawmesh.coordinator.registry.MeshRole;
+import io.clawmesh.coordinator.registry.Node;
+import io.clawmesh.coordinator.registry.NodeNotFoundException;
+import io.clawmesh.coordinator.registry.NodeRegistry;
+import io.clawmesh.coordinator.registry.NodeScopeException;
+import java.time.Instant;
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * {@code POST /api/v1/nodes/{id}/certificate}: a node sends a CSR and gets a certificate of the mesh CA for its own
+ * node id (node token, own node only; SPEC §18). Exists only when the coordinator runs its own CA.
+ */
+@RestController
+@ConditionalOnExpression("${mesh.tls.enabled:false} and '${mesh.tls.cert-file:}' == ''")
+class NodeCertificateController {
+
+    static final String PATH = ApiPaths.NODE + "/certificate";
+
+    private final NodeCertificates certificates;
+
+    private final NodeRegistry registry;
+
+    NodeCertificateController(NodeCertificates certificates, NodeRegistry registry) {
+        this.certificates = certificates;
+        this.registry = registry;
+    }
+
+    @PostMapping(PATH)
+    NodeCertificateResponse sign(@PathVariable String id, @RequestBody NodeCertificateRequest request) {
+        Caller caller = (Caller) SecurityContextHolder.getContext().getAuthentication();
+        if (caller == null || caller.role() != MeshRole.NODE || !id.equals(caller.nodeId())) {
+            throw new NodeScopeException("a node token may ask for a certificate only for its own node; this token "
+                    + "belongs to " + ((caller != null && caller.nodeId() != null) ? caller.nodeId() : "no node"));
+        }
+        if (request.csr() == null || request.csr().isBlank()) {
+            throw new InvalidInputException("csr: required, a PEM certificate signing request");
+        }
+        Node node = this.registry.find(id).orElseThrow(() -> new NodeNotFoundException(id));
+        String host = (node.endpoint() != null && !node.endpoint().isBlank())
+                ? Endpoint.parse(node.endpoint()).host()
+                : null;
+        NodeCertificates.Issued issued = this.certificates.sign(id, host, request.csr());
+        return new NodeCertificateResponse(issued.certificate(), issued.notAfter());
+    }
+
+    /** @param csr the node's certificate signing request, PEM */
+    record NodeCertificateRequest(@Nullable String csr) {}
+
+    /**
+     * @param certificate the node certificate followed by the CA's, PEM
+     * @param notAfter when it expires
+     */
+    record NodeCertificateResponse(
+            String certificate, @JsonProperty("not_after") Instant notAfter) {}
+}

@@ -1,0 +1,99 @@
+package io.clawmesh.coordinator.tls;
+
+import io.clawmesh.common.node.InvalidInputException;
+import java.io.IOException;
+import java.io.StringReader;
+import java.security.GeneralSecurityException;
+import java.security.PublicKey;
+import java.security.cert.X509Certificate;
+import java.security.interfaces.ECPublicKey;
+import java.security.interfaces.RSAPublicKey;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import org.bouncycastle.openssl.PEMParser;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
+import org.bouncycastle.pkcs.PKCS10CertificationRequest;
+import org.bouncycastle.pkcs.PKCSException;
+import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Signs a node's certificate signing request with the mesh CA: the CSR must be PEM, signed by its own key (proof that
+ * the node holds the private key) and carry an EC P-256 or RSA (2048 bits or more) key. What the CSR asks for as
+ * subject or names is ignored: the certificate names the node id and its endpoint host, nothing else.
+ */
+public class NodeCertificates {
+
+    /** Largest CSR accepted, in characters of PEM. */
+    static final int MAX_CSR = 16 * 1024;
+
+    private final TlsFiles files;
+
+    private final TlsProperties properties;
+
+    private final Clock clock;
+
+    public NodeCertificates(TlsFiles files, TlsProperties properties, Clock clock) {
+        this.files = files;
+        this.properties = properties;
+        this.clock = clock;
+    }
+
+    /**
+     * Issues a certificate for the node.
+     *
+     * @param endpointHost the host of the node's endpoint, or {@code null} for an outbound node
+     * @return the node certificate followed by the CA's, PEM
+     * @throws InvalidInputException for a CSR that is not one, is not signed by its key, or has a weak key
+     */
+    public Issued sign(String nodeId, @Nullable String endpointHost, String csrPem) {
+        PublicKey key = verifiedKey(csrPem);
+        Instant now = this.clock.instant();
+        CertificateAuthority authority = this.files.loadOrCreateAuthority(now, this.properties.caLifetime());
+        List<String> names = (endpointHost != null) ? List.of(endpointHost) : List.of();
+        X509Certificate certificate = authority.issueNode(key, nodeId, names, now, this.properties.nodeLifetime());
+        return new Issued(
+                TlsFiles.pem(certificate) + TlsFiles.pem(authority.certificate()),
+                certificate.getNotAfter().toInstant());
+    }
+
+    static PublicKey verifiedKey(String csrPem) {
+        if (csrPem.length() > MAX_CSR) {
+            throw new InvalidInputException("csr: longer than " + MAX_CSR + " characters");
+        }
+        Object parsed;
+        try (PEMParser parser = new PEMParser(new StringReader(csrPem))) {
+            parsed = parser.readObject();
+        } catch (IOException | RuntimeException ex) {
+            throw new InvalidInputException("csr: not a PEM certificate signing request (" + ex.getMessage() + ")");
+        }
+        if (!(parsed instanceof PKCS10CertificationRequest request)) {
+            throw new InvalidInputException("csr: not a PEM certificate signing request (BEGIN CERTIFICATE REQUEST)");
+        }
+        try {
+            JcaPKCS10CertificationRequest jca = new JcaPKCS10CertificationRequest(request);
+            PublicKey key = jca.getPublicKey();
+            if (!request.isSignatureValid(new JcaContentVerifierProviderBuilder().build(key))) {
+                throw new InvalidInputException("csr: its signature does not match its key");
+            }
+            if (!(key instanceof ECPublicKey ec
+                            && ec.getParams().getCurve().getField().getFieldSize() >= 256)
+                    && !(key instanceof RSAPublicKey rsa && rsa.getModulus().bitLength() >= 2048)) {
+                throw new InvalidInputException("csr: the key must be EC P-256 or RSA of 2048 bits or more");
+            }
+            return key;
+        } catch (GeneralSecurityException | OperatorCreationException | PKCSException ex) {
+            throw new InvalidInputException("csr: cannot be verified (" + ex.getMessage() + ")");
+        }
+    }
+
+    /**
+     * A signed node certificate.
+     *
+     * @param certificate the node certificate and the CA's, PEM
+     * @param notAfter when the node certificate expires
+     */
+    public record Issued(String certificate, Instant notAfter) {}
+}
