@@ -1,6 +1,7 @@
 package io.clawmesh.coordinator.events;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.clawmesh.common.event.MeshEventTypes;
 import io.clawmesh.common.event.MeshEventView;
 import io.clawmesh.coordinator.replicas.ReplicaIdentity;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +20,7 @@ import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.DeserializationFeature;
@@ -28,7 +30,8 @@ import tools.jackson.databind.json.JsonMapper;
  * Carries the stream events of every replica to every other over PostgreSQL {@code LISTEN/NOTIFY} on channel
  * {@value #CHANNEL} (ADR 0013), so a client of any replica's {@code /api/v1/events} or dashboard sees what all of them
  * did. One thread sends this replica's events in order, off the request path; one holds a connection that listens and
- * hands the others' events to the local {@link EventStream}. On H2 (one coordinator) it does nothing.
+ * hands the others' events to the local {@link EventStream}; a node another replica removed is announced as
+ * {@link NodeRemovedElsewhere}, so its token stops working here at once. On H2 (one coordinator) it does nothing.
  */
 @Component
 public class EventFanOut implements SmartLifecycle {
@@ -50,6 +53,8 @@ public class EventFanOut implements SmartLifecycle {
 
     private final JsonMapper json;
 
+    private final ApplicationEventPublisher publisher;
+
     private final BlockingQueue<MeshEventView> outbox = new ArrayBlockingQueue<>(10_000);
 
     private final AtomicLong dropped = new AtomicLong();
@@ -64,8 +69,14 @@ public class EventFanOut implements SmartLifecycle {
 
     private @Nullable Thread listener;
 
-    public EventFanOut(DataSource dataSource, EventStream stream, ReplicaIdentity identity, JsonMapper json) {
+    public EventFanOut(
+            DataSource dataSource,
+            EventStream stream,
+            ReplicaIdentity identity,
+            JsonMapper json,
+            ApplicationEventPublisher publisher) {
         this.dataSource = dataSource;
+        this.publisher = publisher;
         this.stream = stream;
         this.identity = identity;
         this.json = json.rebuild()
@@ -174,7 +185,11 @@ public class EventFanOut implements SmartLifecycle {
         try {
             Envelope envelope = this.json.readValue(payload, Envelope.class);
             if (!this.identity.id().equals(envelope.origin())) {
-                this.stream.deliver(envelope.event());
+                MeshEventView event = envelope.event();
+                this.stream.deliver(event);
+                if (MeshEventTypes.NODE_REMOVED.equals(event.type()) && event.nodeId() != null) {
+                    this.publisher.publishEvent(new NodeRemovedElsewhere(event.nodeId()));
+                }
             }
         } catch (RuntimeException ex) {
             logger.debug("Ignoring a notification that is not an event: {}", ex.getMessage());
