@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -46,6 +47,11 @@ public final class ReplicaIdentity {
             }
             DataDirectory.createOwnerOnly(dataDirectory.path());
             String id = "replica-" + UUID.randomUUID().toString().substring(0, 8);
+            // owner-only like every file of the data dir, which DataDirectory checks at start
+            if (Files.getFileStore(dataDirectory.path()).supportsFileAttributeView("posix")) {
+                Files.createFile(
+                        file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            }
             Files.writeString(file, id + "\n", StandardCharsets.UTF_8);
             return new ReplicaIdentity(id);
         } catch (IOException ex) {
