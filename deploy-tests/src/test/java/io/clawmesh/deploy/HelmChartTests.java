@@ -104,6 +104,14 @@ class HelmChartTests {
         Map<String, Object> deployment = one(manifests, "Deployment");
         assertThat(at(deployment, "spec.replicas")).isEqualTo(3);
         assertThat(at(deployment, "spec.strategy")).isNull();
+        Map<String, Object> budget = one(manifests, "PodDisruptionBudget");
+        assertThat(at(budget, "spec.maxUnavailable"))
+                .as("a drain never takes every coordinator")
+                .isEqualTo(1);
+        assertThat(at(budget, "spec.selector.matchLabels")).isEqualTo(at(deployment, "spec.selector.matchLabels"));
+        assertThat(String.valueOf(container(deployment).get("env")))
+                .as("each pod is one replica, named after the pod")
+                .contains("name=MESH_REPLICAS_ID, valueFrom={fieldRef={fieldPath=metadata.name}}");
         assertThat(secretRefs(container(deployment)))
                 .containsExactly(
                         "CLAW_MESH_TOKEN=claw-mesh-tokens/operator-token",

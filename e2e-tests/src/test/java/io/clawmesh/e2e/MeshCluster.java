@@ -45,6 +45,13 @@ final class MeshCluster implements AutoCloseable {
 
     /** A coordinator with extra arguments, for example the {@code spring.datasource.*} of a PostgreSQL database. */
     MeshProcess startCoordinator(int port, List<String> extraArguments) throws IOException {
+        return startCoordinator("coordinator", port, extraArguments);
+    }
+
+    /**
+     * A named coordinator, one of several replicas on one database: its data directory and log file carry its name.
+     */
+    MeshProcess startCoordinator(String name, int port, List<String> extraArguments) throws IOException {
         List<String> command = new ArrayList<>(List.of(
                 java(),
                 "-XX:TieredStopAtLevel=1",
@@ -52,7 +59,7 @@ final class MeshCluster implements AutoCloseable {
                 jar("coordinator.jar"),
                 "--server.port=" + port,
                 "--server.address=127.0.0.1",
-                "--mesh.data-dir=" + this.workDir.resolve("coordinator"),
+                "--mesh.data-dir=" + this.workDir.resolve(name),
                 "--mesh.security.token=" + OPERATOR_TOKEN,
                 "--mesh.security.allow-private=true",
                 "--mesh.health.heartbeat-timeout=4s",
@@ -68,8 +75,7 @@ final class MeshCluster implements AutoCloseable {
                 && extraArguments.stream()
                         .anyMatch((extra) -> extra.startsWith(argument.substring(0, argument.indexOf('=') + 1))));
         command.addAll(extraArguments);
-        MeshProcess process =
-                track(new MeshProcess("coordinator", command, this.logDir.resolve("coordinator.log"), port).start());
+        MeshProcess process = track(new MeshProcess(name, command, this.logDir.resolve(name + ".log"), port).start());
         awaitHttpOk(process, process.baseUrl() + "/actuator/health");
         return process;
     }

@@ -11,7 +11,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * Settings of the node agent ({@code mesh.agent.*}). Values without a default here (name, endpoint, data dir) are
  * derived at start: see {@link io.clawmesh.agent.registration.LocalNode}.
  *
- * @param coordinatorUrl base URL of the coordinator, for example {@code http://127.0.0.1:9180}; required
+ * @param coordinatorUrl base URL of the coordinator, for example {@code http://127.0.0.1:9180}; required. Several
+ *     replicas on one database: their URLs separated by commas; calls move to the next when one does not answer
  * @param name node name; defaults to the host name, sanitised to the name rules
  * @param tags labels routing rules can ask for
  * @param endpoint advertised {@code host:port}; defaults to the first site-local IPv4 address plus the listen port

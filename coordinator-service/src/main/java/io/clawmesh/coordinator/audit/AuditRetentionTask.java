@@ -5,7 +5,6 @@ import java.time.Clock;
 import java.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /** Deletes audit entries older than {@code mesh.audit.retention}, in batches, so that no delete locks the table long. */
@@ -24,13 +23,6 @@ public class AuditRetentionTask {
         this.repository = repository;
         this.properties = properties;
         this.clock = clock;
-    }
-
-    @Scheduled(
-            initialDelayString = "${mesh.audit.retention-interval:1h}",
-            fixedDelayString = "${mesh.audit.retention-interval:1h}")
-    void scheduled() {
-        sweep();
     }
 
     /**

@@ -16,6 +16,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,6 +54,8 @@ public class EventStream implements SmartLifecycle {
 
     private volatile boolean running;
 
+    private volatile @Nullable Consumer<MeshEventView> fanOut;
+
     public EventStream(EventStreamProperties properties, Clock clock) {
         this.properties = properties;
         this.clock = clock;
@@ -82,6 +85,22 @@ public class EventStream implements SmartLifecycle {
         if (view == null) {
             return;
         }
+        deliver(view);
+        Consumer<MeshEventView> fanOut = this.fanOut;
+        if (fanOut != null) {
+            fanOut.accept(view);
+        }
+    }
+
+    /**
+     * Sends every event this replica makes to {@code fanOut} as well (the other replicas' streams, {@link EventFanOut}).
+     */
+    void fanOutTo(Consumer<MeshEventView> fanOut) {
+        this.fanOut = fanOut;
+    }
+
+    /** Numbers an event, from this replica or another, and hands it to every subscriber. */
+    void deliver(MeshEventView view) {
         this.lock.lock();
         try {
             this.lastId++;

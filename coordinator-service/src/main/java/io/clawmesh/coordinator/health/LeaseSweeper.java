@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
@@ -43,10 +42,7 @@ public class LeaseSweeper {
         this.startedAt = clock.instant();
     }
 
-    /** One sweep over all leases. */
-    @Scheduled(
-            fixedDelayString = "${mesh.health.sweep-interval:5s}",
-            initialDelayString = "${mesh.health.sweep-interval:5s}")
+    /** One sweep over all leases; run on the scheduler leader every {@code mesh.health.sweep-interval}. */
     public void sweep() {
         Instant now = this.clock.instant();
         List<Node> nodes = List.copyOf(this.registry.all());

@@ -35,7 +35,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.ApplicationEventPublisher;
-import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
@@ -103,8 +102,10 @@ public class NodeProber implements DisposableBean {
                 .build();
     }
 
-    /** Probes every node whose next probe is due, a bounded number at a time, and waits for them. */
-    @Scheduled(fixedDelayString = "${mesh.health.probe-tick:1s}", initialDelayString = "${mesh.health.probe-tick:1s}")
+    /**
+     * Probes every node whose next probe is due, a bounded number at a time, and waits for them; run on the scheduler
+     * leader every {@code mesh.health.probe-tick}.
+     */
     public void probeDue() {
         Instant now = this.clock.instant();
         Semaphore permits = new Semaphore(this.properties.probeConcurrency());

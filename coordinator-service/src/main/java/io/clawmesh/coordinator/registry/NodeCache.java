@@ -1,5 +1,6 @@
 package io.clawmesh.coordinator.registry;
 
+import io.clawmesh.coordinator.events.NodeRemovedElsewhere;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,6 +16,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.context.event.EventListener;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
@@ -122,6 +124,15 @@ public class NodeCache implements SmartInitializingSingleton {
         if (previous != null) {
             this.idByName.remove(previous.name(), id);
             this.idByTokenHash.remove(previous.tokenHash(), id);
+        }
+    }
+
+    /** Another replica removed the node: its token must stop working here now, not at the next full refresh. */
+    @EventListener
+    void onRemovedElsewhere(NodeRemovedElsewhere removed) {
+        if (this.byId.containsKey(removed.nodeId())) {
+            remove(removed.nodeId());
+            logger.debug("Node {} removed by another replica: dropped from this replica's cache", removed.nodeId());
         }
     }
 

@@ -5,18 +5,22 @@ import io.clawmesh.common.task.TaskStatus;
 import io.clawmesh.coordinator.forwarding.ForwardAttemptException;
 import io.clawmesh.coordinator.registry.Node;
 import io.clawmesh.coordinator.registry.NodeRegistry;
+import io.clawmesh.coordinator.replicas.ReplicaRegistry;
 import java.time.Duration;
-import java.util.EnumSet;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
- * Picks up the unfinished tasks at start (ADR 0008), after the registry is loaded and before the dispatcher runs:
- * queued tasks go back into the queue; a task that was assigned or running is asked about on its node: the node knows
+ * Picks up the unfinished tasks this replica held at start (ADR 0008), after the registry is loaded and before the
+ * dispatcher runs, and adopts those of replicas that died (ADR 0013), at start and every
+ * {@code mesh.replicas.heartbeat-interval}: queued tasks go back into the queue; a task that was assigned or running is asked about on its node: the node knows
  * it → its stream is re-attached (or its result taken); the node does not know it (or is gone) → an assigned task
  * never started and is queued again, a running one was lost and fails; the node cannot be asked → it is asked again
  * until it answers or the task's deadline ends the task. Nothing runs twice, nothing is lost.
@@ -44,7 +48,12 @@ public class TaskRecovery implements SmartLifecycle {
 
     private final TaskProperties properties;
 
+    private final ReplicaRegistry replicas;
+
     private volatile boolean running;
+
+    /** Tasks adopted in one pass at most; the next pass takes the rest. */
+    private static final int ADOPTION_BATCH = 500;
 
     public TaskRecovery(
             TaskRepository repository,
@@ -55,7 +64,8 @@ public class TaskRecovery implements SmartLifecycle {
             AgentTaskClient client,
             NodeRegistry registry,
             DispatchSignal signal,
-            TaskProperties properties) {
+            TaskProperties properties,
+            ReplicaRegistry replicas) {
         this.repository = repository;
         this.queue = queue;
         this.deadlines = deadlines;
@@ -65,29 +75,61 @@ public class TaskRecovery implements SmartLifecycle {
         this.registry = registry;
         this.signal = signal;
         this.properties = properties;
+        this.replicas = replicas;
     }
 
     @Override
     public void start() {
         this.running = true;
-        List<Task> unfinished =
-                this.repository.findByStatus(EnumSet.of(TaskStatus.QUEUED, TaskStatus.ASSIGNED, TaskStatus.RUNNING));
-        int queued = 0;
-        int held = 0;
+        int own = take(this.repository.findUnfinishedHeldHere());
+        if (own > 0) {
+            logger.info("Recovered {} unfinished tasks this replica held before its restart", own);
+        }
+        adoptOrphans();
+        this.signal.signal();
+    }
+
+    /**
+     * Adopts the unfinished tasks that no live replica holds (their replica died, or left without finishing them):
+     * each one is claimed with one conditional update, so of several replicas adopting at once exactly one gets it,
+     * then handled as at a restart. Runs on every replica; the database decides.
+     *
+     * @return how many tasks this replica adopted
+     */
+    @Scheduled(
+            fixedDelayString = "${mesh.replicas.heartbeat-interval:2s}",
+            initialDelayString = "${mesh.replicas.heartbeat-interval:2s}")
+    public int adoptOrphans() {
+        if (!this.running) {
+            return 0;
+        }
+        Instant aliveSince = this.replicas.aliveSince();
+        List<Task> adopted = new ArrayList<>();
+        for (Task task : this.repository.findOrphaned(aliveSince, ADOPTION_BATCH)) {
+            if (this.repository.adopt(task.id(), aliveSince)) {
+                adopted.add(task);
+            }
+        }
+        if (!adopted.isEmpty()) {
+            logger.info(
+                    "Adopted {} unfinished tasks that no live replica held (mesh.replicas.dead-after)", adopted.size());
+            take(adopted);
+            this.signal.signal();
+        }
+        return adopted.size();
+    }
+
+    /** Queues the queued tasks and asks the nodes about the others; answers how many. */
+    private int take(List<Task> unfinished) {
         for (Task task : unfinished) {
             this.deadlines.schedule(task.id(), task.deadline());
             if (task.status() == TaskStatus.QUEUED) {
                 this.queue.add(QueuedTask.of(task));
-                queued++;
             } else {
-                held++;
                 Thread.ofVirtual().name("task-recovery-" + task.id()).start(() -> recover(task));
             }
         }
-        if (queued + held > 0) {
-            logger.info("Recovered {} queued tasks; asking the nodes about {} assigned or running ones", queued, held);
-        }
-        this.signal.signal();
+        return unfinished.size();
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.clawmesh.coordinator.tasks;
 
 import io.clawmesh.common.task.TaskStatus;
+import io.clawmesh.coordinator.replicas.ReplicaIdentity;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -15,6 +16,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.support.GeneratedKeyHolder;
 import org.springframework.jdbc.support.KeyHolder;
@@ -40,10 +42,30 @@ public class TaskRepository {
     /** Errors are kept to the column's size. */
     static final int MAX_ERROR_CHARS = 2000;
 
+    private static final String UNFINISHED = "status IN ('queued', 'assigned', 'running')";
+
+    /**
+     * A task that no live replica holds: written before V8, or its replica is neither this one nor alive (its row
+     * older than the cut-off or gone).
+     */
+    private static final String ORPHANED = "(replica IS NULL OR (replica <> ? AND replica NOT IN"
+            + " (SELECT id FROM coordinator_replicas WHERE last_seen >= ?)))";
+
     private final JdbcClient jdbc;
 
-    public TaskRepository(JdbcClient jdbc) {
+    private final String replica;
+
+    /**
+     * @param replica this coordinator's replica id, written into the tasks it submits
+     */
+    @Autowired
+    public TaskRepository(JdbcClient jdbc, ReplicaIdentity replica) {
+        this(jdbc, replica.id());
+    }
+
+    TaskRepository(JdbcClient jdbc, String replica) {
         this.jdbc = jdbc;
+        this.replica = replica;
     }
 
     /**
@@ -56,8 +78,8 @@ public class TaskRepository {
         KeyHolder keys = new GeneratedKeyHolder();
         this.jdbc
                 .sql("INSERT INTO tasks (id, status, priority, content, source, session_key, target, match_expr,"
-                        + " timeout_ms, idempotency_key, request_hash, attempts, created_at, owner)"
-                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)")
+                        + " timeout_ms, idempotency_key, request_hash, attempts, created_at, owner, replica)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)")
                 .params(
                         task.id(),
                         task.status().wireName(),
@@ -71,7 +93,8 @@ public class TaskRepository {
                         task.idempotencyKey(),
                         task.requestHash(),
                         time(task.createdAt()),
-                        task.owner())
+                        task.owner(),
+                        this.replica)
                 .update(keys, "seq");
         Number seq = keys.getKey();
         return new Task(
@@ -175,6 +198,43 @@ public class TaskRepository {
                 .sql(SELECT_LIGHT + " WHERE status IN (" + in + ") ORDER BY seq")
                 .query(TaskRepository::mapLight)
                 .list();
+    }
+
+    /** The unfinished tasks this replica holds (its own from before a restart), oldest first, without their texts. */
+    public List<Task> findUnfinishedHeldHere() {
+        return this.jdbc
+                .sql(SELECT_LIGHT + " WHERE " + UNFINISHED + " AND replica = ? ORDER BY seq")
+                .param(this.replica)
+                .query(TaskRepository::mapLight)
+                .list();
+    }
+
+    /**
+     * The unfinished tasks no live replica holds, oldest first, without their texts.
+     *
+     * @param aliveSince replicas seen since then are alive
+     */
+    public List<Task> findOrphaned(Instant aliveSince, int limit) {
+        return this.jdbc
+                .sql(SELECT_LIGHT + " WHERE " + UNFINISHED + " AND " + ORPHANED + " ORDER BY seq FETCH FIRST "
+                        + Math.max(1, limit) + " ROWS ONLY")
+                .params(this.replica, time(aliveSince))
+                .query(TaskRepository::mapLight)
+                .list();
+    }
+
+    /**
+     * Makes an orphaned task this replica's. Conditional like every transition: when replicas race for one task,
+     * the database lets exactly one of them have it.
+     *
+     * @return whether this replica got it
+     */
+    public boolean adopt(String id, Instant aliveSince) {
+        return this.jdbc
+                        .sql("UPDATE tasks SET replica = ? WHERE id = ? AND " + UNFINISHED + " AND " + ORPHANED)
+                        .params(this.replica, id, this.replica, time(aliveSince))
+                        .update()
+                == 1;
     }
 
     /** {@code queued → assigned} to a node, counting the attempt. */

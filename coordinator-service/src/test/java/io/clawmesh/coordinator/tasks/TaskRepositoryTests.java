@@ -8,6 +8,7 @@ import io.clawmesh.coordinator.MutableClock;
 import io.clawmesh.coordinator.TestDatabase;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.EnumSet;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -30,7 +31,7 @@ abstract class TaskRepositoryTests {
     @BeforeEach
     void open() {
         this.database = openDatabase();
-        this.repository = new TaskRepository(this.database.jdbcClient());
+        this.repository = new TaskRepository(this.database.jdbcClient(), "replica-a");
     }
 
     @AfterEach
@@ -150,5 +151,58 @@ abstract class TaskRepositoryTests {
         assertThat(this.repository.findById(TaskFixtures.id(5)))
                 .as("unfinished tasks stay")
                 .isPresent();
+    }
+
+    @Test
+    void adoptWhenItsReplicaIsAliveShouldLeaveTheTaskAndWhenDeadShouldGiveItToExactlyOneReplica() {
+        String id = insert(TaskFixtures.id(1), null).id();
+        TaskRepository b = new TaskRepository(this.database.jdbcClient(), "replica-b");
+        TaskRepository c = new TaskRepository(this.database.jdbcClient(), "replica-c");
+        Instant now = MutableClock.START;
+        seen("replica-a", now);
+        Instant aliveSince = now.minusSeconds(10);
+
+        assertThat(b.findOrphaned(aliveSince, 10)).isEmpty();
+        assertThat(b.adopt(id, aliveSince)).as("replica-a is alive").isFalse();
+
+        Instant later = now.plusSeconds(30);
+        seen("replica-b", later);
+        seen("replica-c", later);
+        Instant laterAliveSince = later.minusSeconds(10);
+        assertThat(b.findOrphaned(laterAliveSince, 10)).extracting(Task::id).containsExactly(id);
+        assertThat(c.findOrphaned(laterAliveSince, 10)).extracting(Task::id).containsExactly(id);
+        assertThat(b.adopt(id, laterAliveSince)).isTrue();
+        assertThat(c.adopt(id, laterAliveSince))
+                .as("replica-b, alive, has it now")
+                .isFalse();
+        assertThat(b.findUnfinishedHeldHere()).extracting(Task::id).containsExactly(id);
+        assertThat(this.repository.findUnfinishedHeldHere()).isEmpty();
+        assertThat(c.findOrphaned(laterAliveSince, 10)).isEmpty();
+    }
+
+    @Test
+    void findOrphanedShouldTakeTasksWrittenBeforeReplicasAndSkipFinishedOnes() {
+        String old = insert(TaskFixtures.id(1), null).id();
+        String done = insert(TaskFixtures.id(2), null).id();
+        this.database.jdbcClient().sql("UPDATE tasks SET replica = NULL").update();
+        this.repository.finish(done, TaskStatus.QUEUED, TaskStatus.CANCELED, null, "no", this.clock.instant());
+        TaskRepository b = new TaskRepository(this.database.jdbcClient(), "replica-b");
+
+        assertThat(b.findOrphaned(MutableClock.START, 10)).extracting(Task::id).containsExactly(old);
+        assertThat(b.adopt(done, MutableClock.START)).isFalse();
+        assertThat(b.adopt(old, MutableClock.START)).isTrue();
+    }
+
+    private void seen(String replica, Instant lastSeen) {
+        this.database
+                .jdbcClient()
+                .sql("DELETE FROM coordinator_replicas WHERE id = ?")
+                .param(replica)
+                .update();
+        this.database
+                .jdbcClient()
+                .sql("INSERT INTO coordinator_replicas (id, address, started_at, last_seen) VALUES (?, 'test', ?, ?)")
+                .params(replica, lastSeen.atOffset(ZoneOffset.UTC), lastSeen.atOffset(ZoneOffset.UTC))
+                .update();
     }
 }

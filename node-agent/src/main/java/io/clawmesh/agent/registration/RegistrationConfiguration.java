@@ -14,6 +14,8 @@ import io.clawmesh.common.node.Endpoint;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
@@ -77,6 +79,7 @@ public class RegistrationConfiguration {
                 .baseUrl(coordinatorUrl(properties))
                 .requestFactory(requestFactory)
                 .requestInterceptor(new CoordinatorAuthInterceptor(properties.token(), state))
+                .requestInterceptor(new CoordinatorFailover(coordinatorUrls(properties)))
                 .configureMessageConverters(
                         (converters) -> converters.withJsonConverter(new JacksonJsonHttpMessageConverter(json)))
                 .build();
@@ -147,13 +150,38 @@ public class RegistrationConfiguration {
         }
     }
 
-    /** The coordinator's base URL without a trailing slash; it is required and must be http or https. */
+    /**
+     * The first coordinator's base URL without a trailing slash: the one an outbound agent dials and its identity
+     * names.
+     */
     public static String coordinatorUrl(AgentProperties properties) {
-        String url = properties.coordinatorUrl();
-        if (url == null || url.isBlank()) {
+        return coordinatorUrls(properties).getFirst();
+    }
+
+    /**
+     * The coordinators' base URLs without trailing slashes, from the comma-separated {@code mesh.agent.coordinator-url}
+     * (several replicas on one database, SPEC §19); at least one is required, and each must be http or https.
+     */
+    public static List<String> coordinatorUrls(AgentProperties properties) {
+        String urls = properties.coordinatorUrl();
+        if (urls == null || urls.isBlank()) {
             throw new IllegalStateException("mesh.agent.coordinator-url is required: the coordinator's base URL, for "
-                    + "example --mesh.agent.coordinator-url=http://127.0.0.1:9180");
+                    + "example --mesh.agent.coordinator-url=http://127.0.0.1:9180 (or several replicas' URLs, "
+                    + "separated by commas)");
         }
+        List<String> parsed = new ArrayList<>();
+        for (String url : urls.split(",")) {
+            if (!url.isBlank()) {
+                parsed.add(oneCoordinatorUrl(url));
+            }
+        }
+        if (parsed.isEmpty()) {
+            throw new IllegalStateException("mesh.agent.coordinator-url '" + urls + "' names no URL");
+        }
+        return List.copyOf(parsed);
+    }
+
+    private static String oneCoordinatorUrl(String url) {
         String trimmed = url.strip().replaceAll("/+$", "");
         URI uri;
         try {
