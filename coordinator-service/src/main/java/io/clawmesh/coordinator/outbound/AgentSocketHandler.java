@@ -2,9 +2,12 @@ package io.clawmesh.coordinator.outbound;
 
 import io.clawmesh.common.link.LinkFrame;
 import io.clawmesh.common.node.InvalidInputException;
+import io.clawmesh.coordinator.registry.Node;
 import io.clawmesh.coordinator.registry.NodeNotFoundException;
 import io.clawmesh.coordinator.registry.NodeRegistry;
+import io.clawmesh.coordinator.registry.NodeTokenRotation;
 import java.util.Objects;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.web.socket.CloseStatus;
@@ -17,7 +20,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The coordinator's end of {@code GET /api/v1/nodes/{id}/connect} once upgraded: registers the connection, hands the
- * frames that come up to their exchanges or takes heartbeats, and closes the connection on a frame it cannot read.
+ * frames that come up to their exchanges or takes heartbeats (answering one with a {@code node-token} frame when a
+ * rotation is due, ADR 0014), and closes the connection on a frame it cannot read.
  */
 class AgentSocketHandler extends TextWebSocketHandler {
 
@@ -39,7 +43,15 @@ class AgentSocketHandler extends TextWebSocketHandler {
 
     private final JsonMapper json;
 
-    AgentSocketHandler(AgentLinks links, NodeRegistry registry, OutboundProperties properties, JsonMapper json) {
+    private final NodeTokenRotation rotation;
+
+    AgentSocketHandler(
+            AgentLinks links,
+            NodeRegistry registry,
+            NodeTokenRotation rotation,
+            OutboundProperties properties,
+            JsonMapper json) {
+        this.rotation = rotation;
         this.links = links;
         this.registry = registry;
         this.properties = properties;
@@ -90,7 +102,11 @@ class AgentSocketHandler extends TextWebSocketHandler {
             return;
         }
         try {
-            this.registry.heartbeat(link.nodeId(), frame.heartbeat());
+            Node node = this.registry.heartbeat(link.nodeId(), frame.heartbeat());
+            Optional<String> token = this.rotation.afterHeartbeat(node);
+            if (token.isPresent()) {
+                link.sendNodeToken(token.get());
+            }
         } catch (NodeNotFoundException ex) {
             session.close(UNKNOWN_NODE);
         } catch (InvalidInputException ex) {

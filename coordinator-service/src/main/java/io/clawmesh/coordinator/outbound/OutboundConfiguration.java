@@ -4,6 +4,7 @@ import io.clawmesh.common.link.LinkFrame;
 import io.clawmesh.coordinator.registry.EndpointPolicy;
 import io.clawmesh.coordinator.registry.EndpointReachability;
 import io.clawmesh.coordinator.registry.NodeRegistry;
+import io.clawmesh.coordinator.registry.NodeTokenRotation;
 import io.clawmesh.coordinator.security.ProblemWriter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.MeterBinder;
@@ -40,12 +41,16 @@ public class OutboundConfiguration implements WebSocketConfigurer {
 
     private final JsonMapper json;
 
+    private final NodeTokenRotation rotation;
+
     public OutboundConfiguration(
             AgentLinks links,
             NodeRegistry registry,
             OutboundProperties properties,
             ProblemWriter problems,
-            JsonMapper json) {
+            JsonMapper json,
+            NodeTokenRotation rotation) {
+        this.rotation = rotation;
         this.links = links;
         this.registry = registry;
         this.properties = properties;
@@ -59,7 +64,7 @@ public class OutboundConfiguration implements WebSocketConfigurer {
     @Override
     public void registerWebSocketHandlers(WebSocketHandlerRegistry registry) {
         registry.addHandler(
-                        new AgentSocketHandler(this.links, this.registry, this.properties, this.json),
+                        new AgentSocketHandler(this.links, this.registry, this.rotation, this.properties, this.json),
                         "/api/v1/nodes/*/connect")
                 .addInterceptors(new ConnectHandshake(this.registry, this.problems));
     }

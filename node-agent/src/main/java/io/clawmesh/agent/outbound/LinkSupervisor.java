@@ -127,7 +127,8 @@ public class LinkSupervisor implements SmartLifecycle {
                     this.server,
                     this.json,
                     this.clock,
-                    this.properties.connectTimeout());
+                    this.properties.connectTimeout(),
+                    this.state::nodeTokenReceived);
         } catch (WebSocketHandshakeException ex) {
             return refused(identity.get(), ex.getResponse().statusCode());
         } catch (IOException ex) {
