@@ -1,6 +1,5 @@
 package io.clawmesh.coordinator.outbound;
 
-import io.clawmesh.common.link.LinkFrame;
 import io.clawmesh.coordinator.registry.EndpointPolicy;
 import io.clawmesh.coordinator.registry.EndpointReachability;
 import io.clawmesh.coordinator.registry.NodeRegistry;
@@ -69,11 +68,14 @@ public class OutboundConfiguration implements WebSocketConfigurer {
                 .addInterceptors(new ConnectHandshake(this.registry, this.problems));
     }
 
-    /** Frames are bounded ({@link LinkFrame#MAX_FRAME_CHARS}); a larger one closes the connection (1009). */
+    /**
+     * Tomcat allocates each connection's text buffer at its full size when the connection opens, so it is small and
+     * {@link AgentSocketHandler} joins the pieces of a larger frame itself, up to its own limit (1009 beyond).
+     */
     @Bean
     ServletServerContainerFactoryBean webSocketContainer() {
         ServletServerContainerFactoryBean container = new ServletServerContainerFactoryBean();
-        container.setMaxTextMessageBufferSize(LinkFrame.MAX_FRAME_CHARS * 2);
+        container.setMaxTextMessageBufferSize(AgentSocketHandler.RECEIVE_BUFFER_CHARS);
         container.setMaxBinaryMessageBufferSize(1024);
         container.setMaxSessionIdleTimeout(IDLE_TIMEOUT.toMillis());
         return container;

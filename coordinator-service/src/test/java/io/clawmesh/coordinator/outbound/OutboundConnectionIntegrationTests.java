@@ -201,6 +201,25 @@ class OutboundConnectionIntegrationTests {
     }
 
     @Test
+    void aFrameLargerThanTheReceiveBufferShouldBeJoinedFromItsPiecesAndTaken() throws Exception {
+        RegisterNodeResponse node = register("out-big", null, ConnectMode.OUTBOUND);
+        try (FakeAgent agent = FakeAgent.connect(uri(node.nodeId()), node.token())) {
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> status(node) == NodeStatus.ONLINE);
+            String padding = " ".repeat(AgentSocketHandler.RECEIVE_BUFFER_CHARS * 5);
+            agent.sendRaw("{\"type\":\"heartbeat\"," + padding
+                    + "\"heartbeat\":{\"status\":\"online\",\"inflight\":3,\"capacity\":8}}");
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(5))
+                    .until(() -> this.registry
+                                    .find(node.nodeId())
+                                    .map(Node::reportedInflight)
+                                    .orElse(0)
+                            == 3);
+            assertThat(agent.isOpen()).isTrue();
+        }
+    }
+
+    @Test
     void aRoutedMessageShouldGoDownTheConnectionAndItsReplyComeBackInPieces() throws Exception {
         RegisterNodeResponse node = register("out-9", null, ConnectMode.OUTBOUND);
         try (FakeAgent agent = FakeAgent.connect(uri(node.nodeId()), node.token())) {
