@@ -2,6 +2,7 @@ package io.clawmesh.coordinator.outbound;
 
 import io.clawmesh.common.link.LinkFrame;
 import io.clawmesh.common.node.InvalidInputException;
+import io.clawmesh.common.node.NodeStatus;
 import io.clawmesh.coordinator.registry.Node;
 import io.clawmesh.coordinator.registry.NodeNotFoundException;
 import io.clawmesh.coordinator.registry.NodeRegistry;
@@ -144,6 +145,9 @@ class AgentSocketHandler extends TextWebSocketHandler {
         }
         try {
             Node node = this.registry.heartbeat(link.nodeId(), frame.heartbeat());
+            if (node.status() == NodeStatus.OFFLINE) {
+                this.links.heartbeatOnOpenConnection(link);
+            }
             Optional<String> token = this.rotation.afterHeartbeat(node);
             if (token.isPresent()) {
                 link.sendNodeToken(token.get());

@@ -201,6 +201,20 @@ class OutboundConnectionIntegrationTests {
     }
 
     @Test
+    void aHeartbeatOnAnOpenConnectionShouldBringANodeWhoseLeaseRanOutBackOnline() throws Exception {
+        RegisterNodeResponse node = register("out-lapsed", null, ConnectMode.OUTBOUND);
+        try (FakeAgent agent = FakeAgent.connect(uri(node.nodeId()), node.token())) {
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> status(node) == NodeStatus.ONLINE);
+            // what the lease sweeper does when heartbeats pause longer than the timeout
+            this.registry.transition(node.nodeId(), NodeStatus.OFFLINE, "lease expired");
+
+            agent.sendRaw("{\"type\":\"heartbeat\",\"heartbeat\":{\"status\":\"online\",\"inflight\":0}}");
+
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> status(node) == NodeStatus.ONLINE);
+        }
+    }
+
+    @Test
     void aFrameLargerThanTheReceiveBufferShouldBeJoinedFromItsPiecesAndTaken() throws Exception {
         RegisterNodeResponse node = register("out-big", null, ConnectMode.OUTBOUND);
         try (FakeAgent agent = FakeAgent.connect(uri(node.nodeId()), node.token())) {
