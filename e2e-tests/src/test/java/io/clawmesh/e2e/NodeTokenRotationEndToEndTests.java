@@ -105,8 +105,12 @@ class NodeTokenRotationEndToEndTests {
                 .isEqualTo(401);
         assertThat(seedStatus(firstOutboundToken)).isEqualTo(401);
 
-        // kill -9 right after a rotation: the agent resumes from node.json with the rotated token
         Path log = Path.of("target", "e2e-logs", "agent-" + outbound + ".log");
+        assertThat(Files.readString(log))
+                .as("a rotation keeps the outbound connection open")
+                .doesNotContain("the node registered again");
+
+        // kill -9 right after a rotation: the agent resumes from node.json with the rotated token
         long logBefore = Files.size(log);
         int rotationsBefore = rotations(outboundId);
         Awaitility.await("another rotation of " + outbound)
