@@ -37,7 +37,18 @@ final class IdleLinks {
         AtomicInteger closed = new AtomicInteger();
         List<WebSocket> sockets = new ArrayList<>(count);
         Instant begin = Instant.now();
+        String frame = "{\"type\":\"heartbeat\",\"heartbeat\":{\"status\":\"online\",\"inflight\":0}}";
+        Instant nextRound = begin.plus(heartbeat);
         for (int i = 0; i < count; i++) {
+            if (Instant.now().isAfter(nextRound)) {
+                // opening takes minutes: the connections already open heartbeat meanwhile, as agents would
+                for (WebSocket socket : sockets) {
+                    if (!socket.isOutputClosed()) {
+                        socket.sendText(frame, true).join();
+                    }
+                }
+                nextRound = Instant.now().plus(heartbeat);
+            }
             String[] node = register(http, url, token, "link-" + i);
             URI connect = URI.create(url.replaceFirst("^http", "ws") + ApiPaths.NODES + "/" + node[0] + "/connect");
             sockets.add(http.newWebSocketBuilder()
@@ -54,7 +65,6 @@ final class IdleLinks {
         System.out.printf(
                 "connections=%d opened_in_ms=%d%n",
                 sockets.size(), Duration.between(begin, Instant.now()).toMillis());
-        String frame = "{\"type\":\"heartbeat\",\"heartbeat\":{\"status\":\"online\",\"inflight\":0}}";
         AtomicLong sent = new AtomicLong();
         Instant end = Instant.now().plus(hold);
         while (Instant.now().isBefore(end)) {

@@ -71,11 +71,17 @@ final class MeshCluster implements AutoCloseable {
                 // seed sync serves these; never the OpenClaw setup of the user running the tests
                 "--mesh.openclaw-config=" + coordinatorOpenClawDir().resolve("openclaw.json"),
                 "--mesh.workspace-dir=" + coordinatorOpenClawDir().resolve("workspace")));
-        command.removeIf((argument) -> argument.startsWith("--mesh.")
+        command.removeIf((argument) -> (argument.startsWith("--mesh.") || argument.startsWith("--server.address="))
                 && extraArguments.stream()
                         .anyMatch((extra) -> extra.startsWith(argument.substring(0, argument.indexOf('=') + 1))));
         command.addAll(extraArguments);
-        MeshProcess process = track(new MeshProcess(name, command, this.logDir.resolve(name + ".log"), port).start());
+        String host = extraArguments.stream()
+                .filter((argument) -> argument.startsWith("--server.address="))
+                .map((argument) -> argument.substring("--server.address=".length()))
+                .findFirst()
+                .orElse("127.0.0.1");
+        MeshProcess process =
+                track(new MeshProcess(name, command, this.logDir.resolve(name + ".log"), port, host).start());
         awaitHttpOk(process, process.baseUrl() + "/actuator/health");
         return process;
     }
@@ -121,13 +127,35 @@ final class MeshCluster implements AutoCloseable {
             Map<String, String> fakeTools,
             List<String> extraArgs)
             throws IOException {
+        return startAgent(List.of(), name, port, coordinatorPort, tags, fakeTools, extraArgs);
+    }
+
+    /**
+     * An agent inside a network namespace the caller created ({@code ip netns exec}); {@code extraArgs} name the
+     * coordinator URL it can reach from there. Not awaited: the host may not reach the agent's port.
+     */
+    MeshProcess startAgentInNamespace(String namespace, String name, int port, List<String> extraArgs)
+            throws IOException {
+        return startAgent(List.of("ip", "netns", "exec", namespace), name, port, 0, "", Map.of(), extraArgs);
+    }
+
+    private MeshProcess startAgent(
+            List<String> prefix,
+            String name,
+            int port,
+            int coordinatorPort,
+            String tags,
+            Map<String, String> fakeTools,
+            List<String> extraArgs)
+            throws IOException {
         Path pathDir = Files.createDirectories(this.workDir.resolve("bin-" + name));
         for (Map.Entry<String, String> tool : fakeTools.entrySet()) {
             Path script = pathDir.resolve(tool.getKey());
             Files.writeString(script, "#!/bin/sh\n" + tool.getValue() + "\n");
             Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
         }
-        List<String> command = new ArrayList<>(List.of(
+        List<String> command = new ArrayList<>(prefix);
+        command.addAll(List.of(
                 "env",
                 "PATH=" + pathDir + ":" + System.getenv("PATH"),
                 // seed sync writes here; never into the OpenClaw setup of the user running the tests
@@ -155,13 +183,14 @@ final class MeshCluster implements AutoCloseable {
                 "--mesh.agent.capacity=8",
                 "--mesh.agent.shutdown-grace=5s"));
         // an extra argument replaces the default of the same property (Spring would join both into one value)
-        command.removeIf((argument) -> argument.startsWith("--mesh.agent.")
+        command.removeIf((argument) -> (argument.startsWith("--mesh.agent.")
+                        || argument.startsWith("--server.address="))
                 && extraArgs.stream()
                         .anyMatch((extra) -> extra.startsWith(argument.substring(0, argument.indexOf('=') + 1))));
         command.addAll(extraArgs);
         MeshProcess process =
                 track(new MeshProcess(name, command, this.logDir.resolve("agent-" + name + ".log"), port).start());
-        if (extraArgs.contains("--mesh.agent.connect=outbound")) {
+        if (extraArgs.contains("--mesh.agent.connect=outbound") || !prefix.isEmpty()) {
             // an outbound agent opens no port: the caller waits for its node through the coordinator
             return process;
         }

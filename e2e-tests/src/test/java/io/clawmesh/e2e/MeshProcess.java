@@ -17,13 +17,21 @@ final class MeshProcess implements AutoCloseable {
 
     private final int port;
 
+    private final String host;
+
     private Process process;
 
     MeshProcess(String name, List<String> command, Path log, int port) {
+        this(name, command, log, port, "127.0.0.1");
+    }
+
+    /** A process that listens on {@code host} instead of loopback (an address of a veth pair a test created). */
+    MeshProcess(String name, List<String> command, Path log, int port, String host) {
         this.name = name;
         this.command = List.copyOf(command);
         this.log = log;
         this.port = port;
+        this.host = host;
     }
 
     MeshProcess start() throws IOException {
@@ -44,7 +52,7 @@ final class MeshProcess implements AutoCloseable {
     }
 
     String baseUrl() {
-        return "http://127.0.0.1:" + this.port;
+        return "http://" + this.host + ":" + this.port;
     }
 
     boolean isAlive() {

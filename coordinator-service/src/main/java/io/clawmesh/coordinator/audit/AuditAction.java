@@ -11,6 +11,7 @@ public enum AuditAction {
     RULE_DELETE("rule.delete"),
     NODE_REMOVE("node.remove"),
     TOKEN_ROTATE("token.rotate"),
+    NODE_TOKEN_ROTATE("node.token_rotate"),
     TASK_CANCEL("task.cancel"),
     DASHBOARD_LOGIN("dashboard.login"),
     DASHBOARD_LOGIN_FAILED("dashboard.login_failed"),

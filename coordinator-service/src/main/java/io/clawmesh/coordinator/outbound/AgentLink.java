@@ -127,6 +127,11 @@ public final class AgentLink {
         }
     }
 
+    /** Hands the agent a new node token (ADR 0014), the reply to its heartbeat frame. */
+    void sendNodeToken(String token) throws IOException {
+        send(LinkFrame.nodeToken(token));
+    }
+
     private void send(LinkFrame frame) throws IOException {
         this.session.sendMessage(new TextMessage(this.json.writeValueAsString(frame)));
     }

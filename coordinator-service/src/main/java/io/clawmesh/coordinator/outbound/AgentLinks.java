@@ -92,6 +92,17 @@ public class AgentLinks implements DisposableBean {
         this.registry.confirmAlive(link.nodeId(), null, this.clock.instant(), "outbound connection opened");
     }
 
+    /**
+     * A heartbeat came up an open connection of a node that is offline (its lease ran out while the connection
+     * stayed open, a pause longer than the heartbeat timeout): the connection reaches it, so it is back.
+     */
+    void heartbeatOnOpenConnection(AgentLink link) {
+        if (this.links.get(link.nodeId()) == link) {
+            this.registry.confirmAlive(
+                    link.nodeId(), null, this.clock.instant(), "heartbeat on its open outbound connection");
+        }
+    }
+
     /** A connection closed: its exchanges fail, and the node goes offline after the grace unless it reconnects. */
     void detach(AgentLink link, String reason) {
         link.closed(reason);

@@ -2,9 +2,13 @@ package io.clawmesh.coordinator.outbound;
 
 import io.clawmesh.common.link.LinkFrame;
 import io.clawmesh.common.node.InvalidInputException;
+import io.clawmesh.common.node.NodeStatus;
+import io.clawmesh.coordinator.registry.Node;
 import io.clawmesh.coordinator.registry.NodeNotFoundException;
 import io.clawmesh.coordinator.registry.NodeRegistry;
+import io.clawmesh.coordinator.registry.NodeTokenRotation;
 import java.util.Objects;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.web.socket.CloseStatus;
@@ -17,7 +21,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The coordinator's end of {@code GET /api/v1/nodes/{id}/connect} once upgraded: registers the connection, hands the
- * frames that come up to their exchanges or takes heartbeats, and closes the connection on a frame it cannot read.
+ * frames that come up to their exchanges or takes heartbeats (answering one with a {@code node-token} frame when a
+ * rotation is due, ADR 0014), and closes the connection on a frame it cannot read.
  */
 class AgentSocketHandler extends TextWebSocketHandler {
 
@@ -27,6 +32,18 @@ class AgentSocketHandler extends TextWebSocketHandler {
     static final String NODE_ID = "clawmesh.node-id";
 
     private static final String LINK = "clawmesh.link";
+
+    private static final String PARTIAL = "clawmesh.partial-frame";
+
+    /**
+     * Characters of the container's receive buffer per connection: Tomcat allocates it whole for every connection
+     * (a buffer the size of the largest frame cost 512 KiB a connection, and 2,000 idle agents did not fit in 512 MiB
+     * of heap); larger frames arrive in pieces.
+     */
+    static final int RECEIVE_BUFFER_CHARS = 8 * 1024;
+
+    /** The largest frame accepted, joined from its pieces; a larger one closes the connection with 1009. */
+    static final int MAX_FRAME_CHARS = LinkFrame.MAX_FRAME_CHARS * 2;
 
     /** Sent when the coordinator no longer knows the node: the agent registers again. */
     static final CloseStatus UNKNOWN_NODE = new CloseStatus(4004, "the coordinator does not know this node");
@@ -39,7 +56,15 @@ class AgentSocketHandler extends TextWebSocketHandler {
 
     private final JsonMapper json;
 
-    AgentSocketHandler(AgentLinks links, NodeRegistry registry, OutboundProperties properties, JsonMapper json) {
+    private final NodeTokenRotation rotation;
+
+    AgentSocketHandler(
+            AgentLinks links,
+            NodeRegistry registry,
+            NodeTokenRotation rotation,
+            OutboundProperties properties,
+            JsonMapper json) {
+        this.rotation = rotation;
         this.links = links;
         this.registry = registry;
         this.properties = properties;
@@ -59,15 +84,44 @@ class AgentSocketHandler extends TextWebSocketHandler {
         logger.info("Node {} connected from {}", nodeId, session.getRemoteAddress());
     }
 
+    /** Frames may arrive in pieces: a frame is joined here, so the container's buffer per connection stays small. */
+    @Override
+    public boolean supportsPartialMessages() {
+        return true;
+    }
+
     @Override
     protected void handleTextMessage(WebSocketSession session, TextMessage message) throws Exception {
+        StringBuilder partial = (StringBuilder) session.getAttributes().get(PARTIAL);
+        if (message.isLast() && partial == null) {
+            handleFrame(session, message.getPayload());
+            return;
+        }
+        if (partial == null) {
+            partial = new StringBuilder();
+            session.getAttributes().put(PARTIAL, partial);
+        }
+        if (partial.length() + message.getPayloadLength() > MAX_FRAME_CHARS) {
+            session.getAttributes().remove(PARTIAL);
+            session.close(
+                    CloseStatus.TOO_BIG_TO_PROCESS.withReason("a frame is at most " + MAX_FRAME_CHARS + " chars"));
+            return;
+        }
+        partial.append(message.getPayload());
+        if (message.isLast()) {
+            session.getAttributes().remove(PARTIAL);
+            handleFrame(session, partial.toString());
+        }
+    }
+
+    private void handleFrame(WebSocketSession session, String payload) throws Exception {
         AgentLink link = (AgentLink) session.getAttributes().get(LINK);
         if (link == null) {
             return;
         }
         LinkFrame frame;
         try {
-            frame = this.json.readValue(message.getPayload(), LinkFrame.class);
+            frame = this.json.readValue(payload, LinkFrame.class);
         } catch (JacksonException ex) {
             logger.warn("Node {} sent a frame that is not one: {}", link.nodeId(), ex.getOriginalMessage());
             session.close(CloseStatus.BAD_DATA.withReason("not a frame: " + shorten(ex.getOriginalMessage())));
@@ -90,7 +144,14 @@ class AgentSocketHandler extends TextWebSocketHandler {
             return;
         }
         try {
-            this.registry.heartbeat(link.nodeId(), frame.heartbeat());
+            Node node = this.registry.heartbeat(link.nodeId(), frame.heartbeat());
+            if (node.status() == NodeStatus.OFFLINE) {
+                this.links.heartbeatOnOpenConnection(link);
+            }
+            Optional<String> token = this.rotation.afterHeartbeat(node);
+            if (token.isPresent()) {
+                link.sendNodeToken(token.get());
+            }
         } catch (NodeNotFoundException ex) {
             session.close(UNKNOWN_NODE);
         } catch (InvalidInputException ex) {

@@ -1,9 +1,9 @@
 package io.clawmesh.coordinator.outbound;
 
-import io.clawmesh.common.link.LinkFrame;
 import io.clawmesh.coordinator.registry.EndpointPolicy;
 import io.clawmesh.coordinator.registry.EndpointReachability;
 import io.clawmesh.coordinator.registry.NodeRegistry;
+import io.clawmesh.coordinator.registry.NodeTokenRotation;
 import io.clawmesh.coordinator.security.ProblemWriter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.MeterBinder;
@@ -40,12 +40,16 @@ public class OutboundConfiguration implements WebSocketConfigurer {
 
     private final JsonMapper json;
 
+    private final NodeTokenRotation rotation;
+
     public OutboundConfiguration(
             AgentLinks links,
             NodeRegistry registry,
             OutboundProperties properties,
             ProblemWriter problems,
-            JsonMapper json) {
+            JsonMapper json,
+            NodeTokenRotation rotation) {
+        this.rotation = rotation;
         this.links = links;
         this.registry = registry;
         this.properties = properties;
@@ -59,16 +63,19 @@ public class OutboundConfiguration implements WebSocketConfigurer {
     @Override
     public void registerWebSocketHandlers(WebSocketHandlerRegistry registry) {
         registry.addHandler(
-                        new AgentSocketHandler(this.links, this.registry, this.properties, this.json),
+                        new AgentSocketHandler(this.links, this.registry, this.rotation, this.properties, this.json),
                         "/api/v1/nodes/*/connect")
                 .addInterceptors(new ConnectHandshake(this.registry, this.problems));
     }
 
-    /** Frames are bounded ({@link LinkFrame#MAX_FRAME_CHARS}); a larger one closes the connection (1009). */
+    /**
+     * Tomcat allocates each connection's text buffer at its full size when the connection opens, so it is small and
+     * {@link AgentSocketHandler} joins the pieces of a larger frame itself, up to its own limit (1009 beyond).
+     */
     @Bean
     ServletServerContainerFactoryBean webSocketContainer() {
         ServletServerContainerFactoryBean container = new ServletServerContainerFactoryBean();
-        container.setMaxTextMessageBufferSize(LinkFrame.MAX_FRAME_CHARS * 2);
+        container.setMaxTextMessageBufferSize(AgentSocketHandler.RECEIVE_BUFFER_CHARS);
         container.setMaxBinaryMessageBufferSize(1024);
         container.setMaxSessionIdleTimeout(IDLE_TIMEOUT.toMillis());
         return container;

@@ -2,6 +2,7 @@ package io.clawmesh.coordinator.registry;
 
 import io.clawmesh.common.api.NodeApi;
 import io.clawmesh.common.node.HeartbeatRequest;
+import io.clawmesh.common.node.HeartbeatResponse;
 import io.clawmesh.common.node.NodeView;
 import io.clawmesh.common.node.RegisterNodeRequest;
 import io.clawmesh.common.node.RegisterNodeResponse;
@@ -13,6 +14,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
@@ -31,8 +33,15 @@ public class NodeController implements NodeApi {
 
     private final AuditTrail audit;
 
+    private final NodeTokenRotation rotation;
+
     public NodeController(
-            NodeRegistry registry, InflightTracker inflight, RegistrationThrottle throttle, AuditTrail audit) {
+            NodeRegistry registry,
+            InflightTracker inflight,
+            RegistrationThrottle throttle,
+            AuditTrail audit,
+            NodeTokenRotation rotation) {
+        this.rotation = rotation;
         this.registry = registry;
         this.inflight = inflight;
         this.throttle = throttle;
@@ -57,10 +66,13 @@ public class NodeController implements NodeApi {
     }
 
     @Override
-    @ResponseStatus(HttpStatus.NO_CONTENT)
-    public void heartbeat(String id, HeartbeatRequest request) {
+    public ResponseEntity<HeartbeatResponse> heartbeat(String id, HeartbeatRequest request) {
         requireOwnNode(id, "heartbeat");
-        this.registry.heartbeat(id, request);
+        Node node = this.registry.heartbeat(id, request);
+        return this.rotation
+                .afterHeartbeat(node)
+                .map((token) -> ResponseEntity.ok(new HeartbeatResponse(token)))
+                .orElseGet(() -> ResponseEntity.noContent().build());
     }
 
     @Override

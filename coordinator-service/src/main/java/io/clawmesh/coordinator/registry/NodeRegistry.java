@@ -368,6 +368,11 @@ public class NodeRegistry {
         return this.cache.routable();
     }
 
+    /** Reads a node back from the database, after a change made outside the registry (a token rotation). */
+    public Optional<Node> reloadNode(String id) {
+        return reload(id);
+    }
+
     /** Reads a node back from the database into the cache, so the cache holds what was committed. */
     private Optional<Node> reload(String id) {
         Instant readAt = this.clock.instant();

@@ -3,16 +3,21 @@ package io.clawmesh.coordinator.security;
 import io.clawmesh.common.node.NodeCredentials;
 import io.clawmesh.coordinator.keys.ClientKeys;
 import io.clawmesh.coordinator.registry.MeshRole;
+import io.clawmesh.coordinator.registry.Node;
 import io.clawmesh.coordinator.registry.NodeRegistry;
+import io.clawmesh.coordinator.registry.NodeTokenRotation;
 import java.util.Optional;
 import org.springframework.stereotype.Component;
 
 /**
  * Tells what a bearer token is: the operator token, the join token, a client key ({@code cmk_…}, through
- * {@link ClientKeys}' cache) or a node token (looked up by its hash). Secret comparisons are constant-time.
+ * {@link ClientKeys}' cache) or a node token (looked up by its hash; a token a rotation issued or replaced through
+ * {@link NodeTokenRotation}). Secret comparisons are constant-time.
  */
 @Component
 public class TokenAuthenticator {
+
+    private static final String NODE_TOKEN_PREFIX = "cmn_";
 
     private final OperatorToken tokens;
 
@@ -20,10 +25,14 @@ public class TokenAuthenticator {
 
     private final ClientKeys clientKeys;
 
-    public TokenAuthenticator(OperatorToken tokens, NodeRegistry registry, ClientKeys clientKeys) {
+    private final NodeTokenRotation rotation;
+
+    public TokenAuthenticator(
+            OperatorToken tokens, NodeRegistry registry, ClientKeys clientKeys, NodeTokenRotation rotation) {
         this.tokens = tokens;
         this.registry = registry;
         this.clientKeys = clientKeys;
+        this.rotation = rotation;
     }
 
     /** The authentication for {@code token}, empty when the token is not known. */
@@ -39,8 +48,12 @@ public class TokenAuthenticator {
         if (ClientKeys.isClientKey(token)) {
             return this.clientKeys.authenticate(token).map(MeshAuthentication::client);
         }
-        return this.registry
-                .findByTokenHash(NodeCredentials.hash(token))
-                .map((node) -> new MeshAuthentication(MeshRole.NODE, node.id()));
+        String hash = NodeCredentials.hash(token);
+        Optional<String> nodeId = this.registry.findByTokenHash(hash).map(Node::id);
+        if (nodeId.isEmpty() && token.startsWith(NODE_TOKEN_PREFIX)) {
+            // not a node's current token in this replica's view: one a rotation issued or replaced (the database knows)
+            nodeId = this.rotation.authenticate(hash);
+        }
+        return nodeId.map((id) -> new MeshAuthentication(MeshRole.NODE, id));
     }
 }

@@ -201,6 +201,39 @@ class OutboundConnectionIntegrationTests {
     }
 
     @Test
+    void aHeartbeatOnAnOpenConnectionShouldBringANodeWhoseLeaseRanOutBackOnline() throws Exception {
+        RegisterNodeResponse node = register("out-lapsed", null, ConnectMode.OUTBOUND);
+        try (FakeAgent agent = FakeAgent.connect(uri(node.nodeId()), node.token())) {
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> status(node) == NodeStatus.ONLINE);
+            // what the lease sweeper does when heartbeats pause longer than the timeout
+            this.registry.transition(node.nodeId(), NodeStatus.OFFLINE, "lease expired");
+
+            agent.sendRaw("{\"type\":\"heartbeat\",\"heartbeat\":{\"status\":\"online\",\"inflight\":0}}");
+
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> status(node) == NodeStatus.ONLINE);
+        }
+    }
+
+    @Test
+    void aFrameLargerThanTheReceiveBufferShouldBeJoinedFromItsPiecesAndTaken() throws Exception {
+        RegisterNodeResponse node = register("out-big", null, ConnectMode.OUTBOUND);
+        try (FakeAgent agent = FakeAgent.connect(uri(node.nodeId()), node.token())) {
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> status(node) == NodeStatus.ONLINE);
+            String padding = " ".repeat(AgentSocketHandler.RECEIVE_BUFFER_CHARS * 5);
+            agent.sendRaw("{\"type\":\"heartbeat\"," + padding
+                    + "\"heartbeat\":{\"status\":\"online\",\"inflight\":3,\"capacity\":8}}");
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(5))
+                    .until(() -> this.registry
+                                    .find(node.nodeId())
+                                    .map(Node::reportedInflight)
+                                    .orElse(0)
+                            == 3);
+            assertThat(agent.isOpen()).isTrue();
+        }
+    }
+
+    @Test
     void aRoutedMessageShouldGoDownTheConnectionAndItsReplyComeBackInPieces() throws Exception {
         RegisterNodeResponse node = register("out-9", null, ConnectMode.OUTBOUND);
         try (FakeAgent agent = FakeAgent.connect(uri(node.nodeId()), node.token())) {

@@ -8,6 +8,8 @@ import io.clawmesh.common.node.RegisterNodeRequest;
 import io.clawmesh.common.node.RuntimeInfo;
 import io.clawmesh.coordinator.MutableClock;
 import io.clawmesh.coordinator.TestDatabase;
+import io.clawmesh.coordinator.audit.AuditRepository;
+import io.clawmesh.coordinator.audit.AuditTrail;
 import io.clawmesh.coordinator.events.RecordedEvents;
 import java.time.Clock;
 import java.time.Duration;
@@ -15,6 +17,7 @@ import java.time.Instant;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 
 /** Nodes, registration requests and a registry wired over a real database, for the registry tests and others. */
 public final class RegistryFixtures {
@@ -47,6 +50,20 @@ public final class RegistryFixtures {
     public static NodeRegistry registry(TestDatabase database, Clock clock) {
         NodeRepository repository = repository(database);
         return registry(repository, cache(repository, clock), clock);
+    }
+
+    /** Node token rotation over {@code database}: {@code rotation} of zero turns it off; the overlap is a minute. */
+    public static NodeTokenRotation rotation(
+            TestDatabase database, NodeRegistry registry, Clock clock, Duration rotation) {
+        NodeTokenRepository repository =
+                new NodeTokenRepository(database.jdbcClient(), new DataSourceTransactionManager(database.dataSource()));
+        Duration overlap = rotation.isZero() ? Duration.ofMinutes(1) : rotation.dividedBy(2);
+        return new NodeTokenRotation(
+                repository,
+                registry,
+                new NodeTokenProperties(rotation, overlap),
+                new AuditTrail(new AuditRepository(database.jdbcClient())),
+                clock);
     }
 
     public static Capabilities linuxGpu() {

@@ -11,9 +11,11 @@ import io.clawmesh.coordinator.keys.ClientKeys;
 import io.clawmesh.coordinator.keys.KeyUsage;
 import io.clawmesh.coordinator.registry.MeshRole;
 import io.clawmesh.coordinator.registry.NodeRegistry;
+import io.clawmesh.coordinator.registry.NodeTokenRotation;
 import io.clawmesh.coordinator.registry.Registrant;
 import io.clawmesh.coordinator.registry.RegistryFixtures;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,12 +34,15 @@ class TokenAuthenticatorTests {
 
     private ClientKeys clientKeys;
 
+    private NodeTokenRotation rotation;
+
     @BeforeEach
     void setUp() {
         this.database = TestDatabase.h2();
         this.registry = RegistryFixtures.registry(this.database, this.clock);
         ClientKeyRepository keyRepository = new ClientKeyRepository(this.database.jdbcClient());
         this.clientKeys = new ClientKeys(keyRepository, new KeyUsage(keyRepository, this.clock), this.clock);
+        this.rotation = RegistryFixtures.rotation(this.database, this.registry, this.clock, Duration.ZERO);
     }
 
     @AfterEach
@@ -71,7 +76,8 @@ class TokenAuthenticatorTests {
     @Test
     void authenticateWhenJoinTokenEmptyShouldLetTheOperatorTokenJoinAsOperator() {
         OperatorToken tokens = SecurityFixtures.tokens(SecurityFixtures.OPERATOR, "  ", this.dataDir);
-        TokenAuthenticator authenticator = new TokenAuthenticator(tokens, this.registry, this.clientKeys);
+        TokenAuthenticator authenticator =
+                new TokenAuthenticator(tokens, this.registry, this.clientKeys, this.rotation);
 
         assertThat(tokens.join()).isEqualTo(SecurityFixtures.OPERATOR);
         assertThat(authenticator.authenticate(SecurityFixtures.OPERATOR))
@@ -154,6 +160,6 @@ class TokenAuthenticatorTests {
 
     private TokenAuthenticator authenticator(String operator, String join) {
         return new TokenAuthenticator(
-                SecurityFixtures.tokens(operator, join, this.dataDir), this.registry, this.clientKeys);
+                SecurityFixtures.tokens(operator, join, this.dataDir), this.registry, this.clientKeys, this.rotation);
     }
 }

@@ -1,10 +1,12 @@
 package io.clawmesh.common.api;
 
 import io.clawmesh.common.node.HeartbeatRequest;
+import io.clawmesh.common.node.HeartbeatResponse;
 import io.clawmesh.common.node.NodeView;
 import io.clawmesh.common.node.RegisterNodeRequest;
 import io.clawmesh.common.node.RegisterNodeResponse;
 import java.util.List;
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.service.annotation.DeleteExchange;
@@ -20,8 +22,9 @@ public interface NodeApi {
     @PostExchange(ApiPaths.REGISTER)
     RegisterNodeResponse register(@RequestBody RegisterNodeRequest request);
 
+    /** 204 without a body, or 200 with what the coordinator hands back (a rotated node token). */
     @PostExchange(ApiPaths.HEARTBEAT)
-    void heartbeat(@PathVariable("id") String id, @RequestBody HeartbeatRequest request);
+    ResponseEntity<HeartbeatResponse> heartbeat(@PathVariable("id") String id, @RequestBody HeartbeatRequest request);
 
     @DeleteExchange(ApiPaths.NODE)
     void deregister(@PathVariable("id") String id);

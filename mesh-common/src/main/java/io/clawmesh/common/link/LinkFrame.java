@@ -9,8 +9,8 @@ import org.jspecify.annotations.Nullable;
  * One JSON text frame on an outbound agent's WebSocket (ADR 0010). The socket carries the agent's own HTTP API as
  * multiplexed exchanges: down go {@code request} (method, path, headers), {@code body} pieces, {@code end} and
  * {@code reset}; up come {@code ack} (the agent took the request: from now on it is never sent elsewhere),
- * {@code response} (status, headers), {@code body} pieces, {@code end} and {@code reset}, and {@code heartbeat}. Every
- * frame but a heartbeat names its exchange by {@code id}; a body piece holds at most {@link #MAX_DATA_CHARS}
+ * {@code response} (status, headers), {@code body} pieces, {@code end} and {@code reset}, and {@code heartbeat}, which
+ * a rotation answers with a {@code node-token} frame down. Every frame but a heartbeat and a node token names its exchange by {@code id}; a body piece holds at most {@link #MAX_DATA_CHARS}
  * characters, so one large answer never holds the socket for long.
  *
  * @param type what the frame is, one of the constants here
@@ -54,6 +54,12 @@ public record LinkFrame(
     /** Up: the agent's heartbeat. */
     public static final String HEARTBEAT = "heartbeat";
 
+    /**
+     * Down: the answer to a heartbeat that rotated the node token (ADR 0014); {@code data} is the new token. The agent
+     * stores it and proves it holds it by its next call over HTTP.
+     */
+    public static final String NODE_TOKEN = "node-token";
+
     /** The most characters one {@code body} frame carries. */
     public static final int MAX_DATA_CHARS = 16 * 1024;
 
@@ -79,6 +85,10 @@ public record LinkFrame(
 
     public static LinkFrame reset(String id, String reason) {
         return new LinkFrame(RESET, id, null, null, null, null, reason, null);
+    }
+
+    public static LinkFrame nodeToken(String token) {
+        return new LinkFrame(NODE_TOKEN, null, null, null, null, null, token, null);
     }
 
     public static LinkFrame heartbeat(HeartbeatRequest heartbeat) {

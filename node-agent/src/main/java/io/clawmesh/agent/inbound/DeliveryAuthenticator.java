@@ -36,7 +36,10 @@ class DeliveryAuthenticator {
         if (presented == null) {
             throw new MissingCredentialException();
         }
-        if (!NodeCredentials.secretsEqual(expected.get(), presented)) {
+        // the credential of the token a rotation replaced stays good until the next one (ADR 0014)
+        boolean previous = NodeCredentials.secretsEqual(
+                this.state.previousDeliveryCredential().orElse(null), presented);
+        if (!NodeCredentials.secretsEqual(expected.get(), presented) && !previous) {
             throw new InvalidCredentialException();
         }
     }

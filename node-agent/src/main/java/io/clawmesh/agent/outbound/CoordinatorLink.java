@@ -17,6 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,7 +59,11 @@ final class CoordinatorLink implements WebSocket.Listener {
 
     private final Duration sendTimeout;
 
-    private CoordinatorLink(AgentHttpServer server, JsonMapper json, Clock clock, Duration sendTimeout) {
+    private final Consumer<String> nodeTokens;
+
+    private CoordinatorLink(
+            AgentHttpServer server, JsonMapper json, Clock clock, Duration sendTimeout, Consumer<String> nodeTokens) {
+        this.nodeTokens = nodeTokens;
         this.sendTimeout = sendTimeout;
         this.server = server;
         this.json = json;
@@ -68,6 +73,8 @@ final class CoordinatorLink implements WebSocket.Listener {
 
     /**
      * Opens the WebSocket with the node token.
+     *
+     * @param nodeTokens takes a new node token the coordinator hands down (ADR 0014)
      *
      * @throws IOException when the coordinator cannot be reached or refuses the connection
      *     ({@link java.net.http.WebSocketHandshakeException} carries its status)
@@ -79,9 +86,10 @@ final class CoordinatorLink implements WebSocket.Listener {
             AgentHttpServer server,
             JsonMapper json,
             Clock clock,
-            Duration timeout)
+            Duration timeout,
+            Consumer<String> nodeTokens)
             throws IOException {
-        CoordinatorLink link = new CoordinatorLink(server, json, clock, timeout);
+        CoordinatorLink link = new CoordinatorLink(server, json, clock, timeout, nodeTokens);
         try {
             client.newWebSocketBuilder()
                     .header("Authorization", "Bearer " + nodeToken)
@@ -209,6 +217,12 @@ final class CoordinatorLink implements WebSocket.Listener {
             frame = this.json.readValue(text, LinkFrame.class);
         } catch (JacksonException ex) {
             logger.warn("The coordinator sent a frame that is not one ({}); ignored", ex.getOriginalMessage());
+            return;
+        }
+        if (LinkFrame.NODE_TOKEN.equals(frame.type()) && frame.data() != null) {
+            String token = frame.data();
+            // storing it waits for the registrar, which may be in a heartbeat: never on the socket's receiving thread
+            Thread.ofVirtual().name("mesh-node-token").start(() -> this.nodeTokens.accept(token));
             return;
         }
         String id = frame.id();

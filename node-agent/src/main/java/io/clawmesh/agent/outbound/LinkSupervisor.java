@@ -131,7 +131,8 @@ public class LinkSupervisor implements SmartLifecycle {
                     this.server,
                     this.json,
                     this.clock,
-                    this.properties.connectTimeout());
+                    this.properties.connectTimeout(),
+                    this.state::nodeTokenReceived);
         } catch (WebSocketHandshakeException ex) {
             return refused(identity.get(), ex.getResponse().statusCode());
         } catch (IOException ex) {
@@ -168,7 +169,8 @@ public class LinkSupervisor implements SmartLifecycle {
     }
 
     /** Pings until the connection ends; the watchdog ends it when nothing was heard for too long. */
-    private String hold(CoordinatorLink link, NodeIdentity identity) {
+    private String hold(CoordinatorLink link, NodeIdentity connectedAs) {
+        NodeIdentity identity = connectedAs;
         while (this.running) {
             try {
                 return link.closed().get(this.properties.pingInterval().toMillis(), TimeUnit.MILLISECONDS);
@@ -178,7 +180,11 @@ public class LinkSupervisor implements SmartLifecycle {
                     link.abort("watchdog");
                     return "nothing heard for " + silent.toSeconds() + " s";
                 }
-                if (!this.state.identity().equals(Optional.of(identity))) {
+                Optional<NodeIdentity> current = this.state.identity();
+                if (current.isPresent() && rotatedFrom(identity, current.get())) {
+                    // a token rotation (ADR 0014): same node, and the connection stays; a reconnect uses the new token
+                    identity = current.get();
+                } else if (!current.equals(Optional.of(identity))) {
                     link.abort("new identity");
                     return "the node registered again";
                 }
@@ -192,6 +198,14 @@ public class LinkSupervisor implements SmartLifecycle {
         }
         link.close();
         return "agent stops";
+    }
+
+    /** Whether {@code current} is {@code before} after a token rotation, which needs no new connection. */
+    static boolean rotatedFrom(NodeIdentity before, NodeIdentity current) {
+        return !current.token().equals(before.token())
+                && current.nodeId().equals(before.nodeId())
+                && current.coordinatorUrl().equals(before.coordinatorUrl())
+                && before.token().equals(current.previousToken());
     }
 
     private Duration refused(NodeIdentity identity, int status) {

@@ -3,12 +3,15 @@ package io.clawmesh.agent.registration;
 import io.clawmesh.common.json.StrictJson;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -77,7 +80,11 @@ public class NodeIdentityStore {
             createDataDir();
             Path temporary = Files.createTempFile(this.dataDir, ".node-", ".json.tmp", ownerOnly(OWNER_FILE));
             try {
-                Files.write(temporary, this.json.writeValueAsBytes(identity));
+                try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
+                    channel.write(ByteBuffer.wrap(this.json.writeValueAsBytes(identity)));
+                    // on disk before it is moved into place: a crash leaves the old file or the new one, never half
+                    channel.force(true);
+                }
                 move(temporary);
             } finally {
                 Files.deleteIfExists(temporary);

@@ -5,6 +5,7 @@ import io.clawmesh.common.api.CoordinatorApi;
 import io.clawmesh.common.node.Capabilities;
 import io.clawmesh.common.node.ConnectMode;
 import io.clawmesh.common.node.HeartbeatRequest;
+import io.clawmesh.common.node.HeartbeatResponse;
 import io.clawmesh.common.node.RegisterNodeRequest;
 import io.clawmesh.common.node.RegisterNodeResponse;
 import io.clawmesh.common.node.RuntimeInfo;
@@ -25,6 +26,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.NestedExceptionUtils;
 import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.client.RestClientException;
 import org.springframework.web.client.RestClientResponseException;
 
@@ -65,6 +67,9 @@ public class NodeRegistrar {
 
     private boolean stopped;
 
+    /** A token came down the outbound connection: the next heartbeat goes over HTTP with it, which makes it current. */
+    private boolean confirmOverHttp;
+
     public NodeRegistrar(
             CoordinatorApi api,
             NodeIdentityStore store,
@@ -97,6 +102,7 @@ public class NodeRegistrar {
         this.coordinatorUrl = coordinatorUrl;
         this.heartbeatInterval = heartbeatInterval;
         this.backoff = backoff;
+        state.onNodeToken(this::rotate);
     }
 
     /** Loads the stored identity; when it belongs to this coordinator the first step heartbeats with it. */
@@ -251,8 +257,17 @@ public class NodeRegistrar {
                 Objects.equals(capabilities, this.acceptedCapabilities) ? null : capabilities,
                 Objects.equals(runtime, this.acceptedRuntime) ? null : runtime);
         try {
-            if (!this.state.heartbeatLink().map((link) -> link.test(request)).orElse(false)) {
-                this.api.heartbeat(identity.nodeId(), request);
+            if (this.confirmOverHttp
+                    || !this.state
+                            .heartbeatLink()
+                            .map((link) -> link.test(request))
+                            .orElse(false)) {
+                ResponseEntity<HeartbeatResponse> reply = this.api.heartbeat(identity.nodeId(), request);
+                this.confirmOverHttp = false;
+                HeartbeatResponse body = reply.getBody();
+                if (body != null && body.nodeToken() != null) {
+                    rotateLocked(body.nodeToken(), "heartbeat reply");
+                }
             }
         } catch (RestClientResponseException ex) {
             int status = ex.getStatusCode().value();
@@ -273,6 +288,39 @@ public class NodeRegistrar {
                     identity.nodeId());
         }
         return this.heartbeatInterval;
+    }
+
+    /**
+     * Takes a new node token (ADR 0014): stored first, used after, so a crash in between loses nothing (the coordinator
+     * keeps the old token valid until the new one is used). When it cannot be stored, the agent keeps the old token
+     * and the coordinator hands over another one at a later heartbeat.
+     */
+    public synchronized void rotate(String token) {
+        rotateLocked(token, "outbound connection");
+        // the coordinator switches when it sees the new token; the outbound connection still runs on the old one
+        this.confirmOverHttp = true;
+    }
+
+    private void rotateLocked(String token, String via) {
+        Optional<NodeIdentity> identity = this.state.identity();
+        if (identity.isEmpty() || token.isBlank() || token.equals(identity.get().token())) {
+            return;
+        }
+        NodeIdentity rotated = identity.get().rotatedTo(token);
+        try {
+            this.store.save(rotated);
+        } catch (UncheckedIOException ex) {
+            logger.error(
+                    "Node {}: the coordinator rotated the node token but {} cannot be written ({}); keeping the"
+                            + " current token, the coordinator offers a new one at a later heartbeat",
+                    rotated.nodeId(),
+                    this.store.file(),
+                    ex.getMessage());
+            return;
+        }
+        this.state.use(rotated);
+        logger.info(
+                "Node {}: node token rotated (from the {}), stored in {}", rotated.nodeId(), via, this.store.file());
     }
 
     private Duration lost(NodeIdentity identity, int status) {

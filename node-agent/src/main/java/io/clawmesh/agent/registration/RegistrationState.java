@@ -4,6 +4,7 @@ import io.clawmesh.common.node.ConnectMode;
 import io.clawmesh.common.node.HeartbeatRequest;
 import io.clawmesh.common.node.NodeCredentials;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
@@ -13,7 +14,12 @@ import org.jspecify.annotations.Nullable;
  */
 public class RegistrationState {
 
-    private record Current(NodeIdentity identity, String deliveryCredential) {}
+    private record Current(
+            NodeIdentity identity,
+            String deliveryCredential,
+            @Nullable String previousDeliveryCredential) {}
+
+    private volatile @Nullable Consumer<String> nodeTokens;
 
     private volatile @Nullable Current current;
 
@@ -59,11 +65,36 @@ public class RegistrationState {
         return (known != null) ? Optional.of(known.deliveryCredential()) : Optional.empty();
     }
 
+    /**
+     * The credential derived from the token a rotation replaced (ADR 0014), which the coordinator may still present
+     * until all its replicas have seen the switch; empty when there was no rotation.
+     */
+    public Optional<String> previousDeliveryCredential() {
+        Current known = this.current;
+        return (known != null) ? Optional.ofNullable(known.previousDeliveryCredential()) : Optional.empty();
+    }
+
     /** Acts under {@code identity} from now on. */
     public void use(NodeIdentity identity) {
         String credential =
                 NodeCredentials.deliveryCredential(NodeCredentials.hash(identity.token()), identity.nodeId());
-        this.current = new Current(identity, credential);
+        String previous = (identity.previousToken() != null)
+                ? NodeCredentials.deliveryCredential(NodeCredentials.hash(identity.previousToken()), identity.nodeId())
+                : null;
+        this.current = new Current(identity, credential, previous);
+    }
+
+    /** Who takes a node token the coordinator hands over outside an HTTP heartbeat reply (the outbound connection). */
+    public void onNodeToken(Consumer<String> receiver) {
+        this.nodeTokens = receiver;
+    }
+
+    /** Hands a node token that came down the outbound connection to the registrar. */
+    public void nodeTokenReceived(String token) {
+        Consumer<String> receiver = this.nodeTokens;
+        if (receiver != null) {
+            receiver.accept(token);
+        }
     }
 
     /** Forgets the identity in use (the coordinator no longer knows it). */

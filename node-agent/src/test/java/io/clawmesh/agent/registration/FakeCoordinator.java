@@ -4,6 +4,7 @@ import io.clawmesh.common.api.CoordinatorApi;
 import io.clawmesh.common.message.RouteRequest;
 import io.clawmesh.common.message.RouteResponse;
 import io.clawmesh.common.node.HeartbeatRequest;
+import io.clawmesh.common.node.HeartbeatResponse;
 import io.clawmesh.common.node.NodeView;
 import io.clawmesh.common.node.RegisterNodeRequest;
 import io.clawmesh.common.node.RegisterNodeResponse;
@@ -16,8 +17,10 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.client.HttpClientErrorException;
 import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.client.RestClientException;
@@ -39,6 +42,8 @@ final class FakeCoordinator implements CoordinatorApi {
     private final Deque<RestClientException> failures = new ArrayDeque<>();
 
     private int issued;
+
+    private @Nullable String nextToken;
 
     /** The next call fails with this HTTP status. */
     FakeCoordinator answerNext(HttpStatus status) {
@@ -63,11 +68,22 @@ final class FakeCoordinator implements CoordinatorApi {
         return new RegisterNodeResponse(id, "token-" + this.registrations.size());
     }
 
+    /** The next heartbeat's reply hands over this node token (a rotation). */
+    FakeCoordinator rotateNext(String token) {
+        this.nextToken = token;
+        return this;
+    }
+
     @Override
-    public void heartbeat(String id, HeartbeatRequest request) {
+    public ResponseEntity<HeartbeatResponse> heartbeat(String id, HeartbeatRequest request) {
         failIfScripted();
         this.heartbeatIds.add(id);
         this.heartbeats.add(request);
+        String token = this.nextToken;
+        this.nextToken = null;
+        return (token != null)
+                ? ResponseEntity.ok(new HeartbeatResponse(token))
+                : ResponseEntity.noContent().build();
     }
 
     @Override

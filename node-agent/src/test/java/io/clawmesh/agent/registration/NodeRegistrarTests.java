@@ -10,10 +10,12 @@ import io.clawmesh.common.node.NodeStatus;
 import io.clawmesh.common.node.RuntimeInfo;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -107,6 +109,55 @@ class NodeRegistrarTests {
         assertThat(this.coordinator.heartbeatIds)
                 .as("over HTTP only when the connection could not take it")
                 .containsExactly("node-00000000000000aa");
+    }
+
+    @Test
+    void heartbeatWhenTheReplyRotatesTheTokenShouldStoreItBeforeUsingItAndKeepAcceptingTheOldCredential() {
+        this.store.save(new NodeIdentity("node-00000000000000aa", "old-token", URL));
+        this.service.start();
+        String oldCredential = this.state.deliveryCredential().orElseThrow();
+
+        this.coordinator.rotateNext("new-token");
+        this.service.step();
+
+        NodeIdentity stored = this.store.load().orElseThrow();
+        assertThat(stored.token()).isEqualTo("new-token");
+        assertThat(stored.previousToken()).isEqualTo("old-token");
+        assertThat(this.state.identity().orElseThrow().token()).isEqualTo("new-token");
+        assertThat(this.state.deliveryCredential()).isNotEqualTo(Optional.of(oldCredential));
+        assertThat(this.state.previousDeliveryCredential()).contains(oldCredential);
+    }
+
+    @Test
+    void heartbeatWhenTheRotatedTokenCannotBeStoredShouldKeepUsingTheOldOne() throws Exception {
+        this.store.save(new NodeIdentity("node-00000000000000aa", "old-token", URL));
+        this.service.start();
+        // a directory where node.json belongs: the atomic move into place fails
+        Files.delete(this.store.file());
+        Files.createDirectories(this.store.file().resolve("in-the-way"));
+
+        this.coordinator.rotateNext("new-token");
+        this.service.step();
+
+        assertThat(this.state.identity().orElseThrow().token()).isEqualTo("old-token");
+    }
+
+    @Test
+    void rotateFromTheOutboundConnectionShouldStoreTheTokenAndConfirmItOverHttpOnce() {
+        this.store.save(new NodeIdentity("node-00000000000000aa", "old-token", URL));
+        this.service.start();
+        List<HeartbeatRequest> overLink = new ArrayList<>();
+        this.state.heartbeatOver(overLink::add);
+
+        this.state.nodeTokenReceived("new-token");
+        this.service.step();
+        this.service.step();
+
+        assertThat(this.store.load().orElseThrow().token()).isEqualTo("new-token");
+        assertThat(this.coordinator.heartbeatIds)
+                .as("the first heartbeat after the rotation goes over HTTP, with the new token")
+                .hasSize(1);
+        assertThat(overLink).hasSize(1);
     }
 
     @Test
