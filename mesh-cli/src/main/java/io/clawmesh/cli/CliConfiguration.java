@@ -3,19 +3,24 @@ package io.clawmesh.cli;
 import io.clawmesh.cli.client.MeshClients;
 import io.clawmesh.cli.parsing.CliRunner;
 import io.clawmesh.cli.parsing.CommandLineExecutor;
+import io.clawmesh.cli.parsing.CommandRegistrations;
 import io.clawmesh.cli.parsing.GlobalOptions;
 import io.clawmesh.cli.parsing.MeshCommandCompleter;
 import io.clawmesh.cli.parsing.MeshCommandParser;
+import io.clawmesh.cli.parsing.NoConstraintsValidator;
 import io.clawmesh.cli.settings.CliEnvironment;
 import io.clawmesh.cli.settings.SettingsResolver;
 import io.clawmesh.cli.support.Interrupts;
 import io.clawmesh.common.json.StrictJson;
+import jakarta.validation.Validator;
 import java.time.Clock;
+import java.util.List;
 import org.jline.terminal.Terminal;
 import org.jline.utils.AttributedString;
 import org.jline.utils.AttributedStyle;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
@@ -30,6 +35,34 @@ public class CliConfiguration {
 
     /** Prefix of the properties {@code main} uses to hand over the global flags given before or after the verb. */
     public static final String LAUNCH_PREFIX = "mesh.cli.launch.";
+
+    /** Every class with {@code @Command} methods; CliConfigurationTests compares it with Spring Shell's scan. */
+    static final List<Class<?>> COMMAND_CLASSES = List.of(
+            AuditCommands.class,
+            HelpCommands.class,
+            InitCommands.class,
+            KeyCommands.class,
+            LauncherCommands.class,
+            NodeCommands.class,
+            RouteCommands.class,
+            SendCommands.class,
+            StatusCommands.class,
+            TaskCommands.class,
+            TokenCommands.class,
+            VersionCommands.class,
+            WatchCommands.class);
+
+    /** Spring Shell's registry without its classpath scan (ADR 0016). */
+    @Bean
+    CommandRegistry commandRegistry(ApplicationContext context) {
+        return CommandRegistrations.registry(context, COMMAND_CLASSES);
+    }
+
+    /** What Spring Shell validates commands with: they declare no constraints (ADR 0016). */
+    @Bean
+    Validator commandValidator() {
+        return new NoConstraintsValidator();
+    }
 
     @Bean
     MeshCommandParser commandParser(CommandRegistry registry) {

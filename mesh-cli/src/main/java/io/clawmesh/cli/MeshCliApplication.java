@@ -10,6 +10,7 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.logging.LoggingSystem;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -21,6 +22,10 @@ import org.springframework.context.ConfigurableApplicationContext;
 public class MeshCliApplication {
 
     public static void main(String[] args) {
+        // CliLogging sets up Logback instead, without parsing XML (ADR 0016)
+        if (System.getProperty(LoggingSystem.SYSTEM_PROPERTY) == null) {
+            System.setProperty(LoggingSystem.SYSTEM_PROPERTY, LoggingSystem.NONE);
+        }
         if (args.length > 0 && args[0].equals(UpSettings.VERB)) {
             System.exit(UpSettings.print(args, CliEnvironment.system(), System.out, System.err));
         }
