@@ -135,6 +135,12 @@ public class AgentLinks implements DisposableBean {
     /** A node that registered as outbound is routable only once its connection is open here. */
     @EventListener
     void onRegistered(NodeRegistered registered) {
+        // The registry saves an outbound node offline; one that registers again over an open connection is back.
+        if (this.links.containsKey(registered.node().id())) {
+            this.registry.confirmAlive(
+                    registered.node().id(), null, this.clock.instant(), "registered with its connection open");
+            return;
+        }
         requireConnection(registered.node(), "registered; waiting for its outbound connection");
     }
 

@@ -143,7 +143,11 @@ public class NodeRegistry {
             ConnectMode connect) {
         String token = NodeTokens.newToken();
         Instant now = this.clock.instant();
-        NodeStatus status = runtime.connected() ? NodeStatus.ONLINE : NodeStatus.DEGRADED;
+        // An outbound node is reachable only through its connection: it starts offline and comes online when the
+        // connection opens (AgentLinks), so nothing can route to it, or see it online, in between.
+        NodeStatus status = connect == ConnectMode.OUTBOUND
+                ? NodeStatus.OFFLINE
+                : runtime.connected() ? NodeStatus.ONLINE : NodeStatus.DEGRADED;
         // What the agent just told us; id and registration time are filled in below.
         Node template = new Node(
                 "",
