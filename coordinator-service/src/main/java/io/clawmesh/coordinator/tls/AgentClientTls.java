@@ -99,15 +99,20 @@ public final class AgentClientTls {
             return fresh;
         }
 
+        /** The key type as TLS names it ("EC"), from the certificate: a key read from PEM may say "ECDSA". */
+        private String algorithm() {
+            return current().chain()[0].getPublicKey().getAlgorithm();
+        }
+
         @Override
         public String[] getClientAliases(String keyType, Principal @Nullable [] issuers) {
-            return current().key().getAlgorithm().equals(keyType) ? new String[] {ALIAS} : new String[0];
+            return algorithm().equals(keyType) ? new String[] {ALIAS} : new String[0];
         }
 
         @Override
         public @Nullable String chooseClientAlias(
                 String[] keyTypes, Principal @Nullable [] issuers, @Nullable Socket socket) {
-            String algorithm = current().key().getAlgorithm();
+            String algorithm = algorithm();
             for (String keyType : keyTypes) {
                 if (algorithm.equals(keyType)) {
                     return ALIAS;

@@ -7,6 +7,7 @@ import io.clawmesh.agent.registration.RegistrationState;
 import io.clawmesh.agent.runtime.AgentRuntime;
 import io.clawmesh.agent.runtime.CapacityGate;
 import io.clawmesh.agent.tls.NodeCertificates;
+import io.clawmesh.agent.tls.NodeTlsConfiguration;
 import io.clawmesh.agent.web.JsonBodyReader;
 import io.clawmesh.agent.web.JsonResponses;
 import io.clawmesh.common.api.ApiPaths;
@@ -109,7 +110,9 @@ public class InboundConfiguration {
             server.withoutListener();
         }
         // mutual TLS (ADR 0012): HTTPS with the node certificate, the coordinator's client certificate required
-        nodeCertificates.ifAvailable((certificates) -> server.useTls(certificates.serverContext()));
+        if (NodeTlsConfiguration.enabled(environment)) {
+            server.useTls(nodeCertificates.getObject().serverContext());
+        }
         return server;
     }
 

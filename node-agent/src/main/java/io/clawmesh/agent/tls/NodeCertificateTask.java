@@ -21,20 +21,26 @@ public class NodeCertificateTask implements SmartLifecycle, ApplicationListener<
 
     private @Nullable ScheduledExecutorService executor;
 
-    public NodeCertificateTask(NodeCertificates certificates) {
+    private final boolean enabled;
+
+    /** @param enabled whether this agent serves mutual TLS; when not, the task does nothing */
+    public NodeCertificateTask(NodeCertificates certificates, boolean enabled) {
         this.certificates = certificates;
+        this.enabled = enabled;
     }
 
     @Override
     public void start() {
-        this.certificates.load();
+        if (this.enabled) {
+            this.certificates.load();
+        }
         this.running = true;
     }
 
     @Override
     public void onApplicationEvent(ApplicationReadyEvent event) {
         synchronized (this) {
-            if (!this.running || this.executor != null) {
+            if (!this.enabled || !this.running || this.executor != null) {
                 return;
             }
             this.executor = Executors.newSingleThreadScheduledExecutor(

@@ -56,8 +56,11 @@ public class NodeCertificates {
 
     private static final Logger logger = LoggerFactory.getLogger(NodeCertificates.class);
 
-    /** How soon to try again when there is no identity yet or the coordinator could not sign. */
+    /** How soon to try again when the coordinator could not sign. */
     static final Duration RETRY = Duration.ofSeconds(5);
+
+    /** How soon to look again before registration: no call is made, and the certificate should follow it closely. */
+    static final Duration AWAIT_IDENTITY = Duration.ofMillis(500);
 
     /** The longest wait between two looks, so a clock jump or a lost node is noticed. */
     static final Duration MAX_WAIT = Duration.ofHours(1);
@@ -157,7 +160,7 @@ public class NodeCertificates {
     public synchronized Duration step() {
         Optional<NodeIdentity> identity = this.state.identity();
         if (identity.isEmpty()) {
-            return RETRY;
+            return AWAIT_IDENTITY;
         }
         String nodeId = identity.get().nodeId();
         Instant now = this.clock.instant();

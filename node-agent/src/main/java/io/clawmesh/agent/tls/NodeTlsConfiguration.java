@@ -10,12 +10,8 @@ import java.time.Clock;
 import java.util.Locale;
 import java.util.Map;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Condition;
-import org.springframework.context.annotation.ConditionContext;
-import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
-import org.springframework.core.type.AnnotatedTypeMetadata;
 import org.springframework.web.client.RestClient;
 
 /**
@@ -24,7 +20,8 @@ import org.springframework.web.client.RestClient;
  * certificate files has no CA to sign node certificates).
  */
 @Configuration(proxyBeanMethods = false)
-@Conditional(NodeTlsConfiguration.MutualTlsCondition.class)
+// no @Conditional: the launcher runs the agent with AOT, which would freeze a condition at build time; the beans are
+// cheap and idle unless enabled(environment) says so at run time
 public class NodeTlsConfiguration {
 
     /** {@code auto} (default), {@code on} or {@code off}. */
@@ -48,8 +45,8 @@ public class NodeTlsConfiguration {
     }
 
     @Bean
-    NodeCertificateTask nodeCertificateTask(NodeCertificates certificates) {
-        return new NodeCertificateTask(certificates);
+    NodeCertificateTask nodeCertificateTask(NodeCertificates certificates, Environment environment) {
+        return new NodeCertificateTask(certificates, enabled(environment));
     }
 
     private static String certificateOf(@org.jspecify.annotations.Nullable Map<?, ?> answer) {
@@ -86,12 +83,5 @@ public class NodeTlsConfiguration {
             return listening;
         }
         return https && pinned && listening;
-    }
-
-    static final class MutualTlsCondition implements Condition {
-        @Override
-        public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
-            return enabled(context.getEnvironment());
-        }
     }
 }

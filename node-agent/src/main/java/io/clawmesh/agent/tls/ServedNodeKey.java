@@ -35,7 +35,10 @@ final class ServedNodeKey extends X509ExtendedKeyManager {
     @Override
     public String @Nullable [] getServerAliases(String keyType, Principal @Nullable [] issuers) {
         Material now = this.material;
-        return (now != null && now.key().getAlgorithm().equals(keyType)) ? new String[] {ALIAS} : null;
+        // the certificate's key names the type as TLS does ("EC"); a key read back from PEM may say "ECDSA"
+        return (now != null && now.chain()[0].getPublicKey().getAlgorithm().equals(keyType))
+                ? new String[] {ALIAS}
+                : null;
     }
 
     @Override

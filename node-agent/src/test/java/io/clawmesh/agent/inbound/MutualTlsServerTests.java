@@ -206,6 +206,29 @@ class MutualTlsServerTests {
 
         assertThat(restarted.current()).isEqualTo(this.certificates.current());
         assertThat(this.signed).isEqualTo(1);
+        // and it serves it: the key read back from the file makes a handshake
+        this.server.stop();
+        this.server = InboundConfiguration.server(
+                "127.0.0.1",
+                0,
+                Duration.ofSeconds(1),
+                new MessageDispatcher(this.runtime, this.gate, this.clock, Duration.ofMinutes(5)),
+                new AgentTasks(
+                        this.runtime,
+                        this.gate,
+                        this.clock,
+                        Duration.ofHours(1),
+                        100,
+                        Duration.ofMinutes(5),
+                        (run) -> Thread.ofVirtual().start(run)),
+                this.state,
+                this.runtime,
+                this.gate,
+                new LocalNode("mac-mini", this.dataDir),
+                List.of());
+        this.server.useTls(restarted.serverContext());
+        this.server.start();
+        assertThat(served(this.ca.client(KeyPurposeId.id_kp_clientAuth))).isEqualTo(restarted.current());
     }
 
     @Test
