@@ -138,7 +138,11 @@ public class NodeCertificates {
         try {
             this.pair = readKey(keyFile());
             List<X509Certificate> chain = readChain(Files.readString(certificateFile()));
-            if (chain.get(0).getNotAfter().toInstant().isAfter(this.clock.instant())
+            X509Certificate ca = chain.get(chain.size() - 1);
+            // a certificate of an earlier coordinator's CA, or an expired one, waits for a new one
+            if (chain.size() > 1
+                    && (this.pinned == null || this.pinned.matches(ca))
+                    && chain.get(0).getNotAfter().toInstant().isAfter(this.clock.instant())
                     && chain.get(0).getPublicKey().equals(this.pair.getPublic())) {
                 use(chain);
                 logger.info(

@@ -232,6 +232,17 @@ class MutualTlsServerTests {
     }
 
     @Test
+    void aStoredCertificateOfAnotherCaThanThePinnedOneShouldNotBeServed() {
+        this.certificates.step();
+
+        NodeCertificates repinned =
+                certificates(this.dataDir, CaFingerprint.of(new TestMeshCa("another mesh").certificate()));
+        repinned.load();
+
+        assertThat(repinned.current()).isNull();
+    }
+
+    @Test
     void aCaOtherThanThePinnedOneShouldNotBeServed() {
         NodeCertificates wrongPin =
                 certificates(this.dataDir.resolve("other"), CaFingerprint.of(new TestMeshCa("x").certificate()));
