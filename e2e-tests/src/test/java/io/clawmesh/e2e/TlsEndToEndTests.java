@@ -1,6 +1,7 @@
 package io.clawmesh.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.clawmesh.common.tls.CaFingerprint;
 import io.clawmesh.common.tls.MeshTrust;
@@ -13,6 +14,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Comparator;
@@ -160,15 +162,51 @@ class TlsEndToEndTests {
                 this.work.resolve("agent-pinned").toString());
         awaitNodesOnline(2, join, "join-pinned");
 
-        HttpResponse<String> routed = this.https.send(
-                HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + this.port + "/api/v1/route/pinned-node"))
-                        .header("Authorization", "Bearer " + this.operatorToken)
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString("{\"content\":\"over tls\"}"))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(routed.statusCode()).as(routed.body()).isEqualTo(200);
-        assertThat(routed.body()).contains("[claw-mesh echo] over tls");
+        // the agent asks for its node certificate right after registering; from then on the coordinator reaches it
+        // over mutual TLS (ADR 0012)
+        Awaitility.await("routed over mutual TLS")
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofSeconds(1))
+                .until(() -> {
+                    HttpResponse<String> routed = this.https.send(
+                            HttpRequest.newBuilder(
+                                            URI.create("https://127.0.0.1:" + this.port + "/api/v1/route/pinned-node"))
+                                    .header("Authorization", "Bearer " + this.operatorToken)
+                                    .header("Content-Type", "application/json")
+                                    .POST(HttpRequest.BodyPublishers.ofString("{\"content\":\"over tls\"}"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+                    return routed.statusCode() == 200 && routed.body().contains("[claw-mesh echo] over tls");
+                });
+        String mode = JSON.readTree(get("/api/v1/nodes").body())
+                .valueStream()
+                .filter((node) -> node.path("name").asString().equals("pinned-node"))
+                .findFirst()
+                .orElseThrow()
+                .path("connect")
+                .asString();
+        assertThat(mode).isEqualTo("inbound");
+        assertThat(Files.getPosixFilePermissions(this.work.resolve("agent-pinned/tls/node.key")))
+                .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+
+        // the agent's port speaks only TLS and wants the coordinator's certificate: plain HTTP and a client without
+        // a certificate (even one that trusts the mesh CA) get no answer
+        HttpClient plain = HttpClient.newBuilder()
+                .connectTimeout(Duration.ofSeconds(2))
+                .version(HttpClient.Version.HTTP_1_1)
+                .build();
+        assertThatThrownBy(() -> plain.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + agentPort + "/healthz"))
+                                .timeout(Duration.ofSeconds(10))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString()))
+                .isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> this.https.send(
+                        HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + agentPort + "/healthz"))
+                                .timeout(Duration.ofSeconds(10))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString()))
+                .isInstanceOf(IOException.class);
     }
 
     @Test

@@ -16,6 +16,7 @@ import io.clawmesh.coordinator.outbound.LinkLostException;
 import io.clawmesh.coordinator.outbound.LinkResponse;
 import io.clawmesh.coordinator.registry.EndpointPolicy;
 import io.clawmesh.coordinator.registry.Node;
+import io.clawmesh.coordinator.tls.AgentClientTls;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
@@ -104,6 +105,8 @@ public class NodeClient implements DisposableBean {
         this.links = links;
         this.timeout = properties.timeout();
         this.connections = PoolingHttpClientConnectionManagerBuilder.create()
+                // mutual TLS towards agents when the coordinator runs the mesh CA (ADR 0012), else plain HTTP
+                .setTlsSocketStrategy(AgentClientTls.socketStrategy(endpointPolicy.agentTls()))
                 .setDefaultConnectionConfig(ConnectionConfig.custom()
                         .setConnectTimeout(Timeout.of(properties.connectTimeout()))
                         .setSocketTimeout(Timeout.of(properties.timeout()))
@@ -122,6 +125,8 @@ public class NodeClient implements DisposableBean {
                         .build())
                 .disableAutomaticRetries()
                 .disableCookieManagement()
+                // a client certificate would otherwise tie each pooled connection to one caller and stop reuse
+                .disableConnectionState()
                 .evictIdleConnections(TimeValue.ofSeconds(30))
                 .build();
         this.endpointPolicy = endpointPolicy;

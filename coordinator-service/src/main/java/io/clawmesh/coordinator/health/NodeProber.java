@@ -98,6 +98,7 @@ public class NodeProber implements DisposableBean {
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(properties.probeTimeout())
                 .followRedirects(HttpClient.Redirect.NEVER)
+                .sslContext(this.endpointPolicy.clientContext())
                 .executor(this.executor)
                 .build();
     }

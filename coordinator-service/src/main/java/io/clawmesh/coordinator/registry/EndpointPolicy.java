@@ -9,6 +9,8 @@ import java.net.UnknownHostException;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Decides which node endpoints the coordinator may talk to, so a registration cannot turn it into a proxy for
@@ -32,6 +34,8 @@ public final class EndpointPolicy {
 
     private final HostResolver resolver;
 
+    private final @Nullable SSLContext agentTls;
+
     /** Creates a policy that resolves host names through the system resolver. */
     public EndpointPolicy(boolean allowPrivate) {
         this(allowPrivate, false, InetAddress::getAllByName);
@@ -47,9 +51,36 @@ public final class EndpointPolicy {
      * starts on the same machine, without opening the private networks.
      */
     public EndpointPolicy(boolean allowPrivate, boolean allowLoopback, HostResolver resolver) {
+        this(allowPrivate, allowLoopback, resolver, null);
+    }
+
+    /**
+     * @param agentTls the client TLS context for mutual TLS towards inbound agents (ADR 0012): agents are then reached
+     *     over https with it; {@code null} for plain HTTP
+     */
+    public EndpointPolicy(
+            boolean allowPrivate, boolean allowLoopback, HostResolver resolver, @Nullable SSLContext agentTls) {
         this.allowPrivate = allowPrivate;
         this.allowLoopback = allowLoopback;
         this.resolver = resolver;
+        this.agentTls = agentTls;
+    }
+
+    /** The TLS context for a JDK HttpClient towards agents: {@link #agentTls()}, or the JDK's default one. */
+    public SSLContext clientContext() {
+        if (this.agentTls != null) {
+            return this.agentTls;
+        }
+        try {
+            return SSLContext.getDefault();
+        } catch (java.security.NoSuchAlgorithmException ex) {
+            throw new IllegalStateException("The JDK has no default TLS context", ex);
+        }
+    }
+
+    /** The client TLS context towards agents, or {@code null} when they are reached over plain HTTP. */
+    public @Nullable SSLContext agentTls() {
+        return this.agentTls;
     }
 
     /**
@@ -71,7 +102,7 @@ public final class EndpointPolicy {
         InetAddress address = resolveForConnect(endpoint);
         String host =
                 (address instanceof Inet6Address) ? "[" + address.getHostAddress() + "]" : address.getHostAddress();
-        return URI.create("http://" + host + ":" + endpoint.port() + path);
+        return URI.create(((this.agentTls != null) ? "https://" : "http://") + host + ":" + endpoint.port() + path);
     }
 
     /**

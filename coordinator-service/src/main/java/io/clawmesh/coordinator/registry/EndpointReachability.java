@@ -10,6 +10,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import javax.net.ssl.SSLHandshakeException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,6 +37,7 @@ public class EndpointReachability {
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(timeout)
                 .followRedirects(HttpClient.Redirect.NEVER)
+                .sslContext(this.policy.clientContext())
                 .build();
     }
 
@@ -56,6 +58,13 @@ public class EndpointReachability {
         } catch (InvalidInputException ex) {
             logger.debug("Endpoint {} is not reachable by policy: {}", endpoint, ex.getMessage());
             return false;
+        } catch (SSLHandshakeException ex) {
+            // Mutual TLS (ADR 0012): the port speaks TLS, but a node asks for its certificate only after this
+            // registration, so a first handshake fails there. The agent is listening: reachable, and its
+            // certificate follows within seconds.
+            boolean listening = this.policy.agentTls() != null;
+            logger.debug("Endpoint {} answered TLS without a node certificate yet: {}", endpoint, ex.toString());
+            return listening;
         } catch (IOException ex) {
             logger.debug("Endpoint {} did not answer its health probe: {}", endpoint, ex.toString());
             return false;

@@ -3,10 +3,14 @@ package io.clawmesh.coordinator.security;
 import io.clawmesh.common.api.ApiPaths;
 import io.clawmesh.common.problem.ProblemType;
 import io.clawmesh.common.problem.Problems;
+import io.clawmesh.coordinator.MeshProperties;
 import io.clawmesh.coordinator.keys.ClientKeys;
 import io.clawmesh.coordinator.registry.EndpointPolicy;
 import io.clawmesh.coordinator.registry.MeshRole;
+import io.clawmesh.coordinator.tls.AgentClientTls;
+import io.clawmesh.coordinator.tls.TlsProperties;
 import java.net.InetAddress;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -45,8 +49,18 @@ public class SecurityConfiguration {
                     + " /v1/chat/completions, /v1/models, /mcp and its own tasks; use the operator token";
 
     @Bean
-    EndpointPolicy endpointPolicy(MeshSecurityProperties properties) {
-        return new EndpointPolicy(properties.allowPrivate(), properties.allowLoopback(), InetAddress::getAllByName);
+    EndpointPolicy endpointPolicy(
+            MeshSecurityProperties properties, ObjectProvider<TlsProperties> tls, ObjectProvider<MeshProperties> mesh) {
+        TlsProperties tlsProperties = tls.getIfAvailable();
+        MeshProperties meshProperties = mesh.getIfAvailable();
+        // with its own mesh CA the coordinator reaches inbound agents over mutual TLS (ADR 0012)
+        return new EndpointPolicy(
+                properties.allowPrivate(),
+                properties.allowLoopback(),
+                InetAddress::getAllByName,
+                (tlsProperties != null && meshProperties != null)
+                        ? AgentClientTls.context(tlsProperties, meshProperties.dataDir())
+                        : null);
     }
 
     @Bean

@@ -19,6 +19,7 @@ import io.clawmesh.coordinator.outbound.LinkLostException;
 import io.clawmesh.coordinator.outbound.LinkResponse;
 import io.clawmesh.coordinator.registry.EndpointPolicy;
 import io.clawmesh.coordinator.registry.Node;
+import io.clawmesh.coordinator.tls.AgentClientTls;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -101,6 +102,8 @@ public class AgentTaskClient implements DisposableBean {
             @Nullable AgentLinks links) {
         this.links = links;
         this.connections = PoolingHttpClientConnectionManagerBuilder.create()
+                // mutual TLS towards agents when the coordinator runs the mesh CA (ADR 0012), else plain HTTP
+                .setTlsSocketStrategy(AgentClientTls.socketStrategy(endpointPolicy.agentTls()))
                 .setDefaultConnectionConfig(ConnectionConfig.custom()
                         .setConnectTimeout(Timeout.of(forwarding.connectTimeout()))
                         .setValidateAfterInactivity(TimeValue.ofSeconds(1))
@@ -118,6 +121,8 @@ public class AgentTaskClient implements DisposableBean {
                         .build())
                 .disableAutomaticRetries()
                 .disableCookieManagement()
+                // a client certificate would otherwise tie each pooled connection to one caller and stop reuse
+                .disableConnectionState()
                 .evictIdleConnections(TimeValue.ofSeconds(30))
                 .build();
         this.endpointPolicy = endpointPolicy;

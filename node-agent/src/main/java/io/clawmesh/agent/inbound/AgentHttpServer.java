@@ -3,6 +3,9 @@ package io.clawmesh.agent.inbound;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsParameters;
+import com.sun.net.httpserver.HttpsServer;
 import io.clawmesh.agent.registration.ListenPort;
 import io.clawmesh.agent.web.JsonResponses;
 import io.clawmesh.agent.web.RequestRejectedException;
@@ -18,6 +21,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -91,6 +96,9 @@ public class AgentHttpServer implements SmartLifecycle, ListenPort {
 
     private @Nullable ExecutorService executor;
 
+    /** Set for mutual TLS: the server speaks only HTTPS and needs a client certificate (SPEC §18). */
+    private volatile @Nullable SSLContext tls;
+
     AgentHttpServer(
             @Nullable String address, int port, Duration shutdownGrace, List<Route> routes, JsonResponses responses) {
         this.address =
@@ -119,8 +127,23 @@ public class AgentHttpServer implements SmartLifecycle, ListenPort {
                 ? new InetSocketAddress(this.address, this.port)
                 : new InetSocketAddress(this.port);
         HttpServer created;
+        SSLContext context = this.tls;
         try {
-            created = HttpServer.create(bind, 50);
+            if (context != null) {
+                HttpsServer https = HttpsServer.create(bind, 50);
+                https.setHttpsConfigurator(new HttpsConfigurator(context) {
+                    @Override
+                    public void configure(HttpsParameters parameters) {
+                        SSLParameters ssl = context.getDefaultSSLParameters();
+                        // no certificate, no exchange: needClientAuth fails the handshake before any byte of HTTP
+                        ssl.setNeedClientAuth(true);
+                        parameters.setSSLParameters(ssl);
+                    }
+                });
+                created = https;
+            } else {
+                created = HttpServer.create(bind, 50);
+            }
         } catch (IOException ex) {
             throw new UncheckedIOException(
                     "Cannot listen on " + describe(bind) + " (server.address/server.port, " + "or mesh.agent.listen): "
@@ -133,7 +156,23 @@ public class AgentHttpServer implements SmartLifecycle, ListenPort {
         created.createContext("/", this::handle);
         created.start();
         this.server = created;
-        logger.info("Agent API listening on {}", describe(created.getAddress()));
+        logger.info(
+                "Agent API listening on {}{}",
+                describe(created.getAddress()),
+                (context != null) ? " (HTTPS, the coordinator's client certificate required)" : "");
+    }
+
+    /**
+     * Serves HTTPS with this context and requires a client certificate that its trust managers accept; plain HTTP on
+     * the port fails the handshake. Called before {@link #start()}.
+     */
+    public void useTls(SSLContext context) {
+        this.tls = context;
+    }
+
+    /** Whether the port speaks HTTPS with client certificates. */
+    public boolean tls() {
+        return this.tls != null;
     }
 
     /** Serves nothing on a port: requests arrive only through {@link #serve(HttpExchange)} (an outbound agent). */

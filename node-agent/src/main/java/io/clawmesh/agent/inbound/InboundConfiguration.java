@@ -6,6 +6,8 @@ import io.clawmesh.agent.registration.RegistrationConfiguration;
 import io.clawmesh.agent.registration.RegistrationState;
 import io.clawmesh.agent.runtime.AgentRuntime;
 import io.clawmesh.agent.runtime.CapacityGate;
+import io.clawmesh.agent.tls.NodeCertificates;
+import io.clawmesh.agent.tls.NodeTlsConfiguration;
 import io.clawmesh.agent.web.JsonBodyReader;
 import io.clawmesh.agent.web.JsonResponses;
 import io.clawmesh.common.api.ApiPaths;
@@ -83,7 +85,8 @@ public class InboundConfiguration {
             AgentRuntime runtime,
             CapacityGate gate,
             LocalNode localNode,
-            ObjectProvider<AgentRoute> extraRoutes) {
+            ObjectProvider<AgentRoute> extraRoutes,
+            ObjectProvider<NodeCertificates> nodeCertificates) {
         // The JDK server otherwise waits forever for a request that never finishes arriving, so a client that sends
         // half a header holds a connection and a thread for good. Read once per JVM, when the first server starts; a
         // -Dsun.net.httpserver.maxReqTime on the command line wins.
@@ -105,6 +108,10 @@ public class InboundConfiguration {
                 extraRoutes.orderedStream().toList());
         if (RegistrationConfiguration.connectPreference(environment) == ConnectMode.OUTBOUND) {
             server.withoutListener();
+        }
+        // mutual TLS (ADR 0012): HTTPS with the node certificate, the coordinator's client certificate required
+        if (NodeTlsConfiguration.enabled(environment)) {
+            server.useTls(nodeCertificates.getObject().serverContext());
         }
         return server;
     }

@@ -1,0 +1,190 @@
+package io.clawmesh.coordinator.tls;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsExchange;
+import com.sun.net.httpserver.HttpsParameters;
+import com.sun.net.httpserver.HttpsServer;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The coordinator's client side of mutual TLS on real sockets: against an HTTPS server that, like an agent, serves a
+ * node certificate of the mesh CA and needs a client certificate of that CA, it presents its server certificate (and
+ * a renewed one at the next full handshake; sessions are resumed until then), and it refuses an agent whose certificate is of another CA.
+ */
+class AgentClientTlsTests {
+
+    @TempDir
+    Path dataDir;
+
+    private final List<BigInteger> clientSerials = new CopyOnWriteArrayList<>();
+
+    private TlsProperties properties;
+
+    private TlsFiles files;
+
+    private CertificateAuthority authority;
+
+    private HttpsServer agent;
+
+    @BeforeEach
+    void startAnAgent() throws Exception {
+        this.properties = new TlsProperties(
+                true,
+                null,
+                null,
+                null,
+                List.of(),
+                Duration.ofDays(3650),
+                Duration.ofDays(90),
+                Duration.ofHours(1),
+                Duration.ofDays(30));
+        new ServerCertificates(TlsFiles.in(this.dataDir), this.properties, Clock.systemUTC()).ensure();
+        this.files = TlsFiles.in(this.dataDir);
+        this.authority = this.files.loadOrCreateAuthority(Instant.now(), Duration.ofDays(3650));
+        this.agent = agentWithCertificateOf(this.authority);
+    }
+
+    private HttpsServer agentWithCertificateOf(CertificateAuthority ca) throws Exception {
+        KeyPair node = CertificateAuthority.newKeyPair();
+        X509Certificate certificate =
+                ca.issueNode(node.getPublic(), "node-1", List.of("127.0.0.1"), Instant.now(), Duration.ofDays(30));
+        KeyStore keys = KeyStore.getInstance("PKCS12");
+        keys.load(null, null);
+        keys.setKeyEntry("node", node.getPrivate(), new char[0], new X509Certificate[] {certificate, ca.certificate()});
+        KeyManagerFactory keyFactory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        keyFactory.init(keys, new char[0]);
+        KeyStore anchors = KeyStore.getInstance("PKCS12");
+        anchors.load(null, null);
+        anchors.setCertificateEntry("ca", ca.certificate());
+        TrustManagerFactory trust = TrustManagerFactory.getInstance("PKIX");
+        trust.init(anchors);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(keyFactory.getKeyManagers(), trust.getTrustManagers(), null);
+        HttpsServer server = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 10);
+        server.setHttpsConfigurator(new HttpsConfigurator(context) {
+            @Override
+            public void configure(HttpsParameters parameters) {
+                SSLParameters ssl = context.getDefaultSSLParameters();
+                ssl.setNeedClientAuth(true);
+                parameters.setSSLParameters(ssl);
+            }
+        });
+        server.createContext("/healthz", (exchange) -> {
+            X509Certificate client =
+                    (X509Certificate) ((HttpsExchange) exchange).getSSLSession().getPeerCertificates()[0];
+            this.clientSerials.add(client.getSerialNumber());
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        server.start();
+        return server;
+    }
+
+    @AfterEach
+    void stop() {
+        this.agent.stop(0);
+    }
+
+    @Test
+    void withoutTheMeshCaThereShouldBeNoClientContext() {
+        TlsProperties plain = new TlsProperties(
+                false,
+                null,
+                null,
+                null,
+                List.of(),
+                Duration.ofDays(3650),
+                Duration.ofDays(90),
+                Duration.ofHours(1),
+                Duration.ofDays(30));
+
+        assertThat(AgentClientTls.context(plain, this.dataDir)).isNull();
+        assertThat(AgentClientTls.socketStrategy(null)).isNull();
+    }
+
+    @Test
+    void theCoordinatorShouldPresentItsServerCertificateAndARenewedOneOnTheNextConnection() throws Exception {
+        SSLContext context = AgentClientTls.context(this.properties, this.dataDir);
+
+        assertThat(call(context, this.agent).statusCode()).isEqualTo(200);
+        X509Certificate first = io.clawmesh.common.tls.MeshTrust.readCertificates(this.files.serverCertificate())
+                .get(0);
+        assertThat(this.clientSerials).containsExactly(first.getSerialNumber());
+
+        // what ServerCertificateRenewalTask does when the certificate is due
+        KeyPair pair = CertificateAuthority.newKeyPair();
+        X509Certificate renewed = this.authority.issueServer(
+                pair.getPublic(), "claw-mesh coordinator", List.of("127.0.0.1"), Instant.now(), Duration.ofDays(90));
+        this.files.writeServer(pair, renewed, this.authority.certificate());
+
+        // a new connection resumes the cached session (no full handshake), still under the first certificate
+        assertThat(call(context, this.agent).statusCode()).isEqualTo(200);
+        assertThat(this.clientSerials).containsExactly(first.getSerialNumber(), first.getSerialNumber());
+
+        // the next full handshake presents the renewed certificate, read again from the file
+        var sessions = context.getClientSessionContext();
+        java.util.Collections.list(sessions.getIds()).stream()
+                .map(sessions::getSession)
+                .filter(java.util.Objects::nonNull)
+                .forEach(javax.net.ssl.SSLSession::invalidate);
+        assertThat(call(context, this.agent).statusCode()).isEqualTo(200);
+        assertThat(this.clientSerials)
+                .containsExactly(first.getSerialNumber(), first.getSerialNumber(), renewed.getSerialNumber());
+    }
+
+    @Test
+    void anAgentWithACertificateOfAnotherCaShouldBeRefused() throws Exception {
+        HttpsServer stranger = agentWithCertificateOf(
+                CertificateAuthority.create("claw-mesh CA", Instant.now(), Duration.ofDays(365)));
+        try {
+            SSLContext context = AgentClientTls.context(this.properties, this.dataDir);
+
+            assertThatThrownBy(() -> call(context, stranger)).isInstanceOf(IOException.class);
+            assertThat(this.clientSerials).isEmpty();
+        } finally {
+            stranger.stop(0);
+        }
+    }
+
+    private static HttpResponse<Void> call(SSLContext context, HttpsServer server)
+            throws IOException, InterruptedException {
+        // a new client per call: a new connection and handshake each time
+        HttpClient client = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5))
+                .sslContext(context)
+                .build();
+        return client.send(
+                HttpRequest.newBuilder(URI.create(
+                                "https://127.0.0.1:" + server.getAddress().getPort() + "/healthz"))
+                        .timeout(Duration.ofSeconds(10))
+                        .build(),
+                HttpResponse.BodyHandlers.discarding());
+    }
+}
