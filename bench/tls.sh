@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Routed echo throughput with the coordinator serving HTTPS (up --tls: the mesh CA, agents pinned to it) against plain
-# HTTP (issue 16), at 16 keep-alive connections (wrk reuses each TLS session: handshakes only at connect), alternating
-# rounds in one session. What it measures today: client -> coordinator TLS and the agents' calls over TLS. Coordinator
-# -> inbound agent traffic is still plain HTTP (mutual TLS is not built yet, ADR 0012), so this is not yet the mTLS
-# budget of issue 16 (>= 70 % at 16 clients). Everything on loopback; every process is stopped at the end.
+# Routed echo throughput with TLS everywhere (up --tls: the mesh CA; three inbound agents that trust its CA file, so
+# they fetch node certificates and the coordinator reaches them over mutual TLS, ADR 0012) against plain HTTP (issue 16),
+# at 16 keep-alive connections (wrk reuses each TLS session: handshakes only at connect; the coordinator pools its
+# connections to the agents and resumes TLS sessions), alternating rounds in one session. Everything on loopback; every
+# process is stopped at the end.
 # Usage: [WARMUP_SECONDS=20] [ROUNDS=2] bench/tls.sh [seconds-per-run]   (default 10)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
