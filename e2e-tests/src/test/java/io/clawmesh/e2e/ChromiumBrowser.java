@@ -51,6 +51,11 @@ final class ChromiumBrowser implements AutoCloseable {
     }
 
     static ChromiumBrowser start(Path profileDir, Path screenshots) throws IOException {
+        return start(profileDir, screenshots, List.of());
+    }
+
+    /** With extra command-line flags, for example the certificate pin of an HTTPS coordinator. */
+    static ChromiumBrowser start(Path profileDir, Path screenshots, List<String> extraArguments) throws IOException {
         Files.createDirectories(screenshots);
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
@@ -67,6 +72,7 @@ final class ChromiumBrowser implements AutoCloseable {
                 "--window-size=1280,900",
                 "--user-data-dir=" + profileDir.toAbsolutePath(),
                 "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1");
+        options.addArguments(extraArguments);
         // Console messages (script errors, content security policy violations) for the tests to check.
         LoggingPreferences logging = new LoggingPreferences();
         logging.enable(LogType.BROWSER, Level.ALL);
