@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Routed echo throughput of two builds of claw-mesh, same session, alternating rounds: for a before/after pair (two
+# checkouts, each with its jars built: ./mvnw -B -DskipTests package). Each run starts a coordinator and three echo
+# agents on loopback from that checkout (bench/lib.sh's start_mesh), warms the JIT up, measures, and stops everything.
+# Usage: [WARMUP_SECONDS=40] [ROUNDS=2] [CONNECTIONS=16] bench/routed-ab.sh BEFORE_DIR AFTER_DIR [seconds-per-run]
+set -euo pipefail
+[ $# -ge 2 ] || { echo "usage: bench/routed-ab.sh BEFORE_DIR AFTER_DIR [seconds-per-run]" >&2; exit 2; }
+BEFORE=$(cd "$1" && pwd)
+AFTER=$(cd "$2" && pwd)
+SECONDS_PER_RUN=${3:-10}
+WARMUP_SECONDS=${WARMUP_SECONDS:-40}
+ROUNDS=${ROUNDS:-2}
+CONNECTIONS=${CONNECTIONS:-16}
+POST_LUA=$(cd "$(dirname "$0")" && pwd)/post.lua
+
+run() { # run LABEL DIR: one measured run of that checkout, in a subshell so bench/lib.sh's clean-up runs at its end
+    (
+        cd "$2"
+        source bench/lib.sh
+        start_mesh --mesh.health.heartbeat-timeout=10s
+        BENCH_MODE=routed BENCH_AUTH=$TOKEN BENCH_NONCE="$1-warm-$RANDOM" BENCH_CONNECTIONS=$CONNECTIONS \
+            wrk -t2 -c"$CONNECTIONS" -d"${WARMUP_SECONDS}s" -s "$POST_LUA" "http://127.0.0.1:$CPORT/api/v1/route" > /dev/null
+        echo "$1 ($(git -C "$2" rev-parse --short HEAD)): $(BENCH_MODE=routed BENCH_AUTH=$TOKEN BENCH_NONCE="$1-$RANDOM" \
+            BENCH_CONNECTIONS=$CONNECTIONS wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" -s "$POST_LUA" \
+            "http://127.0.0.1:$CPORT/api/v1/route" | grep '^mode=')"
+    )
+}
+echo "# $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); $CONNECTIONS connections, ${WARMUP_SECONDS} s warm-up, ${SECONDS_PER_RUN} s measured"
+for round in $(seq 1 "$ROUNDS"); do
+    run "round $round before" "$BEFORE"
+    run "round $round after " "$AFTER"
+done
