@@ -167,25 +167,8 @@ class TlsEndToEndTests {
         Awaitility.await("routed over mutual TLS")
                 .atMost(Duration.ofSeconds(60))
                 .pollInterval(Duration.ofSeconds(1))
-                .until(() -> {
-                    HttpResponse<String> routed = this.https.send(
-                            HttpRequest.newBuilder(
-                                            URI.create("https://127.0.0.1:" + this.port + "/api/v1/route/pinned-node"))
-                                    .header("Authorization", "Bearer " + this.operatorToken)
-                                    .header("Content-Type", "application/json")
-                                    .POST(HttpRequest.BodyPublishers.ofString("{\"content\":\"over tls\"}"))
-                                    .build(),
-                            HttpResponse.BodyHandlers.ofString());
-                    return routed.statusCode() == 200 && routed.body().contains("[claw-mesh echo] over tls");
-                });
-        String mode = JSON.readTree(get("/api/v1/nodes").body())
-                .valueStream()
-                .filter((node) -> node.path("name").asString().equals("pinned-node"))
-                .findFirst()
-                .orElseThrow()
-                .path("connect")
-                .asString();
-        assertThat(mode).isEqualTo("inbound");
+                .until(() -> routes("pinned-node", "over tls"));
+        assertThat(connectModeOf("pinned-node")).isEqualTo("inbound");
         assertThat(Files.getPosixFilePermissions(this.work.resolve("agent-pinned/tls/node.key")))
                 .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
 
@@ -265,25 +248,8 @@ class TlsEndToEndTests {
         Awaitility.await("routed through the outbound link")
                 .atMost(Duration.ofSeconds(60))
                 .pollInterval(Duration.ofSeconds(1))
-                .until(() -> {
-                    HttpResponse<String> routed = this.https.send(
-                            HttpRequest.newBuilder(URI.create(
-                                            "https://127.0.0.1:" + this.port + "/api/v1/route/outbound-node"))
-                                    .header("Authorization", "Bearer " + this.operatorToken)
-                                    .header("Content-Type", "application/json")
-                                    .POST(HttpRequest.BodyPublishers.ofString("{\"content\":\"through wss\"}"))
-                                    .build(),
-                            HttpResponse.BodyHandlers.ofString());
-                    return routed.statusCode() == 200 && routed.body().contains("[claw-mesh echo] through wss");
-                });
-        String mode = JSON.readTree(get("/api/v1/nodes").body())
-                .valueStream()
-                .filter((node) -> node.path("name").asString().equals("outbound-node"))
-                .findFirst()
-                .orElseThrow()
-                .path("connect")
-                .asString();
-        assertThat(mode).isEqualTo("outbound");
+                .until(() -> routes("outbound-node", "through wss"));
+        assertThat(connectModeOf("outbound-node")).isEqualTo("outbound");
     }
 
     @Test
@@ -337,6 +303,29 @@ class TlsEndToEndTests {
                         return false;
                     }
                 });
+    }
+
+    /** Whether a routed message to {@code node} comes back echoed, over the coordinator's HTTPS. */
+    private boolean routes(String node, String content) throws IOException, InterruptedException {
+        HttpResponse<String> routed = this.https.send(
+                HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + this.port + "/api/v1/route/" + node))
+                        .header("Authorization", "Bearer " + this.operatorToken)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"content\":\"" + content + "\"}"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        return routed.statusCode() == 200 && routed.body().contains("[claw-mesh echo] " + content);
+    }
+
+    /** The connect mode ({@code inbound} or {@code outbound}) the coordinator lists for {@code node}. */
+    private String connectModeOf(String node) throws IOException, InterruptedException {
+        return JSON.readTree(get("/api/v1/nodes").body())
+                .valueStream()
+                .filter((listed) -> listed.path("name").asString().equals(node))
+                .findFirst()
+                .orElseThrow()
+                .path("connect")
+                .asString();
     }
 
     private HttpResponse<String> get(String path) throws IOException, InterruptedException {
