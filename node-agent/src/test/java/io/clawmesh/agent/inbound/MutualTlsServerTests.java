@@ -74,7 +74,14 @@ class MutualTlsServerTests {
     void start() {
         this.state.use(new NodeIdentity(NODE_ID, NODE_TOKEN, "https://127.0.0.1:9180"));
         this.certificates = certificates(this.dataDir, CaFingerprint.of(this.ca.certificate()));
-        this.server = InboundConfiguration.server(
+        this.server = newServer();
+        this.server.useTls(this.certificates.serverContext());
+        this.server.start();
+    }
+
+    /** An agent server on a free loopback port, TLS not yet set. */
+    private AgentHttpServer newServer() {
+        return InboundConfiguration.server(
                 "127.0.0.1",
                 0,
                 Duration.ofSeconds(1),
@@ -92,8 +99,6 @@ class MutualTlsServerTests {
                 this.gate,
                 new LocalNode("mac-mini", this.dataDir),
                 List.of());
-        this.server.useTls(this.certificates.serverContext());
-        this.server.start();
     }
 
     private NodeCertificates certificates(Path dir, CaFingerprint pinned) {
@@ -208,24 +213,7 @@ class MutualTlsServerTests {
         assertThat(this.signed).isEqualTo(1);
         // and it serves it: the key read back from the file makes a handshake
         this.server.stop();
-        this.server = InboundConfiguration.server(
-                "127.0.0.1",
-                0,
-                Duration.ofSeconds(1),
-                new MessageDispatcher(this.runtime, this.gate, this.clock, Duration.ofMinutes(5)),
-                new AgentTasks(
-                        this.runtime,
-                        this.gate,
-                        this.clock,
-                        Duration.ofHours(1),
-                        100,
-                        Duration.ofMinutes(5),
-                        (run) -> Thread.ofVirtual().start(run)),
-                this.state,
-                this.runtime,
-                this.gate,
-                new LocalNode("mac-mini", this.dataDir),
-                List.of());
+        this.server = newServer();
         this.server.useTls(restarted.serverContext());
         this.server.start();
         assertThat(served(this.ca.client(KeyPurposeId.id_kp_clientAuth))).isEqualTo(restarted.current());
