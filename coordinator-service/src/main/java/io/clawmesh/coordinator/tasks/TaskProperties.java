@@ -23,6 +23,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param keepAlive how long an idle task event stream waits before a keep-alive comment
  * @param recoveryInterval the longest pause between two asks, after a restart, to a node that cannot be asked about a
  *     task it held; recovery asks until the node answers or the task ends (its deadline, a cancel)
+ * @param databaseRetry how long a task's run keeps trying to write its status when the database is busy or briefly
+ *     away (no pooled connection in time, a dropped connection) before it gives up and leaves the task to its
+ *     deadline or to recovery after a restart
  */
 @ConfigurationProperties("mesh.tasks")
 public record TaskProperties(
@@ -37,4 +40,5 @@ public record TaskProperties(
         @DefaultValue("2s") Duration nodeBackoff,
         @DefaultValue("3") int reattachAttempts,
         @DefaultValue("15s") Duration keepAlive,
-        @DefaultValue("5s") Duration recoveryInterval) {}
+        @DefaultValue("5s") Duration recoveryInterval,
+        @DefaultValue("10m") Duration databaseRetry) {}

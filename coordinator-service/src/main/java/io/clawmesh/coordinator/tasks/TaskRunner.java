@@ -62,6 +62,8 @@ public class TaskRunner {
 
     private final JsonMapper json;
 
+    private final DatabaseRetry database;
+
     private final Map<String, Run> active = new ConcurrentHashMap<>();
 
     public TaskRunner(
@@ -82,6 +84,7 @@ public class TaskRunner {
         this.hub = hub;
         this.queue = queue;
         this.inflight = inflight;
+        this.database = new DatabaseRetry(properties.databaseRetry());
         this.cooldowns = cooldowns;
         this.signal = signal;
         this.properties = properties;
@@ -163,12 +166,17 @@ public class TaskRunner {
 
     private void send(Run run, QueuedTask task) {
         Node node = run.node;
-        if (!this.transitions.assign(task.id(), node.id(), node.name(), run.attempt)) {
+        if (!this.database.call(
+                task.id(),
+                "its assignment",
+                () -> this.transitions.assign(task.id(), node.id(), node.name(), run.attempt))) {
             return;
         }
         String content = (task.content() != null)
                 ? task.content()
-                : this.repository.findContent(task.id()).orElse(null);
+                : this.database
+                        .call(task.id(), "reading its content", () -> this.repository.findContent(task.id()))
+                        .orElse(null);
         Duration remaining = remaining(task.deadline());
         if (content == null || remaining.isZero()) {
             finish(run, TaskStatus.ASSIGNED, TaskStatus.TIMED_OUT, null, "the task's timeout passed before it ran");
@@ -223,7 +231,8 @@ public class TaskRunner {
     private void requeue(Run run, QueuedTask task, String reason, boolean refused) {
         logger.debug("Task {} not taken by {}: {}; back to the queue", task.id(), run.node.name(), reason);
         run.backoff = this.properties.nodeBackoff();
-        if (this.transitions.requeue(task.id(), reason)) {
+        if (this.database.call(
+                task.id(), "its return to the queue", () -> this.transitions.requeue(task.id(), reason))) {
             run.requeued = task.afterAttempt(refused);
         }
     }
@@ -298,11 +307,15 @@ public class TaskRunner {
     }
 
     private boolean markRunning(Run run) {
-        if (this.transitions.start(run.taskId, run.node.id(), run.node.name(), run.attempt, run.createdAt)) {
+        if (this.database.call(
+                run.taskId,
+                "its start",
+                () -> this.transitions.start(run.taskId, run.node.id(), run.node.name(), run.attempt, run.createdAt))) {
             run.startedAt = this.clock.instant();
             return true;
         }
-        Optional<Task> now = this.repository.findById(run.taskId);
+        Optional<Task> now =
+                this.database.call(run.taskId, "reading its row", () -> this.repository.findById(run.taskId));
         if (now.isPresent() && now.get().status() == TaskStatus.RUNNING) {
             run.startedAt = now.get().startedAt();
             return true;
@@ -313,8 +326,19 @@ public class TaskRunner {
     }
 
     private void finish(Run run, TaskStatus from, TaskStatus to, @Nullable String response, @Nullable String error) {
-        this.transitions.finish(
-                run.taskId, from, to, response, error, run.node.id(), run.node.name(), run.attempt, run.startedAt);
+        this.database.call(
+                run.taskId,
+                "its final status",
+                () -> this.transitions.finish(
+                        run.taskId,
+                        from,
+                        to,
+                        response,
+                        error,
+                        run.node.id(),
+                        run.node.name(),
+                        run.attempt,
+                        run.startedAt));
     }
 
     private void end(Run run) {

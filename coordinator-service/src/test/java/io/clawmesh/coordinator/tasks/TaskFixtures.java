@@ -58,6 +58,7 @@ final class TaskFixtures {
                 Duration.ofSeconds(2),
                 3,
                 Duration.ofSeconds(15),
-                Duration.ofSeconds(5));
+                Duration.ofSeconds(5),
+                Duration.ofMinutes(10));
     }
 }
