@@ -6,7 +6,6 @@ import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -43,8 +42,6 @@ import tools.jackson.databind.json.JsonMapper;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LauncherSecurityEndToEndTests {
-
-    private static final int LOCAL_NODE_PORT = 9121;
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -133,15 +130,13 @@ class LauncherSecurityEndToEndTests {
     @Test
     @Order(1)
     void upWhenGivenTokensShouldKeepThemOffEveryJavaCommandLine() throws Exception {
-        assertThat(portIsFree(LOCAL_NODE_PORT))
-                .as("up's local node listens on 127.0.0.1:9121, which another process holds")
-                .isTrue();
-
         this.up = this.launcher.start(
                 "up",
                 "up",
                 "--port",
                 String.valueOf(this.port),
+                "--local-port",
+                String.valueOf(MeshCluster.freePort()),
                 "--token",
                 this.operatorToken,
                 "--join-token",
@@ -361,14 +356,6 @@ class LauncherSecurityEndToEndTests {
                 .allSatisfy((path, mode) -> assertThat(mode)
                         .as(path.toString())
                         .isEqualTo(Files.isDirectory(path) ? "rwx------" : "rw-------"));
-    }
-
-    private static boolean portIsFree(int port) {
-        try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort() == port;
-        } catch (IOException ex) {
-            return false;
-        }
     }
 
     private static String secret(String kind) {
