@@ -104,6 +104,11 @@ final class OpenClawGatewayProcess implements AutoCloseable {
         this.environment.put(name, value);
     }
 
+    /** Drops an extra environment variable from the gateway's next start on. */
+    void withoutEnvironment(String name) {
+        this.environment.remove(name);
+    }
+
     /** Starts {@code openclaw gateway run} and waits until {@code /readyz} answers 200. */
     void start() throws IOException, InterruptedException {
         List<String> command = List.of(

@@ -71,6 +71,8 @@ class OpenClawMcpEndToEndTests {
 
     private RestClient api;
 
+    private RestClient assistantAgent;
+
     private String key;
 
     @BeforeAll
@@ -114,7 +116,7 @@ class OpenClawMcpEndToEndTests {
                 "echo",
                 Map.of(),
                 List.of("--mesh.agent.runtime=echo"));
-        this.cluster.startAgent(
+        MeshProcess assistant = this.cluster.startAgent(
                 ASSISTANT,
                 MeshCluster.freePort(),
                 this.coordinator.port(),
@@ -126,6 +128,10 @@ class OpenClawMcpEndToEndTests {
                         "--mesh.agent.gateway-token=" + GATEWAY_TOKEN,
                         "--mesh.agent.gateway-transport=websocket",
                         "--mesh.agent.gateway-timeout=4m"));
+        this.assistantAgent = RestClient.builder()
+                .requestFactory(new JdkClientHttpRequestFactory())
+                .baseUrl(assistant.baseUrl())
+                .build();
         awaitOnline(WORKER);
         awaitOnline(ASSISTANT);
     }
@@ -206,8 +212,9 @@ class OpenClawMcpEndToEndTests {
 
     @Test
     @Order(3)
-    void revokedKeyShouldCutTheAssistantOffTheMeshAtOnce() {
+    void revokedKeyShouldCutTheAssistantOffTheMeshAtOnce() throws Exception {
         int tasksBefore = tasksOn(WORKER).size();
+        int logLines = Files.readAllLines(this.gateway.log()).size();
         assertThat(this.api
                         .delete()
                         .uri(ApiPaths.KEY, KEY_NAME)
@@ -231,8 +238,60 @@ class OpenClawMcpEndToEndTests {
         assertThat(this.model.otherRequests())
                 .as("nothing but completions reached the loopback model")
                 .isZero();
+        List<String> log = Files.readAllLines(this.gateway.log());
         OpenClawGatewayProcess.step("after revoking " + KEY_NAME + " the assistant answered '" + response.response()
-                + "' and " + WORKER + " got no task");
+                + "' and " + WORKER + " got no task; the gateway logged: "
+                + log.subList(logLines, log.size()).stream()
+                        .filter((line) -> line.contains("bundle-mcp"))
+                        .toList());
+    }
+
+    @Test
+    @Order(4)
+    void gatewayWhenTheKeyVariableIsMissingShouldNotReachTheMesh() throws Exception {
+        this.gateway.close();
+        this.gateway.withoutEnvironment(KEY_ENV);
+        int logLines = Files.readAllLines(this.gateway.log()).size();
+        this.gateway.start();
+        awaitAssistantConnected();
+        int tasksBefore = tasksOn(WORKER).size();
+        String content = "without the variable " + nonce();
+        String prompt = "hand to " + WORKER + ": " + content;
+
+        RouteResponse response = route(prompt);
+
+        assertThat(response.response()).doesNotContain(ECHO);
+        assertThat(this.model.stepsFor(prompt))
+                .extracting(ToolCallingModelServer.Step::action)
+                .as("the gateway could not list the mesh's tools without a token")
+                .containsExactly("tool_search", "answer");
+        assertThat(tasksOn(WORKER)).as("nothing reached " + WORKER).hasSize(tasksBefore);
+        List<String> log = Files.readAllLines(this.gateway.log());
+        List<String> sinceRestart = log.subList(logLines, log.size());
+        assertThat(sinceRestart)
+                .as("the gateway's log since its restart names the missing variable")
+                .anySatisfy((line) -> assertThat(line).contains(KEY_ENV));
+        OpenClawGatewayProcess.step("without " + KEY_ENV + " the gateway logged: "
+                + sinceRestart.stream()
+                        .filter((line) -> line.contains(KEY_ENV) || line.contains("bundle-mcp"))
+                        .toList());
+    }
+
+    private void awaitAssistantConnected() {
+        Awaitility.await(ASSISTANT + " connected to the restarted gateway")
+                .atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(250))
+                .ignoreExceptions()
+                .until(() -> this.json
+                        .readTree(this.assistantAgent
+                                .get()
+                                .uri("/healthz")
+                                .retrieve()
+                                .body(String.class))
+                        .path("status")
+                        .asString("")
+                        .equals("ok"));
+        awaitOnline(ASSISTANT);
     }
 
     private RouteResponse route(String content) {
