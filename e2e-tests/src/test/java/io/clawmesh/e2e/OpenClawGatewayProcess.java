@@ -12,6 +12,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -46,6 +47,8 @@ final class OpenClawGatewayProcess implements AutoCloseable {
             .build();
 
     private final List<Process> started = new ArrayList<>();
+
+    private final Map<String, String> environment = new LinkedHashMap<>();
 
     private Process process;
 
@@ -88,6 +91,24 @@ final class OpenClawGatewayProcess implements AutoCloseable {
         return this.runDir.resolve("gateway.out");
     }
 
+    /** The config file the gateway reads (and hot-reloads when it changes). */
+    Path config() {
+        return this.runDir.resolve("openclaw.json");
+    }
+
+    /**
+     * An extra environment variable for the gateway from its next start on, for example the token an MCP server's
+     * {@code headers} name as {@code ${NAME}}.
+     */
+    void environment(String name, String value) {
+        this.environment.put(name, value);
+    }
+
+    /** Drops an extra environment variable from the gateway's next start on. */
+    void withoutEnvironment(String name) {
+        this.environment.remove(name);
+    }
+
     /** Starts {@code openclaw gateway run} and waits until {@code /readyz} answers 200. */
     void start() throws IOException, InterruptedException {
         List<String> command = List.of(
@@ -107,7 +128,7 @@ final class OpenClawGatewayProcess implements AutoCloseable {
         Map<String, String> env = builder.environment();
         env.clear();
         env.put("PATH", this.node.getParent() + ":/usr/local/bin:/usr/bin:/bin");
-        env.put("OPENCLAW_CONFIG_PATH", this.runDir.resolve("openclaw.json").toString());
+        env.put("OPENCLAW_CONFIG_PATH", config().toString());
         env.put("OPENCLAW_STATE_DIR", this.runDir.resolve("state").toString());
         env.put("HOME", this.runDir.resolve("home").toString());
         env.put("OPENCLAW_HOME", this.runDir.resolve("home").toString());
@@ -119,6 +140,7 @@ final class OpenClawGatewayProcess implements AutoCloseable {
         env.put("OPENCLAW_CLAWHUB_URL", "http://127.0.0.1:" + this.modelPort + "/clawhub");
         env.put("CLAWHUB_URL", "http://127.0.0.1:" + this.modelPort + "/clawhub");
         env.put("NODE_OPTIONS", "--import " + this.runDir.resolve("loopback-only-dns.mjs"));
+        env.putAll(this.environment);
         Instant begin = Instant.now();
         this.process = builder.start();
         this.started.add(this.process);
