@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import javax.sql.DataSource;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
@@ -47,8 +48,8 @@ class DashboardSecurityConfiguration {
             + " img-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
     @Bean
-    LoginThrottle loginThrottle(Clock clock) {
-        return new LoginThrottle(clock);
+    LoginThrottle loginThrottle(DataSource dataSource, Clock clock) {
+        return new LoginThrottle(dataSource, clock);
     }
 
     @Bean
