@@ -7,12 +7,15 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import javax.sql.DataSource;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.authentication.ProviderManager;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
@@ -29,6 +32,8 @@ import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWrite
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 import org.springframework.security.web.util.matcher.OrRequestMatcher;
 import org.springframework.security.web.util.matcher.RequestMatcher;
+import org.springframework.session.FindByIndexNameSessionRepository;
+import org.springframework.session.Session;
 
 /**
  * Security of the dashboard: form login (the operator token or a configured user), a session cookie, CSRF on every
@@ -47,13 +52,18 @@ class DashboardSecurityConfiguration {
             + " img-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
     @Bean
-    LoginThrottle loginThrottle(Clock clock) {
-        return new LoginThrottle(clock);
+    LoginThrottle loginThrottle(DataSource dataSource, Clock clock) {
+        return new LoginThrottle(dataSource, clock);
     }
 
     @Bean
-    DashboardSessions dashboardSessions(DashboardProperties properties) {
-        return new DashboardSessions(properties.maxSessions(), properties.maxSessionsPerUser());
+    DashboardSessions dashboardSessions(
+            DashboardProperties properties,
+            ObjectProvider<FindByIndexNameSessionRepository<? extends Session>> shared,
+            JdbcClient jdbc) {
+        // the sessions the replicas share on PostgreSQL (SharedSessionConfiguration), else Tomcat's
+        return new DashboardSessions(
+                properties.maxSessions(), properties.maxSessionsPerUser(), shared.getIfAvailable(), jdbc);
     }
 
     @Bean

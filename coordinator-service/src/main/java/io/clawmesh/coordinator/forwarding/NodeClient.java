@@ -9,6 +9,7 @@ import io.clawmesh.common.node.NodeCredentials;
 import io.clawmesh.common.node.PrintableText;
 import io.clawmesh.common.task.TaskEventTypes;
 import io.clawmesh.coordinator.events.NodeRemoved;
+import io.clawmesh.coordinator.events.NodeRemovedElsewhere;
 import io.clawmesh.coordinator.forwarding.ForwardAttemptException.Kind;
 import io.clawmesh.coordinator.outbound.AgentLinks;
 import io.clawmesh.coordinator.outbound.LinkExchange;
@@ -381,6 +382,12 @@ public class NodeClient implements DisposableBean {
     void onNodeRemoved(NodeRemoved removed) {
         this.credentials.remove(removed.node().id());
         this.literalUris.remove(removed.node().endpoint());
+    }
+
+    /** Another replica removed the node: its delivery credential goes from this replica's cache too. */
+    @EventListener
+    void onNodeRemovedElsewhere(NodeRemovedElsewhere removed) {
+        this.credentials.remove(removed.nodeId());
     }
 
     /** How many nodes have cached delivery credentials; for tests. */

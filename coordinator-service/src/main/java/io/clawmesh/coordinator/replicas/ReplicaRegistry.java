@@ -5,6 +5,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -83,6 +84,29 @@ public class ReplicaRegistry implements SmartLifecycle {
                 .single()
                 .toInstant()
                 .minus(this.properties.deadAfter());
+    }
+
+    /**
+     * Deletes the rows of replicas not seen for {@code mesh.replicas.forget-after}: long dead, their tasks adopted
+     * long ago. Never this replica's own row. Run by the scheduler leader only.
+     *
+     * @return how many rows were deleted
+     */
+    public int forgetDead() {
+        Instant cutOff = this.jdbc
+                .sql("SELECT CURRENT_TIMESTAMP")
+                .query(OffsetDateTime.class)
+                .single()
+                .toInstant()
+                .minus(this.properties.forgetAfter());
+        int deleted = this.jdbc
+                .sql("DELETE FROM coordinator_replicas WHERE last_seen < ? AND id <> ?")
+                .params(OffsetDateTime.ofInstant(cutOff, ZoneOffset.UTC), this.identity.id())
+                .update();
+        if (deleted > 0) {
+            logger.info("Forgot {} replicas not seen since {}", deleted, cutOff);
+        }
+        return deleted;
     }
 
     /** Every replica in the table, alive or not, oldest first. */

@@ -55,9 +55,12 @@ public class NodeSelector {
         };
     }
 
-    /** In flight to a node as best known: what this coordinator sends it, or what it reported, whichever is larger. */
+    /**
+     * In flight to a node as best known: what the agent reported in its last heartbeat (which counts every replica's
+     * messages that had reached it), plus what this coordinator sent it since (SPEC §19).
+     */
     public int load(Node node) {
-        return Math.max(this.inflight.get(node.id()), node.reportedInflight());
+        return node.reportedInflight() + this.inflight.startedSince(node.id(), node.lastHeartbeat());
     }
 
     private Node leastBusy(List<Node> candidates) {

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.clawmesh.common.audit.AuditEntry;
 import io.clawmesh.coordinator.MeshProperties;
 import io.clawmesh.coordinator.MutableClock;
+import io.clawmesh.coordinator.TestDatabase;
 import io.clawmesh.coordinator.audit.AuditQuery;
 import io.clawmesh.coordinator.audit.AuditTrail;
 import io.clawmesh.coordinator.security.MeshSecurityProperties;
@@ -15,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.security.authentication.BadCredentialsException;
@@ -33,6 +35,13 @@ class DashboardAuthenticationProviderTests {
     private final MutableClock clock = new MutableClock();
 
     private final AuditTrail audit = DashboardFixtures.auditTrail();
+
+    private final TestDatabase database = TestDatabase.h2();
+
+    @AfterEach
+    void closeDatabase() {
+        this.database.close();
+    }
 
     @Test
     void operatorWithTheTokenShouldLogInAndKeepNoCredential() {
@@ -127,7 +136,7 @@ class DashboardAuthenticationProviderTests {
         return new DashboardAuthenticationProvider(
                 tokens,
                 new DashboardProperties(operatorLogin, users, 10, Duration.ofSeconds(10), 100, 5, List.of()),
-                new LoginThrottle(this.clock),
+                new LoginThrottle(this.database.dataSource(), this.clock),
                 this.audit);
     }
 

@@ -20,15 +20,26 @@ final class DashboardBrowser {
 
     private static final Pattern CSRF = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"");
 
-    private final HttpClient client = HttpClient.newBuilder()
-            .cookieHandler(new CookieManager())
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .build();
+    private final HttpClient client;
 
     private final int port;
 
     DashboardBrowser(int port) {
+        this.client = HttpClient.newBuilder()
+                .cookieHandler(new CookieManager())
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
         this.port = port;
+    }
+
+    private DashboardBrowser(DashboardBrowser browser, int port) {
+        this.client = browser.client;
+        this.port = port;
+    }
+
+    /** The same browser, with its cookies, at another coordinator on this host (as behind a load balancer). */
+    DashboardBrowser at(int otherPort) {
+        return new DashboardBrowser(this, otherPort);
     }
 
     HttpClient client() {

@@ -36,6 +36,7 @@ import io.clawmesh.coordinator.routing.NodeSelector;
 import io.clawmesh.coordinator.routing.RouteResolver;
 import io.clawmesh.coordinator.routing.RoutingRules;
 import io.clawmesh.coordinator.routing.RuleRepository;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,7 +65,7 @@ class MessageForwarderTests {
 
     private final List<FakeAgent> agents = new ArrayList<>();
 
-    private final InflightTracker inflight = new InflightTracker();
+    private final InflightTracker inflight = new InflightTracker(Clock.systemUTC());
 
     private final FailoverCooldowns cooldowns = new FailoverCooldowns(this.properties.cooldown(), this.clock);
 

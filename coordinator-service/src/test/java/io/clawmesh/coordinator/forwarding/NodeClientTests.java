@@ -9,6 +9,7 @@ import io.clawmesh.common.message.AgentMessageResponse;
 import io.clawmesh.common.node.NodeCredentials;
 import io.clawmesh.coordinator.MutableClock;
 import io.clawmesh.coordinator.events.NodeRemoved;
+import io.clawmesh.coordinator.events.NodeRemovedElsewhere;
 import io.clawmesh.coordinator.forwarding.FakeAgent.Received;
 import io.clawmesh.coordinator.forwarding.FakeAgent.Reply;
 import io.clawmesh.coordinator.registry.EndpointPolicy;
@@ -104,6 +105,12 @@ class NodeClientTests {
                 .isOne();
         this.client.onNodeRemoved(new NodeRemoved(after.ref(), "test", MutableClock.START));
         assertThat(this.client.cachedCredentials()).isZero();
+
+        this.client.send(after, this.message);
+        this.client.onNodeRemovedElsewhere(new NodeRemovedElsewhere(after.id()));
+        assertThat(this.client.cachedCredentials())
+                .as("removed by another replica")
+                .isZero();
     }
 
     @Test

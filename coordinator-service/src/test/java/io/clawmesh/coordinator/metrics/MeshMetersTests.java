@@ -20,6 +20,7 @@ import io.clawmesh.coordinator.registry.NodeRepository;
 import io.clawmesh.coordinator.registry.RegistryFixtures;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
 import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
@@ -33,7 +34,7 @@ class MeshMetersTests {
 
     private final PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
-    private final InflightTracker inflight = new InflightTracker();
+    private final InflightTracker inflight = new InflightTracker(Clock.systemUTC());
 
     private TestDatabase database;
 

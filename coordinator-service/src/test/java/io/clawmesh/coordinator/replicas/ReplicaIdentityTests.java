@@ -54,11 +54,28 @@ class ReplicaIdentityTests {
     void propertiesWhenDeadAfterIsShorterThanTwoHeartbeatsShouldBeRefused() {
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> new ReplicaProperties(
-                        null, Duration.ofSeconds(2), Duration.ofSeconds(3), Duration.ofSeconds(10)))
+                        null,
+                        Duration.ofSeconds(2),
+                        Duration.ofSeconds(3),
+                        Duration.ofSeconds(10),
+                        Duration.ofHours(1)))
                 .withMessageContaining("mesh.replicas.dead-after");
     }
 
+    @Test
+    void propertiesWhenForgetAfterIsShorterThanDeadAfterShouldBeRefused() {
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> new ReplicaProperties(
+                        null,
+                        Duration.ofSeconds(2),
+                        Duration.ofSeconds(10),
+                        Duration.ofSeconds(10),
+                        Duration.ofSeconds(5)))
+                .withMessageContaining("mesh.replicas.forget-after");
+    }
+
     private static ReplicaProperties properties(String id) {
-        return new ReplicaProperties(id, Duration.ofSeconds(2), Duration.ofSeconds(10), Duration.ofSeconds(10));
+        return new ReplicaProperties(
+                id, Duration.ofSeconds(2), Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofHours(1));
     }
 }

@@ -16,12 +16,12 @@ import org.junit.jupiter.api.Test;
 abstract class SchedulerLeadershipTests {
 
     /** Long enough that a loaded machine never lets the lease end during a test. */
-    private static final ReplicaProperties LONG_LEASE =
-            new ReplicaProperties(null, Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofSeconds(30));
+    private static final ReplicaProperties LONG_LEASE = new ReplicaProperties(
+            null, Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofHours(1));
 
     /** For the test that waits for a lease to end. */
-    private static final ReplicaProperties SHORT_LEASE =
-            new ReplicaProperties(null, Duration.ofMillis(100), Duration.ofMillis(400), Duration.ofMillis(400));
+    private static final ReplicaProperties SHORT_LEASE = new ReplicaProperties(
+            null, Duration.ofMillis(100), Duration.ofMillis(400), Duration.ofMillis(400), Duration.ofHours(1));
 
     private TestDatabase database;
 

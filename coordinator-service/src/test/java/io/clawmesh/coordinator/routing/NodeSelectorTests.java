@@ -3,8 +3,10 @@ package io.clawmesh.coordinator.routing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.clawmesh.common.routing.Strategy;
+import io.clawmesh.coordinator.MutableClock;
 import io.clawmesh.coordinator.registry.InflightTracker;
 import io.clawmesh.coordinator.registry.Node;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -17,7 +19,10 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 class NodeSelectorTests {
 
-    private final InflightTracker inflight = new InflightTracker();
+    /** The nodes' last heartbeat is {@link MutableClock#START}; messages sent now began after it. */
+    private final MutableClock clock = new MutableClock(MutableClock.START.plusSeconds(1));
+
+    private final InflightTracker inflight = new InflightTracker(this.clock);
 
     private final RandomGenerator random = new SplittableRandom(20261123L);
 
@@ -54,16 +59,79 @@ class NodeSelectorTests {
     }
 
     @Test
-    void leastBusyWhenCoordinatorHasMoreInFlightThanReportedShouldCountTheLocalFigure() {
+    void loadShouldBeTheReportedCountPlusWhatThisReplicaSentSinceTheHeartbeat() {
         Node first = RoutingFixtures.node(1, 10, 2);
         Node second = RoutingFixtures.node(2, 10, 3);
         for (int i = 0; i < 5; i++) {
             this.inflight.increment(first.id());
         }
 
-        assertThat(this.selector.load(first)).isEqualTo(5);
+        assertThat(this.selector.load(first))
+                .as("the agent's 2 (other replicas' among them) and this replica's 5 sent after that count")
+                .isEqualTo(7);
         assertThat(this.selector.select(Strategy.LEAST_BUSY, "*", List.of(first, second), null))
                 .isSameAs(second);
+    }
+
+    @Test
+    void loadShouldNotCountTwiceWhatTheHeartbeatAlreadyCounted() {
+        this.clock.advance(Duration.ofSeconds(-10));
+        Node reported = RoutingFixtures.node(1, 10, 3);
+        for (int i = 0; i < 3; i++) {
+            this.inflight.increment(reported.id());
+        }
+        this.clock.advance(Duration.ofSeconds(20));
+        this.inflight.increment(reported.id());
+
+        assertThat(this.selector.load(reported))
+                .as("3 sent before the heartbeat are in its count of 3; 1 sent after is added")
+                .isEqualTo(4);
+    }
+
+    @Test
+    void loadWhenTwoReplicasRouteToOneNodeShouldCountBothThroughTheHeartbeat() {
+        InflightTracker replicaB = new InflightTracker(this.clock);
+        NodeSelector selectorB = new NodeSelector(replicaB, () -> this.random);
+        this.clock.advance(Duration.ofSeconds(-10));
+        Node node = RoutingFixtures.node(1, 10, 0);
+        this.inflight.increment(node.id());
+        this.inflight.increment(node.id());
+        replicaB.increment(node.id());
+        this.clock.advance(Duration.ofSeconds(20));
+        // the agent counted all three in the heartbeat at START (the node as both replicas read it now)
+        Node afterHeartbeat = RoutingFixtures.node(1, 10, 3);
+        replicaB.increment(node.id());
+
+        assertThat(this.selector.load(afterHeartbeat)).as("A: the agent's 3").isEqualTo(3);
+        assertThat(selectorB.load(afterHeartbeat))
+                .as("B: the agent's 3 and its own sent since")
+                .isEqualTo(4);
+        assertThat(this.inflight.get(node.id()) + replicaB.get(node.id()))
+                .as("the per-replica counts, which a max() of one of them would under-count")
+                .isEqualTo(4);
+    }
+
+    @Test
+    void loadWhenNodeNeverReportedShouldCountEverythingInFlightHere() {
+        Node fresh = RoutingFixtures.node(1, 10, 0);
+        Node neverReported = new Node(
+                fresh.id(),
+                fresh.name(),
+                fresh.endpoint(),
+                fresh.capabilities(),
+                fresh.status(),
+                null,
+                fresh.runtime(),
+                0,
+                fresh.capacity(),
+                fresh.tokenHash(),
+                fresh.registeredAt(),
+                fresh.statusChangedAt());
+        this.clock.advance(Duration.ofSeconds(-10));
+        this.inflight.increment(fresh.id());
+        this.inflight.increment(fresh.id());
+
+        assertThat(this.selector.load(neverReported)).isEqualTo(2);
     }
 
     @Test
