@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 import org.springframework.web.socket.CloseStatus;
@@ -42,11 +43,15 @@ public class AgentLinks implements DisposableBean {
 
     private final Clock clock;
 
+    private final ApplicationEventPublisher publisher;
+
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("mesh-outbound-grace").factory());
 
-    public AgentLinks(NodeRegistry registry, OutboundProperties properties, Clock clock) {
+    public AgentLinks(
+            NodeRegistry registry, OutboundProperties properties, Clock clock, ApplicationEventPublisher publisher) {
         this.registry = registry;
+        this.publisher = publisher;
         this.properties = properties;
         this.clock = clock;
     }
@@ -89,6 +94,8 @@ public class AgentLinks implements DisposableBean {
             previous.closed("replaced by a newer connection");
             previous.close(REPLACED);
         }
+        // where the link is, before anything can route to the node: the other replicas relay through this one
+        this.publisher.publishEvent(new AgentLinkOpened(link.nodeId()));
         this.registry.confirmAlive(link.nodeId(), null, this.clock.instant(), "outbound connection opened");
     }
 
@@ -109,6 +116,7 @@ public class AgentLinks implements DisposableBean {
         if (!this.links.remove(link.nodeId(), link)) {
             return;
         }
+        this.publisher.publishEvent(new AgentLinkClosed(link.nodeId()));
         Duration grace = this.properties.grace();
         logger.info(
                 "Node {}: outbound connection closed ({}); offline in {} ms unless it reconnects",
