@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
@@ -45,13 +46,20 @@ public class AgentLinks implements DisposableBean {
 
     private final ApplicationEventPublisher publisher;
 
+    private final ObjectProvider<LinkHolders> holders;
+
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("mesh-outbound-grace").factory());
 
     public AgentLinks(
-            NodeRegistry registry, OutboundProperties properties, Clock clock, ApplicationEventPublisher publisher) {
+            NodeRegistry registry,
+            OutboundProperties properties,
+            Clock clock,
+            ApplicationEventPublisher publisher,
+            ObjectProvider<LinkHolders> holders) {
         this.registry = registry;
         this.publisher = publisher;
+        this.holders = holders;
         this.properties = properties;
         this.clock = clock;
     }
@@ -163,6 +171,11 @@ public class AgentLinks implements DisposableBean {
 
     private void requireConnection(NodeRef ref, String reason) {
         if (ref.status() == NodeStatus.OFFLINE || this.links.containsKey(ref.id())) {
+            return;
+        }
+        LinkHolders elsewhere = this.holders.getIfAvailable();
+        if (elsewhere != null && elsewhere.heldByAnotherReplica(ref.id())) {
+            // its connection is on another replica, which relays to it: routable
             return;
         }
         this.registry

@@ -2,6 +2,7 @@ package io.clawmesh.coordinator.outbound.relay;
 
 import io.clawmesh.coordinator.outbound.AgentLinkClosed;
 import io.clawmesh.coordinator.outbound.AgentLinkOpened;
+import io.clawmesh.coordinator.outbound.LinkHolders;
 import io.clawmesh.coordinator.replicas.ReplicaIdentity;
 import io.clawmesh.coordinator.replicas.ReplicaRegistry;
 import io.clawmesh.coordinator.replicas.SchedulerLeadership;
@@ -29,7 +30,7 @@ import org.springframework.stereotype.Component;
  * {@code replica_relays} says where each replica's relay endpoint is reached.
  */
 @Component
-public class LinkLocations implements SmartLifecycle {
+public class LinkLocations implements SmartLifecycle, LinkHolders {
 
     private static final Logger logger = LoggerFactory.getLogger(LinkLocations.class);
 
@@ -74,6 +75,17 @@ public class LinkLocations implements SmartLifecycle {
                 .params(nodeId, time(this.replicas.aliveSince()))
                 .query((rs, row) -> new Location(rs.getString(1), rs.getString(2)))
                 .optional();
+    }
+
+    @Override
+    public boolean heldByAnotherReplica(String nodeId) {
+        try {
+            return find(nodeId)
+                    .filter((location) -> !location.replica().equals(this.identity.id()))
+                    .isPresent();
+        } catch (DataAccessException ex) {
+            return false;
+        }
     }
 
     /** The replica named as holding a node's connection, alive or not; for tests and operators. */
