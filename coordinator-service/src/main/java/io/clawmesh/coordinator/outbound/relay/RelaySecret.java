@@ -38,7 +38,7 @@ public class RelaySecret {
     }
 
     /** The {@code Authorization} header value of a relay call. */
-    String authorization() {
+    public String authorization() {
         return SCHEME + " " + value();
     }
 

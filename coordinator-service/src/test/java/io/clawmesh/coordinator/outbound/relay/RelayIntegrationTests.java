@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.clawmesh.common.link.LinkFrame;
 import io.clawmesh.common.node.ConnectMode;
+import io.clawmesh.common.node.HeartbeatRequest;
 import io.clawmesh.common.node.NodeFixtures;
 import io.clawmesh.common.node.NodeStatus;
 import io.clawmesh.common.node.RegisterNodeRequest;
@@ -139,6 +140,31 @@ class RelayIntegrationTests {
             assertThat(response.headers().firstValue("WWW-Authenticate"))
                     .hasValue("MeshRelay realm=\"claw-mesh replicas\"");
         }
+    }
+
+    @Test
+    void theTaskStreamRelayWithoutTheReplicasSecretShouldAnswer401() throws Exception {
+        RegisterNodeResponse node = register("task-attacker-node", ConnectMode.OUTBOUND);
+        for (String credential : List.of("Bearer " + OPERATOR_TOKEN, "Bearer " + node.token(), "MeshRelay wrong")) {
+            HttpResponse<String> response = HTTP.send(
+                    HttpRequest.newBuilder(URI.create(
+                                    "http://127.0.0.1:" + this.port + "/internal/v1/relay/tasks/task-0/events"))
+                            .header("Authorization", credential)
+                            .GET()
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode())
+                    .as(credential + ": " + response.body())
+                    .isEqualTo(401);
+        }
+        HttpResponse<String> unknown = HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port
+                                + "/internal/v1/relay/tasks/task-00000000000000000000/events"))
+                        .header("Authorization", this.secret.authorization())
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(unknown.statusCode()).as(unknown.body()).isEqualTo(404);
     }
 
     @Test
@@ -385,6 +411,45 @@ class RelayIntegrationTests {
                 .isEmpty();
         assertThat(this.locations.clearDead()).isGreaterThanOrEqualTo(1);
         assertThat(this.locations.holder(registered.nodeId())).isEmpty();
+    }
+
+    @Test
+    void anHttpHeartbeatOfANodeConnectedToAnotherLiveReplicaShouldKeepItOnline() {
+        RegisterNodeResponse elsewhere = register("elsewhere-node", ConnectMode.OUTBOUND);
+        RegisterNodeResponse nowhere = register("nowhere-node", ConnectMode.OUTBOUND);
+        this.jdbc
+                .sql("INSERT INTO coordinator_replicas (id, address, started_at, last_seen)"
+                        + " VALUES ('relay-b', 'test', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)")
+                .update();
+        this.jdbc
+                .sql("INSERT INTO replica_relays (replica, url, updated_at)"
+                        + " VALUES ('relay-b', 'http://127.0.0.1:1', CURRENT_TIMESTAMP)")
+                .update();
+        try {
+            for (RegisterNodeResponse node : List.of(elsewhere, nowhere)) {
+                this.registry.confirmAlive(node.nodeId(), null, java.time.Instant.now(), "test: online");
+            }
+            this.jdbc
+                    .sql("UPDATE nodes SET link_replica = 'relay-b' WHERE id = ?")
+                    .param(elsewhere.nodeId())
+                    .update();
+            HeartbeatRequest heartbeat = new HeartbeatRequest(NodeStatus.ONLINE, 0, 4, null, null);
+            this.registry.heartbeat(elsewhere.nodeId(), heartbeat);
+            this.registry.heartbeat(nowhere.nodeId(), heartbeat);
+            assertThat(this.registry.find(elsewhere.nodeId()).map(Node::status))
+                    .as("reachable through relay-b")
+                    .hasValue(NodeStatus.ONLINE);
+            assertThat(this.registry.find(nowhere.nodeId()).map(Node::status))
+                    .as("no connection anywhere")
+                    .hasValue(NodeStatus.OFFLINE);
+        } finally {
+            this.jdbc
+                    .sql("DELETE FROM replica_relays WHERE replica = 'relay-b'")
+                    .update();
+            this.jdbc
+                    .sql("DELETE FROM coordinator_replicas WHERE id = 'relay-b'")
+                    .update();
+        }
     }
 
     private NodeExchange openMessage(Node node) {
