@@ -112,6 +112,11 @@ class HelmChartTests {
         assertThat(String.valueOf(container(deployment).get("env")))
                 .as("each pod is one replica, named after the pod")
                 .contains("name=MESH_REPLICAS_ID, valueFrom={fieldRef={fieldPath=metadata.name}}");
+        assertThat(String.valueOf(container(deployment).get("env")))
+                .as("the other replicas relay to this pod's outbound agents at its own address")
+                .contains(
+                        "name=POD_IP, valueFrom={fieldRef={fieldPath=status.podIP}}",
+                        "name=MESH_REPLICAS_RELAY_URL, value=http://$(POD_IP):9180");
         assertThat(secretRefs(container(deployment)))
                 .containsExactly(
                         "CLAW_MESH_TOKEN=claw-mesh-tokens/operator-token",

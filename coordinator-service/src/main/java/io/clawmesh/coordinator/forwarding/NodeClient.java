@@ -11,10 +11,10 @@ import io.clawmesh.common.task.TaskEventTypes;
 import io.clawmesh.coordinator.events.NodeRemoved;
 import io.clawmesh.coordinator.events.NodeRemovedElsewhere;
 import io.clawmesh.coordinator.forwarding.ForwardAttemptException.Kind;
-import io.clawmesh.coordinator.outbound.AgentLinks;
-import io.clawmesh.coordinator.outbound.LinkExchange;
 import io.clawmesh.coordinator.outbound.LinkLostException;
 import io.clawmesh.coordinator.outbound.LinkResponse;
+import io.clawmesh.coordinator.outbound.relay.NodeExchange;
+import io.clawmesh.coordinator.outbound.relay.NodeLinks;
 import io.clawmesh.coordinator.registry.EndpointPolicy;
 import io.clawmesh.coordinator.registry.Node;
 import io.clawmesh.coordinator.tls.AgentClientTls;
@@ -86,7 +86,7 @@ public class NodeClient implements DisposableBean {
     /** Delivery credentials by node id, with the token hash they were derived from (a re-registration changes it). */
     private final Map<String, Credential> credentials = new ConcurrentHashMap<>();
 
-    private final @Nullable AgentLinks links;
+    private final @Nullable NodeLinks links;
 
     private final Duration timeout;
 
@@ -102,7 +102,7 @@ public class NodeClient implements DisposableBean {
             EndpointPolicy endpointPolicy,
             ForwardingProperties properties,
             JsonMapper json,
-            @Nullable AgentLinks links) {
+            @Nullable NodeLinks links) {
         this.links = links;
         this.timeout = properties.timeout();
         this.connections = PoolingHttpClientConnectionManagerBuilder.create()
@@ -227,8 +227,9 @@ public class NodeClient implements DisposableBean {
     }
 
     /**
-     * The same exchange down an outbound node's WebSocket (ADR 0010). Until the agent acknowledged the message it may
-     * go to another node; after that a dropped connection is final, never a resend.
+     * The same exchange down an outbound node's WebSocket (ADR 0010), here or relayed through the replica that holds it
+     * (ADR 0013). Until the agent acknowledged the message it may go to another node; after that a dropped connection
+     * is final, never a resend.
      */
     private AgentMessageResponse overLink(Node node, AgentMessageRequest message, String accept, LinkAnswer handler)
             throws ForwardAttemptException {
@@ -244,7 +245,7 @@ public class NodeClient implements DisposableBean {
         if (this.links == null) {
             throw new ForwardAttemptException(Kind.NOT_ACCEPTED, node.name() + " is outbound; no connections here");
         }
-        try (LinkExchange exchange = this.links.exchange(
+        try (NodeExchange exchange = this.links.exchange(
                 node, "POST", ApiPaths.AGENT_MESSAGES, headers, this.json.writeValueAsBytes(message), this.timeout)) {
             return handler.handle(exchange.response());
         } catch (AgentAnswerException ex) {

@@ -17,6 +17,8 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 import org.springframework.web.socket.CloseStatus;
@@ -42,11 +44,22 @@ public class AgentLinks implements DisposableBean {
 
     private final Clock clock;
 
+    private final ApplicationEventPublisher publisher;
+
+    private final ObjectProvider<LinkHolders> holders;
+
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("mesh-outbound-grace").factory());
 
-    public AgentLinks(NodeRegistry registry, OutboundProperties properties, Clock clock) {
+    public AgentLinks(
+            NodeRegistry registry,
+            OutboundProperties properties,
+            Clock clock,
+            ApplicationEventPublisher publisher,
+            ObjectProvider<LinkHolders> holders) {
         this.registry = registry;
+        this.publisher = publisher;
+        this.holders = holders;
         this.properties = properties;
         this.clock = clock;
     }
@@ -89,6 +102,8 @@ public class AgentLinks implements DisposableBean {
             previous.closed("replaced by a newer connection");
             previous.close(REPLACED);
         }
+        // where the link is, before anything can route to the node: the other replicas relay through this one
+        this.publisher.publishEvent(new AgentLinkOpened(link.nodeId()));
         this.registry.confirmAlive(link.nodeId(), null, this.clock.instant(), "outbound connection opened");
     }
 
@@ -109,6 +124,7 @@ public class AgentLinks implements DisposableBean {
         if (!this.links.remove(link.nodeId(), link)) {
             return;
         }
+        this.publisher.publishEvent(new AgentLinkClosed(link.nodeId()));
         Duration grace = this.properties.grace();
         logger.info(
                 "Node {}: outbound connection closed ({}); offline in {} ms unless it reconnects",
@@ -155,6 +171,11 @@ public class AgentLinks implements DisposableBean {
 
     private void requireConnection(NodeRef ref, String reason) {
         if (ref.status() == NodeStatus.OFFLINE || this.links.containsKey(ref.id())) {
+            return;
+        }
+        LinkHolders elsewhere = this.holders.getIfAvailable();
+        if (elsewhere != null && elsewhere.heldByAnotherReplica(ref.id())) {
+            // its connection is on another replica, which relays to it: routable
             return;
         }
         this.registry

@@ -13,10 +13,10 @@ import io.clawmesh.coordinator.forwarding.ForwardAttemptException;
 import io.clawmesh.coordinator.forwarding.ForwardAttemptException.Kind;
 import io.clawmesh.coordinator.forwarding.ForwardingProperties;
 import io.clawmesh.coordinator.forwarding.NodeClient;
-import io.clawmesh.coordinator.outbound.AgentLinks;
-import io.clawmesh.coordinator.outbound.LinkExchange;
 import io.clawmesh.coordinator.outbound.LinkLostException;
 import io.clawmesh.coordinator.outbound.LinkResponse;
+import io.clawmesh.coordinator.outbound.relay.NodeExchange;
+import io.clawmesh.coordinator.outbound.relay.NodeLinks;
 import io.clawmesh.coordinator.registry.EndpointPolicy;
 import io.clawmesh.coordinator.registry.Node;
 import io.clawmesh.coordinator.tls.AgentClientTls;
@@ -79,8 +79,11 @@ public class AgentTaskClient implements DisposableBean {
 
     private static final Duration SHORT = Duration.ofSeconds(10);
 
-    /** Outbound nodes' connections (ADR 0010); {@code null} where only inbound nodes are reached. */
-    private final @Nullable AgentLinks links;
+    /**
+     * Outbound nodes' connections (ADR 0010), here or through the replica that holds them (ADR 0013); {@code null}
+     * where only inbound nodes are reached.
+     */
+    private final @Nullable NodeLinks links;
 
     private final CloseableHttpClient httpClient;
 
@@ -99,7 +102,7 @@ public class AgentTaskClient implements DisposableBean {
             EndpointPolicy endpointPolicy,
             ForwardingProperties forwarding,
             JsonMapper json,
-            @Nullable AgentLinks links) {
+            @Nullable NodeLinks links) {
         this.links = links;
         this.connections = PoolingHttpClientConnectionManagerBuilder.create()
                 // mutual TLS towards agents when the coordinator runs the mesh CA (ADR 0012), else plain HTTP
@@ -175,7 +178,7 @@ public class AgentTaskClient implements DisposableBean {
      */
     public Optional<AgentTaskView> find(Node node, String taskId) throws ForwardAttemptException {
         if (node.outbound()) {
-            try (LinkExchange exchange = this.overLink(node, "GET", ApiPaths.TASKS + "/" + taskId, null, null, SHORT)) {
+            try (NodeExchange exchange = this.overLink(node, "GET", ApiPaths.TASKS + "/" + taskId, null, null, SHORT)) {
                 LinkResponse response = exchange.response();
                 byte[] body = readAtMost(response.body(), MAX_BODY_BYTES);
                 if (response.status() == 404) {
@@ -226,7 +229,7 @@ public class AgentTaskClient implements DisposableBean {
     /** Asks a node to abort a task. Never throws: an unreachable node is an answer too. */
     public CancelAnswer cancel(Node node, String taskId) {
         if (node.outbound()) {
-            try (LinkExchange exchange =
+            try (NodeExchange exchange =
                     this.overLink(node, "DELETE", ApiPaths.TASKS + "/" + taskId, null, null, SHORT)) {
                 LinkResponse response = exchange.response();
                 readAtMost(response.body(), MAX_ERROR_BYTES);
@@ -261,7 +264,7 @@ public class AgentTaskClient implements DisposableBean {
      *
      * @throws ForwardAttemptException when the node is not connected here or the request could not be sent
      */
-    private LinkExchange overLink(
+    private NodeExchange overLink(
             Node node,
             String method,
             String path,
@@ -299,7 +302,7 @@ public class AgentTaskClient implements DisposableBean {
             byte @Nullable [] body,
             Duration readTimeout)
             throws ForwardAttemptException {
-        LinkExchange exchange = overLink(node, method, path, lastEventId, body, readTimeout);
+        NodeExchange exchange = overLink(node, method, path, lastEventId, body, readTimeout);
         try {
             LinkResponse response = exchange.response();
             if (response.status() == 200) {
@@ -435,7 +438,7 @@ public class AgentTaskClient implements DisposableBean {
 
         private final @Nullable ClassicHttpResponse response;
 
-        private final @Nullable LinkExchange exchange;
+        private final @Nullable NodeExchange exchange;
 
         private final EventStreamReader reader;
 
@@ -449,7 +452,7 @@ public class AgentTaskClient implements DisposableBean {
         }
 
         /** A stream down an outbound node's WebSocket. */
-        EventStream(LinkExchange exchange, EventStreamReader reader) {
+        EventStream(NodeExchange exchange, EventStreamReader reader) {
             this.request = null;
             this.response = null;
             this.exchange = exchange;

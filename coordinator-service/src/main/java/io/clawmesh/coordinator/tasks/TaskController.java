@@ -32,7 +32,10 @@ class TaskController {
 
     private final TaskEventWriter writer;
 
-    TaskController(TaskBoard board, TaskEventWriter writer) {
+    private final TaskStreamRelay relay;
+
+    TaskController(TaskBoard board, TaskEventWriter writer, TaskStreamRelay relay) {
+        this.relay = relay;
         this.board = board;
         this.writer = writer;
     }
@@ -78,7 +81,15 @@ class TaskController {
         if (owner != null) {
             this.board.find(id, owner); // 404 for another's task, before the stream starts
         }
-        this.writer.write(id, (lastEventIdHeader != null) ? lastEventIdHeader : lastEventIdParameter, response);
+        String lastEventId = (lastEventIdHeader != null) ? lastEventIdHeader : lastEventIdParameter;
+        TaskBoard.requireTaskId(id);
+        TaskEventPosition.parse(lastEventId); // 400 for a bad position here, before any relay
+        // the live reply text is on the replica that follows the task (ADR 0013)
+        String follower = this.relay.follower(id).orElse(null);
+        if (follower != null && this.relay.relay(follower, id, lastEventId, response)) {
+            return;
+        }
+        this.writer.write(id, lastEventId, response);
     }
 
     /** Cancels the task and answers it as it is afterwards; 409 when it had finished already. */

@@ -66,6 +66,13 @@ public class TaskEventWriter {
             while (true) {
                 TaskUpdate update = subscription.next(this.properties.keepAlive());
                 if (update == null) {
+                    // a task followed by another replica ends there: its row says so (ADR 0013)
+                    Task now = this.board.find(taskId);
+                    if (now.status().finished()) {
+                        stream.replay(now, "");
+                        stream.flush();
+                        return;
+                    }
                     stream.raw(": keep-alive\n\n");
                 } else if (update instanceof TaskUpdate.Closed) {
                     return;
