@@ -2,6 +2,7 @@ package io.clawmesh.coordinator.tls;
 
 import io.clawmesh.common.tls.CaFingerprint;
 import io.clawmesh.coordinator.MeshProperties;
+import io.clawmesh.coordinator.registry.EndpointPolicy;
 import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,7 +13,9 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.event.EventListener;
 
-/** Wires the coordinator's TLS: its status, and the renewal of a mesh CA server certificate. */
+/**
+ * Wires the coordinator's TLS: its status, the renewal of a mesh CA server certificate, and node certificates.
+ */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(TlsProperties.class)
 class TlsConfiguration {
@@ -36,8 +39,9 @@ class TlsConfiguration {
 
     @Bean
     @ConditionalOnExpression("${mesh.tls.enabled:false} and '${mesh.tls.cert-file:}' == ''")
-    NodeCertificates nodeCertificates(TlsProperties properties, MeshProperties mesh, Clock clock) {
-        return new NodeCertificates(TlsFiles.in(mesh.dataDir().toAbsolutePath()), properties, clock);
+    NodeCertificates nodeCertificates(
+            TlsProperties properties, MeshProperties mesh, Clock clock, EndpointPolicy endpoints) {
+        return new NodeCertificates(TlsFiles.in(mesh.dataDir().toAbsolutePath()), properties, clock, endpoints);
     }
 
     @EventListener(ApplicationReadyEvent.class)

@@ -1,6 +1,7 @@
 package io.clawmesh.agent.tls;
 
 import io.clawmesh.agent.LocalNode;
+import io.clawmesh.agent.registration.NodeRegistrar;
 import io.clawmesh.agent.registration.RegistrationConfiguration;
 import io.clawmesh.agent.registration.RegistrationState;
 import io.clawmesh.common.api.ApiPaths;
@@ -45,8 +46,14 @@ public class NodeTlsConfiguration {
     }
 
     @Bean
-    NodeCertificateTask nodeCertificateTask(NodeCertificates certificates, Environment environment) {
-        return new NodeCertificateTask(certificates, enabled(environment));
+    NodeCertificateTask nodeCertificateTask(
+            NodeCertificates certificates, NodeRegistrar registrar, Environment environment) {
+        boolean enabled = enabled(environment);
+        if (enabled) {
+            // renewals ride on the heartbeat; the task gets the first certificate and is the fallback
+            registrar.renewCertificatesWith(certificates);
+        }
+        return new NodeCertificateTask(certificates, enabled);
     }
 
     private static String certificateOf(@org.jspecify.annotations.Nullable Map<?, ?> answer) {
