@@ -11,6 +11,7 @@ import java.security.KeyStore;
 import java.security.Principal;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.naming.InvalidNameException;
 import javax.naming.ldap.LdapName;
 import javax.naming.ldap.Rdn;
@@ -39,7 +40,18 @@ public final class AgentClientTls {
     /** The request context attribute that names the node whose agent a connection must reach. */
     static final String EXPECTED_NODE = "io.clawmesh.coordinator.tls.expected-node";
 
+    /** TLS connections to agents made since start (a new pooled connection: a full or resumed handshake). */
+    private static final AtomicLong HANDSHAKES = new AtomicLong();
+
     private AgentClientTls() {}
+
+    /**
+     * How many TLS connections to agents the pooled client has opened since the process started, each one handshake
+     * ({@code mesh_tls_handshakes_total{peer="agent"}}): under pooled load it should hardly move.
+     */
+    public static long handshakes() {
+        return HANDSHAKES.get();
+    }
 
     /**
      * The client context, or {@code null} when the coordinator runs no CA of its own (plain HTTP to agents, as before).
@@ -79,6 +91,7 @@ public final class AgentClientTls {
                 ClientTlsStrategyBuilder.create().setSslContext(context).buildClassic();
         return (socket, target, port, attachment, httpContext) -> {
             SSLSocket upgraded = tls.upgrade(socket, target, port, attachment, httpContext);
+            HANDSHAKES.incrementAndGet();
             Object expected = (httpContext != null) ? httpContext.getAttribute(EXPECTED_NODE) : null;
             try {
                 checkNode(upgraded.getSession(), (expected instanceof String id) ? id : null);

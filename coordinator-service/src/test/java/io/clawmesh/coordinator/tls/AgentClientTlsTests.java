@@ -190,6 +190,7 @@ class AgentClientTlsTests {
                         .disableConnectionState()
                         .build()) {
 
+            long handshakesBefore = AgentClientTls.handshakes();
             int own = client.execute(
                     new HttpGet(url),
                     AgentClientTls.contextFor("node-1"),
@@ -207,7 +208,8 @@ class AgentClientTlsTests {
                     .isInstanceOf(SSLPeerUnverifiedException.class)
                     .hasMessageContaining("no node named");
 
-            // node-1 again still reaches it
+            long handshakes = AgentClientTls.handshakes();
+            // node-1 again: its pooled connection is reused, no new handshake
             assertThat(client.execute(
                             new HttpGet(url),
                             AgentClientTls.contextFor("node-1"),
@@ -216,6 +218,12 @@ class AgentClientTlsTests {
 
             assertThat(own).isEqualTo(200);
             assertThat(this.clientSerials).as("requests that reached the agent").hasSize(2);
+            assertThat(handshakes - handshakesBefore)
+                    .as("one per new connection")
+                    .isEqualTo(3);
+            assertThat(AgentClientTls.handshakes())
+                    .as("the pooled connection reused")
+                    .isEqualTo(handshakes);
         }
     }
 

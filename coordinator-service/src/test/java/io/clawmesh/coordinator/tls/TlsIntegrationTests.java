@@ -160,6 +160,18 @@ class TlsIntegrationTests {
     }
 
     @Test
+    void prometheusShouldCountTheTlsHandshakesWithAgents() throws Exception {
+        HttpResponse<String> scrape = client(
+                        MeshTrust.clientContext(fingerprint().toString(), null))
+                .send(
+                        get("https://127.0.0.1:" + this.port + "/actuator/prometheus"),
+                        HttpResponse.BodyHandlers.ofString());
+
+        assertThat(scrape.statusCode()).isEqualTo(200);
+        assertThat(scrape.body()).containsPattern("(?m)^mesh_tls_handshakes_total\\{[^}]*peer=\"agent\"[^}]*} \\d");
+    }
+
+    @Test
     void heartbeatWhenItCarriesACsrShouldAnswerACertificateForThatNodeOnly() throws Exception {
         Matcher first = registered("renew-node-a");
         String nodeId = first.group(1);
