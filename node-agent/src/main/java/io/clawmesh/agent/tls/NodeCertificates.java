@@ -68,7 +68,10 @@ public class NodeCertificates implements CertificateRenewal {
     /** The longest wait between two looks, so a clock jump or a lost node is noticed. */
     static final Duration MAX_WAIT = Duration.ofHours(1);
 
-    /** Signs a CSR for a node: answers the PEM chain (node certificate, then the CA's). */
+    /**
+     * Signs a CSR for a node: answers the PEM chain (node certificate, then the CA's), or throws
+     * {@link NoNodeCertificatesException} when the coordinator signs none.
+     */
     @FunctionalInterface
     public interface Signer {
         String sign(String nodeId, String csrPem);
@@ -196,6 +199,15 @@ public class NodeCertificates implements CertificateRenewal {
                     chain.get(0).getNotAfter().toInstant());
             Duration wait = Duration.between(now, fallbackTime(chain.get(0)));
             return wait.isNegative() ? RETRY : ((wait.compareTo(MAX_WAIT) > 0) ? MAX_WAIT : wait);
+        } catch (NoNodeCertificatesException ex) {
+            logger.error(
+                    "Cannot get a node certificate for {}: {}. This agent's port speaks only mutual TLS, so that"
+                            + " coordinator cannot reach it: restart the agent with --mesh.agent.mutual-tls=off"
+                            + " (claw-mesh join ... --mesh.agent.mutual-tls=off). Asking again in {}",
+                    nodeId,
+                    ex.getMessage(),
+                    MAX_WAIT);
+            return MAX_WAIT;
         } catch (RuntimeException ex) {
             logger.warn(
                     "Cannot get a node certificate for {}: {}. Trying again in {}s",

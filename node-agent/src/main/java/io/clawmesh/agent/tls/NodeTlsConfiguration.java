@@ -13,6 +13,7 @@ import java.util.Map;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
+import org.springframework.web.client.HttpClientErrorException;
 import org.springframework.web.client.RestClient;
 
 /**
@@ -35,12 +36,7 @@ public class NodeTlsConfiguration {
         return new NodeCertificates(
                 localNode.dataDir(),
                 state,
-                (nodeId, csr) -> certificateOf(coordinatorRestClient
-                        .post()
-                        .uri(ApiPaths.NODE + "/certificate", nodeId)
-                        .body(Map.of("csr", csr))
-                        .retrieve()
-                        .body(Map.class)),
+                (nodeId, csr) -> certificateOf(signed(coordinatorRestClient, nodeId, csr)),
                 (fingerprint != null && !fingerprint.isBlank()) ? CaFingerprint.parse(fingerprint) : null,
                 Clock.systemUTC());
     }
@@ -54,6 +50,25 @@ public class NodeTlsConfiguration {
             registrar.renewCertificatesWith(certificates);
         }
         return new NodeCertificateTask(certificates, enabled);
+    }
+
+    static @org.jspecify.annotations.Nullable Map<?, ?> signed(RestClient coordinator, String nodeId, String csr) {
+        try {
+            return coordinator
+                    .post()
+                    .uri(ApiPaths.NODE + "/certificate", nodeId)
+                    .body(Map.of("csr", csr))
+                    .retrieve()
+                    .body(Map.class);
+        } catch (HttpClientErrorException.NotFound ex) {
+            if (ex.getResponseBodyAsString().contains("node-not-found")) {
+                throw ex; // the node is gone: registration takes care of that
+            }
+            // no such endpoint: the coordinator serves its own certificate files and has no CA key
+            throw new NoNodeCertificatesException(
+                    "the coordinator has no certificate endpoint (it serves its own certificate files, not the mesh"
+                            + " CA)");
+        }
     }
 
     private static String certificateOf(@org.jspecify.annotations.Nullable Map<?, ?> answer) {

@@ -7,6 +7,7 @@ import io.clawmesh.agent.LocalNode;
 import io.clawmesh.agent.registration.NodeIdentity;
 import io.clawmesh.agent.registration.RegistrationState;
 import io.clawmesh.agent.runtime.CapacityGate;
+import io.clawmesh.agent.tls.NoNodeCertificatesException;
 import io.clawmesh.agent.tls.NodeCertificates;
 import io.clawmesh.agent.tls.TestMeshCa;
 import io.clawmesh.common.api.ApiPaths;
@@ -231,6 +232,23 @@ class MutualTlsServerTests {
         assertThat(this.certificates.csrIfDue(NODE_ID)).isNotNull();
         this.certificates.notRenewed(NODE_ID, "the heartbeat reply carried no certificate");
         assertThat(this.certificates.csrIfDue(NODE_ID)).isNull();
+    }
+
+    @Test
+    void aCoordinatorThatSignsNoNodeCertificatesShouldNotBeAskedEveryFewSeconds() {
+        NodeCertificates unsigned = new NodeCertificates(
+                this.dataDir.resolve("unsigned"),
+                this.state,
+                (nodeId, csr) -> {
+                    throw new NoNodeCertificatesException("the coordinator has no certificate endpoint");
+                },
+                CaFingerprint.of(this.ca.certificate()),
+                this.clock);
+
+        Duration wait = unsigned.step();
+
+        assertThat(wait).isEqualTo(Duration.ofHours(1));
+        assertThat(unsigned.current()).isNull();
     }
 
     @Test
