@@ -184,6 +184,9 @@ class TlsIntegrationTests {
         HttpResponse<String> foreign = post(heartbeat, other.group(2), heartbeatBody(csr("CN=" + nodeId)));
         HttpResponse<String> garbage = post(heartbeat, nodeToken, "{\"status\":\"online\",\"csr\":\"not a csr\"}");
         HttpResponse<String> blank = post(heartbeat, nodeToken, "{\"status\":\"online\",\"csr\":\"\"}");
+        HttpResponse<String> huge =
+                post(heartbeat, nodeToken, "{\"status\":\"online\",\"csr\":\"" + "A".repeat(20_000) + "\"}");
+        HttpResponse<String> operator = post(heartbeat, "tls-operator-token", heartbeatBody(csr("CN=" + nodeId)));
 
         assertThat(plain.statusCode())
                 .as("a heartbeat without a CSR hands nothing back")
@@ -199,6 +202,11 @@ class TlsIntegrationTests {
         assertThat(garbage.statusCode()).as(garbage.body()).isEqualTo(400);
         assertThat(garbage.body()).contains("csr");
         assertThat(blank.statusCode()).as(blank.body()).isEqualTo(400);
+        assertThat(huge.statusCode()).as(huge.body()).isEqualTo(400);
+        assertThat(huge.body()).contains("csr: longer than");
+        assertThat(operator.statusCode())
+                .as("the operator token may not heartbeat")
+                .isEqualTo(403);
     }
 
     @Test
