@@ -60,4 +60,25 @@ app.kubernetes.io/component: {{ .component }}
 {{- if and .Values.database.url (not .Values.database.password) (not .Values.database.existingSecret) }}
 {{- fail "database.url is set: set database.password or database.existingSecret too" }}
 {{- end }}
+{{- if and .Values.tls.existingSecret (not .Values.tls.enabled) }}
+{{- fail "tls.existingSecret is set but tls.enabled is false: set tls.enabled=true to serve its certificate" }}
+{{- end }}
+{{- if include "claw-mesh.meshCa" . }}
+{{- if or .Values.database.url (not .Values.coordinator.persistence.enabled) }}
+{{- fail "tls.enabled without tls.existingSecret makes the coordinator its own CA, whose key lives on the coordinator's PersistentVolumeClaim; that needs embedded H2 (no database.url) with coordinator.persistence.enabled, or else own certificates in tls.existingSecret (a new volume would be a new CA that pinned agents refuse)" }}
+{{- end }}
+{{- if and .Values.agent.enabled (not .Values.agent.caFingerprint) }}
+{{- fail "tls.enabled with the mesh CA and agent.enabled: set agent.caFingerprint (sha256:...) to the fingerprint the coordinator logs at start (install with agent.enabled=false first), or use own certificates in tls.existingSecret" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/* "true" when the coordinator is its own CA (tls.enabled without own certificates), else empty. */}}
+{{- define "claw-mesh.meshCa" -}}
+{{- if and .Values.tls.enabled (not .Values.tls.existingSecret) }}true{{ end }}
+{{- end }}
+
+{{/* The coordinator's URL for agents: https with TLS. */}}
+{{- define "claw-mesh.coordinatorUrl" -}}
+{{- printf "%s://%s-coordinator:%v" (ternary "https" "http" .Values.tls.enabled) (include "claw-mesh.fullname" .) .Values.coordinator.port }}
 {{- end }}

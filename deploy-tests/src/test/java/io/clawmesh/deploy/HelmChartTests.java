@@ -147,6 +147,100 @@ class HelmChartTests {
     }
 
     @Test
+    void tlsWithTheMeshCaShouldServeHttpsForTheServiceNamesAndPinTheAgentsToTheCa() {
+        String fingerprint = "sha256:" + "ab".repeat(32);
+        List<Map<String, Object>> manifests = render(
+                "--set", "tls.enabled=true",
+                "--set", "tls.hostnames[0]=mesh.example.com",
+                "--set", "agent.enabled=true",
+                "--set", "agent.caFingerprint=" + fingerprint,
+                "--set", "serviceMonitor.enabled=true");
+
+        Map<String, Object> config = DeployFiles.yaml(
+                (String) map(one(manifests, "ConfigMap").get("data")).get("application.yaml"));
+        assertThat(at(config, "mesh.tls.enabled")).isEqualTo(true);
+        assertThat(at(config, "mesh.tls.cert-file"))
+                .as("the mesh CA, no own files")
+                .isNull();
+        assertThat(list(at(config, "mesh.tls.hostnames")))
+                .contains("t-claw-mesh-coordinator", "t-claw-mesh-coordinator.default.svc", "mesh.example.com");
+        assertThat(at(config, "management.server.ssl.enabled"))
+                .as("the kubelet probes the actuator port over plain HTTP")
+                .isEqualTo(false);
+        Map<String, Object> deployment = one(manifests, "Deployment");
+        assertThat(list(at(deployment, "spec.template.spec.volumes")))
+                .as("the CA's key stays on the claim")
+                .anySatisfy((volume) -> assertThat(at(map(volume), "persistentVolumeClaim.claimName"))
+                        .isEqualTo("t-claw-mesh-coordinator-data"));
+        assertThat(at(container(deployment), "livenessProbe.httpGet.port")).isEqualTo("management");
+        Map<String, Object> agent = container(one(manifests, "DaemonSet"));
+        assertThat(env(agent))
+                .containsEntry("MESH_AGENT_COORDINATOR_URL", "https://t-claw-mesh-coordinator:9180")
+                .containsEntry("MESH_AGENT_CA_FINGERPRINT", fingerprint)
+                .doesNotContainKey("MESH_AGENT_MUTUAL_TLS");
+        assertThat(at(agent, "livenessProbe.tcpSocket.port"))
+                .as("the agent's port speaks only mutual TLS")
+                .isEqualTo("agent-http");
+        assertThat(at(agent, "livenessProbe.httpGet")).isNull();
+        assertThat(list(at(one(manifests, "ServiceMonitor"), "spec.endpoints")))
+                .extracting((endpoint) -> map(endpoint).get("port"))
+                .containsExactly("management");
+    }
+
+    @Test
+    void tlsWithOwnCertificatesShouldMountTheSecretAndGiveAgentsOnlyItsCaCertificate() {
+        List<Map<String, Object>> manifests =
+                render("-f", PRODUCTION, "--set", "tls.enabled=true", "--set", "tls.existingSecret=claw-mesh-tls");
+
+        Map<String, Object> config = DeployFiles.yaml(
+                (String) map(one(manifests, "ConfigMap").get("data")).get("application.yaml"));
+        assertThat(at(config, "mesh.tls.cert-file")).isEqualTo("/etc/claw-mesh-tls/tls.crt");
+        assertThat(at(config, "mesh.tls.key-file")).isEqualTo("/etc/claw-mesh-tls/tls.key");
+        assertThat(at(config, "mesh.tls.ca-file")).isEqualTo("/etc/claw-mesh-tls/ca.crt");
+        Map<String, Object> deployment = one(manifests, "Deployment");
+        assertThat(at(deployment, "spec.replicas"))
+                .as("own certificates work for every replica")
+                .isEqualTo(3);
+        assertThat(list(at(deployment, "spec.template.spec.volumes")))
+                .anySatisfy((volume) ->
+                        assertThat(at(map(volume), "secret.secretName")).isEqualTo("claw-mesh-tls"));
+        assertThat(list(container(deployment).get("volumeMounts")))
+                .anySatisfy((mount) -> assertThat(map(mount))
+                        .containsEntry("mountPath", "/etc/claw-mesh-tls")
+                        .containsEntry("readOnly", true));
+        Map<String, Object> daemonSet = one(manifests, "DaemonSet");
+        assertThat(list(at(daemonSet, "spec.template.spec.volumes")))
+                .filteredOn((volume) -> at(map(volume), "secret") != null)
+                .singleElement()
+                .satisfies((volume) -> assertThat(list(at(map(volume), "secret.items")))
+                        .as("the coordinator's key is not mounted into agents")
+                        .containsExactly(Map.of("key", "ca.crt", "path", "ca.crt")));
+        assertThat(env(container(daemonSet)))
+                .containsEntry("MESH_AGENT_COORDINATOR_URL", "https://t-claw-mesh-coordinator:9180")
+                .containsEntry("MESH_AGENT_CA_FILE", "/etc/claw-mesh-tls/ca.crt")
+                .containsEntry("MESH_AGENT_MUTUAL_TLS", "off");
+        assertThat(at(container(daemonSet), "livenessProbe.httpGet.path")).isEqualTo("/actuator/health/liveness");
+    }
+
+    @Test
+    void tlsSettingsThatCannotWorkShouldFailWithAClearMessage() {
+        Commands.Result meshCaOnPostgres = helm("template", "t", CHART, "-f", PRODUCTION, "--set", "tls.enabled=true");
+        Commands.Result unpinnedAgents =
+                helm("template", "t", CHART, "--set", "tls.enabled=true", "--set", "agent.enabled=true");
+        Commands.Result secretWithoutTls = helm("template", "t", CHART, "--set", "tls.existingSecret=x");
+        Commands.Result badFingerprint = helm("template", "t", CHART, "--set", "agent.caFingerprint=abc");
+
+        assertThat(meshCaOnPostgres.exitCode()).isNotZero();
+        assertThat(meshCaOnPostgres.err()).contains("own CA").contains("tls.existingSecret");
+        assertThat(unpinnedAgents.exitCode()).isNotZero();
+        assertThat(unpinnedAgents.err()).contains("set agent.caFingerprint");
+        assertThat(secretWithoutTls.exitCode()).isNotZero();
+        assertThat(secretWithoutTls.err()).contains("set tls.enabled=true");
+        assertThat(badFingerprint.exitCode()).isNotZero();
+        assertThat(badFingerprint.err()).contains("caFingerprint");
+    }
+
+    @Test
     void valuesOfTheWrongTypeShouldBeRefusedByTheSchema() {
         Commands.Result result = helm("template", "t", CHART, "--set", "coordinator.replicas=many");
 
@@ -203,6 +297,16 @@ class HelmChartTests {
 
     private static Map<String, Object> container(Map<String, Object> workload) {
         return map(list(at(workload, "spec.template.spec.containers")).get(0));
+    }
+
+    /** The container's plain environment variables, by name. */
+    private static Map<String, Object> env(Map<String, Object> container) {
+        Map<String, Object> variables = new java.util.LinkedHashMap<>();
+        list(container.get("env")).stream()
+                .map(DeployFiles::map)
+                .filter((variable) -> variable.containsKey("value"))
+                .forEach((variable) -> variables.put((String) variable.get("name"), variable.get("value")));
+        return variables;
     }
 
     /** "VARIABLE=secret/key" for every variable read from a Secret. */

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.clawmesh.common.tls.CaFingerprint;
 import io.clawmesh.common.tls.MeshTrust;
 import java.io.IOException;
+import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -16,12 +17,22 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyFactory;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -35,8 +46,9 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * SPEC §18 with the real {@code claw-mesh} script of the distribution: {@code up --tls} makes the mesh CA and serves
  * HTTPS (its local node trusts the CA file), {@code join https://… --ca-fingerprint} registers and is routed to, a
- * wrong fingerprint stops the agent before anything is sent and names both fingerprints, and the CLI talks HTTPS
- * with the CA file next to the token or a pinned fingerprint.
+ * wrong fingerprint stops the agent before anything is sent and names both fingerprints, node certificates of a
+ * short life are renewed through the heartbeat and served without a restart, and the CLI talks HTTPS with the CA file
+ * next to the token or a pinned fingerprint.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -45,6 +57,8 @@ class TlsEndToEndTests {
     private static final int LOCAL_NODE_PORT = 9121;
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private static final Duration NODE_LIFETIME = Duration.ofSeconds(30);
 
     private final String operatorToken = "operator-" + random();
 
@@ -80,7 +94,10 @@ class TlsEndToEndTests {
         }
         this.launcher = new Launcher(script, Files.createDirectories(this.work.resolve("home")), logs)
                 .env("CLAW_MESH_AOT", "off")
-                .env("SERVER_ADDRESS", "127.0.0.1");
+                .env("SERVER_ADDRESS", "127.0.0.1")
+                // node certificates of half a minute, renewed through heartbeats every 2 s (ADR 0012)
+                .env("MESH_TLS_NODE_LIFETIME", NODE_LIFETIME.toSeconds() + "s")
+                .env("MESH_AGENT_HEARTBEAT_INTERVAL", "2s");
         this.port = MeshCluster.freePort();
     }
 
@@ -190,6 +207,58 @@ class TlsEndToEndTests {
                                 .build(),
                         HttpResponse.BodyHandlers.ofString()))
                 .isInstanceOf(IOException.class);
+
+        // renewal through the heartbeat: two thirds into its half-minute life the heartbeat carries a CSR, the reply
+        // the new certificate, and the agent serves it from the next handshake without a restart
+        Path stored = this.work.resolve("agent-pinned/tls/node.crt");
+        BigInteger first = MeshTrust.readCertificates(stored).get(0).getSerialNumber();
+        Awaitility.await("a node certificate renewed through the heartbeat")
+                .atMost(NODE_LIFETIME.multipliedBy(2))
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> this.launcher.log("join-pinned").contains("through the heartbeat"));
+        Awaitility.await("the renewed certificate served")
+                .atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> {
+                    X509Certificate onDisk = MeshTrust.readCertificates(stored).get(0);
+                    return !onDisk.getSerialNumber().equals(first) && onDisk.equals(servedByAgent(agentPort));
+                });
+        assertThat(this.launcher.log("join-pinned"))
+                .as("heartbeats renewed it, not the certificate endpoint")
+                .doesNotContain("heartbeats did not");
+        assertThat(routes("pinned-node", "after renewal")).isTrue();
+    }
+
+    /**
+     * The certificate the agent serves to a fresh handshake with the coordinator's own client certificate (the
+     * {@code server.crt} and {@code server.key} that {@code up --tls} wrote).
+     */
+    private X509Certificate servedByAgent(int agentPort) throws Exception {
+        Path tls = this.launcher.home().resolve(".claw-mesh/tls");
+        java.util.List<X509Certificate> chain = MeshTrust.readCertificates(tls.resolve("server.crt"));
+        String pem = Files.readString(tls.resolve("server.key"))
+                .replaceAll("-----[A-Z ]+-----", "")
+                .replaceAll("\\s", "");
+        PrivateKey key = KeyFactory.getInstance("EC")
+                .generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(pem)));
+        KeyStore keys = KeyStore.getInstance("PKCS12");
+        keys.load(null, null);
+        keys.setKeyEntry("coordinator", key, new char[0], chain.toArray(X509Certificate[]::new));
+        KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        keyManagers.init(keys, new char[0]);
+        KeyStore anchors = KeyStore.getInstance("PKCS12");
+        anchors.load(null, null);
+        anchors.setCertificateEntry(
+                "mesh-ca", MeshTrust.readCertificates(tls.resolve("ca.crt")).get(0));
+        TrustManagerFactory trust = TrustManagerFactory.getInstance("PKIX");
+        trust.init(anchors);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(keyManagers.getKeyManagers(), trust.getTrustManagers(), null);
+        try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", agentPort)) {
+            socket.setSoTimeout(10_000);
+            socket.startHandshake();
+            return (X509Certificate) socket.getSession().getPeerCertificates()[0];
+        }
     }
 
     @Test

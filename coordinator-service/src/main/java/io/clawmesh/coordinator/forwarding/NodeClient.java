@@ -148,7 +148,7 @@ public class NodeClient implements DisposableBean {
         }
         HttpPost post = post(node, message, JSON);
         try {
-            return this.httpClient.execute(post, (response) -> {
+            return this.httpClient.execute(post, AgentClientTls.contextFor(node.id()), (response) -> {
                 HttpEntity entity = response.getEntity();
                 return replied(
                         node,
@@ -193,7 +193,7 @@ public class NodeClient implements DisposableBean {
         }
         HttpPost post = post(node, message, EVENT_STREAM);
         try {
-            return this.httpClient.execute(post, (response) -> {
+            return this.httpClient.execute(post, AgentClientTls.contextFor(node.id()), (response) -> {
                 HttpEntity entity = response.getEntity();
                 return streamed(
                         node,

@@ -10,6 +10,7 @@ import io.clawmesh.coordinator.registry.EndpointPolicy;
 import io.clawmesh.coordinator.registry.Node;
 import io.clawmesh.coordinator.registry.NodeRegistry;
 import io.clawmesh.coordinator.routing.FailoverCooldowns;
+import io.clawmesh.coordinator.tls.AgentClientTls;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -168,6 +169,16 @@ public class NodeProber implements DisposableBean {
                             .GET()
                             .build(),
                     HttpResponse.BodyHandlers.ofInputStream());
+            if (response.sslSession().isPresent()) {
+                // mutual TLS (ADR 0012): the answer counts only from the agent whose certificate names this node
+                try {
+                    AgentClientTls.checkNode(response.sslSession().get(), node.id());
+                } catch (javax.net.ssl.SSLPeerUnverifiedException ex) {
+                    response.body().close();
+                    failed(node, ex.getMessage());
+                    return;
+                }
+            }
             try (InputStream body = response.body()) {
                 // A health answer is small; a node must not be able to make the coordinator read more.
                 byte[] bytes = body.readNBytes(MAX_HEALTH_BYTES + 1);

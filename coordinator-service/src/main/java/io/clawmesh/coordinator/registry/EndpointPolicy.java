@@ -7,6 +7,7 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
@@ -112,6 +113,16 @@ public final class EndpointPolicy {
      * @throws InvalidInputException when the host does not resolve or any of its addresses is refused
      */
     public InetAddress resolveForConnect(Endpoint endpoint) {
+        return allowedAddresses(endpoint).get(0);
+    }
+
+    /**
+     * Every address the endpoint's host resolves to, each allowed by this policy (a node certificate names them, so
+     * the coordinator's connection to whichever one passes the host name check).
+     *
+     * @throws InvalidInputException when the host does not resolve or any of its addresses is refused
+     */
+    public List<InetAddress> allowedAddresses(Endpoint endpoint) {
         InetAddress[] addresses = resolve(endpoint);
         for (InetAddress address : addresses) {
             Optional<Refusal> refusal = classify(address.getAddress());
@@ -122,7 +133,7 @@ public final class EndpointPolicy {
                 throw new InvalidInputException(describe(endpoint, address, refusal.get()));
             }
         }
-        return addresses[0];
+        return List.of(addresses);
     }
 
     /**

@@ -13,6 +13,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.context.SecurityContextHolder;
@@ -35,13 +36,17 @@ public class NodeController implements NodeApi {
 
     private final NodeTokenRotation rotation;
 
+    private final ObjectProvider<NodeCertificateSigner> signers;
+
     public NodeController(
             NodeRegistry registry,
             InflightTracker inflight,
             RegistrationThrottle throttle,
             AuditTrail audit,
-            NodeTokenRotation rotation) {
+            NodeTokenRotation rotation,
+            ObjectProvider<NodeCertificateSigner> signers) {
         this.rotation = rotation;
+        this.signers = signers;
         this.registry = registry;
         this.inflight = inflight;
         this.throttle = throttle;
@@ -68,11 +73,19 @@ public class NodeController implements NodeApi {
     @Override
     public ResponseEntity<HeartbeatResponse> heartbeat(String id, HeartbeatRequest request) {
         requireOwnNode(id, "heartbeat");
+        String csr = request.csr();
+        // renewal of the node certificate rides on the heartbeat (ADR 0012); a bad CSR is refused before the lease
+        // is renewed, so the agent sees the error at once
+        NodeCertificateSigner signer = (csr != null) ? this.signers.getIfAvailable() : null;
+        if (signer != null) {
+            signer.check(csr);
+        }
         Node node = this.registry.heartbeat(id, request);
-        return this.rotation
-                .afterHeartbeat(node)
-                .map((token) -> ResponseEntity.ok(new HeartbeatResponse(token)))
-                .orElseGet(() -> ResponseEntity.noContent().build());
+        String certificate = (signer != null) ? signer.sign(node, csr) : null;
+        String token = this.rotation.afterHeartbeat(node).orElse(null);
+        return (token != null || certificate != null)
+                ? ResponseEntity.ok(new HeartbeatResponse(token, certificate))
+                : ResponseEntity.noContent().build();
     }
 
     @Override

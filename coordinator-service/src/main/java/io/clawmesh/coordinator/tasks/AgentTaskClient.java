@@ -196,7 +196,7 @@ public class AgentTaskClient implements DisposableBean {
         HttpGet get = new HttpGet(uri(node, ApiPaths.TASKS + "/" + taskId));
         prepare(node, get, "application/json");
         try {
-            return this.httpClient.execute(get, (response) -> {
+            return this.httpClient.execute(get, AgentClientTls.contextFor(node.id()), (response) -> {
                 int status = response.getCode();
                 byte[] body = read(response.getEntity(), MAX_BODY_BYTES);
                 if (status == 404) {
@@ -241,7 +241,7 @@ public class AgentTaskClient implements DisposableBean {
         try {
             HttpDelete delete = new HttpDelete(uri(node, ApiPaths.TASKS + "/" + taskId));
             prepare(node, delete, "application/json");
-            return this.httpClient.execute(delete, (response) -> {
+            return this.httpClient.execute(delete, AgentClientTls.contextFor(node.id()), (response) -> {
                 read(response.getEntity(), MAX_ERROR_BYTES);
                 return cancelAnswer(response.getCode());
             });
@@ -335,7 +335,7 @@ public class AgentTaskClient implements DisposableBean {
                 .build());
         ClassicHttpResponse response;
         try {
-            response = this.httpClient.executeOpen(null, request, null);
+            response = this.httpClient.executeOpen(null, request, AgentClientTls.contextFor(node.id()));
         } catch (IOException ex) {
             throw classify(node, ex);
         }

@@ -11,11 +11,19 @@ import java.security.KeyStore;
 import java.security.Principal;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.naming.InvalidNameException;
+import javax.naming.ldap.LdapName;
+import javax.naming.ldap.Rdn;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedKeyManager;
+import org.apache.hc.client5.http.protocol.HttpClientContext;
 import org.apache.hc.client5.http.ssl.ClientTlsStrategyBuilder;
 import org.apache.hc.client5.http.ssl.TlsSocketStrategy;
 import org.jspecify.annotations.Nullable;
@@ -23,12 +31,27 @@ import org.jspecify.annotations.Nullable;
 /**
  * The coordinator's TLS client towards inbound agents (mutual TLS, SPEC §18, ADR 0012): it presents its own server
  * certificate of the mesh CA, which carries the TLS client authentication purpose that agents require, and trusts only
- * the mesh CA for the agents' node certificates (server authentication, host name checked as for any https server).
+ * the mesh CA for the agents' node certificates (server authentication, host name checked as for any https server,
+ * and the node id the certificate was issued for checked against the node the coordinator meant).
  * The certificate is read again after the renewal task replaced it, so new connections show the current one.
  */
 public final class AgentClientTls {
 
+    /** The request context attribute that names the node whose agent a connection must reach. */
+    static final String EXPECTED_NODE = "io.clawmesh.coordinator.tls.expected-node";
+
+    /** TLS connections to agents made since start (a new pooled connection: a full or resumed handshake). */
+    private static final AtomicLong HANDSHAKES = new AtomicLong();
+
     private AgentClientTls() {}
+
+    /**
+     * How many TLS connections to agents the pooled client has opened since the process started, each one handshake
+     * ({@code mesh_tls_handshakes_total{peer="agent"}}): under pooled load it should hardly move.
+     */
+    public static long handshakes() {
+        return HANDSHAKES.get();
+    }
 
     /**
      * The client context, or {@code null} when the coordinator runs no CA of its own (plain HTTP to agents, as before).
@@ -56,12 +79,74 @@ public final class AgentClientTls {
     /**
      * Apache HttpClient's TLS for pooled connections to agents with this context, or {@code null} for its default
      * (plain-HTTP agents). Sessions are resumed through the context's session cache, so a new pooled connection to a
-     * known agent skips the full handshake.
+     * known agent skips the full handshake. Right after the handshake, before any request byte is written, the
+     * agent's certificate must name the node the request is for ({@link #contextFor}): a certificate of node A does
+     * not answer for node B, even at B's address.
      */
     public static @Nullable TlsSocketStrategy socketStrategy(@Nullable SSLContext context) {
-        return (context != null)
-                ? ClientTlsStrategyBuilder.create().setSslContext(context).buildClassic()
+        if (context == null) {
+            return null;
+        }
+        TlsSocketStrategy tls =
+                ClientTlsStrategyBuilder.create().setSslContext(context).buildClassic();
+        return (socket, target, port, attachment, httpContext) -> {
+            SSLSocket upgraded = tls.upgrade(socket, target, port, attachment, httpContext);
+            HANDSHAKES.incrementAndGet();
+            Object expected = (httpContext != null) ? httpContext.getAttribute(EXPECTED_NODE) : null;
+            try {
+                checkNode(upgraded.getSession(), (expected instanceof String id) ? id : null);
+            } catch (SSLPeerUnverifiedException ex) {
+                upgraded.close();
+                throw ex;
+            }
+            return upgraded;
+        };
+    }
+
+    /**
+     * The context for a request to the agent of this node: it names the node the agent's certificate must be issued
+     * for, and keeps pooled connections per node, so a connection checked for one node is never lent to a request for
+     * another at the same address.
+     */
+    public static HttpClientContext contextFor(String nodeId) {
+        HttpClientContext context = HttpClientContext.create();
+        context.setAttribute(EXPECTED_NODE, nodeId);
+        context.setUserToken(nodeId);
+        return context;
+    }
+
+    /**
+     * Checks that the agent's certificate in this session was issued for the node ({@code CN=<node id>}, which the
+     * coordinator sets itself when it signs).
+     *
+     * @throws SSLPeerUnverifiedException naming both ids when it is another node's, or when no node was named
+     */
+    public static void checkNode(SSLSession session, @Nullable String expected) throws SSLPeerUnverifiedException {
+        if (expected == null) {
+            throw new SSLPeerUnverifiedException(
+                    "no node named for this connection to an agent; refusing to use it (a coordinator bug)");
+        }
+        String actual = (session.getPeerCertificates()[0] instanceof X509Certificate certificate)
+                ? nodeIdOf(certificate)
                 : null;
+        if (!expected.equals(actual)) {
+            throw new SSLPeerUnverifiedException("the agent's certificate was issued for " + actual + ", not for "
+                    + expected + ": another node answers at this node's endpoint");
+        }
+    }
+
+    /** The common name of a node certificate's subject: the node id it was issued for. */
+    static @Nullable String nodeIdOf(X509Certificate certificate) {
+        try {
+            for (Rdn rdn : new LdapName(certificate.getSubjectX500Principal().getName()).getRdns()) {
+                if (rdn.getType().equalsIgnoreCase("CN")) {
+                    return rdn.getValue().toString();
+                }
+            }
+            return null;
+        } catch (InvalidNameException ex) {
+            return null;
+        }
     }
 
     /** The server certificate and key of the data dir, read again when the certificate file changes. */

@@ -122,7 +122,7 @@ public record CertificateAuthority(X509Certificate certificate, PrivateKey key) 
             X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
                             this.certificate,
                             serial(),
-                            Date.from(now.minus(BACKDATE)),
+                            Date.from(now.minus(backdate(lifetime))),
                             Date.from(notAfter),
                             new X500Name("CN=" + commonName),
                             key)
@@ -141,6 +141,15 @@ public record CertificateAuthority(X509Certificate certificate, PrivateKey key) 
             throw new IllegalStateException(
                     "Cannot issue a certificate for " + commonName + ": " + ex.getMessage(), ex);
         }
+    }
+
+    /**
+     * {@link #BACKDATE}, but at most a tenth of a short lifetime: holders renew at a fraction of the whole validity,
+     * which five minutes of backdating would otherwise use up for a certificate of a few seconds.
+     */
+    static Duration backdate(Duration lifetime) {
+        Duration tenth = lifetime.dividedBy(10);
+        return (tenth.compareTo(BACKDATE) < 0) ? tenth : BACKDATE;
     }
 
     private static X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey key)

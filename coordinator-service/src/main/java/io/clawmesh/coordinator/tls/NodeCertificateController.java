@@ -2,7 +2,6 @@ package io.clawmesh.coordinator.tls;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.clawmesh.common.api.ApiPaths;
-import io.clawmesh.common.node.Endpoint;
 import io.clawmesh.common.node.InvalidInputException;
 import io.clawmesh.coordinator.registry.Caller;
 import io.clawmesh.coordinator.registry.MeshRole;
@@ -21,7 +20,9 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * {@code POST /api/v1/nodes/{id}/certificate}: a node sends a CSR and gets a certificate of the mesh CA for its own
- * node id (node token, own node only; SPEC §18). Exists only when the coordinator runs its own CA.
+ * node id (node token, own node only; SPEC §18). Agents call it for their first certificate right after registration;
+ * renewals ride on the heartbeat ({@link NodeCertificates} as the registry's signer). Exists only when the coordinator
+ * runs its own CA.
  */
 @RestController
 @ConditionalOnExpression("${mesh.tls.enabled:false} and '${mesh.tls.cert-file:}' == ''")
@@ -49,10 +50,7 @@ class NodeCertificateController {
             throw new InvalidInputException("csr: required, a PEM certificate signing request");
         }
         Node node = this.registry.find(id).orElseThrow(() -> new NodeNotFoundException(id));
-        String host = (node.endpoint() != null && !node.endpoint().isBlank())
-                ? Endpoint.parse(node.endpoint()).host()
-                : null;
-        NodeCertificates.Issued issued = this.certificates.sign(id, host, request.csr());
+        NodeCertificates.Issued issued = this.certificates.sign(id, this.certificates.names(node), request.csr());
         return new NodeCertificateResponse(issued.certificate(), issued.notAfter());
     }
 

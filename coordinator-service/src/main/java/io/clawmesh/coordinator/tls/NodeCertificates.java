@@ -1,6 +1,10 @@
 package io.clawmesh.coordinator.tls;
 
+import io.clawmesh.common.node.Endpoint;
 import io.clawmesh.common.node.InvalidInputException;
+import io.clawmesh.coordinator.registry.EndpointPolicy;
+import io.clawmesh.coordinator.registry.Node;
+import io.clawmesh.coordinator.registry.NodeCertificateSigner;
 import java.io.IOException;
 import java.io.StringReader;
 import java.security.GeneralSecurityException;
@@ -10,21 +14,23 @@ import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.bouncycastle.pkcs.PKCSException;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Signs a node's certificate signing request with the mesh CA: the CSR must be PEM, signed by its own key (proof that
  * the node holds the private key) and carry an EC P-256 or RSA (2048 bits or more) key. What the CSR asks for as
- * subject or names is ignored: the certificate names the node id and its endpoint host, nothing else.
+ * subject or names is ignored: the certificate names the node id ({@code CN}) and its endpoint host, plus the
+ * addresses a host name resolves to (the coordinator connects to the address it checked), nothing else.
  */
-public class NodeCertificates {
+public class NodeCertificates implements NodeCertificateSigner {
 
     /** Largest CSR accepted, in characters of PEM. */
     static final int MAX_CSR = 16 * 1024;
@@ -35,24 +41,57 @@ public class NodeCertificates {
 
     private final Clock clock;
 
-    public NodeCertificates(TlsFiles files, TlsProperties properties, Clock clock) {
+    private final EndpointPolicy endpoints;
+
+    public NodeCertificates(TlsFiles files, TlsProperties properties, Clock clock, EndpointPolicy endpoints) {
         this.files = files;
         this.properties = properties;
         this.clock = clock;
+        this.endpoints = endpoints;
+    }
+
+    @Override
+    public void check(String csrPem) {
+        verifiedKey(csrPem);
+    }
+
+    @Override
+    public String sign(Node node, String csrPem) {
+        return sign(node.id(), names(node), csrPem).certificate();
+    }
+
+    /**
+     * The names a node's certificate carries: its endpoint host and, for a host name, every address it resolves to
+     * now; none for an outbound node.
+     */
+    List<String> names(Node node) {
+        if (node.endpoint() == null || node.endpoint().isBlank()) {
+            return List.of();
+        }
+        Endpoint endpoint = Endpoint.parse(node.endpoint());
+        Set<String> names = new LinkedHashSet<>();
+        names.add(endpoint.host());
+        if (!endpoint.isIpLiteral()) {
+            try {
+                this.endpoints.allowedAddresses(endpoint).forEach((address) -> names.add(address.getHostAddress()));
+            } catch (InvalidInputException ex) {
+                // the name alone: the coordinator refuses to connect there anyway until it resolves to allowed ones
+            }
+        }
+        return List.copyOf(names);
     }
 
     /**
      * Issues a certificate for the node.
      *
-     * @param endpointHost the host of the node's endpoint, or {@code null} for an outbound node
+     * @param names the host names and addresses the certificate names (none for an outbound node)
      * @return the node certificate followed by the CA's, PEM
      * @throws InvalidInputException for a CSR that is not one, is not signed by its key, or has a weak key
      */
-    public Issued sign(String nodeId, @Nullable String endpointHost, String csrPem) {
+    public Issued sign(String nodeId, List<String> names, String csrPem) {
         PublicKey key = verifiedKey(csrPem);
         Instant now = this.clock.instant();
         CertificateAuthority authority = this.files.loadOrCreateAuthority(now, this.properties.caLifetime());
-        List<String> names = (endpointHost != null) ? List.of(endpointHost) : List.of();
         X509Certificate certificate = authority.issueNode(key, nodeId, names, now, this.properties.nodeLifetime());
         return new Issued(
                 TlsFiles.pem(certificate) + TlsFiles.pem(authority.certificate()),

@@ -64,7 +64,9 @@ public class ServerCertificates {
         } catch (java.security.GeneralSecurityException ex) {
             return true; // another CA of the same name (a data dir restored in part)
         }
-        Instant notBefore = current.getNotBefore().toInstant().plus(CertificateAuthority.BACKDATE);
+        Instant notBefore = current.getNotBefore()
+                .toInstant()
+                .plus(CertificateAuthority.backdate(this.properties.serverLifetime()));
         Instant notAfter = current.getNotAfter().toInstant();
         Duration left = Duration.between(now, notAfter);
         if (left.compareTo(Duration.between(notBefore, notAfter).dividedBy(3)) < 0) {

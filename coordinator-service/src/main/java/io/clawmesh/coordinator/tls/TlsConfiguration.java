@@ -2,6 +2,9 @@ package io.clawmesh.coordinator.tls;
 
 import io.clawmesh.common.tls.CaFingerprint;
 import io.clawmesh.coordinator.MeshProperties;
+import io.clawmesh.coordinator.registry.EndpointPolicy;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,7 +15,10 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.event.EventListener;
 
-/** Wires the coordinator's TLS: its status, and the renewal of a mesh CA server certificate. */
+/**
+ * Wires the coordinator's TLS: its status, the renewal of a mesh CA server certificate, node certificates, and the
+ * count of TLS handshakes with agents.
+ */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(TlsProperties.class)
 class TlsConfiguration {
@@ -36,8 +42,22 @@ class TlsConfiguration {
 
     @Bean
     @ConditionalOnExpression("${mesh.tls.enabled:false} and '${mesh.tls.cert-file:}' == ''")
-    NodeCertificates nodeCertificates(TlsProperties properties, MeshProperties mesh, Clock clock) {
-        return new NodeCertificates(TlsFiles.in(mesh.dataDir().toAbsolutePath()), properties, clock);
+    NodeCertificates nodeCertificates(
+            TlsProperties properties, MeshProperties mesh, Clock clock, EndpointPolicy endpoints) {
+        return new NodeCertificates(TlsFiles.in(mesh.dataDir().toAbsolutePath()), properties, clock, endpoints);
+    }
+
+    /**
+     * {@code mesh_tls_handshakes_total{peer="agent"}}: TLS connections the coordinator opened to agents (mutual TLS,
+     * pooled), so a benchmark can show that pooled load makes next to none.
+     */
+    @Bean
+    MeterBinder agentTlsHandshakes() {
+        return (registry) -> FunctionCounter.builder(
+                        "mesh.tls.handshakes", AgentClientTls.class, (ignored) -> (double) AgentClientTls.handshakes())
+                .description("TLS handshakes the coordinator made with agents (new pooled connections)")
+                .tag("peer", "agent")
+                .register(registry);
     }
 
     @EventListener(ApplicationReadyEvent.class)

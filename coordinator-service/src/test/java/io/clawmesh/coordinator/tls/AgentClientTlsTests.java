@@ -26,7 +26,13 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.TrustManagerFactory;
+import org.apache.hc.client5.http.classic.methods.HttpGet;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -169,6 +175,55 @@ class AgentClientTlsTests {
             assertThat(this.clientSerials).isEmpty();
         } finally {
             stranger.stop(0);
+        }
+    }
+
+    @Test
+    void aPooledRequestShouldReachOnlyTheAgentWhoseCertificateNamesItsNode() throws Exception {
+        SSLContext context = AgentClientTls.context(this.properties, this.dataDir);
+        String url = "https://127.0.0.1:" + this.agent.getAddress().getPort() + "/healthz";
+        try (PoolingHttpClientConnectionManager pool = PoolingHttpClientConnectionManagerBuilder.create()
+                        .setTlsSocketStrategy(AgentClientTls.socketStrategy(context))
+                        .build();
+                CloseableHttpClient client = HttpClients.custom()
+                        .setConnectionManager(pool)
+                        .disableConnectionState()
+                        .build()) {
+
+            long handshakesBefore = AgentClientTls.handshakes();
+            int own = client.execute(
+                    new HttpGet(url),
+                    AgentClientTls.contextFor("node-1"),
+                    org.apache.hc.core5.http.HttpResponse::getCode);
+            // the same address, now meant for node-2: the pooled connection of node-1 is not lent, and the new one
+            // fails before the request is written
+            assertThatThrownBy(() -> client.execute(
+                            new HttpGet(url),
+                            AgentClientTls.contextFor("node-2"),
+                            org.apache.hc.core5.http.HttpResponse::getCode))
+                    .isInstanceOf(SSLPeerUnverifiedException.class)
+                    .hasMessageContaining("issued for node-1, not for node-2");
+            // a request that names no node is refused too
+            assertThatThrownBy(() -> client.execute(new HttpGet(url), org.apache.hc.core5.http.HttpResponse::getCode))
+                    .isInstanceOf(SSLPeerUnverifiedException.class)
+                    .hasMessageContaining("no node named");
+
+            long handshakes = AgentClientTls.handshakes();
+            // node-1 again: its pooled connection is reused, no new handshake
+            assertThat(client.execute(
+                            new HttpGet(url),
+                            AgentClientTls.contextFor("node-1"),
+                            org.apache.hc.core5.http.HttpResponse::getCode))
+                    .isEqualTo(200);
+
+            assertThat(own).isEqualTo(200);
+            assertThat(this.clientSerials).as("requests that reached the agent").hasSize(2);
+            assertThat(handshakes - handshakesBefore)
+                    .as("one per new connection")
+                    .isEqualTo(3);
+            assertThat(AgentClientTls.handshakes())
+                    .as("the pooled connection reused")
+                    .isEqualTo(handshakes);
         }
     }
 

@@ -159,11 +159,101 @@ class TlsIntegrationTests {
         assertThat(garbage.body()).contains("csr");
     }
 
+    @Test
+    void prometheusShouldCountTheTlsHandshakesWithAgents() throws Exception {
+        HttpResponse<String> scrape = client(
+                        MeshTrust.clientContext(fingerprint().toString(), null))
+                .send(
+                        get("https://127.0.0.1:" + this.port + "/actuator/prometheus"),
+                        HttpResponse.BodyHandlers.ofString());
+
+        assertThat(scrape.statusCode()).isEqualTo(200);
+        assertThat(scrape.body()).containsPattern("(?m)^mesh_tls_handshakes_total\\{[^}]*peer=\"agent\"[^}]*} \\d");
+    }
+
+    @Test
+    void heartbeatWhenItCarriesACsrShouldAnswerACertificateForThatNodeOnly() throws Exception {
+        Matcher first = registered("renew-node-a");
+        String nodeId = first.group(1);
+        String nodeToken = first.group(2);
+        Matcher other = registered("renew-node-b");
+        String heartbeat = "/api/v1/nodes/" + nodeId + "/heartbeat";
+
+        HttpResponse<String> plain = post(heartbeat, nodeToken, "{\"status\":\"online\"}");
+        HttpResponse<String> renewing = post(heartbeat, nodeToken, heartbeatBody(csr("CN=someone-else")));
+        HttpResponse<String> foreign = post(heartbeat, other.group(2), heartbeatBody(csr("CN=" + nodeId)));
+        HttpResponse<String> garbage = post(heartbeat, nodeToken, "{\"status\":\"online\",\"csr\":\"not a csr\"}");
+        HttpResponse<String> blank = post(heartbeat, nodeToken, "{\"status\":\"online\",\"csr\":\"\"}");
+        HttpResponse<String> huge =
+                post(heartbeat, nodeToken, "{\"status\":\"online\",\"csr\":\"" + "A".repeat(20_000) + "\"}");
+        HttpResponse<String> operator = post(heartbeat, "tls-operator-token", heartbeatBody(csr("CN=" + nodeId)));
+
+        assertThat(plain.statusCode())
+                .as("a heartbeat without a CSR hands nothing back")
+                .isEqualTo(204);
+        assertThat(renewing.statusCode()).as(renewing.body()).isEqualTo(200);
+        java.util.List<X509Certificate> chain = chain(renewing.body());
+        chain.get(0).verify(ca().getPublicKey());
+        assertThat(chain.get(0).getSubjectX500Principal().getName()).isEqualTo("CN=" + nodeId);
+        assertThat(TlsFiles.alternativeNames(chain.get(0))).containsExactly("127.0.0.1");
+        assertThat(chain.get(chain.size() - 1)).isEqualTo(ca());
+        assertThat(foreign.statusCode()).as(foreign.body()).isEqualTo(403);
+        assertThat(foreign.body()).doesNotContain("BEGIN CERTIFICATE");
+        assertThat(garbage.statusCode()).as(garbage.body()).isEqualTo(400);
+        assertThat(garbage.body()).contains("csr");
+        assertThat(blank.statusCode()).as(blank.body()).isEqualTo(400);
+        assertThat(huge.statusCode()).as(huge.body()).isEqualTo(400);
+        assertThat(huge.body()).contains("csr: longer than");
+        assertThat(operator.statusCode())
+                .as("the operator token may not heartbeat")
+                .isEqualTo(403);
+    }
+
+    @Test
+    void nodeCertificateWhenTheEndpointIsAHostNameShouldNameItAndTheAddressesItResolvesTo() throws Exception {
+        Matcher node = registered("dns-node", "localhost:19122");
+
+        HttpResponse<String> own =
+                post("/api/v1/nodes/" + node.group(1) + "/certificate", node.group(2), csrBody(csr("CN=dns-node")));
+
+        assertThat(own.statusCode()).as(own.body()).isEqualTo(200);
+        assertThat(TlsFiles.alternativeNames(chain(own.body()).get(0)))
+                .contains("localhost", "127.0.0.1")
+                .isSubsetOf("localhost", "127.0.0.1", "0:0:0:0:0:0:0:1");
+    }
+
+    private static java.util.List<X509Certificate> chain(String body) throws Exception {
+        String pem = tools.jackson.databind.json.JsonMapper.builder()
+                .build()
+                .readTree(body)
+                .path("certificate")
+                .asString();
+        return java.security.cert.CertificateFactory.getInstance("X.509")
+                .generateCertificates(new java.io.ByteArrayInputStream(pem.getBytes()))
+                .stream()
+                .map(X509Certificate.class::cast)
+                .toList();
+    }
+
+    private static X509Certificate ca() {
+        return MeshTrust.readCertificates(
+                        TlsFiles.in(Path.of(DATA_DIR).toAbsolutePath()).caCertificate())
+                .get(0);
+    }
+
+    private static String heartbeatBody(String csr) {
+        return "{\"status\":\"online\",\"csr\":\"" + csr.replace("\r", "").replace("\n", "\\n") + "\"}";
+    }
+
     private Matcher registered(String name) throws Exception {
+        return registered(name, "127.0.0.1:19121");
+    }
+
+    private Matcher registered(String name, String endpoint) throws Exception {
         HttpResponse<String> response = post(
                 "/api/v1/nodes/register",
                 "tls-operator-token",
-                "{\"name\":\"" + name + "\",\"endpoint\":\"127.0.0.1:19121\"}");
+                "{\"name\":\"" + name + "\",\"endpoint\":\"" + endpoint + "\"}");
         assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
         Matcher matcher = Pattern.compile("\"node_id\"\\s*:\\s*\"([^\"]+)\".*\"token\"\\s*:\\s*\"([^\"]+)\"")
                 .matcher(response.body());

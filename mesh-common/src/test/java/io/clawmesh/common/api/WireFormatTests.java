@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import io.clawmesh.common.message.RouteRequest;
 import io.clawmesh.common.message.RouteResponse;
 import io.clawmesh.common.node.HeartbeatRequest;
+import io.clawmesh.common.node.HeartbeatResponse;
 import io.clawmesh.common.node.NodeFixtures;
 import io.clawmesh.common.node.NodeStatus;
 import io.clawmesh.common.node.NodeView;
@@ -182,6 +183,16 @@ class WireFormatTests {
         HeartbeatRequest request = this.json.readValue("{\"status\": \"busy\"}", HeartbeatRequest.class);
 
         assertThat(request).isEqualTo(new HeartbeatRequest(NodeStatus.BUSY, null, null, null, null));
+    }
+
+    @Test
+    void heartbeatWhenRenewingTheCertificateShouldCarryTheCsrAndTheReplyTheChain() {
+        HeartbeatRequest request =
+                this.json.readValue("{\"status\": \"busy\", \"csr\": \"-----BEGIN\"}", HeartbeatRequest.class);
+
+        assertThat(request.csr()).isEqualTo("-----BEGIN");
+        assertThat(tree(this.json.writeValueAsString(new HeartbeatResponse(null, "chain"))))
+                .isEqualTo(tree("{\"certificate\": \"chain\"}"));
     }
 
     @Test

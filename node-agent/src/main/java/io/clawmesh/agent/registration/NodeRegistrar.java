@@ -70,6 +70,8 @@ public class NodeRegistrar {
     /** A token came down the outbound connection: the next heartbeat goes over HTTP with it, which makes it current. */
     private boolean confirmOverHttp;
 
+    private CertificateRenewal certificates = CertificateRenewal.NONE;
+
     public NodeRegistrar(
             CoordinatorApi api,
             NodeIdentityStore store,
@@ -103,6 +105,11 @@ public class NodeRegistrar {
         this.heartbeatInterval = heartbeatInterval;
         this.backoff = backoff;
         state.onNodeToken(this::rotate);
+    }
+
+    /** Lets heartbeats carry the renewal of the node's certificate of the mesh CA (ADR 0012). */
+    public synchronized void renewCertificatesWith(CertificateRenewal renewal) {
+        this.certificates = renewal;
     }
 
     /** Loads the stored identity; when it belongs to this coordinator the first step heartbeats with it. */
@@ -250,14 +257,18 @@ public class NodeRegistrar {
     private Duration heartbeat(NodeIdentity identity) {
         Capabilities capabilities = this.reporter.capabilities().get();
         RuntimeInfo runtime = this.reporter.runtime().get();
+        String csr = this.certificates.csrIfDue(identity.nodeId());
         HeartbeatRequest request = new HeartbeatRequest(
-                this.reporter.status(runtime),
-                this.reporter.gate().inflight(),
-                this.reporter.gate().capacity(),
-                Objects.equals(capabilities, this.acceptedCapabilities) ? null : capabilities,
-                Objects.equals(runtime, this.acceptedRuntime) ? null : runtime);
+                        this.reporter.status(runtime),
+                        this.reporter.gate().inflight(),
+                        this.reporter.gate().capacity(),
+                        Objects.equals(capabilities, this.acceptedCapabilities) ? null : capabilities,
+                        Objects.equals(runtime, this.acceptedRuntime) ? null : runtime)
+                .withCsr(csr);
         try {
-            if (this.confirmOverHttp
+            // a CSR goes over HTTP: its answer, the certificate, comes back in the reply
+            if (csr != null
+                    || this.confirmOverHttp
                     || !this.state
                             .heartbeatLink()
                             .map((link) -> link.test(request))
@@ -268,9 +279,17 @@ public class NodeRegistrar {
                 if (body != null && body.nodeToken() != null) {
                     rotateLocked(body.nodeToken(), "heartbeat reply");
                 }
+                if (csr != null && body != null && body.certificate() != null) {
+                    this.certificates.renewed(identity.nodeId(), body.certificate());
+                } else if (csr != null) {
+                    this.certificates.notRenewed(identity.nodeId(), "the heartbeat reply carried no certificate");
+                }
             }
         } catch (RestClientResponseException ex) {
             int status = ex.getStatusCode().value();
+            if (csr != null && status == 400) {
+                this.certificates.notRenewed(identity.nodeId(), "the coordinator refused the CSR (" + detail(ex) + ")");
+            }
             if (status == 404 || status == 401) {
                 return lost(identity, status);
             }

@@ -1,5 +1,6 @@
 package io.clawmesh.agent.tls;
 
+import io.clawmesh.agent.registration.CertificateRenewal;
 import io.clawmesh.agent.registration.NodeIdentity;
 import io.clawmesh.agent.registration.RegistrationState;
 import io.clawmesh.common.tls.CaFingerprint;
@@ -48,11 +49,13 @@ import org.slf4j.LoggerFactory;
 /**
  * The node's certificate of the mesh CA (SPEC §18): an EC P-256 key pair kept in {@code <data-dir>/tls/node.key}
  * (mode 0600), a CSR for it (BouncyCastle PKIX), the certificate the coordinator signs from it after registration
- * ({@code node.crt}, the node certificate then the CA's), and its renewal once two thirds of its life are over. The
- * served certificate changes for the next handshake, without a restart. Each {@link #step()} does at most one call
- * and answers when to look again, as {@code NodeRegistrar} does.
+ * ({@code node.crt}, the node certificate then the CA's), and its renewal through the heartbeat once two thirds of its
+ * life are over ({@link CertificateRenewal}). The served certificate changes for the next handshake, without a
+ * restart. Each {@link #step()} does at most one call to the certificate endpoint (the first certificate, or a
+ * renewal the heartbeats did not bring by five sixths of the life) and answers when to look again, as
+ * {@code NodeRegistrar} does.
  */
-public class NodeCertificates {
+public class NodeCertificates implements CertificateRenewal {
 
     private static final Logger logger = LoggerFactory.getLogger(NodeCertificates.class);
 
@@ -65,7 +68,10 @@ public class NodeCertificates {
     /** The longest wait between two looks, so a clock jump or a lost node is noticed. */
     static final Duration MAX_WAIT = Duration.ofHours(1);
 
-    /** Signs a CSR for a node: answers the PEM chain (node certificate, then the CA's). */
+    /**
+     * Signs a CSR for a node: answers the PEM chain (node certificate, then the CA's), or throws
+     * {@link NoNodeCertificatesException} when the coordinator signs none.
+     */
     @FunctionalInterface
     public interface Signer {
         String sign(String nodeId, String csrPem);
@@ -88,6 +94,9 @@ public class NodeCertificates {
     private final SSLContext serverContext;
 
     private @Nullable KeyPair pair;
+
+    /** Not before this instant does a heartbeat carry a CSR again (after a reply without a certificate). */
+    private Instant nextHeartbeatCsr = Instant.MIN;
 
     /**
      * @param dataDir the agent's data dir; files go to its {@code tls} folder
@@ -157,7 +166,8 @@ public class NodeCertificates {
     }
 
     /**
-     * Asks for a certificate when there is none, when it names another node, or when two thirds of its life are over.
+     * Asks the certificate endpoint for a certificate when there is none, when it names another node, or when five
+     * sixths of its life are over (the heartbeats should have renewed it from two thirds on).
      *
      * @return how long to wait before the next step
      */
@@ -170,7 +180,7 @@ public class NodeCertificates {
         Instant now = this.clock.instant();
         X509Certificate current = this.keys.current();
         if (current != null && nodeId.equals(subject(current))) {
-            Instant due = renewalTime(current);
+            Instant due = fallbackTime(current);
             if (now.isBefore(due)) {
                 Duration wait = Duration.between(now, due);
                 return (wait.compareTo(MAX_WAIT) > 0) ? MAX_WAIT : wait;
@@ -184,11 +194,20 @@ public class NodeCertificates {
             use(chain);
             logger.info(
                     "{} node certificate for {} (valid until {}); serving it from the next connection",
-                    (current == null) ? "Got a" : "Renewed the",
+                    (current == null) ? "Got a" : "Renewed the (heartbeats did not)",
                     nodeId,
                     chain.get(0).getNotAfter().toInstant());
-            Duration wait = Duration.between(now, renewalTime(chain.get(0)));
+            Duration wait = Duration.between(now, fallbackTime(chain.get(0)));
             return wait.isNegative() ? RETRY : ((wait.compareTo(MAX_WAIT) > 0) ? MAX_WAIT : wait);
+        } catch (NoNodeCertificatesException ex) {
+            logger.error(
+                    "Cannot get a node certificate for {}: {}. This agent's port speaks only mutual TLS, so that"
+                            + " coordinator cannot reach it: restart the agent with --mesh.agent.mutual-tls=off"
+                            + " (claw-mesh join ... --mesh.agent.mutual-tls=off). Asking again in {}",
+                    nodeId,
+                    ex.getMessage(),
+                    MAX_WAIT);
+            return MAX_WAIT;
         } catch (RuntimeException ex) {
             logger.warn(
                     "Cannot get a node certificate for {}: {}. Trying again in {}s",
@@ -199,11 +218,56 @@ public class NodeCertificates {
         }
     }
 
-    /** Two thirds into the certificate's life. */
+    @Override
+    public synchronized @Nullable String csrIfDue(String nodeId) {
+        X509Certificate current = this.keys.current();
+        Instant now = this.clock.instant();
+        if (current == null
+                || !nodeId.equals(subject(current))
+                || now.isBefore(renewalTime(current))
+                || now.isBefore(this.nextHeartbeatCsr)) {
+            return null;
+        }
+        return csr(nodeId);
+    }
+
+    @Override
+    public synchronized void renewed(String nodeId, String chainPem) {
+        try {
+            List<X509Certificate> chain = readChain(chainPem);
+            check(chain, nodeId);
+            writeAtomically(certificateFile(), chainPem);
+            use(chain);
+            logger.info(
+                    "Renewed the node certificate for {} through the heartbeat (valid until {}); serving it from the"
+                            + " next connection",
+                    nodeId,
+                    chain.get(0).getNotAfter().toInstant());
+        } catch (RuntimeException ex) {
+            notRenewed(nodeId, "the heartbeat reply's certificate is refused: " + ex.getMessage());
+        }
+    }
+
+    @Override
+    public synchronized void notRenewed(String nodeId, String reason) {
+        this.nextHeartbeatCsr = this.clock.instant().plus(RETRY);
+        logger.warn("Node certificate for {} not renewed: {}. Asking again in {}s", nodeId, reason, RETRY.toSeconds());
+    }
+
+    /** Two thirds into the certificate's life: from then on heartbeats carry a CSR. */
     static Instant renewalTime(X509Certificate certificate) {
+        return fractionOfLife(certificate, 2, 3);
+    }
+
+    /** Five sixths into the certificate's life: heartbeats did not renew it, the certificate endpoint does. */
+    static Instant fallbackTime(X509Certificate certificate) {
+        return fractionOfLife(certificate, 5, 6);
+    }
+
+    private static Instant fractionOfLife(X509Certificate certificate, int numerator, int denominator) {
         Instant from = certificate.getNotBefore().toInstant();
         Instant to = certificate.getNotAfter().toInstant();
-        return from.plus(Duration.between(from, to).multipliedBy(2).dividedBy(3));
+        return from.plus(Duration.between(from, to).multipliedBy(numerator).dividedBy(denominator));
     }
 
     private void check(List<X509Certificate> chain, String nodeId) {

@@ -1,6 +1,7 @@
 package io.clawmesh.agent.tls;
 
 import io.clawmesh.agent.LocalNode;
+import io.clawmesh.agent.registration.NodeRegistrar;
 import io.clawmesh.agent.registration.RegistrationConfiguration;
 import io.clawmesh.agent.registration.RegistrationState;
 import io.clawmesh.common.api.ApiPaths;
@@ -12,6 +13,7 @@ import java.util.Map;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
+import org.springframework.web.client.HttpClientErrorException;
 import org.springframework.web.client.RestClient;
 
 /**
@@ -34,19 +36,39 @@ public class NodeTlsConfiguration {
         return new NodeCertificates(
                 localNode.dataDir(),
                 state,
-                (nodeId, csr) -> certificateOf(coordinatorRestClient
-                        .post()
-                        .uri(ApiPaths.NODE + "/certificate", nodeId)
-                        .body(Map.of("csr", csr))
-                        .retrieve()
-                        .body(Map.class)),
+                (nodeId, csr) -> certificateOf(signed(coordinatorRestClient, nodeId, csr)),
                 (fingerprint != null && !fingerprint.isBlank()) ? CaFingerprint.parse(fingerprint) : null,
                 Clock.systemUTC());
     }
 
     @Bean
-    NodeCertificateTask nodeCertificateTask(NodeCertificates certificates, Environment environment) {
-        return new NodeCertificateTask(certificates, enabled(environment));
+    NodeCertificateTask nodeCertificateTask(
+            NodeCertificates certificates, NodeRegistrar registrar, Environment environment) {
+        boolean enabled = enabled(environment);
+        if (enabled) {
+            // renewals ride on the heartbeat; the task gets the first certificate and is the fallback
+            registrar.renewCertificatesWith(certificates);
+        }
+        return new NodeCertificateTask(certificates, enabled);
+    }
+
+    static @org.jspecify.annotations.Nullable Map<?, ?> signed(RestClient coordinator, String nodeId, String csr) {
+        try {
+            return coordinator
+                    .post()
+                    .uri(ApiPaths.NODE + "/certificate", nodeId)
+                    .body(Map.of("csr", csr))
+                    .retrieve()
+                    .body(Map.class);
+        } catch (HttpClientErrorException.NotFound ex) {
+            if (ex.getResponseBodyAsString().contains("node-not-found")) {
+                throw ex; // the node is gone: registration takes care of that
+            }
+            // no such endpoint: the coordinator serves its own certificate files and has no CA key
+            throw new NoNodeCertificatesException(
+                    "the coordinator has no certificate endpoint (it serves its own certificate files, not the mesh"
+                            + " CA)");
+        }
     }
 
     private static String certificateOf(@org.jspecify.annotations.Nullable Map<?, ?> answer) {

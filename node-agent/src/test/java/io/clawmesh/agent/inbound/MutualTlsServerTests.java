@@ -7,6 +7,7 @@ import io.clawmesh.agent.LocalNode;
 import io.clawmesh.agent.registration.NodeIdentity;
 import io.clawmesh.agent.registration.RegistrationState;
 import io.clawmesh.agent.runtime.CapacityGate;
+import io.clawmesh.agent.tls.NoNodeCertificatesException;
 import io.clawmesh.agent.tls.NodeCertificates;
 import io.clawmesh.agent.tls.TestMeshCa;
 import io.clawmesh.common.api.ApiPaths;
@@ -180,23 +181,89 @@ class MutualTlsServerTests {
     }
 
     @Test
-    void renewalShouldSwapTheServedCertificateWithoutRestart() throws Exception {
+    void renewalThroughTheHeartbeatShouldSwapTheServedCertificateWithoutRestart() throws Exception {
         this.certificates.step();
         SSLContext coordinator = this.ca.client(KeyPurposeId.id_kp_clientAuth);
         X509Certificate first = served(coordinator);
 
         this.clock.advance(Duration.ofDays(10)); // a third of its life: not due
+        assertThat(this.certificates.csrIfDue(NODE_ID)).isNull();
         Duration wait = this.certificates.step();
-        assertThat(this.signed).isEqualTo(1);
         assertThat(wait).isPositive();
-        this.clock.advance(Duration.ofDays(11)); // past two thirds
+        this.clock.advance(Duration.ofDays(11)); // past two thirds: the next heartbeat carries a CSR
+        String csr = this.certificates.csrIfDue(NODE_ID);
+        assertThat(csr).contains("BEGIN CERTIFICATE REQUEST");
+        assertThat(this.certificates.csrIfDue("node-of-someone-else")).isNull();
+        this.certificates.renewed(NODE_ID, this.ca.signNode(NODE_ID, csr, this.clock.instant(), LIFETIME));
         this.certificates.step();
 
-        assertThat(this.signed).isEqualTo(2);
+        assertThat(this.signed)
+                .as("the certificate endpoint was called for the first certificate only")
+                .isEqualTo(1);
         X509Certificate second = served(coordinator);
         assertThat(second.getSerialNumber()).isNotEqualTo(first.getSerialNumber());
         assertThat(second).isEqualTo(this.certificates.current());
+        assertThat(this.certificates.csrIfDue(NODE_ID))
+                .as("renewed: not due again")
+                .isNull();
         assertThat(this.server.isRunning()).isTrue();
+        try (var stored = Files.newInputStream(this.dataDir.resolve("tls/node.crt"))) {
+            assertThat(java.security.cert.CertificateFactory.getInstance("X.509")
+                            .generateCertificate(stored))
+                    .as("stored for a restart")
+                    .isEqualTo(second);
+        }
+    }
+
+    @Test
+    void aHeartbeatReplyWithACertificateForAnotherNodeOrNoneShouldBeRefusedAndAskedAgainLater() {
+        this.certificates.step();
+        X509Certificate first = this.certificates.current();
+        this.clock.advance(Duration.ofDays(21));
+        String csr = this.certificates.csrIfDue(NODE_ID);
+
+        this.certificates.renewed(NODE_ID, this.ca.signNode("node-other", csr, this.clock.instant(), LIFETIME));
+
+        assertThat(this.certificates.current()).isEqualTo(first);
+        assertThat(this.certificates.csrIfDue(NODE_ID))
+                .as("not on every heartbeat")
+                .isNull();
+        this.clock.advance(Duration.ofSeconds(6));
+        assertThat(this.certificates.csrIfDue(NODE_ID)).isNotNull();
+        this.certificates.notRenewed(NODE_ID, "the heartbeat reply carried no certificate");
+        assertThat(this.certificates.csrIfDue(NODE_ID)).isNull();
+    }
+
+    @Test
+    void aCoordinatorThatSignsNoNodeCertificatesShouldNotBeAskedEveryFewSeconds() {
+        NodeCertificates unsigned = new NodeCertificates(
+                this.dataDir.resolve("unsigned"),
+                this.state,
+                (nodeId, csr) -> {
+                    throw new NoNodeCertificatesException("the coordinator has no certificate endpoint");
+                },
+                CaFingerprint.of(this.ca.certificate()),
+                this.clock);
+
+        Duration wait = unsigned.step();
+
+        assertThat(wait).isEqualTo(Duration.ofHours(1));
+        assertThat(unsigned.current()).isNull();
+    }
+
+    @Test
+    void whenHeartbeatsDidNotRenewByFiveSixthsTheCertificateEndpointShould() {
+        this.certificates.step();
+        X509Certificate first = this.certificates.current();
+
+        this.clock.advance(Duration.ofDays(24)); // past two thirds, before five sixths: heartbeats' turn
+        this.certificates.step();
+        assertThat(this.signed).isEqualTo(1);
+        this.clock.advance(Duration.ofDays(2)); // past five sixths
+        this.certificates.step();
+
+        assertThat(this.signed).isEqualTo(2);
+        assertThat(this.certificates.current()).isNotEqualTo(first);
     }
 
     @Test

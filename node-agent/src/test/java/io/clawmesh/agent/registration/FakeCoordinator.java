@@ -45,6 +45,8 @@ final class FakeCoordinator implements CoordinatorApi {
 
     private @Nullable String nextToken;
 
+    private @Nullable String nextCertificate;
+
     /** The next call fails with this HTTP status. */
     FakeCoordinator answerNext(HttpStatus status) {
         this.failures.add(HttpClientErrorException.create(
@@ -74,15 +76,23 @@ final class FakeCoordinator implements CoordinatorApi {
         return this;
     }
 
+    /** The next heartbeat's reply carries this certificate chain (a renewal through the heartbeat). */
+    FakeCoordinator certifyNext(String chain) {
+        this.nextCertificate = chain;
+        return this;
+    }
+
     @Override
     public ResponseEntity<HeartbeatResponse> heartbeat(String id, HeartbeatRequest request) {
         failIfScripted();
         this.heartbeatIds.add(id);
         this.heartbeats.add(request);
         String token = this.nextToken;
+        String certificate = this.nextCertificate;
         this.nextToken = null;
-        return (token != null)
-                ? ResponseEntity.ok(new HeartbeatResponse(token))
+        this.nextCertificate = null;
+        return (token != null || certificate != null)
+                ? ResponseEntity.ok(new HeartbeatResponse(token, certificate))
                 : ResponseEntity.noContent().build();
     }
 

@@ -143,6 +143,74 @@ class NodeRegistrarTests {
     }
 
     @Test
+    void heartbeatWhenTheCertificateIsDueShouldCarryTheCsrOverHttpAndHandTheReplysChainBack() {
+        this.store.save(new NodeIdentity("node-00000000000000aa", "token", URL));
+        this.service.start();
+        RecordingRenewal renewal = new RecordingRenewal("node-00000000000000aa");
+        this.service.renewCertificatesWith(renewal);
+        List<HeartbeatRequest> overLink = new ArrayList<>();
+        this.state.heartbeatOver(overLink::add);
+
+        this.coordinator.certifyNext("chain-pem");
+        this.service.step();
+
+        assertThat(overLink).as("a CSR needs the HTTP reply").isEmpty();
+        assertThat(this.coordinator.heartbeats)
+                .singleElement()
+                .extracting(HeartbeatRequest::csr)
+                .isEqualTo("csr-pem");
+        assertThat(renewal.renewed).containsExactly("chain-pem");
+        assertThat(renewal.notRenewed).isEmpty();
+    }
+
+    @Test
+    void heartbeatWhenTheReplyBringsNoCertificateOrRefusesTheCsrShouldSaySoAndStayRegistered() {
+        this.store.save(new NodeIdentity("node-00000000000000aa", "token", URL));
+        this.service.start();
+        RecordingRenewal renewal = new RecordingRenewal("node-00000000000000aa");
+        this.service.renewCertificatesWith(renewal);
+
+        this.service.step();
+        this.coordinator.answerNext(HttpStatus.BAD_REQUEST);
+        this.service.step();
+
+        assertThat(renewal.renewed).isEmpty();
+        assertThat(renewal.notRenewed).hasSize(2);
+        assertThat(renewal.notRenewed.get(0)).contains("no certificate");
+        assertThat(renewal.notRenewed.get(1)).contains("refused the CSR");
+        assertThat(this.state.identity()).isPresent();
+    }
+
+    /** A renewal that is always due for one node and records what the heartbeats brought. */
+    private static final class RecordingRenewal implements CertificateRenewal {
+
+        private final String nodeId;
+
+        final List<String> renewed = new ArrayList<>();
+
+        final List<String> notRenewed = new ArrayList<>();
+
+        RecordingRenewal(String nodeId) {
+            this.nodeId = nodeId;
+        }
+
+        @Override
+        public @org.jspecify.annotations.Nullable String csrIfDue(String nodeId) {
+            return this.nodeId.equals(nodeId) ? "csr-pem" : null;
+        }
+
+        @Override
+        public void renewed(String nodeId, String chainPem) {
+            this.renewed.add(chainPem);
+        }
+
+        @Override
+        public void notRenewed(String nodeId, String reason) {
+            this.notRenewed.add(reason);
+        }
+    }
+
+    @Test
     void rotateFromTheOutboundConnectionShouldStoreTheTokenAndConfirmItOverHttpOnce() {
         this.store.save(new NodeIdentity("node-00000000000000aa", "old-token", URL));
         this.service.start();
