@@ -7,8 +7,6 @@ import io.clawmesh.common.tls.CaFingerprint;
 import io.clawmesh.common.tls.MeshTrust;
 import java.io.IOException;
 import java.math.BigInteger;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -53,8 +51,6 @@ import tools.jackson.databind.json.JsonMapper;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TlsEndToEndTests {
-
-    private static final int LOCAL_NODE_PORT = 9121;
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -117,13 +113,18 @@ class TlsEndToEndTests {
     @Test
     @Order(1)
     void upWithTlsShouldMakeTheMeshCaServeHttpsAndPrintTheFingerprint() throws Exception {
-        assertThat(portIsFree(LOCAL_NODE_PORT))
-                .as("up's local node listens on 127.0.0.1:9121, which another process holds")
-                .isTrue();
         Path tls = this.launcher.home().resolve(".claw-mesh/tls");
 
         this.up = this.launcher.start(
-                "up", "up", "--tls", "--port", String.valueOf(this.port), "--token", this.operatorToken);
+                "up",
+                "up",
+                "--tls",
+                "--port",
+                String.valueOf(this.port),
+                "--local-port",
+                String.valueOf(MeshCluster.freePort()),
+                "--token",
+                this.operatorToken);
         Awaitility.await("the mesh CA written")
                 .atMost(Duration.ofMinutes(2))
                 .failFast("claw-mesh up ended: " + this.launcher.log("up"), () -> !this.up.isAlive())
@@ -403,14 +404,6 @@ class TlsEndToEndTests {
                         .header("Authorization", "Bearer " + this.operatorToken)
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static boolean portIsFree(int port) {
-        try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort() == port;
-        } catch (IOException ex) {
-            return false;
-        }
     }
 
     private static String random() {
