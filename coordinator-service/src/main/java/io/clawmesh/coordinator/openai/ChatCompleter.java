@@ -2,13 +2,17 @@ package io.clawmesh.coordinator.openai;
 
 import io.clawmesh.common.message.RouteRequest;
 import io.clawmesh.common.message.RouteResponse;
+import io.clawmesh.coordinator.forwarding.ClientGoneException;
 import io.clawmesh.coordinator.forwarding.MessageForwarder;
 import io.clawmesh.coordinator.forwarding.ReplyListener;
 import io.clawmesh.coordinator.keys.ClientKey;
 import io.clawmesh.coordinator.registry.InflightTracker;
 import io.clawmesh.coordinator.registry.Node;
 import io.clawmesh.coordinator.routing.NoRouteAvailableException;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Comparator;
@@ -50,16 +54,50 @@ class ChatCompleter {
     }
 
     /**
-     * Runs a completion and answers it whole.
+     * Runs a completion and answers it whole. The node streams its reply all the same, and at every piece the client
+     * is asked whether it is still there ({@link ClientConnection}): a client that has gone makes the forwarder close
+     * the node's stream, which aborts the run on the node, as a streamed completion's client does by leaving.
      *
      * @param key the caller's client key; {@code null} for the operator
+     * @param client the request being served, whose connection is watched
      * @throws ModelNotFoundException when the model does not exist
      * @throws ModelNotAllowedException when {@code key} may not use it
+     * @throws ClientGoneException when the client closed its connection before the answer; the run was aborted
      */
-    ChatCompletion complete(ChatRequest chat, @Nullable ClientKey key) {
+    ChatCompletion complete(ChatRequest chat, @Nullable ClientKey key, HttpServletRequest client) {
         MeshModel model = this.models.resolve(chat.model(), key);
-        RouteResponse answer = route(model, request(chat), null);
+        drain(client);
+        RouteResponse answer = route(model, request(chat), new ClientWatch(client));
         return ChatCompletion.of(newId(), created(), model.id(), chat.content(), answer.response());
+    }
+
+    /** Reads what is left of the body (JSON parsers may stop at the end of the value), so the socket can be watched. */
+    private static void drain(HttpServletRequest client) {
+        try {
+            client.getInputStream().transferTo(OutputStream.nullOutputStream());
+        } catch (IOException | IllegalStateException ex) {
+            // a broken body, or one read as characters: the watch then says nothing more than the servlet API would
+        }
+    }
+
+    /** Asks at every piece of a plain completion's reply whether its client is still there. */
+    private record ClientWatch(HttpServletRequest client) implements ReplyListener {
+
+        @Override
+        public void started(Node node) throws IOException {
+            check();
+        }
+
+        @Override
+        public void delta(String text) throws IOException {
+            check();
+        }
+
+        private void check() throws IOException {
+            if (ClientConnection.closed(this.client)) {
+                throw new IOException("the client closed its connection before the answer");
+            }
+        }
     }
 
     /**

@@ -4,6 +4,7 @@ import io.clawmesh.common.api.ApiPaths;
 import io.clawmesh.common.problem.ProblemType;
 import io.clawmesh.common.problem.Problems;
 import io.clawmesh.coordinator.fastpath.FastPathRequests;
+import io.clawmesh.coordinator.forwarding.ClientGoneException;
 import io.clawmesh.coordinator.keys.ClientKey;
 import io.clawmesh.coordinator.keys.ClientKeys;
 import io.clawmesh.coordinator.keys.RateLimitedException;
@@ -139,7 +140,9 @@ final class ChatCompletionFilter extends OncePerRequestFilter {
                 throw body.failure();
             }
             ChatRequest chat = ChatRequest.of(body.json(), session);
-            answer = this.json.writeValueAsBytes(this.completer.complete(chat, key));
+            answer = this.json.writeValueAsBytes(this.completer.complete(chat, key, request));
+        } catch (ClientGoneException ex) {
+            return; // logged by the forwarder; the node's stream is closed, so the run is aborted
         } catch (Exception ex) {
             if (response.isCommitted()
                     || this.exceptionResolver.resolveException(request, response, null, ex) == null) {

@@ -1,8 +1,10 @@
 package io.clawmesh.coordinator.openai;
 
 import io.clawmesh.common.api.ApiPaths;
+import io.clawmesh.coordinator.forwarding.ClientGoneException;
 import io.clawmesh.coordinator.keys.ClientKey;
 import io.clawmesh.coordinator.security.MeshAuthentication;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.security.Principal;
 import java.util.LinkedHashMap;
@@ -54,13 +56,18 @@ class ChatCompletionsController {
             @RequestBody JsonNode body,
             @RequestHeader(name = ApiPaths.SESSION_KEY_HEADER, required = false) @Nullable String sessionHeader,
             @Nullable Principal principal,
+            HttpServletRequest request,
             HttpServletResponse response) {
         ChatRequest chat = ChatRequest.of(body, sessionHeader);
         if (chat.stream()) {
             this.completer.stream(chat, clientKey(principal), response);
             return null;
         }
-        return ResponseEntity.ok(this.completer.complete(chat, clientKey(principal)));
+        try {
+            return ResponseEntity.ok(this.completer.complete(chat, clientKey(principal), request));
+        } catch (ClientGoneException ex) {
+            return null; // logged by the forwarder; the node's stream is closed, so the run is aborted
+        }
     }
 
     private static @Nullable ClientKey clientKey(@Nullable Principal principal) {
