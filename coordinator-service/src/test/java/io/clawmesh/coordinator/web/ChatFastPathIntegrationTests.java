@@ -7,6 +7,11 @@ import static org.mockito.Mockito.mockingDetails;
 
 import io.clawmesh.coordinator.forwarding.FakeAgent.Reply;
 import io.clawmesh.coordinator.keys.KeyUsage;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -188,6 +193,39 @@ class ChatFastPathIntegrationTests extends FrontDoorIntegrationTestSupport {
         assertThat(controllerCalls())
                 .as("the event stream and the query reached the controller")
                 .isEqualTo(2);
+    }
+
+    @Test
+    void whatTheFirewallRefusesShouldStillBeRefused() throws Exception {
+        String body = chat("mesh/auto", "ping", false);
+
+        // a raw socket, because HTTP clients refuse to send control characters in header values
+        assertThat(rawStatusLine("Bearer " + OPERATOR_TOKEN + "\u0001", Map.of(), body))
+                .contains(" 400 ");
+        assertThat(rawStatusLine("Bearer " + OPERATOR_TOKEN, Map.of("X-Session-Key", "s\u0001"), body))
+                .contains(" 400 ");
+        assertThat(this.agents.getFirst().received()).isEmpty();
+        assertThat(this.agents.getLast().received()).isEmpty();
+        assertThat(controllerCalls()).isZero();
+    }
+
+    /** Sends one request exactly as written and returns the status line of the answer. */
+    private String rawStatusLine(String authorization, Map<String, String> headers, String body) throws IOException {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), this.port)) {
+            socket.setSoTimeout(10_000);
+            StringBuilder request = new StringBuilder("POST " + CHAT + " HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+            request.append("Authorization: ").append(authorization).append("\r\n");
+            headers.forEach((name, value) ->
+                    request.append(name).append(": ").append(value).append("\r\n"));
+            request.append("Content-Type: application/json\r\nContent-Length: ")
+                    .append(body.length())
+                    .append("\r\nConnection: close\r\n\r\n")
+                    .append(body);
+            socket.getOutputStream().write(request.toString().getBytes(StandardCharsets.ISO_8859_1));
+            BufferedReader reader =
+                    new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
+            return String.valueOf(reader.readLine());
+        }
     }
 
     private void assertChainAnswer(@Nullable String token, int status, String code) throws Exception {
