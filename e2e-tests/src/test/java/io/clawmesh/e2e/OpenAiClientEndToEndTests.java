@@ -1,9 +1,13 @@
 package io.clawmesh.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +35,8 @@ import tools.jackson.databind.json.JsonMapper;
  * would: a coordinator and an agent as real processes, the agent on the OpenAI-compatible runtime of a model that
  * streams word by word ({@link SlowModelServer}), and a client key made through the keys API. The client lists the
  * models, asks for a completion, streams one, and meets the errors (unknown model, a model the key may not use, a wrong
- * key) as the client library's own error classes. Skipped with the reason where node or npm are absent.
+ * key) as the client library's own error classes. A client that leaves a plain completion closes the model's stream.
+ * Skipped with the reason where node or npm are absent.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class OpenAiClientEndToEndTests {
@@ -127,6 +132,31 @@ class OpenAiClientEndToEndTests {
         assertThat(seen.path("wrongKey").path("status").asInt()).isEqualTo(401);
         assertThat(seen.path("wrongKey").path("name").asString()).isEqualTo("AuthenticationError");
         assertThat(this.model.callsFor(prompt)).as("one run per completion").isEqualTo(2);
+    }
+
+    @Test
+    void clientThatLeavesAPlainCompletionShouldCloseTheModelsStream() throws Exception {
+        String key = createKey("e2e-leave", null);
+        // about 12 s of streaming at the model's pace, far longer than the client stays
+        String prompt = "leave " + "word ".repeat(400).strip();
+        byte[] body = JSON.writeValueAsBytes(
+                Map.of("model", "mesh/node/model-box", "messages", List.of(Map.of("role", "user", "content", prompt))));
+        URI base = URI.create(this.coordinator.baseUrl());
+
+        try (Socket socket = new Socket(base.getHost(), base.getPort())) {
+            OutputStream out = socket.getOutputStream();
+            out.write(
+                    ("POST /v1/chat/completions HTTP/1.1\r\nHost: " + base.getAuthority() + "\r\nAuthorization: Bearer "
+                                    + key + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length
+                                    + "\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
+            out.write(body);
+            out.flush();
+            await().atMost(20, TimeUnit.SECONDS).until(() -> this.model.calls().contains(prompt));
+        }
+
+        await().atMost(10, TimeUnit.SECONDS).until(() -> this.model.aborts().contains(prompt));
+        assertThat(this.model.completed()).as("the model's run was cut short").doesNotContain(prompt);
     }
 
     @Test

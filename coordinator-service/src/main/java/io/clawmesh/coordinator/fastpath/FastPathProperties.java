@@ -4,10 +4,11 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * The routing fast path ({@code mesh.routing.fast-path.*}), see ADR 0006.
+ * The fast paths ({@code mesh.routing.fast-path.*}), see ADR 0006 and ADR 0015.
  *
- * @param enabled whether {@code RouteRequestFilter} serves operator route requests ahead of the security chain and
- *     Spring MVC; off, every route request takes the general path, with the same answers at a higher CPU cost
+ * @param enabled whether {@code RouteRequestFilter} serves operator route requests, and the front door's
+ *     {@code ChatCompletionFilter} plain chat completions, ahead of the security chain and Spring MVC; off, every such
+ *     request takes the general path, with the same answers at a higher CPU cost
  */
 @ConfigurationProperties("mesh.routing.fast-path")
 public record FastPathProperties(@DefaultValue("true") boolean enabled) {

@@ -12,7 +12,6 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpHeaders;
@@ -86,12 +85,12 @@ public class RouteRequestFilter extends OncePerRequestFilter {
         String contentType = request.getContentType();
         String accept = request.getHeader(HttpHeaders.ACCEPT);
         boolean takes = (path.equals(ApiPaths.ROUTE) || node != null)
-                && printable(authorization)
-                && printable(contentType)
-                && printable(accept)
+                && FastPathRequests.printable(authorization)
+                && FastPathRequests.printable(contentType)
+                && FastPathRequests.printable(accept)
                 && isOperator(authorization)
-                && isUtf8Json(contentType)
-                && acceptsJson(accept);
+                && FastPathRequests.isUtf8Json(contentType)
+                && FastPathRequests.acceptsJson(accept);
         if (!takes) {
             chain.doFilter(request, response);
             return;
@@ -160,59 +159,8 @@ public class RouteRequestFilter extends OncePerRequestFilter {
         return NODE_SEGMENT.matcher(segment).matches() ? segment : null;
     }
 
-    /** No control characters, which the firewall of the general path refuses in header values. */
-    private static boolean printable(@Nullable String header) {
-        if (header == null) {
-            return true;
-        }
-        for (int i = 0; i < header.length(); i++) {
-            char c = header.charAt(i);
-            if (Character.isISOControl(c)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     private boolean isOperator(@Nullable String authorization) {
         String token = TokenAuthenticationFilter.bearerToken(authorization);
         return token != null && this.tokens.isOperator(token);
-    }
-
-    private static boolean isUtf8Json(@Nullable String contentType) {
-        if (contentType == null) {
-            return false;
-        }
-        try {
-            MediaType type = MediaType.parseMediaType(contentType);
-            return MediaType.APPLICATION_JSON.equalsTypeAndSubtype(type)
-                    && (type.getCharset() == null || StandardCharsets.UTF_8.equals(type.getCharset()));
-        } catch (IllegalArgumentException ex) { // an invalid media type or an unknown charset
-            return false;
-        }
-    }
-
-    /**
-     * Whether the answer is JSON: the client accepts JSON and does not ask for {@code text/event-stream}, which the
-     * general path answers as a stream (a wildcard alone is JSON there too).
-     */
-    private static boolean acceptsJson(@Nullable String accept) {
-        if (accept == null || accept.isEmpty()) {
-            return true;
-        }
-        try {
-            boolean json = false;
-            for (MediaType type : MediaType.parseMediaTypes(accept)) {
-                if (type.getQualityValue() > 0) {
-                    if (MediaType.TEXT_EVENT_STREAM.equalsTypeAndSubtype(type)) {
-                        return false;
-                    }
-                    json |= type.isCompatibleWith(MediaType.APPLICATION_JSON);
-                }
-            }
-            return json;
-        } catch (IllegalArgumentException ex) {
-            return false;
-        }
     }
 }

@@ -26,7 +26,8 @@ import org.springframework.beans.factory.annotation.Autowired;
 
 /**
  * The OpenAI-compatible API (SPEC §21) over real HTTP with fake agents: the completion and chunk shapes, models as
- * places, the session key, errors in OpenAI's shape, and a client that leaves a stream aborting the node's run.
+ * places, the session key, errors in OpenAI's shape, and a client that leaves, streamed or plain, aborting the node's
+ * run.
  */
 class OpenAiApiIntegrationTests extends FrontDoorIntegrationTestSupport {
 
@@ -253,5 +254,48 @@ class OpenAiApiIntegrationTests extends FrontDoorIntegrationTestSupport {
 
         await().atMost(10, TimeUnit.SECONDS).until(() -> this.inflight.total() == 0);
         await().atMost(10, TimeUnit.SECONDS).until(() -> endless.abandonedStreams() == 1);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"application/json", "application/json;charset=ISO-8859-1"})
+    void clientThatLeavesAPlainCompletionShouldAbortTheRunOnTheNode(String contentType) throws Exception {
+        // UTF-8 JSON takes the front door's fast path, ISO-8859-1 the security chain and the controller
+        FakeAgent endless = agent("endless").always(Reply.streamedWithoutEnd("more ", "first "));
+        String endlessId = register("endless", endless.endpoint()).id();
+        byte[] body = chat("mesh/auto", "go on", false).getBytes(StandardCharsets.UTF_8);
+
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), this.port)) {
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST " + CHAT + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + OPERATOR_TOKEN
+                            + "\r\nContent-Type: " + contentType + "\r\nContent-Length: " + body.length + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.write(body);
+            out.flush();
+            await().atMost(10, TimeUnit.SECONDS).until(() -> this.inflight.get(endlessId) == 1);
+            await().atMost(10, TimeUnit.SECONDS).until(() -> !endless.received().isEmpty());
+            assertThat(endless.abandonedStreams())
+                    .as("the run goes on while the client waits")
+                    .isZero();
+        }
+
+        await().atMost(10, TimeUnit.SECONDS).until(() -> this.inflight.total() == 0);
+        await().atMost(10, TimeUnit.SECONDS).until(() -> endless.abandonedStreams() == 1);
+        this.messageLog.flush();
+        assertThat(this.jdbc.queryForObject("SELECT COUNT(*) FROM message_log WHERE status = 499", Integer.class))
+                .as("logged as a message whose client closed the request")
+                .isOne();
+    }
+
+    @Test
+    void plainCompletionOfAStreamingNodeShouldAnswerTheWholeReply() {
+        FakeAgent alpha = agent("alpha").always(Reply.streamed("Hel", "lo ", "world"));
+        register("alpha", alpha.endpoint());
+
+        HttpResponse<String> response = http("POST", clientKey("chat-ui"), CHAT, chat("mesh/auto", "hi", false));
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat((String) JsonPath.read(response.body(), "$.choices[0].message.content"))
+                .isEqualTo("Hello world");
+        assertThat(alpha.abandonedStreams()).isZero();
     }
 }

@@ -25,7 +25,7 @@ import org.springframework.test.context.bean.override.mockito.MockitoSpyBean;
 /**
  * {@code mesh.routing.fast-path.enabled=false} removes the routing hot path: an operator's JSON route request, which
  * the hot path would serve, is answered by the security chain and {@link RouteController} instead, with the same
- * result.
+ * result. The same switch removes the front door's fast path for plain chat completions.
  */
 @TestPropertySource(properties = {"mesh.security.allow-private=true", "mesh.routing.fast-path.enabled=false"})
 class RouteFastPathSwitchIntegrationTests extends ApiIntegrationTestSupport {
@@ -37,6 +37,10 @@ class RouteFastPathSwitchIntegrationTests extends ApiIntegrationTestSupport {
 
     @MockitoSpyBean
     RouteController controller;
+
+    /** {@code ChatCompletionsController}, package-private in its feature. */
+    @MockitoSpyBean(name = "chatCompletionsController")
+    Object chatController;
 
     private @Nullable FakeAgent agent;
 
@@ -72,6 +76,30 @@ class RouteFastPathSwitchIntegrationTests extends ApiIntegrationTestSupport {
         assertThat(answer.headers().firstValue("x-content-type-options")).hasValue("nosniff");
         assertThat(answer.headers().firstValue("x-frame-options")).hasValue("DENY");
         assertThat(mockingDetails(this.controller).getInvocations())
+                .as("the general path served it")
+                .hasSize(1);
+    }
+
+    @Test
+    void chatCompletionWhenFastPathDisabledShouldBeServedByTheControllerWithTheSameAnswer() throws Exception {
+        assertThat(this.context.getBeansOfType(FilterRegistrationBean.class).values())
+                .as("no front-door fast path filter is registered")
+                .noneMatch((registration) ->
+                        registration.getFilter().getClass().getSimpleName().equals("ChatCompletionFilter"));
+
+        HttpResponse<String> answer = this.http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + "/v1/chat/completions"))
+                        .header("Content-Type", "application/json")
+                        .header("Authorization", "Bearer " + ApiFixtures.OPERATOR_TOKEN)
+                        .POST(BodyPublishers.ofString(
+                                "{\"model\":\"mesh/auto\",\"messages\":[{\"role\":\"user\",\"content\":\"ping\"}]}"))
+                        .build(),
+                BodyHandlers.ofString());
+
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        assertThat(answer.body()).contains("\"content\":\"pong\"", "\"object\":\"chat.completion\"");
+        assertThat(answer.headers().firstValue("x-content-type-options")).hasValue("nosniff");
+        assertThat(mockingDetails(this.chatController).getInvocations())
                 .as("the general path served it")
                 .hasSize(1);
     }

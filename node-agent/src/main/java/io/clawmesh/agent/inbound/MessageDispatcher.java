@@ -2,6 +2,7 @@ package io.clawmesh.agent.inbound;
 
 import io.clawmesh.agent.runtime.AgentRuntime;
 import io.clawmesh.agent.runtime.CapacityGate;
+import io.clawmesh.agent.runtime.RunAbort;
 import io.clawmesh.agent.runtime.RuntimeRequest;
 import io.clawmesh.common.message.AgentMessageRequest;
 import io.clawmesh.common.node.InvalidInputException;
@@ -59,7 +60,8 @@ public class MessageDispatcher {
     /**
      * Runs one message on the runtime and passes its reply on piece by piece: {@code stream} is opened once the
      * message is accepted (a slot taken, the runtime connected), then gets the pieces as the runtime produces them.
-     * A repeated id runs nothing: it answers the first run's reply and never opens {@code stream}.
+     * A repeated id runs nothing: it answers the first run's reply and never opens {@code stream}. The run stops when
+     * {@code stream}'s {@link ReplyStream#abort() abort} is called (its reader went away).
      *
      * @return the whole reply, the pieces concatenated
      * @throws InvalidInputException when id or content is missing
@@ -76,7 +78,7 @@ public class MessageDispatcher {
             }
             return runOnGate(id, () -> {
                 stream.open();
-                return this.runtime.stream(request(id, content, message), stream::delta);
+                return this.runtime.stream(request(id, content, message, stream.abort()), stream::delta);
             });
         });
     }
@@ -104,12 +106,17 @@ public class MessageDispatcher {
     }
 
     private RuntimeRequest request(String id, String content, AgentMessageRequest message) {
+        return request(id, content, message, new RunAbort());
+    }
+
+    private RuntimeRequest request(String id, String content, AgentMessageRequest message, RunAbort abort) {
         return new RuntimeRequest(
                 id,
                 content,
                 message.source(),
                 message.sessionKey(),
-                this.clock.instant().plus(this.timeout));
+                this.clock.instant().plus(this.timeout),
+                abort);
     }
 
     private static String content(AgentMessageRequest message) {
@@ -136,5 +143,8 @@ public class MessageDispatcher {
 
         /** The next piece of the reply, never empty. */
         void delta(String text);
+
+        /** Stops the run when aborted: the stream's reader went away, so no one is left to read the reply. */
+        RunAbort abort();
     }
 }

@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import io.clawmesh.agent.registration.NodeIdentity;
 import io.clawmesh.agent.registration.RegistrationState;
+import io.clawmesh.agent.runtime.RunAbort;
 import io.clawmesh.agent.web.JsonBodyReader;
 import io.clawmesh.agent.web.JsonResponses;
 import io.clawmesh.common.api.ApiPaths;
@@ -106,8 +107,10 @@ class MessageHandler implements HttpHandler {
     }
 
     /**
-     * The event stream of one streamed message. A client that went away does not stop the run: its reply is kept for
-     * a retry of the same id, as on the JSON path.
+     * The event stream of one streamed message. A client that went away (a write failed: the coordinator closed the
+     * stream because its own client left) aborts the run, so the runtime stops working for no one; a retry of the
+     * same id then gets the aborted run's error. On the JSON path nothing tells that the client left, and a finished
+     * reply is kept for a retry of the same id.
      */
     private static final class LiveReply implements MessageDispatcher.ReplyStream {
 
@@ -116,6 +119,8 @@ class MessageHandler implements HttpHandler {
         private volatile boolean accepted;
 
         private volatile boolean broken;
+
+        private final RunAbort abort = new RunAbort();
 
         LiveReply(EventStreamWriter events) {
             this.events = events;
@@ -127,8 +132,13 @@ class MessageHandler implements HttpHandler {
             try {
                 this.events.open();
             } catch (IOException ex) {
-                this.broken = true;
+                gone();
             }
+        }
+
+        @Override
+        public RunAbort abort() {
+            return this.abort;
         }
 
         @Override
@@ -143,8 +153,13 @@ class MessageHandler implements HttpHandler {
             try {
                 this.events.event(null, name, data);
             } catch (IOException ex) {
-                this.broken = true;
+                gone();
             }
+        }
+
+        private void gone() {
+            this.broken = true;
+            this.abort.abort("the client of the streamed message went away");
         }
     }
 }

@@ -124,6 +124,25 @@ class MessageStreamTests {
     }
 
     @Test
+    void clientThatLeavesTheStreamShouldAbortTheRun() throws Exception {
+        this.runtime.delta("m-1", "first ");
+        HttpResponse<InputStream> response = send("m-1", CREDENTIAL);
+        assertThat(response.statusCode()).isEqualTo(200);
+        try (EventStreamReader events = new EventStreamReader(response.body())) {
+            assertThat(events.next().text("text")).isEqualTo("first ");
+        }
+
+        // the next writes fail once the connection is gone
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            this.runtime.delta("m-1", "more ");
+            return !this.runtime.aborts.isEmpty();
+        });
+        assertThat(this.runtime.aborts).containsExactly("the client of the streamed message went away");
+        await().atMost(Duration.ofSeconds(10)).until(() -> this.runtime.running.get() == 0);
+        assertThat(this.gate.inflight()).isZero();
+    }
+
+    @Test
     void runtimeFailureAfterTheStartShouldEndTheStreamWithAnErrorProblem() throws Exception {
         this.runtime.delta("m-1", "part").fail("m-1", "gateway closed the connection");
 
