@@ -336,6 +336,31 @@ class OutboundConnectionIntegrationTests {
     }
 
     @Test
+    void aLargeRequestToAVersion2AgentShouldGoAsAHeadWithTheFirstPieceThenPiecesTheLastOfWhichEndsIt()
+            throws Exception {
+        RegisterNodeResponse node = register("out-v2-11", null, ConnectMode.OUTBOUND);
+        try (FakeAgent agent = FakeAgent.connect(uri(node.nodeId()), node.token(), "2")) {
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> status(node) == NodeStatus.ONLINE);
+            String content = "ü".repeat(LinkFrame.MAX_DATA_CHARS * 2 + 100);
+            routeAsync(content);
+            LinkFrame request = agent.next();
+            assertThat(request.type()).isEqualTo(LinkFrame.REQUEST);
+            assertThat(request.last()).isFalse();
+            assertThat(request.data()).hasSize(LinkFrame.MAX_DATA_CHARS);
+            List<LinkFrame> pieces = List.of(agent.next(), agent.next());
+            assertThat(pieces).extracting(LinkFrame::type).containsOnly(LinkFrame.BODY);
+            assertThat(pieces.get(0).ends()).isFalse();
+            assertThat(pieces.get(1).ends()).isTrue();
+            Map<?, ?> message = JSON.readValue(
+                    request.data() + pieces.get(0).data() + pieces.get(1).data(), Map.class);
+            assertThat(message.get("content")).isEqualTo(content);
+            assertThat(agent.nextOrNull())
+                    .as("no end frame after the piece that ended it")
+                    .isNull();
+        }
+    }
+
+    @Test
     void aVersion2AnswerWhoseHeadCarriesTheFirstPieceAndWhoseLastPieceEndsShouldBeJoined() throws Exception {
         RegisterNodeResponse node = register("out-v2-2", null, ConnectMode.OUTBOUND);
         try (FakeAgent agent = FakeAgent.connect(uri(node.nodeId()), node.token(), "2")) {
