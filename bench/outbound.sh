@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Routed echo throughput through outbound agents (one WebSocket each, no port) against inbound ones (issue 14), at 16
-# connections, alternating rounds in one session. Everything on loopback; every process is stopped at the end.
-# Usage: [WARMUP_SECONDS=20] [ROUNDS=2] bench/outbound.sh [seconds-per-run]   (default 10)
+# connections, alternating rounds in one session, with the CPU time the coordinator and the three agents spent per
+# message (/proc/<pid>/stat ticks, as bench/cpu-per-message.sh: it moves less with the neighbours' load than the
+# throughput does). Everything on loopback; every process is stopped at the end.
+# Usage: [WARMUP_SECONDS=20] [ROUNDS=2] [ONLY=inbound|outbound] bench/outbound.sh [seconds-per-run]   (default 10)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
@@ -33,16 +35,34 @@ start_outbound_mesh() {
     echo "timeout waiting for the three outbound agents to be online" >&2
     exit 1
 }
+# user + system CPU time of a process, in clock ticks
+ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+HZ=$(getconf CLK_TCK)
+agent_ticks() { local sum=0 pid; for pid in "${APIDS[@]}"; do sum=$((sum + $(ticks "$pid"))); done; echo "$sum"; }
+# measure NAME SECONDS: one measured run, its throughput line and the CPU per message of the coordinator and agents
+measure() {
+    local c0 a0 c1 a1 out requests
+    c0=$(ticks "$CPID"); a0=$(agent_ticks)
+    out=$(route "$1" "$2")
+    c1=$(ticks "$CPID"); a1=$(agent_ticks)
+    requests=$(echo "$out" | awk '/requests in/{print $1}')
+    echo "$(echo "$out" | grep '^mode=') coordinator=$(( (c1 - c0) * 1000000 / HZ / requests ))us/msg" \
+        "agents=$(( (a1 - a0) * 1000000 / HZ / requests ))us/msg load=$(cut -d' ' -f1 /proc/loadavg)"
+}
 route() { BENCH_MODE=routed BENCH_AUTH=$TOKEN BENCH_NONCE="$1-$RANDOM" BENCH_CONNECTIONS=16 \
     wrk -t2 -c16 -d"$2"s -s bench/post.lua "http://127.0.0.1:$CPORT/api/v1/route"; }
 echo "# machine: $(nproc) cores, $(uname -sr), $("$JAVA" -version 2>&1 | head -1); coordinator flags: $COORDINATOR_OPTS"
 for round in $(seq 1 "$ROUNDS"); do
-    start_mesh
-    route warm "$WARMUP_SECONDS" > /dev/null
-    echo "round $round inbound:  $(route in "$SECONDS_PER_RUN" | grep '^mode=')"
-    stop_mesh
-    start_outbound_mesh
-    route warm "$WARMUP_SECONDS" > /dev/null
-    echo "round $round outbound: $(route out "$SECONDS_PER_RUN" | grep '^mode=')"
-    stop_mesh
+    if [ "${ONLY:-}" != outbound ]; then
+        start_mesh
+        route warm "$WARMUP_SECONDS" > /dev/null
+        echo "round $round inbound:  $(measure in "$SECONDS_PER_RUN")"
+        stop_mesh
+    fi
+    if [ "${ONLY:-}" != inbound ]; then
+        start_outbound_mesh
+        route warm "$WARMUP_SECONDS" > /dev/null
+        echo "round $round outbound: $(measure out "$SECONDS_PER_RUN")"
+        stop_mesh
+    fi
 done

@@ -76,6 +76,15 @@ final class MeshProcess implements AutoCloseable {
         }
     }
 
+    /** Whether the log holds {@code text} so far. */
+    boolean logContains(String text) {
+        try {
+            return Files.readString(this.log).contains(text);
+        } catch (IOException ex) {
+            return false;
+        }
+    }
+
     /** The last lines of the log, to explain a failure. */
     String logTail() {
         try {

@@ -110,6 +110,9 @@ class OutboundEndToEndTests {
         assertThat(listens(this.agentPort))
                 .as("nothing listens on the agent's port")
                 .isFalse();
+        assertThat(this.coordinator.logContains("(link version 2)"))
+                .as("the agent announced link version 2 and the coordinator took it: " + this.coordinator.logTail())
+                .isTrue();
     }
 
     @Test

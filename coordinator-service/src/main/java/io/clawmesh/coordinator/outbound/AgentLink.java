@@ -32,21 +32,30 @@ public final class AgentLink {
 
     private final long maxBufferedReply;
 
+    /** Whether the agent speaks link version 2 (first body piece and {@code last} on heads). */
+    private final boolean compact;
+
     private final Map<String, LinkExchange> exchanges = new ConcurrentHashMap<>();
 
     private final AtomicLong ids = new AtomicLong();
 
     private volatile boolean closed;
 
-    AgentLink(String nodeId, WebSocketSession session, JsonMapper json, long maxBufferedReply) {
+    AgentLink(String nodeId, WebSocketSession session, JsonMapper json, long maxBufferedReply, int version) {
         this.nodeId = nodeId;
         this.session = session;
         this.json = json;
         this.maxBufferedReply = maxBufferedReply;
+        this.compact = version >= LinkFrame.VERSION;
     }
 
     public String nodeId() {
         return this.nodeId;
+    }
+
+    /** Whether the agent announced link version 2. */
+    boolean compact() {
+        return this.compact;
     }
 
     /** Exchanges waiting for an answer or reading one. */
@@ -55,7 +64,8 @@ public final class AgentLink {
     }
 
     /**
-     * Sends a request down: its head, its body in pieces, its end.
+     * Sends a request down: its head, its body in pieces, its end. To an agent that speaks link version 2 the head
+     * carries the first piece and the last piece says it is the last, so a small request is one frame.
      *
      * @param readTimeout how long the answer may stay silent
      * @throws LinkLostException (not accepted) when the connection is closed or breaks while sending
@@ -69,12 +79,21 @@ public final class AgentLink {
             if (this.closed) {
                 throw new IOException("the connection is closed");
             }
-            send(LinkFrame.request(id, method, path, headers));
             List<String> pieces = BodyPieces.split(body, LinkFrame.MAX_DATA_CHARS);
-            for (String piece : pieces) {
-                send(LinkFrame.body(id, piece));
+            if (this.compact) {
+                send(LinkFrame.request(
+                        id, method, path, headers, pieces.isEmpty() ? null : pieces.getFirst(), pieces.size() <= 1));
+                for (int i = 1; i < pieces.size(); i++) {
+                    String piece = pieces.get(i);
+                    send((i == pieces.size() - 1) ? LinkFrame.lastBody(id, piece) : LinkFrame.body(id, piece));
+                }
+            } else {
+                send(LinkFrame.request(id, method, path, headers));
+                for (String piece : pieces) {
+                    send(LinkFrame.body(id, piece));
+                }
+                send(LinkFrame.of(LinkFrame.END, id));
             }
-            send(LinkFrame.of(LinkFrame.END, id));
         } catch (IOException | RuntimeException ex) {
             this.exchanges.remove(id);
             throw new LinkLostException(false, "could not send to the agent: " + ex.getMessage());

@@ -31,6 +31,9 @@ class AgentSocketHandler extends TextWebSocketHandler {
     /** The session attribute that carries the node id the handshake checked. */
     static final String NODE_ID = "clawmesh.node-id";
 
+    /** The session attribute that carries the link version the agent announced (1 or more). */
+    static final String LINK_VERSION = "clawmesh.link-version";
+
     private static final String LINK = "clawmesh.link";
 
     private static final String PARTIAL = "clawmesh.partial-frame";
@@ -77,11 +80,20 @@ class AgentSocketHandler extends TextWebSocketHandler {
         WebSocketSession bounded = new ConcurrentWebSocketSessionDecorator(
                 session, (int) this.properties.sendTimeLimit().toMillis(), (int) Math.min(
                         Integer.MAX_VALUE, this.properties.sendBufferSize().toBytes()));
+        Object version = session.getAttributes().get(LINK_VERSION);
         AgentLink link = new AgentLink(
-                nodeId, bounded, this.json, this.properties.maxBufferedReply().toBytes());
+                nodeId,
+                bounded,
+                this.json,
+                this.properties.maxBufferedReply().toBytes(),
+                (version instanceof Integer number) ? number : 1);
         session.getAttributes().put(LINK, link);
         this.links.attach(link);
-        logger.info("Node {} connected from {}", nodeId, session.getRemoteAddress());
+        logger.info(
+                "Node {} connected from {} (link version {})",
+                nodeId,
+                session.getRemoteAddress(),
+                link.compact() ? LinkFrame.VERSION : 1);
     }
 
     /** Frames may arrive in pieces: a frame is joined here, so the container's buffer per connection stays small. */

@@ -1,6 +1,7 @@
 package io.clawmesh.coordinator.outbound;
 
 import io.clawmesh.common.api.ApiPaths;
+import io.clawmesh.common.link.LinkFrame;
 import io.clawmesh.common.problem.ProblemType;
 import io.clawmesh.common.problem.Problems;
 import io.clawmesh.coordinator.registry.Caller;
@@ -75,7 +76,19 @@ class ConnectHandshake implements HandshakeInterceptor {
                                     + node.get().connect().wireName()
                                     + "; register it with connect outbound or auto to use this connection"));
         }
+        String version = request.getHeaders().getFirst(LinkFrame.VERSION_HEADER);
+        int linkVersion = linkVersion(version);
+        if (linkVersion < 1) {
+            return refuse(
+                    request,
+                    response,
+                    Problems.of(
+                            ProblemType.INVALID_INPUT,
+                            LinkFrame.VERSION_HEADER + " must be a link version from 1 to 99, not '"
+                                    + shorten(String.valueOf(version)) + "'"));
+        }
         attributes.put(AgentSocketHandler.NODE_ID, id);
+        attributes.put(AgentSocketHandler.LINK_VERSION, linkVersion);
         return true;
     }
 
@@ -93,6 +106,26 @@ class ConnectHandshake implements HandshakeInterceptor {
             this.problems.write(servletRequest.getServletRequest(), servletResponse.getServletResponse(), problem);
         }
         return false;
+    }
+
+    /**
+     * The link version an agent announced: 1 without the header (agents from before version 2), the number when it is
+     * one from 1 to 99 (a newer agent speaks this coordinator's newest version too), 0 for anything else.
+     */
+    static int linkVersion(@Nullable String header) {
+        if (header == null) {
+            return 1;
+        }
+        String value = header.strip();
+        if (value.isEmpty() || value.length() > 2 || !value.chars().allMatch((c) -> c >= '0' && c <= '9')) {
+            return 0;
+        }
+        int version = Integer.parseInt(value);
+        return (version >= 1) ? version : 0;
+    }
+
+    private static String shorten(String text) {
+        return (text.length() > 40) ? text.substring(0, 40) + "…" : text;
     }
 
     private static String nodeId(String path) {

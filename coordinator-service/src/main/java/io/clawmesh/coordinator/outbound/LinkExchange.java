@@ -87,12 +87,34 @@ public final class LinkExchange implements Closeable {
         }
     }
 
-    /** Called on the socket's reader thread: never blocks. */
+    /**
+     * Called on the socket's reader thread: never blocks. A version 2 head or piece that carries a body piece or ends
+     * the body is queued as the version 1 frames it stands for, so the reader sees one kind.
+     */
     void receive(LinkFrame frame) {
         if (LinkFrame.ACK.equals(frame.type())) {
             this.accepted = true;
             return;
         }
+        boolean head = LinkFrame.RESPONSE.equals(frame.type());
+        if ((head && (frame.data() != null || frame.last() != null))
+                || (LinkFrame.BODY.equals(frame.type()) && frame.last() != null)) {
+            if (head) {
+                queue(new LinkFrame(
+                        LinkFrame.RESPONSE, this.id, null, null, frame.headers(), frame.status(), null, null, null));
+            }
+            if (frame.data() != null && !frame.data().isEmpty()) {
+                queue(LinkFrame.body(this.id, frame.data()));
+            }
+            if (frame.ends()) {
+                queue(LinkFrame.of(LinkFrame.END, this.id));
+            }
+            return;
+        }
+        queue(frame);
+    }
+
+    private void queue(LinkFrame frame) {
         if (frame.data() != null && this.buffered.addAndGet(frame.data().length()) > this.maxBuffered) {
             this.frames.add(LinkFrame.reset(
                     this.id, "the agent sent more than " + this.maxBuffered + " characters that were not read yet"));
@@ -104,7 +126,7 @@ public final class LinkExchange implements Closeable {
 
     /** The connection dropped. */
     void lost(String reason) {
-        this.frames.add(new LinkFrame(LOST, this.id, null, null, null, null, reason, null));
+        this.frames.add(new LinkFrame(LOST, this.id, null, null, null, null, reason, null, null));
     }
 
     private LinkFrame next() throws IOException {

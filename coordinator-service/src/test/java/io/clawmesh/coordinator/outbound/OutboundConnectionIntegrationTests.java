@@ -243,6 +243,10 @@ class OutboundConnectionIntegrationTests {
             assertThat(request.type()).isEqualTo(LinkFrame.REQUEST);
             assertThat(request.path()).isEqualTo("/api/v1/messages");
             assertThat(request.headers()).containsKey("Authorization");
+            assertThat(request.last())
+                    .as("an agent without the version header gets version 1 frames")
+                    .isNull();
+            assertThat(request.data()).isNull();
             String body = agent.bodyOf(request.id());
             Map<?, ?> message = JSON.readValue(body, Map.class);
             String reply = "é".repeat(LinkFrame.MAX_DATA_CHARS * 2);
@@ -301,6 +305,191 @@ class OutboundConnectionIntegrationTests {
         }
     }
 
+    @Test
+    void aVersion2AgentShouldGetASmallRequestAsOneFrameAndMayAnswerInOne() throws Exception {
+        RegisterNodeResponse node = register("out-v2-1", null, ConnectMode.OUTBOUND);
+        try (FakeAgent agent = FakeAgent.connect(uri(node.nodeId()), node.token(), "2")) {
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> status(node) == NodeStatus.ONLINE);
+            CompletableFuture<HttpResponse<String>> answer = routeAsync("hello in one frame");
+            LinkFrame request = agent.next();
+            assertThat(request.type()).isEqualTo(LinkFrame.REQUEST);
+            assertThat(request.path()).isEqualTo("/api/v1/messages");
+            assertThat(request.last()).isTrue();
+            Map<String, Object> message =
+                    JSON.readValue(request.data(), new tools.jackson.core.type.TypeReference<>() {});
+            assertThat(message).containsEntry("content", "hello in one frame");
+            agent.send(LinkFrame.of(LinkFrame.ACK, request.id()));
+            agent.send(LinkFrame.response(
+                    request.id(),
+                    200,
+                    Map.of("Content-Type", "application/json"),
+                    JSON.writeValueAsString(
+                            Map.of("message_id", message.get("id"), "node_id", node.nodeId(), "response", "one frame")),
+                    true));
+            HttpResponse<String> response = answer.get(10, TimeUnit.SECONDS);
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+            assertThat(JSON.readValue(response.body(), Map.class)).containsEntry("response", "one frame");
+            assertThat(agent.nextOrNull())
+                    .as("no end frame after a request that ended")
+                    .isNull();
+        }
+    }
+
+    @Test
+    void aLargeRequestToAVersion2AgentShouldGoAsAHeadWithTheFirstPieceThenPiecesTheLastOfWhichEndsIt()
+            throws Exception {
+        RegisterNodeResponse node = register("out-v2-11", null, ConnectMode.OUTBOUND);
+        try (FakeAgent agent = FakeAgent.connect(uri(node.nodeId()), node.token(), "2")) {
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> status(node) == NodeStatus.ONLINE);
+            String content = "ü".repeat(LinkFrame.MAX_DATA_CHARS * 2 + 100);
+            routeAsync(content);
+            LinkFrame request = agent.next();
+            assertThat(request.type()).isEqualTo(LinkFrame.REQUEST);
+            assertThat(request.last()).isFalse();
+            assertThat(request.data()).hasSize(LinkFrame.MAX_DATA_CHARS);
+            List<LinkFrame> pieces = List.of(agent.next(), agent.next());
+            assertThat(pieces).extracting(LinkFrame::type).containsOnly(LinkFrame.BODY);
+            assertThat(pieces.get(0).ends()).isFalse();
+            assertThat(pieces.get(1).ends()).isTrue();
+            Map<?, ?> message = JSON.readValue(
+                    request.data() + pieces.get(0).data() + pieces.get(1).data(), Map.class);
+            assertThat(message.get("content")).isEqualTo(content);
+            assertThat(agent.nextOrNull())
+                    .as("no end frame after the piece that ended it")
+                    .isNull();
+        }
+    }
+
+    @Test
+    void aVersion2AnswerWhoseHeadCarriesTheFirstPieceAndWhoseLastPieceEndsShouldBeJoined() throws Exception {
+        RegisterNodeResponse node = register("out-v2-2", null, ConnectMode.OUTBOUND);
+        try (FakeAgent agent = FakeAgent.connect(uri(node.nodeId()), node.token(), "2")) {
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> status(node) == NodeStatus.ONLINE);
+            CompletableFuture<HttpResponse<String>> answer = routeAsync("hello in pieces");
+            LinkFrame request = agent.next();
+            Map<?, ?> message = JSON.readValue(agent.requestBody(request), Map.class);
+            String reply = "é".repeat(LinkFrame.MAX_DATA_CHARS * 2);
+            String answerJson = JSON.writeValueAsString(
+                    Map.of("message_id", message.get("id"), "node_id", node.nodeId(), "response", reply));
+            List<String> pieces = io.clawmesh.common.link.BodyPieces.split(answerJson, LinkFrame.MAX_DATA_CHARS);
+            agent.send(LinkFrame.of(LinkFrame.ACK, request.id()));
+            agent.send(LinkFrame.response(
+                    request.id(), 200, Map.of("Content-Type", "application/json"), pieces.getFirst(), false));
+            for (int i = 1; i < pieces.size() - 1; i++) {
+                agent.send(LinkFrame.body(request.id(), pieces.get(i)));
+            }
+            agent.send(LinkFrame.lastBody(request.id(), pieces.getLast()));
+            HttpResponse<String> response = answer.get(10, TimeUnit.SECONDS);
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+            assertThat(JSON.readValue(response.body(), Map.class)).containsEntry("response", reply);
+        }
+    }
+
+    @Test
+    void aVersion2ConnectionThatDropsAfterTheAckShouldFailTheMessageWithoutResendingIt() throws Exception {
+        RegisterNodeResponse node = register("out-v2-3", null, ConnectMode.OUTBOUND);
+        RegisterNodeResponse other = register("out-v2-4", null, ConnectMode.OUTBOUND);
+        FakeAgent agent = FakeAgent.connect(uri(node.nodeId()), node.token(), "2");
+        try (FakeAgent healthy = FakeAgent.connect(uri(other.nodeId()), other.token(), "2")) {
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(5))
+                    .until(() -> status(node) == NodeStatus.ONLINE && status(other) == NodeStatus.ONLINE);
+            healthy.echoOnRequest(other.nodeId());
+            agent.acceptAndDropOnRequest();
+            int served = 0;
+            HttpResponse<String> rejected = null;
+            for (int i = 0; i < 8 && rejected == null; i++) {
+                HttpResponse<String> response = routeAsync("run me once " + i).get(10, TimeUnit.SECONDS);
+                if (response.statusCode() == 200) {
+                    served++;
+                } else {
+                    rejected = response;
+                }
+            }
+            assertThat(rejected)
+                    .as("one message reached the agent that accepts and drops")
+                    .isNotNull();
+            assertThat(rejected.statusCode()).as(rejected.body()).isEqualTo(502);
+            assertThat(rejected.body()).contains("after it accepted the message");
+            assertThat(healthy.requestsSeen())
+                    .as("the accepted message is not resent")
+                    .isEqualTo(served);
+        } finally {
+            agent.close();
+        }
+    }
+
+    @Test
+    void aVersion2ConnectionThatDropsBeforeTheAckShouldLetTheMessageFailOver() throws Exception {
+        RegisterNodeResponse dropping = register("out-v2-5", null, ConnectMode.OUTBOUND);
+        RegisterNodeResponse healthy = register("out-v2-6", null, ConnectMode.OUTBOUND);
+        FakeAgent first = FakeAgent.connect(uri(dropping.nodeId()), dropping.token(), "2");
+        try (FakeAgent second = FakeAgent.connect(uri(healthy.nodeId()), healthy.token(), "2")) {
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(5))
+                    .until(() -> status(dropping) == NodeStatus.ONLINE && status(healthy) == NodeStatus.ONLINE);
+            first.dropOnRequest();
+            second.echoOnRequest(healthy.nodeId());
+            for (int i = 0; i < 4; i++) {
+                HttpResponse<String> response = routeAsync("fail over " + i).get(10, TimeUnit.SECONDS);
+                assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+                assertThat(response.body()).contains("out-v2-6");
+            }
+        } finally {
+            first.close();
+        }
+    }
+
+    @Test
+    void connectWithALinkVersionThatIsNotOneShouldAnswer400() throws Exception {
+        RegisterNodeResponse node = register("out-v2-7", null, ConnectMode.OUTBOUND);
+        for (String version : List.of("two", "0", "-1", "100", "2.0", " ", "9".repeat(500))) {
+            assertThat(handshakeStatus(uri(node.nodeId()), node.token(), version))
+                    .as("'" + version + "'")
+                    .isEqualTo(400);
+        }
+        assertThat(status(node)).isEqualTo(NodeStatus.OFFLINE);
+        // a newer agent's version: this coordinator speaks its own newest with it
+        try (FakeAgent agent = FakeAgent.connect(uri(node.nodeId()), node.token(), "7")) {
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> status(node) == NodeStatus.ONLINE);
+            routeAsync("newer agent");
+            assertThat(agent.next().last()).isTrue();
+        }
+    }
+
+    @Test
+    void aVersion2HeadWithAMistypedLastShouldCloseTheConnectionWith1007() throws Exception {
+        RegisterNodeResponse node = register("out-v2-8", null, ConnectMode.OUTBOUND);
+        try (FakeAgent agent = FakeAgent.connect(uri(node.nodeId()), node.token(), "2")) {
+            agent.sendRaw("{\"type\":\"response\",\"id\":\"x1\",\"status\":200,\"data\":\"{}\",\"last\":\"yes\"}");
+            assertThat(agent.closeCode().get(5, TimeUnit.SECONDS)).isEqualTo(1007);
+        }
+    }
+
+    @Test
+    void anOversizedVersion2HeadShouldCloseTheConnectionWith1009() throws Exception {
+        RegisterNodeResponse node = register("out-v2-9", null, ConnectMode.OUTBOUND);
+        try (FakeAgent agent = FakeAgent.connect(uri(node.nodeId()), node.token(), "2")) {
+            agent.sendRaw("{\"type\":\"response\",\"id\":\"x1\",\"status\":200,\"last\":true,\"data\":\""
+                    + "a".repeat(AgentSocketHandler.MAX_FRAME_CHARS) + "\"}");
+            assertThat(agent.closeCode().get(5, TimeUnit.SECONDS)).isEqualTo(1009);
+        }
+    }
+
+    @Test
+    void aVersion2ReplyForAnExchangeThatIsNotOpenShouldBeDroppedAndTheConnectionStayUsable() throws Exception {
+        RegisterNodeResponse node = register("out-v2-10", null, ConnectMode.OUTBOUND);
+        try (FakeAgent agent = FakeAgent.connect(uri(node.nodeId()), node.token(), "2")) {
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> status(node) == NodeStatus.ONLINE);
+            agent.send(LinkFrame.response("x999", 200, Map.of(), "{}", true));
+            agent.send(LinkFrame.lastBody("x998", "stray"));
+            agent.echoOnRequest(node.nodeId());
+            HttpResponse<String> response = routeAsync("still served").get(10, TimeUnit.SECONDS);
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+            assertThat(agent.isOpen()).isTrue();
+        }
+    }
+
     private RegisterNodeResponse register(String name, @Nullable String endpoint, ConnectMode connect) {
         return this.registry.register(
                 new RegisterNodeRequest(
@@ -327,9 +516,16 @@ class OutboundConnectionIntegrationTests {
     }
 
     private static int handshakeStatus(URI uri, @Nullable String token) {
+        return handshakeStatus(uri, token, null);
+    }
+
+    private static int handshakeStatus(URI uri, @Nullable String token, @Nullable String linkVersion) {
         WebSocket.Builder builder = HTTP.newWebSocketBuilder();
         if (token != null) {
             builder.header("Authorization", "Bearer " + token);
+        }
+        if (linkVersion != null) {
+            builder.header(LinkFrame.VERSION_HEADER, linkVersion);
         }
         try {
             builder.buildAsync(uri, new WebSocket.Listener() {}).join().abort();
@@ -357,13 +553,52 @@ class OutboundConnectionIntegrationTests {
 
         private WebSocket socket;
 
+        private final java.util.concurrent.atomic.AtomicInteger requests =
+                new java.util.concurrent.atomic.AtomicInteger();
+
         static FakeAgent connect(URI uri, String token) {
+            return connect(uri, token, null);
+        }
+
+        /** An agent that announces {@code linkVersion} ({@code null}: no header, as agents before version 2). */
+        static FakeAgent connect(URI uri, String token, @Nullable String linkVersion) {
             FakeAgent agent = new FakeAgent();
-            agent.socket = HTTP.newWebSocketBuilder()
-                    .header("Authorization", "Bearer " + token)
-                    .buildAsync(uri, agent)
-                    .join();
+            WebSocket.Builder builder = HTTP.newWebSocketBuilder().header("Authorization", "Bearer " + token);
+            if (linkVersion != null) {
+                builder.header(LinkFrame.VERSION_HEADER, linkVersion);
+            }
+            agent.socket = builder.buildAsync(uri, agent).join();
             return agent;
+        }
+
+        /** Requests that came down, whatever the behaviour. */
+        int requestsSeen() {
+            return this.requests.get();
+        }
+
+        void acceptAndDropOnRequest() {
+            this.behaviour = "accept-and-drop";
+        }
+
+        @Nullable
+        LinkFrame nextOrNull() throws InterruptedException {
+            return this.frames.poll(300, TimeUnit.MILLISECONDS);
+        }
+
+        /** The body of a request whose head came already, in version 1 or 2 frames. */
+        String requestBody(LinkFrame request) throws InterruptedException {
+            StringBuilder body = new StringBuilder((request.data() != null) ? request.data() : "");
+            if (request.ends()) {
+                return body.toString();
+            }
+            for (LinkFrame frame = next(); !LinkFrame.END.equals(frame.type()); frame = next()) {
+                assertThat(frame.id()).isEqualTo(request.id());
+                body.append(frame.data());
+                if (frame.ends()) {
+                    break;
+                }
+            }
+            return body.toString();
         }
 
         boolean isOpen() {
@@ -423,15 +658,33 @@ class OutboundConnectionIntegrationTests {
         }
 
         private void react(WebSocket webSocket, LinkFrame frame) {
+            if (LinkFrame.REQUEST.equals(frame.type())) {
+                this.requests.incrementAndGet();
+            }
             if ("drop".equals(this.behaviour) && LinkFrame.REQUEST.equals(frame.type())) {
                 webSocket.abort();
                 this.closeCode.complete(-1);
                 return;
             }
-            if ("echo".equals(this.behaviour) && LinkFrame.END.equals(frame.type())) {
-                String answer = "{\"message_id\":\"m\",\"node_id\":\"" + this.nodeId + "\",\"response\":\"echo\"}";
+            boolean complete = LinkFrame.END.equals(frame.type()) || frame.ends();
+            if ("accept-and-drop".equals(this.behaviour) && complete) {
                 Thread.ofVirtual().start(() -> {
                     send(LinkFrame.of(LinkFrame.ACK, frame.id()));
+                    webSocket.abort();
+                    this.closeCode.complete(-1);
+                });
+                return;
+            }
+            if ("echo".equals(this.behaviour) && complete) {
+                String answer = "{\"message_id\":\"m\",\"node_id\":\"" + this.nodeId + "\",\"response\":\"echo\"}";
+                boolean compact = frame.last() != null;
+                Thread.ofVirtual().start(() -> {
+                    send(LinkFrame.of(LinkFrame.ACK, frame.id()));
+                    if (compact) {
+                        send(LinkFrame.response(
+                                frame.id(), 200, Map.of("Content-Type", "application/json"), answer, true));
+                        return;
+                    }
                     send(LinkFrame.response(frame.id(), 200, Map.of("Content-Type", "application/json")));
                     send(LinkFrame.body(frame.id(), answer));
                     send(LinkFrame.of(LinkFrame.END, frame.id()));

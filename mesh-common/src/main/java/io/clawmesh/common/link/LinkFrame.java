@@ -10,8 +10,15 @@ import org.jspecify.annotations.Nullable;
  * multiplexed exchanges: down go {@code request} (method, path, headers), {@code body} pieces, {@code end} and
  * {@code reset}; up come {@code ack} (the agent took the request: from now on it is never sent elsewhere),
  * {@code response} (status, headers), {@code body} pieces, {@code end} and {@code reset}, and {@code heartbeat}, which
- * a rotation answers with a {@code node-token} frame down. Every frame but a heartbeat and a node token names its exchange by {@code id}; a body piece holds at most {@link #MAX_DATA_CHARS}
- * characters, so one large answer never holds the socket for long.
+ * a rotation answers with a {@code node-token} frame down. Every frame but a heartbeat and a node token names its
+ * exchange by {@code id}; a body piece holds at most {@link #MAX_DATA_CHARS} characters, so one large answer never
+ * holds the socket for long.
+ *
+ * <p>Link version 2 (an agent that sends {@link #VERSION_HEADER} {@code 2} when it connects) saves frames in the common
+ * case: a {@code request} or {@code response} may carry the first body piece in {@code data}, and {@code last} on a
+ * {@code request}, {@code response} or {@code body} says whether the body is complete there, with no {@code end} frame
+ * after it. A coordinator sends such frames only to an agent that announced version 2; an agent answers so only a
+ * request that came with {@code last} (from a coordinator that reads them). Version 1 frames stay valid both ways.
  *
  * @param type what the frame is, one of the constants here
  * @param id the exchange it belongs to, chosen by the coordinator
@@ -21,6 +28,8 @@ import org.jspecify.annotations.Nullable;
  * @param status the status of a {@code response}
  * @param data a {@code body} piece, or the reason of a {@code reset}
  * @param heartbeat the report of a {@code heartbeat}, as {@code POST /api/v1/nodes/{id}/heartbeat} takes it
+ * @param last version 2, on a {@code request}, {@code response} or {@code body}: whether this frame ends the body
+ *     ({@code true}: no {@code end} follows); absent in version 1
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record LinkFrame(
@@ -31,7 +40,14 @@ public record LinkFrame(
         @Nullable Map<String, String> headers,
         @Nullable Integer status,
         @Nullable String data,
-        @Nullable HeartbeatRequest heartbeat) {
+        @Nullable HeartbeatRequest heartbeat,
+        @Nullable Boolean last) {
+
+    /** The WebSocket handshake header by which an agent announces the link version it speaks. */
+    public static final String VERSION_HEADER = "X-Mesh-Link-Version";
+
+    /** The link version with {@code data} and {@code last} on heads ({@code 1} when the header is absent). */
+    public static final int VERSION = 2;
 
     /** Down: opens an exchange. */
     public static final String REQUEST = "request";
@@ -67,31 +83,53 @@ public record LinkFrame(
     public static final int MAX_FRAME_CHARS = 8 * MAX_DATA_CHARS;
 
     public static LinkFrame request(String id, String method, String path, Map<String, String> headers) {
-        return new LinkFrame(REQUEST, id, method, path, headers, null, null, null);
+        return new LinkFrame(REQUEST, id, method, path, headers, null, null, null, null);
+    }
+
+    /** Version 2: a request with the first piece of its body ({@code null} for none) and whether that is all of it. */
+    public static LinkFrame request(
+            String id, String method, String path, Map<String, String> headers, @Nullable String data, boolean last) {
+        return new LinkFrame(REQUEST, id, method, path, headers, null, data, null, last);
     }
 
     public static LinkFrame response(String id, int status, Map<String, String> headers) {
-        return new LinkFrame(RESPONSE, id, null, null, headers, status, null, null);
+        return new LinkFrame(RESPONSE, id, null, null, headers, status, null, null, null);
+    }
+
+    /** Version 2: an answer's head with the first piece of its body ({@code null} for none) and whether that is all. */
+    public static LinkFrame response(
+            String id, int status, Map<String, String> headers, @Nullable String data, boolean last) {
+        return new LinkFrame(RESPONSE, id, null, null, headers, status, data, null, last);
     }
 
     public static LinkFrame body(String id, String data) {
-        return new LinkFrame(BODY, id, null, null, null, null, data, null);
+        return new LinkFrame(BODY, id, null, null, null, null, data, null, null);
+    }
+
+    /** Version 2: the last piece of a body, with no {@code end} after it. */
+    public static LinkFrame lastBody(String id, String data) {
+        return new LinkFrame(BODY, id, null, null, null, null, data, null, true);
     }
 
     /** A frame of {@code type} that carries only the exchange id ({@code ack}, {@code end}). */
     public static LinkFrame of(String type, String id) {
-        return new LinkFrame(type, id, null, null, null, null, null, null);
+        return new LinkFrame(type, id, null, null, null, null, null, null, null);
     }
 
     public static LinkFrame reset(String id, String reason) {
-        return new LinkFrame(RESET, id, null, null, null, null, reason, null);
+        return new LinkFrame(RESET, id, null, null, null, null, reason, null, null);
     }
 
     public static LinkFrame nodeToken(String token) {
-        return new LinkFrame(NODE_TOKEN, null, null, null, null, null, token, null);
+        return new LinkFrame(NODE_TOKEN, null, null, null, null, null, token, null, null);
     }
 
     public static LinkFrame heartbeat(HeartbeatRequest heartbeat) {
-        return new LinkFrame(HEARTBEAT, null, null, null, null, null, null, heartbeat);
+        return new LinkFrame(HEARTBEAT, null, null, null, null, null, null, heartbeat, null);
+    }
+
+    /** Whether this frame ends its exchange's body (version 2's {@code last}). */
+    public boolean ends() {
+        return Boolean.TRUE.equals(this.last);
     }
 }

@@ -93,6 +93,8 @@ final class CoordinatorLink implements WebSocket.Listener {
         try {
             client.newWebSocketBuilder()
                     .header("Authorization", "Bearer " + nodeToken)
+                    // heads with their first body piece and "last" save frames; a coordinator before it ignores this
+                    .header(LinkFrame.VERSION_HEADER, Integer.toString(LinkFrame.VERSION))
                     .connectTimeout(timeout)
                     .buildAsync(uri, link)
                     .get(timeout.toMillis() * 2, TimeUnit.MILLISECONDS);
@@ -231,18 +233,21 @@ final class CoordinatorLink implements WebSocket.Listener {
             return;
         }
         switch (frame.type()) {
-            case LinkFrame.REQUEST -> this.exchanges.put(id, new LinkedExchange(frame, current));
+            case LinkFrame.REQUEST -> {
+                LinkedExchange exchange = new LinkedExchange(frame, current);
+                this.exchanges.put(id, exchange);
+                take(current, exchange, frame);
+            }
             case LinkFrame.BODY -> {
                 LinkedExchange exchange = this.exchanges.get(id);
-                if (exchange != null && !exchange.append(String.valueOf(frame.data()), MAX_REQUEST_BYTES)) {
-                    this.exchanges.remove(id);
-                    refuse(current, id, "request body larger than " + MAX_REQUEST_BYTES + " bytes");
+                if (exchange != null) {
+                    take(current, exchange, frame);
                 }
             }
             case LinkFrame.END -> {
                 LinkedExchange exchange = this.exchanges.remove(id);
                 if (exchange != null) {
-                    Thread.ofVirtual().name("mesh-link-" + id).start(() -> run(current, exchange));
+                    start(current, exchange);
                 }
             }
             case LinkFrame.RESET -> {
@@ -257,6 +262,23 @@ final class CoordinatorLink implements WebSocket.Listener {
             }
             default -> logger.debug("Frame '{}' from the coordinator ignored", frame.type());
         }
+    }
+
+    /** Takes a request's body piece, if the frame has one, and runs the request when the frame ends its body. */
+    private void take(FrameSender sender, LinkedExchange exchange, LinkFrame frame) {
+        String id = exchange.id();
+        if (frame.data() != null && !exchange.append(frame.data(), MAX_REQUEST_BYTES)) {
+            this.exchanges.remove(id);
+            refuse(sender, id, "request body larger than " + MAX_REQUEST_BYTES + " bytes");
+            return;
+        }
+        if (frame.ends() && this.exchanges.remove(id) != null) {
+            start(sender, exchange);
+        }
+    }
+
+    private void start(FrameSender sender, LinkedExchange exchange) {
+        Thread.ofVirtual().name("mesh-link-" + exchange.id()).start(() -> run(sender, exchange));
     }
 
     private void run(FrameSender sender, LinkedExchange exchange) {

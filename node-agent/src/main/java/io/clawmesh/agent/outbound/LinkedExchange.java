@@ -25,6 +25,11 @@ import org.jspecify.annotations.Nullable;
  * handlers serve it unchanged (ADR 0010). The answer goes up as {@code response}, {@code body} pieces cut at every
  * flush (an event stream's events go out as they are written) or every {@link LinkFrame#MAX_DATA_CHARS}, and
  * {@code end}. Once the coordinator reset the exchange, writes fail as on a closed HTTP connection.
+ *
+ * <p>A request that came in link version 2 (with {@code last}) is answered so too: an answer with a known length (or
+ * none) keeps its head until the handler flushes, fills a piece or closes, so the head carries the first piece, and the last
+ * piece carries {@code last} instead of an {@code end} frame: a small answer is one frame. A streamed answer (length
+ * 0, an event stream) sends its head at once, as over HTTP.
  */
 final class LinkedExchange extends HttpExchange {
 
@@ -54,6 +59,9 @@ final class LinkedExchange extends HttpExchange {
 
     private boolean ended;
 
+    /** Whether the coordinator reads version 2 answers: it sent the request in version 2. */
+    private final boolean compact;
+
     LinkedExchange(LinkFrame request, FrameSender sender) {
         this.id = String.valueOf(request.id());
         this.method = String.valueOf(request.method());
@@ -62,6 +70,7 @@ final class LinkedExchange extends HttpExchange {
             request.headers().forEach(this.requestHeaders::add);
         }
         this.sender = sender;
+        this.compact = request.last() != null;
     }
 
     String id() {
@@ -119,8 +128,7 @@ final class LinkedExchange extends HttpExchange {
                 this.sender.send(LinkFrame.reset(this.id, "the agent sent no answer"));
                 return;
             }
-            this.output.drain();
-            this.sender.send(LinkFrame.of(LinkFrame.END, this.id));
+            this.output.finish();
         } catch (IOException ex) {
             // the connection is gone: the coordinator fails the exchange itself
         }
@@ -149,7 +157,11 @@ final class LinkedExchange extends HttpExchange {
             }
         }
         this.responseCode = code;
-        this.sender.send(LinkFrame.response(this.id, code, headers));
+        if (this.compact && length != 0) {
+            this.output.hold(code, headers);
+        } else {
+            this.sender.send(LinkFrame.response(this.id, code, headers));
+        }
     }
 
     @Override
@@ -209,6 +221,11 @@ final class LinkedExchange extends HttpExchange {
 
         private int size;
 
+        /** A version 2 head not sent yet: it goes up with the first piece. */
+        private @Nullable Map<String, String> heldHeaders;
+
+        private int heldStatus;
+
         @Override
         public void write(int b) throws IOException {
             write(new byte[] {(byte) b}, 0, 1);
@@ -233,19 +250,54 @@ final class LinkedExchange extends HttpExchange {
         public synchronized void flush() throws IOException {
             checkOpen();
             sendComplete();
+            if (this.heldHeaders != null) {
+                // flushed with nothing whole to send yet: the head goes alone, as over HTTP
+                send(null, false);
+            }
         }
 
+        synchronized void hold(int status, Map<String, String> headers) {
+            this.heldStatus = status;
+            this.heldHeaders = headers;
+        }
+
+        /** Ends the answer, as closing the stream of the JDK server's exchange does. */
         @Override
         public void close() throws IOException {
-            flush();
+            checkOpen();
+            LinkedExchange.this.close();
         }
 
-        /** Sends what is buffered, a cut-off UTF-8 sequence at the end included. */
-        synchronized void drain() throws IOException {
-            if (this.size > 0) {
+        /**
+         * Sends what is buffered, a cut-off UTF-8 sequence at the end included, and ends the body: in version 2 on the
+         * last frame (the held head, or the last piece), in version 1 with an {@code end} frame.
+         */
+        synchronized void finish() throws IOException {
+            String rest = (this.size > 0) ? new String(this.buffer, 0, this.size, UTF8) : null;
+            this.size = 0;
+            String id = LinkedExchange.this.id;
+            if (!LinkedExchange.this.compact) {
+                if (rest != null) {
+                    LinkedExchange.this.sender.send(LinkFrame.body(id, rest));
+                }
+                LinkedExchange.this.sender.send(LinkFrame.of(LinkFrame.END, id));
+            } else if (this.heldHeaders != null) {
+                send(rest, true);
+            } else {
                 LinkedExchange.this.sender.send(
-                        LinkFrame.body(LinkedExchange.this.id, new String(this.buffer, 0, this.size, UTF8)));
-                this.size = 0;
+                        (rest != null) ? LinkFrame.lastBody(id, rest) : LinkFrame.of(LinkFrame.END, id));
+            }
+        }
+
+        /** Sends a piece ({@code null} for none): with the held head if there is one. */
+        private void send(@Nullable String piece, boolean last) throws IOException {
+            String id = LinkedExchange.this.id;
+            Map<String, String> headers = this.heldHeaders;
+            if (headers != null) {
+                this.heldHeaders = null;
+                LinkedExchange.this.sender.send(LinkFrame.response(id, this.heldStatus, headers, piece, last));
+            } else if (piece != null) {
+                LinkedExchange.this.sender.send(LinkFrame.body(id, piece));
             }
         }
 
@@ -255,8 +307,7 @@ final class LinkedExchange extends HttpExchange {
             if (complete == 0) {
                 return;
             }
-            String piece = new String(this.buffer, 0, complete, UTF8);
-            LinkedExchange.this.sender.send(LinkFrame.body(LinkedExchange.this.id, piece));
+            send(new String(this.buffer, 0, complete, UTF8), false);
             System.arraycopy(this.buffer, complete, this.buffer, 0, this.size - complete);
             this.size -= complete;
         }

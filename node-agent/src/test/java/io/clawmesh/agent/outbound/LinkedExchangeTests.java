@@ -88,12 +88,148 @@ class LinkedExchangeTests {
     }
 
     @Test
+    void answerToAVersion1RequestShouldStayInVersion1Frames() throws Exception {
+        LinkedExchange exchange = exchange();
+        exchange.sendResponseHeaders(200, 2);
+        try (OutputStream body = exchange.getResponseBody()) {
+            body.write("{}".getBytes(StandardCharsets.UTF_8));
+        }
+        exchange.close();
+        assertThat(this.socket.frames())
+                .extracting(LinkFrame::type)
+                .containsExactly(LinkFrame.RESPONSE, LinkFrame.BODY, LinkFrame.END);
+        assertThat(this.socket.frames())
+                .allSatisfy((frame) -> assertThat(frame.last()).isNull());
+        assertThat(this.socket.sent.getFirst()).doesNotContain("\"last\"");
+    }
+
+    @Test
+    void smallAnswerToAVersion2RequestShouldBeOneFrame() throws Exception {
+        LinkedExchange exchange = compactExchange();
+        String reply = "{\"response\":\"ä€😀\"}";
+        byte[] bytes = reply.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(200, bytes.length);
+        assertThat(this.socket.frames()).as("the head waits for the body").isEmpty();
+        try (OutputStream body = exchange.getResponseBody()) {
+            body.write(bytes);
+        }
+        exchange.close();
+
+        assertThat(this.socket.frames()).singleElement().satisfies((frame) -> {
+            assertThat(frame.type()).isEqualTo(LinkFrame.RESPONSE);
+            assertThat(frame.status()).isEqualTo(200);
+            assertThat(frame.headers()).containsEntry("Content-type", "application/json");
+            assertThat(frame.data()).isEqualTo(reply);
+            assertThat(frame.last()).isTrue();
+        });
+    }
+
+    @Test
+    void answerWithoutBodyToAVersion2RequestShouldBeOneFrameWithoutData() throws Exception {
+        LinkedExchange exchange = compactExchange();
+        exchange.sendResponseHeaders(204, -1);
+        exchange.close();
+        assertThat(this.socket.frames()).singleElement().satisfies((frame) -> {
+            assertThat(frame.type()).isEqualTo(LinkFrame.RESPONSE);
+            assertThat(frame.status()).isEqualTo(204);
+            assertThat(frame.data()).isNull();
+            assertThat(frame.last()).isTrue();
+        });
+    }
+
+    @Test
+    void largeAnswerToAVersion2RequestShouldCarryTheFirstPieceOnTheHeadAndEndOnTheLastPiece() throws Exception {
+        LinkedExchange exchange = compactExchange();
+        String reply = "ä€😀x".repeat(LinkFrame.MAX_DATA_CHARS);
+        byte[] bytes = reply.getBytes(StandardCharsets.UTF_8);
+        exchange.sendResponseHeaders(200, bytes.length);
+        try (OutputStream body = exchange.getResponseBody()) {
+            body.write(bytes);
+        }
+        exchange.close();
+
+        List<LinkFrame> frames = this.socket.frames();
+        assertThat(frames.getFirst().type()).isEqualTo(LinkFrame.RESPONSE);
+        assertThat(frames.getFirst().data()).isNotEmpty();
+        assertThat(frames.getFirst().ends()).isFalse();
+        LinkFrame last = frames.getLast();
+        assertThat(last.ends() || LinkFrame.END.equals(last.type()))
+                .as("the last frame ends the body")
+                .isTrue();
+        assertThat(frames.subList(1, frames.size() - 1)).hasSizeGreaterThan(3).allSatisfy((frame) -> {
+            assertThat(frame.type()).isEqualTo(LinkFrame.BODY);
+            assertThat(frame.ends()).isFalse();
+            assertThat(frame.data().length()).isLessThanOrEqualTo(LinkFrame.MAX_DATA_CHARS);
+        });
+        assertThat(frames.stream()
+                        .map(LinkFrame::data)
+                        .filter(java.util.Objects::nonNull)
+                        .reduce("", String::concat))
+                .isEqualTo(reply);
+    }
+
+    @Test
+    void streamedAnswerToAVersion2RequestShouldSendItsHeadAtOnceAndEachEventAtItsFlush() throws Exception {
+        LinkedExchange exchange = compactExchange();
+        exchange.sendResponseHeaders(200, 0);
+        assertThat(this.socket.frames()).extracting(LinkFrame::type).containsExactly(LinkFrame.RESPONSE);
+        OutputStream body = exchange.getResponseBody();
+        body.write("event: delta\n\n".getBytes(StandardCharsets.UTF_8));
+        body.flush();
+        assertThat(this.socket.frames().getLast().data()).isEqualTo("event: delta\n\n");
+        exchange.close();
+        assertThat(this.socket.frames())
+                .extracting(LinkFrame::type)
+                .containsExactly(LinkFrame.RESPONSE, LinkFrame.BODY, LinkFrame.END);
+    }
+
+    @Test
+    void flushOfAHeldHeadShouldSendTheHeadAtOnce() throws Exception {
+        LinkedExchange exchange = compactExchange();
+        exchange.sendResponseHeaders(200, 10);
+        exchange.getResponseBody().flush();
+        assertThat(this.socket.frames()).singleElement().satisfies((frame) -> {
+            assertThat(frame.type()).isEqualTo(LinkFrame.RESPONSE);
+            assertThat(frame.data()).isNull();
+            assertThat(frame.ends()).isFalse();
+        });
+        exchange.getResponseBody().write("0123456789".getBytes(StandardCharsets.UTF_8));
+        exchange.close();
+        assertThat(this.socket.frames().getLast()).satisfies((frame) -> {
+            assertThat(frame.type()).isEqualTo(LinkFrame.BODY);
+            assertThat(frame.data()).isEqualTo("0123456789");
+            assertThat(frame.ends()).isTrue();
+        });
+    }
+
+    @Test
+    void version2FramesShouldSurviveJsonBothWays() {
+        LinkFrame request = LinkFrame.request("x1", "POST", "/p", Map.of("A", "b"), "{\"k\":\"\\u0000\"}", true);
+        assertThat(JSON.readValue(JSON.writeValueAsString(request), LinkFrame.class))
+                .isEqualTo(request);
+        LinkFrame notLast = LinkFrame.request("x1", "POST", "/p", Map.of(), null, false);
+        assertThat(JSON.writeValueAsString(notLast)).contains("\"last\":false").doesNotContain("data");
+        assertThat(JSON.readValue(JSON.writeValueAsString(notLast), LinkFrame.class)
+                        .last())
+                .isFalse();
+        assertThat(JSON.writeValueAsString(LinkFrame.of(LinkFrame.END, "x1"))).doesNotContain("last");
+    }
+
+    @Test
     void connectUriShouldFollowTheCoordinatorsScheme() {
         assertThat(LinkSupervisor.connectUri("http://10.0.0.1:9180", "node-1"))
                 .hasToString("ws://10.0.0.1:9180/api/v1/nodes/node-1/connect");
         assertThat(LinkSupervisor.connectUri("https://mesh.example", "node-1"))
                 .hasToString("wss://mesh.example/api/v1/nodes/node-1/connect");
         assertThat(ConnectMode.fromWire("outbound")).isEqualTo(ConnectMode.OUTBOUND);
+    }
+
+    /** A request as a coordinator that speaks link version 2 sends it. */
+    private LinkedExchange compactExchange() {
+        return new LinkedExchange(
+                LinkFrame.request("x1", "POST", "/api/v1/messages", Map.of("Accept", "application/json"), "{}", true),
+                this.sender);
     }
 
     private LinkedExchange exchange() {
