@@ -52,7 +52,23 @@ final class MeshCluster implements AutoCloseable {
      * A named coordinator, one of several replicas on one database: its data directory and log file carry its name.
      */
     MeshProcess startCoordinator(String name, int port, List<String> extraArguments) throws IOException {
-        List<String> command = new ArrayList<>(List.of(
+        return startCoordinator(List.of(), name, port, extraArguments);
+    }
+
+    /**
+     * A named coordinator inside a network namespace the caller created ({@code ip netns exec}); {@code extraArguments}
+     * name an address of the namespace to listen on ({@code --server.address}) and a database it can reach from there.
+     * Awaited from the host, which must reach that address.
+     */
+    MeshProcess startCoordinatorInNamespace(String namespace, String name, int port, List<String> extraArguments)
+            throws IOException {
+        return startCoordinator(List.of("ip", "netns", "exec", namespace), name, port, extraArguments);
+    }
+
+    private MeshProcess startCoordinator(List<String> prefix, String name, int port, List<String> extraArguments)
+            throws IOException {
+        List<String> command = new ArrayList<>(prefix);
+        command.addAll(List.of(
                 java(),
                 "-XX:TieredStopAtLevel=1",
                 "-jar",
@@ -192,8 +208,14 @@ final class MeshCluster implements AutoCloseable {
                 && extraArgs.stream()
                         .anyMatch((extra) -> extra.startsWith(argument.substring(0, argument.indexOf('=') + 1))));
         command.addAll(extraArgs);
-        MeshProcess process =
-                track(new MeshProcess(name, command, this.logDir.resolve("agent-" + name + ".log"), port).start());
+        // awaited, and reached by tests, where it listens
+        String host = extraArgs.stream()
+                .filter((argument) -> argument.startsWith("--server.address="))
+                .map((argument) -> argument.substring("--server.address=".length()))
+                .findFirst()
+                .orElse("127.0.0.1");
+        MeshProcess process = track(
+                new MeshProcess(name, command, this.logDir.resolve("agent-" + name + ".log"), port, host).start());
         if (extraArgs.contains("--mesh.agent.connect=outbound") || !prefix.isEmpty()) {
             // an outbound agent opens no port: the caller waits for its node through the coordinator
             return process;

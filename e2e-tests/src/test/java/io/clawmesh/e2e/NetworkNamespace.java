@@ -5,10 +5,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -105,6 +107,55 @@ final class NetworkNamespace implements AutoCloseable {
             inside("iptables", "-A", "INPUT", "-i", "lo", "-j", "ACCEPT");
             inside("iptables", "-A", "INPUT", "-m", "conntrack", "--ctstate", "ESTABLISHED,RELATED", "-j", "ACCEPT");
             inside("iptables", "-A", "INPUT", "-m", "conntrack", "--ctstate", "NEW", "-j", "DROP");
+        }
+    }
+
+    /**
+     * Cuts the namespace off from {@code address} on {@code ports}: every packet the namespace sends there is dropped,
+     * on new connections and on ones already open (a keep-alive connection goes silent too). Other traffic passes, so
+     * the namespace still reaches other ports of the same address. {@link #heal()} lifts it.
+     */
+    void dropOutboundTo(String address, Collection<Integer> ports) throws IOException {
+        if ("nft".equals(firewall())) {
+            String set = ports.stream().map(String::valueOf).collect(Collectors.joining(", "));
+            Path rules = Files.createTempFile("clawmesh-nft-", ".conf");
+            try {
+                Files.writeString(rules, """
+                        table inet clawmesh_e2e_fault {
+                            chain output {
+                                type filter hook output priority 0; policy accept;
+                                ip daddr %s tcp dport { %s } drop
+                            }
+                        }
+                        """.formatted(address, set));
+                inside("nft", "-f", rules.toString());
+            } finally {
+                Files.deleteIfExists(rules);
+            }
+        } else {
+            for (int port : ports) {
+                inside(
+                        "iptables",
+                        "-A",
+                        "OUTPUT",
+                        "-d",
+                        address,
+                        "-p",
+                        "tcp",
+                        "--dport",
+                        String.valueOf(port),
+                        "-j",
+                        "DROP");
+            }
+        }
+    }
+
+    /** Lifts what {@link #dropOutboundTo} set up. */
+    void heal() throws IOException {
+        if ("nft".equals(firewall())) {
+            inside("nft", "delete", "table", "inet", "clawmesh_e2e_fault");
+        } else {
+            inside("iptables", "-F", "OUTPUT");
         }
     }
 

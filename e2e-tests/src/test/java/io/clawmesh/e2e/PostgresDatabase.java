@@ -3,6 +3,7 @@ package io.clawmesh.e2e;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.URI;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -71,6 +72,26 @@ final class PostgresDatabase implements AutoCloseable {
     List<String> coordinatorArguments() {
         return List.of(
                 "--spring.datasource.url=" + this.url,
+                "--spring.datasource.username=" + this.username,
+                "--spring.datasource.password=" + this.password);
+    }
+
+    /** The server's address, as the JDBC URL names it. */
+    InetSocketAddress address() {
+        URI uri = URI.create(this.url.substring("jdbc:".length()));
+        return new InetSocketAddress(uri.getHost(), uri.getPort());
+    }
+
+    /**
+     * The coordinator's arguments for this database reached through {@code host:port} instead (a forwarder in front of
+     * the server, for a coordinator in a network namespace).
+     */
+    List<String> coordinatorArgumentsVia(String host, int port) {
+        InetSocketAddress server = address();
+        String via = this.url.replace(
+                "//" + server.getHostString() + ":" + server.getPort() + "/", "//" + host + ":" + port + "/");
+        return List.of(
+                "--spring.datasource.url=" + via,
                 "--spring.datasource.username=" + this.username,
                 "--spring.datasource.password=" + this.password);
     }

@@ -26,12 +26,14 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -45,7 +47,9 @@ import tools.jackson.databind.json.JsonMapper;
  * brings it back (and ends its failover cooldown), and the runtime state it reports makes it degraded or online.
  * Offline nodes are probed with growing intervals, so thousands of dead registrations cost little. Nodes loaded from
  * the database at start-up are probed at once and retried quickly, so one that died while the coordinator was down is
- * offline within seconds of a restart rather than after the heartbeat timeout.
+ * offline within seconds of a restart rather than after the heartbeat timeout. Failed probes never override a heartbeat
+ * that arrived after the first of them, at this replica or another one (ADR 0013): a replica cut off from the agents
+ * but not from the database must not mark live nodes offline.
  */
 @Component
 public class NodeProber implements DisposableBean {
@@ -229,13 +233,35 @@ public class NodeProber implements DisposableBean {
             // registration) are not probed again in one burst.
             wait = wait.plusMillis(ThreadLocalRandom.current().nextLong(Math.max(1, wait.toMillis() / 2)));
         }
-        this.states.put(node.id(), new ProbeState(failures, now.plus(wait), previous.loaded()));
+        Instant failingSince = (previous.failingSince() != null) ? previous.failingSince() : now;
+        this.states.put(node.id(), new ProbeState(failures, now.plus(wait), previous.loaded(), failingSince));
         this.events.publishEvent(new NodeProbeFailed(node.ref(), failures, failure, now));
         if (failures >= threshold && node.status() != NodeStatus.OFFLINE) {
-            this.registry.transition(node.id(), NodeStatus.OFFLINE, failures + " probes failed in a row: " + failure);
+            markOffline(node, failures, failure, failingSince);
         } else if (node.status() != NodeStatus.OFFLINE) {
             logger.debug(
                     "Probe of {} ({}) failed ({} of {}): {}", node.name(), node.id(), failures, threshold, failure);
+        }
+    }
+
+    /**
+     * Marks the node offline after its failed probes unless it heartbeated since the first of them. The heartbeat may
+     * have reached another replica (ADR 0013): then the probes failing say this replica cannot reach the node, not that
+     * the node is down, and a probe failure never overrides that heartbeat. The check is in the database's update, so
+     * a heartbeat written by another replica a moment ago counts even when this replica's cache has not seen it.
+     */
+    private void markOffline(Node node, int failures, String failure, Instant failingSince) {
+        Optional<Node> after = this.registry.transition(
+                node.id(), NodeStatus.OFFLINE, failures + " probes failed in a row: " + failure, failingSince);
+        if (after.isPresent() && after.get().status() != NodeStatus.OFFLINE) {
+            Instant heartbeat = after.get().lastHeartbeat();
+            String message = "{} probes of {} ({}) failed since {}, but it heartbeated at {}: this replica cannot reach"
+                    + " it, the node is alive; not marking it offline ({})";
+            if (failures == this.properties.probeFailureThreshold()) {
+                logger.warn(message, failures, node.name(), node.id(), failingSince, heartbeat, failure);
+            } else {
+                logger.debug(message, failures, node.name(), node.id(), failingSince, heartbeat, failure);
+            }
         }
     }
 
@@ -266,17 +292,21 @@ public class NodeProber implements DisposableBean {
     }
 
     /**
-     * When to probe a node next, how many probes in a row failed, and whether the node was loaded at start-up and has
-     * not answered since (its failed probes are then retried at the restart interval).
+     * When to probe a node next, how many probes in a row failed and since when, and whether the node was loaded at
+     * start-up and has not answered since (its failed probes are then retried at the restart interval).
      */
-    record ProbeState(int consecutiveFailures, Instant nextProbeAt, boolean loaded) {
+    record ProbeState(
+            int consecutiveFailures,
+            Instant nextProbeAt,
+            boolean loaded,
+            @Nullable Instant failingSince) {
 
         ProbeState(int consecutiveFailures, Instant nextProbeAt) {
-            this(consecutiveFailures, nextProbeAt, false);
+            this(consecutiveFailures, nextProbeAt, false, null);
         }
 
         static ProbeState loaded(Instant now) {
-            return new ProbeState(0, now, true);
+            return new ProbeState(0, now, true, null);
         }
 
         static ProbeState first(Instant now, Duration interval) {

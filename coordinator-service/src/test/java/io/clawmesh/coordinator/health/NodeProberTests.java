@@ -94,6 +94,56 @@ class NodeProberTests {
     }
 
     @Test
+    void probeDueWhenProbesFailButTheNodeHeartbeatsMeanwhileShouldNotMarkItOffline() {
+        this.status = 500;
+
+        probeAfter(Duration.ofSeconds(10));
+        this.clock.advance(Duration.ofSeconds(5));
+        this.registry.heartbeat(this.nodeId, RegistryFixtures.alive());
+        for (int i = 0; i < 5; i++) {
+            probeAfter(Duration.ofSeconds(10));
+        }
+
+        assertThat(this.probes).hasValue(6);
+        assertThat(status())
+                .as("a heartbeat after the first failed probe: the node is alive, only this prober cannot reach it")
+                .isEqualTo(NodeStatus.ONLINE);
+    }
+
+    @Test
+    void probeDueWhenAnotherReplicaWroteAFreshHeartbeatShouldNotMarkTheNodeOfflineAndThenShouldOnceItStops() {
+        this.status = 500;
+        probeAfter(Duration.ofSeconds(10));
+        probeAfter(Duration.ofSeconds(10));
+        // another replica took the heartbeat: in the database, not (yet) in this replica's cache
+        this.database
+                .jdbcClient()
+                .sql("UPDATE nodes SET last_heartbeat = ? WHERE id = ?")
+                .params(java.time.OffsetDateTime.ofInstant(this.clock.instant(), java.time.ZoneOffset.UTC), this.nodeId)
+                .update();
+
+        probeAfter(Duration.ofSeconds(10));
+        assertThat(this.probes).hasValue(3);
+        assertThat(status())
+                .as("the third failed probe, but a heartbeat since the first")
+                .isEqualTo(NodeStatus.ONLINE);
+        assertThat(this.registry.find(this.nodeId).orElseThrow().lastHeartbeat())
+                .as("the refused transition read the node back, heartbeat included")
+                .isEqualTo(this.clock.instant().minusSeconds(10));
+
+        // the heartbeats stop (the node died) and the probes keep failing: a new run of failures marks it offline
+        this.status = 200;
+        probeAfter(Duration.ofSeconds(10));
+        this.status = 500;
+        for (int i = 0; i < 2; i++) {
+            probeAfter(Duration.ofSeconds(10));
+            assertThat(status()).isEqualTo(NodeStatus.ONLINE);
+        }
+        probeAfter(Duration.ofSeconds(10));
+        assertThat(status()).isEqualTo(NodeStatus.OFFLINE);
+    }
+
+    @Test
     void probeDueWhenNodeIsOfflineShouldBackOffToTheOfflineInterval() {
         probeUntilOffline();
         assertThat(untilNextProbe())
