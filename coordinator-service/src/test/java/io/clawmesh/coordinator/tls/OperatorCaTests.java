@@ -133,6 +133,48 @@ class OperatorCaTests {
                 .withMessageContaining("keyCertSign");
     }
 
+    @Test
+    void theCoordinatorsClientCertificateShouldBeReissuedTwoThirdsIntoItsLife() throws Exception {
+        CertificateAuthority ca = CertificateAuthority.create("operator CA", Instant.now(), Duration.ofDays(365));
+        Instant start = Instant.now();
+        java.util.concurrent.atomic.AtomicReference<Instant> now =
+                new java.util.concurrent.atomic.AtomicReference<>(start);
+        java.time.Clock clock = new java.time.Clock() {
+            @Override
+            public java.time.ZoneId getZone() {
+                return java.time.ZoneOffset.UTC;
+            }
+
+            @Override
+            public java.time.Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return now.get();
+            }
+        };
+        AgentClientTls.IssuedClientCertificate client =
+                new AgentClientTls.IssuedClientCertificate(ca, Duration.ofDays(90), clock);
+
+        AgentClientTls.ClientCredential first = client.current();
+        now.set(start.plus(Duration.ofDays(59)));
+        AgentClientTls.ClientCredential before = client.current();
+        now.set(start.plus(Duration.ofDays(61)));
+        AgentClientTls.ClientCredential renewed = client.current();
+
+        first.chain()[0].verify(ca.certificate().getPublicKey());
+        assertThat(first.chain()).hasSize(2);
+        assertThat(first.chain()[1]).isEqualTo(ca.certificate());
+        assertThat(first.chain()[0].getExtendedKeyUsage()).containsExactly("1.3.6.1.5.5.7.3.2");
+        assertThat(first.chain()[0].getSubjectX500Principal().getName()).isEqualTo("CN=claw-mesh coordinator");
+        assertThat(before).isSameAs(first);
+        assertThat(renewed.chain()[0].getSerialNumber()).isNotEqualTo(first.chain()[0].getSerialNumber());
+        assertThat(renewed.key()).isNotEqualTo(first.key());
+        renewed.chain()[0].checkValidity(java.util.Date.from(start.plus(Duration.ofDays(100))));
+    }
+
     private static KeyPair rsa() throws Exception {
         KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
         generator.initialize(2048);
