@@ -17,23 +17,25 @@ import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The operator's own CA ({@code mesh.tls.ca-file} and {@code mesh.tls.ca-key-file}, ADR 0012), read and checked before
- * the coordinator signs anything with it: the key file is readable and not readable by other users (mode 0600 or
- * 0400), the certificate is a CA certificate that may sign certificates and is valid now, the key is an EC or RSA key
+ * the coordinator signs anything with it: the key file is readable and not open to every user (no "others" bits;
+ * group bits are named in a warning, since a Kubernetes Secret read through {@code fsGroup} needs 0440), the certificate is a CA certificate that may sign certificates and is valid now, the key is an EC or RSA key
  * and belongs to that certificate (it signs, the certificate's key verifies). Every failure is an
  * {@link IllegalStateException} that names the file and the reason, so the coordinator refuses to start with it.
  */
 final class OperatorCa {
 
+    private static final Logger logger = LoggerFactory.getLogger(OperatorCa.class);
+
     private static final Set<PosixFilePermission> OTHERS = EnumSet.of(
-            PosixFilePermission.GROUP_READ,
-            PosixFilePermission.GROUP_WRITE,
-            PosixFilePermission.GROUP_EXECUTE,
-            PosixFilePermission.OTHERS_READ,
-            PosixFilePermission.OTHERS_WRITE,
-            PosixFilePermission.OTHERS_EXECUTE);
+            PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
+
+    private static final Set<PosixFilePermission> GROUP = EnumSet.of(
+            PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE);
 
     private OperatorCa() {}
 
@@ -105,7 +107,15 @@ final class OperatorCa {
             if (permissions.stream().anyMatch(OTHERS::contains)) {
                 throw new IllegalStateException("mesh.tls.ca-key-file " + keyFile + " has mode "
                         + PosixFilePermissions.toString(permissions)
-                        + ": other local users could sign certificates every agent trusts; run chmod 600 " + keyFile);
+                        + ": every local user could sign certificates every agent trusts; run chmod 600 " + keyFile);
+            }
+            if (permissions.stream().anyMatch(GROUP::contains)) {
+                // a Kubernetes Secret volume read through fsGroup needs group read (0440): named, not refused
+                logger.warn(
+                        "mesh.tls.ca-key-file {} has mode {}: its group may sign certificates every agent trusts;"
+                                + " chmod 600 unless that group is only this coordinator's",
+                        keyFile,
+                        PosixFilePermissions.toString(permissions));
             }
         }
         PrivateKey key;

@@ -74,17 +74,25 @@ class OperatorCaTests {
     }
 
     @Test
-    void aKeyFileOthersMayReadShouldBeRefused() throws Exception {
+    void aKeyFileEveryUserMayReadOrWriteShouldBeRefusedAGroupReadableOneUsed() throws Exception {
         CertificateAuthority ca = CertificateAuthority.create("operator CA", Instant.now(), Duration.ofDays(30));
         Path caFile = write("ca.crt", TlsFiles.pem(ca.certificate()));
         Path keyFile = writeSecret("ca.key", TlsFiles.pkcs8(ca.key()), "rw-r--r--");
+        Path worldWritable = writeSecret("ww.key", TlsFiles.pkcs8(ca.key()), "rw-----w-");
         Path readOnly = writeSecret("ro.key", TlsFiles.pkcs8(ca.key()), "r--------");
+        Path groupReadable = writeSecret("group.key", TlsFiles.pkcs8(ca.key()), "r--r-----");
 
         assertThatIllegalStateException()
                 .isThrownBy(() -> OperatorCa.load(caFile, keyFile, Instant.now()))
                 .withMessageContaining("has mode rw-r--r--")
                 .withMessageContaining("chmod 600");
+        assertThatIllegalStateException()
+                .isThrownBy(() -> OperatorCa.load(caFile, worldWritable, Instant.now()))
+                .withMessageContaining("has mode rw-----w-");
         assertThat(OperatorCa.load(caFile, readOnly, Instant.now()).certificate())
+                .isEqualTo(ca.certificate());
+        // a Kubernetes Secret read through fsGroup (0440): warned about, not refused
+        assertThat(OperatorCa.load(caFile, groupReadable, Instant.now()).certificate())
                 .isEqualTo(ca.certificate());
     }
 
