@@ -196,10 +196,11 @@ final class MeshCluster implements AutoCloseable {
                 track(new MeshProcess(name, command, this.logDir.resolve("agent-" + name + ".log"), port).start());
         if (extraArgs.contains("--mesh.agent.connect=outbound")
                 || !prefix.isEmpty()
-                || extraArgs.stream()
-                        .anyMatch((argument) -> argument.startsWith("--mesh.agent.coordinator-url=https:"))) {
-            // an outbound agent opens no port, one of an https coordinator speaks mutual TLS on it: the caller waits
-            // for its node through the coordinator
+                || (extraArgs.stream()
+                                .anyMatch((argument) -> argument.startsWith("--mesh.agent.coordinator-url=https:"))
+                        && !extraArgs.contains("--mesh.agent.mutual-tls=off"))) {
+            // an outbound agent opens no port, one of an https coordinator speaks mutual TLS on it (unless turned off):
+            // the caller waits for its node through the coordinator
             return process;
         }
         awaitHttpOk(process, process.baseUrl() + "/healthz");
