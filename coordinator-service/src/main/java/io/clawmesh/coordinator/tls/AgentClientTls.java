@@ -12,6 +12,7 @@ import java.security.KeyStore;
 import java.security.Principal;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
@@ -68,8 +69,8 @@ public final class AgentClientTls {
             CertificateAuthority authority = OperatorCa.load(properties, Instant.now());
             return context(
                     authority.certificate(),
-                    new ClientKey(new IssuedClientCertificate(
-                            authority, properties.serverLifetime(), java.time.Clock.systemUTC())));
+                    new ClientKey(
+                            new IssuedClientCertificate(authority, properties.serverLifetime(), Clock.systemUTC())));
         }
         if (!properties.ownCa() || dataDir == null) {
             return null;
@@ -223,11 +224,11 @@ public final class AgentClientTls {
 
         private final Duration lifetime;
 
-        private final java.time.Clock clock;
+        private final Clock clock;
 
         private @Nullable ClientCredential issued;
 
-        IssuedClientCertificate(CertificateAuthority authority, Duration lifetime, java.time.Clock clock) {
+        IssuedClientCertificate(CertificateAuthority authority, Duration lifetime, Clock clock) {
             this.authority = authority;
             this.lifetime = lifetime;
             this.clock = clock;
