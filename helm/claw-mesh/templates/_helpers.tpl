@@ -60,6 +60,9 @@ app.kubernetes.io/component: {{ .component }}
 {{- if and .Values.database.url (not .Values.database.password) (not .Values.database.existingSecret) }}
 {{- fail "database.url is set: set database.password or database.existingSecret too" }}
 {{- end }}
+{{- if and .Values.tls.caKeySecret (not .Values.tls.existingSecret) }}
+{{- fail "tls.caKeySecret is the key of tls.existingSecret's ca.crt: set tls.existingSecret too (without it the coordinator is its own CA)" }}
+{{- end }}
 {{- if and .Values.tls.existingSecret (not .Values.tls.enabled) }}
 {{- fail "tls.existingSecret is set but tls.enabled is false: set tls.enabled=true to serve its certificate" }}
 {{- end }}
@@ -71,6 +74,12 @@ app.kubernetes.io/component: {{ .component }}
 {{- fail "tls.enabled with the mesh CA and agent.enabled: set agent.caFingerprint (sha256:...) to the fingerprint the coordinator logs at start (install with agent.enabled=false first), or use own certificates in tls.existingSecret" }}
 {{- end }}
 {{- end }}
+{{- end }}
+
+{{/* "true" when agents get node certificates and speak only mutual TLS: the mesh CA, or own certificates with
+the CA's key (tls.caKeySecret); else empty. */}}
+{{- define "claw-mesh.agentMutualTls" -}}
+{{- if or (include "claw-mesh.meshCa" .) (and .Values.tls.enabled .Values.tls.existingSecret .Values.tls.caKeySecret) }}true{{ end }}
 {{- end }}
 
 {{/* "true" when the coordinator is its own CA (tls.enabled without own certificates), else empty. */}}

@@ -223,7 +223,55 @@ class HelmChartTests {
     }
 
     @Test
+    void tlsWithOwnCertificatesAndTheCaKeyShouldMountTheKeyOnlyInTheCoordinatorAndGiveAgentsMutualTls() {
+        List<Map<String, Object>> manifests = render(
+                "-f",
+                PRODUCTION,
+                "--set",
+                "tls.enabled=true",
+                "--set",
+                "tls.existingSecret=claw-mesh-tls",
+                "--set",
+                "tls.caKeySecret=claw-mesh-ca-key");
+
+        Map<String, Object> config = DeployFiles.yaml(
+                (String) map(one(manifests, "ConfigMap").get("data")).get("application.yaml"));
+        assertThat(at(config, "mesh.tls.ca-file")).isEqualTo("/etc/claw-mesh-tls/ca.crt");
+        assertThat(at(config, "mesh.tls.ca-key-file")).isEqualTo("/etc/claw-mesh-tls-ca/ca.key");
+        Map<String, Object> deployment = one(manifests, "Deployment");
+        assertThat(list(at(deployment, "spec.template.spec.volumes")))
+                .filteredOn((volume) -> "claw-mesh-ca-key".equals(at(map(volume), "secret.secretName")))
+                .singleElement()
+                .satisfies((volume) -> {
+                    assertThat(list(at(map(volume), "secret.items")))
+                            .containsExactly(Map.of("key", "ca.key", "path", "ca.key"));
+                    assertThat(at(map(volume), "secret.defaultMode"))
+                            .as("0440: readable through the pod's fsGroup, not by others")
+                            .isEqualTo(0440);
+                });
+        assertThat(list(container(deployment).get("volumeMounts")))
+                .anySatisfy((mount) -> assertThat(map(mount))
+                        .containsEntry("mountPath", "/etc/claw-mesh-tls-ca")
+                        .containsEntry("readOnly", true));
+        Map<String, Object> daemonSet = one(manifests, "DaemonSet");
+        assertThat(list(at(daemonSet, "spec.template.spec.volumes")))
+                .as("agents never mount the CA's key")
+                .noneSatisfy((volume) ->
+                        assertThat(at(map(volume), "secret.secretName")).isEqualTo("claw-mesh-ca-key"));
+        assertThat(env(container(daemonSet)))
+                .containsEntry("MESH_AGENT_CA_FILE", "/etc/claw-mesh-tls/ca.crt")
+                .doesNotContainKey("MESH_AGENT_MUTUAL_TLS");
+        assertThat(at(container(daemonSet), "livenessProbe.tcpSocket.port"))
+                .as("the agent's port speaks only mutual TLS")
+                .isEqualTo("agent-http");
+    }
+
+    @Test
     void tlsSettingsThatCannotWorkShouldFailWithAClearMessage() {
+        Commands.Result caKeyWithoutOwnCertificates =
+                helm("template", "t", CHART, "--set", "tls.enabled=true", "--set", "tls.caKeySecret=x");
+        assertThat(caKeyWithoutOwnCertificates.exitCode()).isNotZero();
+        assertThat(caKeyWithoutOwnCertificates.err()).contains("set tls.existingSecret too");
         Commands.Result meshCaOnPostgres = helm("template", "t", CHART, "-f", PRODUCTION, "--set", "tls.enabled=true");
         Commands.Result unpinnedAgents =
                 helm("template", "t", CHART, "--set", "tls.enabled=true", "--set", "agent.enabled=true");

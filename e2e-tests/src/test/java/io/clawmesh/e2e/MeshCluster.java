@@ -216,8 +216,13 @@ final class MeshCluster implements AutoCloseable {
                 .orElse("127.0.0.1");
         MeshProcess process = track(
                 new MeshProcess(name, command, this.logDir.resolve("agent-" + name + ".log"), port, host).start());
-        if (extraArgs.contains("--mesh.agent.connect=outbound") || !prefix.isEmpty()) {
-            // an outbound agent opens no port: the caller waits for its node through the coordinator
+        if (extraArgs.contains("--mesh.agent.connect=outbound")
+                || !prefix.isEmpty()
+                || (extraArgs.stream()
+                                .anyMatch((argument) -> argument.startsWith("--mesh.agent.coordinator-url=https:"))
+                        && !extraArgs.contains("--mesh.agent.mutual-tls=off"))) {
+            // an outbound agent opens no port, one of an https coordinator speaks mutual TLS on it (unless turned off):
+            // the caller waits for its node through the coordinator
             return process;
         }
         awaitHttpOk(process, process.baseUrl() + "/healthz");

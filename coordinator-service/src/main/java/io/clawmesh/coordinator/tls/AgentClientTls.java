@@ -7,10 +7,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.security.GeneralSecurityException;
+import java.security.KeyPair;
 import java.security.KeyStore;
 import java.security.Principal;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.naming.InvalidNameException;
 import javax.naming.ldap.LdapName;
@@ -30,8 +34,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The coordinator's TLS client towards inbound agents (mutual TLS, SPEC §18, ADR 0012): it presents its own server
- * certificate of the mesh CA, which carries the TLS client authentication purpose that agents require, and trusts only
- * the mesh CA for the agents' node certificates (server authentication, host name checked as for any https server,
+ * certificate of the mesh CA, which carries the TLS client authentication purpose that agents require (with the
+ * operator's CA: a client certificate it issues from that CA), and trusts only that CA for the agents' node
+ * certificates (server authentication, host name checked as for any https server,
  * and the node id the certificate was issued for checked against the node the coordinator meant).
  * The certificate is read again after the renewal task replaced it, so new connections show the current one.
  */
@@ -54,22 +59,37 @@ public final class AgentClientTls {
     }
 
     /**
-     * The client context, or {@code null} when the coordinator runs no CA of its own (plain HTTP to agents, as before).
+     * The client context, or {@code null} when the coordinator has no CA key (plain HTTP to agents, as before). With
+     * the mesh CA it presents its server certificate (which carries the client purpose); with the operator's CA
+     * ({@code mesh.tls.ca-key-file}) a client certificate it issues itself from that CA, because an operator's server
+     * certificate need not carry the client purpose.
      */
     public static @Nullable SSLContext context(TlsProperties properties, @Nullable Path dataDir) {
+        if (properties.operatorCa()) {
+            CertificateAuthority authority = OperatorCa.load(properties, Instant.now());
+            return context(
+                    authority.certificate(),
+                    new ClientKey(
+                            new IssuedClientCertificate(authority, properties.serverLifetime(), Clock.systemUTC())));
+        }
         if (!properties.ownCa() || dataDir == null) {
             return null;
         }
         TlsFiles files = TlsFiles.in(dataDir.toAbsolutePath());
+        return context(
+                MeshTrust.readCertificates(files.caCertificate()).get(0),
+                new ClientKey(new ServerCertificateFiles(files)));
+    }
+
+    private static SSLContext context(X509Certificate ca, ClientKey key) {
         try {
             KeyStore anchors = KeyStore.getInstance("PKCS12");
             anchors.load(null, null);
-            anchors.setCertificateEntry(
-                    "mesh-ca", MeshTrust.readCertificates(files.caCertificate()).get(0));
+            anchors.setCertificateEntry("mesh-ca", ca);
             TrustManagerFactory trust = TrustManagerFactory.getInstance("PKIX");
             trust.init(anchors);
             SSLContext context = SSLContext.getInstance("TLS");
-            context.init(new KeyManager[] {new ClientKey(files)}, trust.getTrustManagers(), null);
+            context.init(new KeyManager[] {key}, trust.getTrustManagers(), null);
             return context;
         } catch (GeneralSecurityException | IOException ex) {
             throw new IllegalStateException("Cannot set up mutual TLS towards agents: " + ex.getMessage(), ex);
@@ -149,22 +169,30 @@ public final class AgentClientTls {
         }
     }
 
-    /** The server certificate and key of the data dir, read again when the certificate file changes. */
-    static final class ClientKey extends X509ExtendedKeyManager {
+    /** A client key and its chain (the certificate, then the CA's). */
+    record ClientCredential(PrivateKey key, X509Certificate[] chain) {}
 
-        private static final String ALIAS = "coordinator";
+    /** Where the client key comes from: asked on every handshake, so it answers the current one. */
+    @FunctionalInterface
+    interface ClientCredentials {
+        ClientCredential current();
+    }
 
-        private record Loaded(FileTime modified, PrivateKey key, X509Certificate[] chain) {}
+    /** The mesh CA's server certificate and key in the data dir, read again when the certificate file changes. */
+    static final class ServerCertificateFiles implements ClientCredentials {
+
+        private record Loaded(FileTime modified, ClientCredential credential) {}
 
         private final TlsFiles files;
 
         private volatile @Nullable Loaded loaded;
 
-        ClientKey(TlsFiles files) {
+        ServerCertificateFiles(TlsFiles files) {
             this.files = files;
         }
 
-        private Loaded current() {
+        @Override
+        public ClientCredential current() {
             Path certificate = this.files.serverCertificate();
             FileTime modified;
             try {
@@ -174,14 +202,74 @@ public final class AgentClientTls {
             }
             Loaded known = this.loaded;
             if (known != null && known.modified().equals(modified)) {
-                return known;
+                return known.credential();
             }
             Loaded fresh = new Loaded(
                     modified,
-                    TlsFiles.readKey(this.files.serverKey()),
-                    MeshTrust.readCertificates(certificate).toArray(X509Certificate[]::new));
+                    new ClientCredential(
+                            TlsFiles.readKey(this.files.serverKey()),
+                            MeshTrust.readCertificates(certificate).toArray(X509Certificate[]::new)));
             this.loaded = fresh;
+            return fresh.credential();
+        }
+    }
+
+    /**
+     * A client certificate the coordinator issues itself from the operator's CA, in memory (a new key each time),
+     * and again once two thirds of its life are over. Each replica issues its own.
+     */
+    static final class IssuedClientCertificate implements ClientCredentials {
+
+        private final CertificateAuthority authority;
+
+        private final Duration lifetime;
+
+        private final Clock clock;
+
+        private @Nullable ClientCredential issued;
+
+        IssuedClientCertificate(CertificateAuthority authority, Duration lifetime, Clock clock) {
+            this.authority = authority;
+            this.lifetime = lifetime;
+            this.clock = clock;
+        }
+
+        @Override
+        public synchronized ClientCredential current() {
+            Instant now = this.clock.instant();
+            ClientCredential known = this.issued;
+            if (known != null && now.isBefore(renewalTime(known.chain()[0]))) {
+                return known;
+            }
+            KeyPair pair = CertificateAuthority.newKeyPair();
+            X509Certificate certificate =
+                    this.authority.issueClient(pair.getPublic(), "claw-mesh coordinator", now, this.lifetime);
+            ClientCredential fresh = new ClientCredential(
+                    pair.getPrivate(), new X509Certificate[] {certificate, this.authority.certificate()});
+            this.issued = fresh;
             return fresh;
+        }
+
+        private static Instant renewalTime(X509Certificate certificate) {
+            Instant from = certificate.getNotBefore().toInstant();
+            Instant to = certificate.getNotAfter().toInstant();
+            return from.plus(Duration.between(from, to).multipliedBy(2).dividedBy(3));
+        }
+    }
+
+    /** The coordinator's client key towards agents, asked for on each full handshake. */
+    static final class ClientKey extends X509ExtendedKeyManager {
+
+        private static final String ALIAS = "coordinator";
+
+        private final ClientCredentials credentials;
+
+        ClientKey(ClientCredentials credentials) {
+            this.credentials = credentials;
+        }
+
+        private ClientCredential current() {
+            return this.credentials.current();
         }
 
         /** The key type as TLS names it ("EC"), from the certificate: a key read from PEM may say "ECDSA". */

@@ -30,7 +30,8 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * The mesh's own certificate authority: an EC P-256 key and a self-signed CA certificate, and the certificates it
- * issues (the coordinator's server certificate now; node certificates from CSRs later). BouncyCastle's PKIX builders
+ * issues (the coordinator's server and client certificates, node certificates from CSRs); or the operator's own CA
+ * (EC or RSA key, {@link OperatorCa}) issuing the same. BouncyCastle's PKIX builders
  * write every structure; nothing here encodes ASN.1 by hand.
  *
  * @param certificate the CA certificate
@@ -40,8 +41,6 @@ public record CertificateAuthority(X509Certificate certificate, PrivateKey key) 
 
     /** How far before its issue a certificate is valid from, for clocks a little behind ours. */
     static final Duration BACKDATE = Duration.ofMinutes(5);
-
-    private static final String SIGNATURE = "SHA256withECDSA";
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -106,6 +105,16 @@ public record CertificateAuthority(X509Certificate certificate, PrivateKey key) 
         });
     }
 
+    /**
+     * The coordinator's TLS client certificate towards agents (client authentication only, no names), for an
+     * operator's CA, whose own server certificate the coordinator cannot rely on to carry that purpose.
+     */
+    public X509Certificate issueClient(PublicKey key, String commonName, Instant now, Duration lifetime) {
+        return issue(key, commonName, now, lifetime, new GeneralNames(new GeneralName[0]), new KeyPurposeId[] {
+            KeyPurposeId.id_kp_clientAuth
+        });
+    }
+
     private X509Certificate issue(
             PublicKey key,
             String commonName,
@@ -129,9 +138,12 @@ public record CertificateAuthority(X509Certificate certificate, PrivateKey key) 
                     .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
                     .addExtension(
                             Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyAgreement))
-                    .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purposes))
-                    .addExtension(Extension.subjectAlternativeName, false, alternatives)
-                    .addExtension(
+                    .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purposes));
+            if (alternatives.getNames().length > 0) {
+                // RFC 5280: no empty extension (a client certificate, an outbound node's)
+                builder.addExtension(Extension.subjectAlternativeName, false, alternatives);
+            }
+            builder.addExtension(
                             Extension.authorityKeyIdentifier,
                             false,
                             extensions.createAuthorityKeyIdentifier(this.certificate))
@@ -152,11 +164,22 @@ public record CertificateAuthority(X509Certificate certificate, PrivateKey key) 
         return (tenth.compareTo(BACKDATE) < 0) ? tenth : BACKDATE;
     }
 
+    /** Whether certificates can be signed with this key: EC (the mesh CA's) or RSA (an operator's CA, too). */
+    static boolean signs(PrivateKey key) {
+        String algorithm = key.getAlgorithm();
+        return algorithm.equals("EC") || algorithm.equals("ECDSA") || algorithm.equals("RSA");
+    }
+
+    /** The signature algorithm for certificates signed with this key (SHA-256, with ECDSA or RSA). */
+    static String signatureAlgorithm(PrivateKey key) {
+        return key.getAlgorithm().equals("RSA") ? "SHA256withRSA" : "SHA256withECDSA";
+    }
+
     private static X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey key)
             throws GeneralSecurityException {
         try {
             return new JcaX509CertificateConverter()
-                    .getCertificate(builder.build(new JcaContentSignerBuilder(SIGNATURE).build(key)));
+                    .getCertificate(builder.build(new JcaContentSignerBuilder(signatureAlgorithm(key)).build(key)));
         } catch (OperatorCreationException ex) {
             throw new GeneralSecurityException(ex.getMessage(), ex);
         }

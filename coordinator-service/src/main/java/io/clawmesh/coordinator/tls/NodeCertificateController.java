@@ -22,10 +22,11 @@ import org.springframework.web.bind.annotation.RestController;
  * {@code POST /api/v1/nodes/{id}/certificate}: a node sends a CSR and gets a certificate of the mesh CA for its own
  * node id (node token, own node only; SPEC §18). Agents call it for their first certificate right after registration;
  * renewals ride on the heartbeat ({@link NodeCertificates} as the registry's signer). Exists only when the coordinator
- * runs its own CA.
+ * runs its own CA or has the operator's CA key ({@code mesh.tls.ca-key-file}).
  */
 @RestController
-@ConditionalOnExpression("${mesh.tls.enabled:false} and '${mesh.tls.cert-file:}' == ''")
+@ConditionalOnExpression(
+        "${mesh.tls.enabled:false} and ('${mesh.tls.cert-file:}' == ''" + " or '${mesh.tls.ca-key-file:}' != '')")
 class NodeCertificateController {
 
     static final String PATH = ApiPaths.NODE + "/certificate";

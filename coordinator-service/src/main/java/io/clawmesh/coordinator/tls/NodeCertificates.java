@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
@@ -25,7 +26,7 @@ import org.bouncycastle.pkcs.PKCSException;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest;
 
 /**
- * Signs a node's certificate signing request with the mesh CA: the CSR must be PEM, signed by its own key (proof that
+ * Signs a node's certificate signing request with the mesh CA (or the operator's CA, {@code mesh.tls.ca-key-file}): the CSR must be PEM, signed by its own key (proof that
  * the node holds the private key) and carry an EC P-256 or RSA (2048 bits or more) key. What the CSR asks for as
  * subject or names is ignored: the certificate names the node id ({@code CN}) and its endpoint host, plus the
  * addresses a host name resolves to (the coordinator connects to the address it checked), nothing else.
@@ -35,7 +36,7 @@ public class NodeCertificates implements NodeCertificateSigner {
     /** Largest CSR accepted, in characters of PEM. */
     static final int MAX_CSR = 16 * 1024;
 
-    private final TlsFiles files;
+    private final Function<Instant, CertificateAuthority> authority;
 
     private final TlsProperties properties;
 
@@ -43,8 +44,23 @@ public class NodeCertificates implements NodeCertificateSigner {
 
     private final EndpointPolicy endpoints;
 
+    /** Signs with the mesh CA of these files. */
     public NodeCertificates(TlsFiles files, TlsProperties properties, Clock clock, EndpointPolicy endpoints) {
-        this.files = files;
+        this((now) -> files.loadOrCreateAuthority(now, properties.caLifetime()), properties, clock, endpoints);
+    }
+
+    /** Signs with this CA (the operator's, {@link OperatorCa}). */
+    public NodeCertificates(
+            CertificateAuthority authority, TlsProperties properties, Clock clock, EndpointPolicy endpoints) {
+        this((now) -> authority, properties, clock, endpoints);
+    }
+
+    private NodeCertificates(
+            Function<Instant, CertificateAuthority> authority,
+            TlsProperties properties,
+            Clock clock,
+            EndpointPolicy endpoints) {
+        this.authority = authority;
         this.properties = properties;
         this.clock = clock;
         this.endpoints = endpoints;
@@ -91,7 +107,7 @@ public class NodeCertificates implements NodeCertificateSigner {
     public Issued sign(String nodeId, List<String> names, String csrPem) {
         PublicKey key = verifiedKey(csrPem);
         Instant now = this.clock.instant();
-        CertificateAuthority authority = this.files.loadOrCreateAuthority(now, this.properties.caLifetime());
+        CertificateAuthority authority = this.authority.apply(now);
         X509Certificate certificate = authority.issueNode(key, nodeId, names, now, this.properties.nodeLifetime());
         return new Issued(
                 TlsFiles.pem(certificate) + TlsFiles.pem(authority.certificate()),

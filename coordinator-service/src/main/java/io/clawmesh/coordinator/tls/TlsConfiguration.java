@@ -41,9 +41,14 @@ class TlsConfiguration {
     }
 
     @Bean
-    @ConditionalOnExpression("${mesh.tls.enabled:false} and '${mesh.tls.cert-file:}' == ''")
+    // the mesh CA, or own certificate files with the operator's CA key: both sign node certificates
+    @ConditionalOnExpression(
+            "${mesh.tls.enabled:false} and ('${mesh.tls.cert-file:}' == ''" + " or '${mesh.tls.ca-key-file:}' != '')")
     NodeCertificates nodeCertificates(
             TlsProperties properties, MeshProperties mesh, Clock clock, EndpointPolicy endpoints) {
+        if (properties.operatorCa()) {
+            return new NodeCertificates(OperatorCa.load(properties, clock.instant()), properties, clock, endpoints);
+        }
         return new NodeCertificates(TlsFiles.in(mesh.dataDir().toAbsolutePath()), properties, clock, endpoints);
     }
 

@@ -2,6 +2,7 @@ package io.clawmesh.coordinator.tls;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.boot.EnvironmentPostProcessor;
@@ -30,6 +31,11 @@ public class TlsEnvironmentPostProcessor implements EnvironmentPostProcessor, Or
         if (!tls.enabled()) {
             return;
         }
+        if (tls.caKeyFile() != null && tls.certFile() == null) {
+            throw new IllegalStateException(
+                    "mesh.tls.ca-key-file (tls.ca_key_file) goes with own certificate files: set mesh.tls.cert-file,"
+                            + " key-file and ca-file too (without them the coordinator makes and uses its own mesh CA)");
+        }
         Path certificate;
         Path key;
         if (tls.ownCa()) {
@@ -47,6 +53,11 @@ public class TlsEnvironmentPostProcessor implements EnvironmentPostProcessor, Or
             }
             certificate = tls.certFile();
             key = tls.keyFile();
+            if (tls.operatorCa()) {
+                // refuse to start with a CA key that is unreadable, readable by others or not the CA's (the reason
+                // ends the start), rather than fail at the first node's CSR
+                OperatorCa.load(tls, Instant.now());
+            }
         }
         Map<String, Object> properties = new LinkedHashMap<>();
         properties.put("server.ssl.enabled", "true");

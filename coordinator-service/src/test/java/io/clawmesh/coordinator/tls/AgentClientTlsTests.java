@@ -65,6 +65,7 @@ class AgentClientTlsTests {
                 null,
                 null,
                 null,
+                null,
                 List.of(),
                 Duration.ofDays(3650),
                 Duration.ofDays(90),
@@ -121,6 +122,7 @@ class AgentClientTlsTests {
     void withoutTheMeshCaThereShouldBeNoClientContext() {
         TlsProperties plain = new TlsProperties(
                 false,
+                null,
                 null,
                 null,
                 null,

@@ -34,7 +34,7 @@ import org.springframework.test.annotation.DirtiesContext;
  * The coordinator with own certificate files ({@code mesh.tls.cert-file}, {@code key-file}, {@code ca-file}) instead of
  * the mesh CA, over real sockets: it serves that certificate, tells the fingerprint of that CA, writes no CA of its
  * own, and, having no CA key, signs no node certificates (no certificate endpoint, a heartbeat's CSR is ignored) and
- * reaches agents over plain HTTP (ADR 0012, docs/security.md).
+ * reaches agents over plain HTTP (ADR 0012, docs/security.md). With the CA's key too: {@link OperatorCaIntegrationTests}.
  */
 @SpringBootTest(
         webEnvironment = WebEnvironment.RANDOM_PORT,

@@ -94,6 +94,7 @@ class ServerCertificatesTests {
                 null,
                 null,
                 null,
+                null,
                 List.of(hostname),
                 Duration.ofDays(3650),
                 Duration.ofDays(90),

@@ -56,6 +56,7 @@ public final class UpSettings {
                 Boolean.parseBoolean(String.valueOf(properties.get("mesh.tls.enabled"))) ? "https" : "http");
         assign(text, "cfg_cert_file", properties.get("mesh.tls.cert-file"));
         assign(text, "cfg_ca_file", properties.get("mesh.tls.ca-file"));
+        assign(text, "cfg_ca_key_file", properties.get("mesh.tls.ca-key-file"));
         return text.toString();
     }
 

@@ -35,7 +35,29 @@ class UpSettingsTests {
         assertThat(code).isZero();
         assertThat(out.toString(StandardCharsets.UTF_8))
                 .isEqualTo("cfg_port='9400'\ncfg_data_dir='/srv/mesh'\ncfg_token='it'\\''s secret'\ncfg_join_token=''\n"
-                        + "cfg_scheme='http'\ncfg_cert_file=''\ncfg_ca_file=''\n");
+                        + "cfg_scheme='http'\ncfg_cert_file=''\ncfg_ca_file=''\ncfg_ca_key_file=''\n");
+    }
+
+    @Test
+    void printShouldGiveTheLauncherTheOwnCertificateFilesAndTheCaKey() throws IOException {
+        Path file = Files.writeString(
+                this.home.resolve("c.yaml"),
+                "tls:\n  enabled: true\n  cert_file: /etc/m/tls.crt\n  key_file: /etc/m/tls.key\n"
+                        + "  ca_file: /etc/m/ca.crt\n  ca_key_file: /etc/m/ca.key\n");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+        int code = UpSettings.print(
+                new String[] {UpSettings.VERB, "--config", file.toString()},
+                new CliEnvironment(Map.of(), this.home, this.home),
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                System.err);
+
+        assertThat(code).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8))
+                .contains("cfg_scheme='https'\n")
+                .contains("cfg_cert_file='/etc/m/tls.crt'\n")
+                .contains("cfg_ca_file='/etc/m/ca.crt'\n")
+                .contains("cfg_ca_key_file='/etc/m/ca.key'\n");
     }
 
     @Test

@@ -50,6 +50,7 @@ final class ConfigKeys {
                     "tls.enabled", Map.of(ConfigRole.COORDINATOR, "mesh.tls.enabled", ConfigRole.CLI, "mesh.cli.tls")),
             Map.entry("tls.cert_file", Map.of(ConfigRole.COORDINATOR, "mesh.tls.cert-file")),
             Map.entry("tls.key_file", Map.of(ConfigRole.COORDINATOR, "mesh.tls.key-file")),
+            Map.entry("tls.ca_key_file", Map.of(ConfigRole.COORDINATOR, "mesh.tls.ca-key-file")),
             Map.entry(
                     "tls.ca_file",
                     Map.of(

@@ -203,7 +203,8 @@ public class NodeCertificates implements CertificateRenewal {
             logger.error(
                     "Cannot get a node certificate for {}: {}. This agent's port speaks only mutual TLS, so that"
                             + " coordinator cannot reach it: restart the agent with --mesh.agent.mutual-tls=off"
-                            + " (claw-mesh join ... --mesh.agent.mutual-tls=off). Asking again in {}",
+                            + " (claw-mesh join ... --mesh.agent.mutual-tls=off), or give the coordinator its CA's key"
+                            + " (tls.ca_key_file) so it signs node certificates. Asking again in {}",
                     nodeId,
                     ex.getMessage(),
                     MAX_WAIT);

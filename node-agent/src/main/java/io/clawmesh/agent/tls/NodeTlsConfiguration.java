@@ -19,7 +19,7 @@ import org.springframework.web.client.RestClient;
 /**
  * Mutual TLS for the inbound API ({@code mesh.agent.mutual-tls}, ADR 0012): on ({@code auto}) for an agent that trusts
  * an https coordinator by pin or CA file and opens a port; {@code off} keeps plain HTTP (a coordinator with its own
- * certificate files has no CA to sign node certificates).
+ * certificate files and no CA key has no CA to sign node certificates).
  */
 @Configuration(proxyBeanMethods = false)
 // no @Conditional: the launcher runs the agent with AOT, which would freeze a condition at build time; the beans are
@@ -66,8 +66,8 @@ public class NodeTlsConfiguration {
             }
             // no such endpoint: the coordinator serves its own certificate files and has no CA key
             throw new NoNodeCertificatesException(
-                    "the coordinator has no certificate endpoint (it serves its own certificate files, not the mesh"
-                            + " CA)");
+                    "the coordinator has no certificate endpoint (it serves its own certificate files without their"
+                            + " CA's key, tls.ca_key_file)");
         }
     }
 
