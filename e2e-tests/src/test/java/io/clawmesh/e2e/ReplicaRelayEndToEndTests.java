@@ -40,7 +40,8 @@ import org.springframework.web.client.RestClient;
  * Two coordinator replicas as real processes on one real PostgreSQL (a database created for this run and dropped
  * afterwards) and one outbound agent whose WebSocket is held by replica A only (issue 17): replica B serves routed
  * messages and streamed tasks through it by relaying through A, a client of B follows the deltas of a task A follows,
- * and a cancel on B stops a run that goes through A.
+ * and a cancel on B stops a run that goes through A. Last, an outbound agent joined with both URLs moves its
+ * connection to B when A is killed.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -227,6 +228,56 @@ class ReplicaRelayEndToEndTests {
                     .atMost(Duration.ofSeconds(10))
                     .until(() -> this.model.aborts().contains(prompt));
             assertThat(this.model.completed()).doesNotContain(prompt);
+        }
+    }
+
+    @Test
+    @Order(6)
+    void anOutboundAgentJoinedWithBothUrlsMovesItsConnectionToBWhenAIsKilled() throws Exception {
+        String both = "--mesh.agent.coordinator-url=" + this.first.baseUrl() + "," + this.second.baseUrl();
+        this.cluster.startAgent(
+                "out-ab",
+                MeshCluster.freePort(),
+                this.first.port(),
+                "",
+                Map.of(),
+                List.of(
+                        both,
+                        "--mesh.agent.connect=outbound",
+                        "--mesh.agent.link.ping-interval=1s",
+                        "--mesh.agent.link.watchdog=5s"));
+        Awaitility.await("out-ab online")
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(250))
+                .until(() -> nodes(this.second).stream()
+                        .anyMatch((n) -> n.name().equals("out-ab") && n.status() == NodeStatus.ONLINE));
+        String nodeId = nodes(this.second).stream()
+                .filter((n) -> n.name().equals("out-ab"))
+                .findFirst()
+                .orElseThrow()
+                .id();
+        assertThat(linkReplica(nodeId)).as("the first URL answered").isEqualTo(replicaId(this.first));
+
+        this.first.kill();
+
+        String survivor = replicaId(this.second);
+        Awaitility.await("out-ab's connection moved to replica B")
+                .atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(250))
+                .until(() -> survivor.equals(linkReplica(nodeId)));
+        for (int i = 0; i < 3; i++) {
+            String prompt = "after A died " + i;
+            ResponseEntity<Map> answer = api(this.second)
+                    .post()
+                    .uri(ApiPaths.ROUTE + "/out-ab")
+                    .contentType(MediaType.APPLICATION_JSON)
+                    .body(Map.of("content", prompt))
+                    .retrieve()
+                    .toEntity(Map.class);
+            assertThat(answer.getStatusCode().value())
+                    .as(String.valueOf(answer.getBody()))
+                    .isEqualTo(200);
+            assertThat(String.valueOf(answer.getBody().get("response"))).contains(prompt);
         }
     }
 

@@ -13,6 +13,7 @@ import java.net.http.HttpClient;
 import java.net.http.WebSocketHandshakeException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -41,7 +42,11 @@ public class LinkSupervisor implements SmartLifecycle {
 
     private final ConnectMode preference;
 
-    private final String coordinatorUrl;
+    /** The coordinators' base URLs (several replicas, SPEC §19): the connection goes to one, the next when it fails. */
+    private final List<String> coordinatorUrls;
+
+    /** Index of the URL the connection goes to now: only the supervisor's own thread changes it. */
+    private int currentUrl;
 
     private final AgentHttpServer server;
 
@@ -68,7 +73,7 @@ public class LinkSupervisor implements SmartLifecycle {
     public LinkSupervisor(
             RegistrationState state,
             ConnectMode preference,
-            String coordinatorUrl,
+            List<String> coordinatorUrls,
             AgentHttpServer server,
             LinkProperties properties,
             Backoff backoff,
@@ -79,7 +84,10 @@ public class LinkSupervisor implements SmartLifecycle {
         this.shutdownGrace = shutdownGrace;
         this.state = state;
         this.preference = preference;
-        this.coordinatorUrl = coordinatorUrl;
+        if (coordinatorUrls.isEmpty()) {
+            throw new IllegalArgumentException("at least one coordinator URL is needed");
+        }
+        this.coordinatorUrls = List.copyOf(coordinatorUrls);
         this.server = server;
         this.properties = properties;
         this.backoff = backoff;
@@ -126,7 +134,7 @@ public class LinkSupervisor implements SmartLifecycle {
         try {
             link = CoordinatorLink.open(
                     this.client,
-                    connectUri(this.coordinatorUrl, identity.get().nodeId()),
+                    connectUri(url(), identity.get().nodeId()),
                     identity.get().token(),
                     this.server,
                     this.json,
@@ -136,13 +144,7 @@ public class LinkSupervisor implements SmartLifecycle {
         } catch (WebSocketHandshakeException ex) {
             return refused(identity.get(), ex.getResponse().statusCode());
         } catch (IOException ex) {
-            Duration delay = this.backoff.delay(++this.failures);
-            logger.warn(
-                    "Cannot connect to {} ({}); retrying in {} ms",
-                    this.coordinatorUrl,
-                    ex.getMessage(),
-                    delay.toMillis());
-            return delay;
+            return unreachable(ex);
         }
         this.failures = 0;
         this.current = link;
@@ -156,15 +158,12 @@ public class LinkSupervisor implements SmartLifecycle {
         };
         this.state.heartbeatOver(heartbeats);
         logger.info(
-                "Connected to {} as node {} (outbound)",
-                this.coordinatorUrl,
-                identity.get().nodeId());
+                "Connected to {} as node {} (outbound)", url(), identity.get().nodeId());
         String reason = hold(link, identity.get());
         this.state.heartbeatOver(null);
         this.current = null;
         Duration delay = this.backoff.delay(1);
-        logger.warn(
-                "Connection to {} ended ({}); reconnecting in {} ms", this.coordinatorUrl, reason, delay.toMillis());
+        logger.warn("Connection to {} ended ({}); reconnecting in {} ms", url(), reason, delay.toMillis());
         return delay;
     }
 
@@ -208,6 +207,30 @@ public class LinkSupervisor implements SmartLifecycle {
                 && before.token().equals(current.previousToken());
     }
 
+    /**
+     * The coordinator did not answer the connection (refused, unreachable, timed out): the next URL is tried at once,
+     * and the backoff applies only once every URL failed in a row, so the agent moves to a live replica as soon as the
+     * one holding its connection dies.
+     */
+    private Duration unreachable(IOException ex) {
+        String failed = url();
+        Duration delay = this.backoff.delay(++this.failures);
+        if (this.coordinatorUrls.size() > 1) {
+            this.currentUrl = (this.currentUrl + 1) % this.coordinatorUrls.size();
+            if (this.failures % this.coordinatorUrls.size() != 0) {
+                logger.warn("Cannot connect to {} ({}); trying {}", failed, ex.getMessage(), url());
+                return Duration.ZERO;
+            }
+        }
+        logger.warn("Cannot connect to {} ({}); retrying in {} ms", failed, ex.getMessage(), delay.toMillis());
+        return delay;
+    }
+
+    /** The coordinator URL the connection goes to now. */
+    String url() {
+        return this.coordinatorUrls.get(this.currentUrl);
+    }
+
     private Duration refused(NodeIdentity identity, int status) {
         Duration delay = this.backoff.delay(++this.failures);
         if (status == 409) {
@@ -220,14 +243,14 @@ public class LinkSupervisor implements SmartLifecycle {
             logger.warn(
                     "Coordinator {} has node {} as inbound, but this agent runs with --connect outbound: remove the "
                             + "node (claw-mesh nodes rm) so it registers again as outbound. Retrying in {} ms",
-                    this.coordinatorUrl,
+                    url(),
                     identity.nodeId(),
                     delay.toMillis());
             return delay;
         }
         logger.warn(
                 "Coordinator {} refused the connection of node {} ({}); retrying in {} ms",
-                this.coordinatorUrl,
+                url(),
                 identity.nodeId(),
                 status,
                 delay.toMillis());

@@ -37,7 +37,7 @@ public class OutboundConfiguration {
         return new LinkSupervisor(
                 state,
                 RegistrationConfiguration.connectPreference(environment),
-                RegistrationConfiguration.coordinatorUrl(agent),
+                RegistrationConfiguration.coordinatorUrls(agent),
                 server,
                 properties,
                 new Backoff(properties.backoffInitial(), properties.backoffMax(), RandomGenerator.getDefault()),
