@@ -14,11 +14,13 @@ import io.clawmesh.coordinator.tasks.Task;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.web.servlet.request.RequestPostProcessor;
 
 /** Shared pieces of the dashboard tests: a logged-in user, nodes, and the slice configuration. */
@@ -94,9 +96,22 @@ final class DashboardFixtures {
     @EnableConfigurationProperties(DashboardProperties.class)
     static class SliceConfiguration {
 
+        /** The database the slice's dashboard beans share (login throttling, session caps, audit): in-memory H2. */
+        private final TestDatabase database = TestDatabase.h2();
+
+        @Bean
+        DataSource dataSource() {
+            return this.database.dataSource();
+        }
+
+        @Bean
+        JdbcClient jdbcClient() {
+            return this.database.jdbcClient();
+        }
+
         @Bean
         AuditTrail auditTrail() {
-            return DashboardFixtures.auditTrail();
+            return new AuditTrail(new AuditRepository(this.database.jdbcClient()));
         }
     }
 
