@@ -141,9 +141,12 @@ class DashboardBrowserTests {
 
         logIn(MeshCluster.OPERATOR_TOKEN);
         this.wait.until(ExpectedConditions.urlToBe(this.coordinator.baseUrl() + "/dashboard"));
-        WebElement alpha = this.wait.until(ExpectedConditions.presenceOfElementLocated(By.id("node-alpha")));
+        // the live view re-renders the node's row as its status changes: look the row up afresh on every check
+        By alpha = By.id("node-alpha");
         this.wait.until(ExpectedConditions.attributeToBe(alpha, "data-status", "online"));
-        assertThat(alpha.getText()).contains("alpha", "echo", "0 / 8", "local");
+        for (String shown : List.of("alpha", "echo", "0 / 8", "local")) {
+            this.wait.until(ExpectedConditions.textToBePresentInElementLocated(alpha, shown));
+        }
         this.wait.until(ExpectedConditions.textToBe(By.id("live-indicator"), "live"));
         assertNoTokenInPage();
     }

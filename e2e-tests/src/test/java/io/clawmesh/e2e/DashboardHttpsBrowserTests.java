@@ -143,9 +143,11 @@ class DashboardHttpsBrowserTests {
 
         this.wait.until(ExpectedConditions.urlToBe(this.baseUrl + "/dashboard"));
         assertThat(this.page.findElement(By.id("ca-fingerprint")).getText()).isEqualTo(this.caFingerprint.toString());
-        WebElement alpha = this.wait.until(ExpectedConditions.presenceOfElementLocated(By.id("node-alpha")));
+        // the live view re-renders the node's row as its status changes: look the row up afresh on every check
+        By alpha = By.id("node-alpha");
         this.wait.until(ExpectedConditions.attributeToBe(alpha, "data-status", "online"));
-        assertThat(alpha.getText()).contains("alpha", "echo");
+        this.wait.until(ExpectedConditions.textToBePresentInElementLocated(alpha, "alpha"));
+        this.wait.until(ExpectedConditions.textToBePresentInElementLocated(alpha, "echo"));
         this.wait.until(ExpectedConditions.textToBe(By.id("live-indicator"), "live"));
         this.browser.screenshot("https-01-overview");
         assertThat(this.browser.consoleErrors()).isEmpty();
