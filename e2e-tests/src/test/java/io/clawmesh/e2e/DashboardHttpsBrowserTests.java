@@ -30,6 +30,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -120,6 +121,9 @@ class DashboardHttpsBrowserTests {
                 List.of("--ignore-certificate-errors-spki-list=" + this.spkiPin));
         this.page = this.browser.driver();
         this.wait = new WebDriverWait(this.page, PATIENCE);
+        // as DashboardBrowserTests: the live view replaces elements as events arrive, so a condition that met a
+        // replaced element is tried again
+        this.wait.ignoring(StaleElementReferenceException.class);
     }
 
     @AfterAll
