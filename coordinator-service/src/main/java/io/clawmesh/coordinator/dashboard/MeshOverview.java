@@ -64,15 +64,13 @@ class MeshOverview {
         Instant now = this.clock.instant();
         return this.registry.all().stream()
                 .sorted(Comparator.comparing(Node::name))
-                .map((node) -> NodeRow.of(node, this.inflight.get(node.id()), now))
+                .map((node) -> NodeRow.of(node, this.inflight.load(node), now))
                 .toList();
     }
 
     Optional<NodeRow> node(String idOrName) {
         Instant now = this.clock.instant();
-        return this.registry
-                .findByIdOrName(idOrName)
-                .map((node) -> NodeRow.of(node, this.inflight.get(node.id()), now));
+        return this.registry.findByIdOrName(idOrName).map((node) -> NodeRow.of(node, this.inflight.load(node), now));
     }
 
     List<MessageRow> recentMessages() {

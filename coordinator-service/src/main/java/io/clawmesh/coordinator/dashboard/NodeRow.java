@@ -33,8 +33,7 @@ record NodeRow(
         @Nullable String lastHeartbeat,
         String lastHeartbeatAgo) {
 
-    static NodeRow of(Node node, int localInflight, Instant now) {
-        int inflight = Math.max(localInflight, node.reportedInflight());
+    static NodeRow of(Node node, int inflight, Instant now) {
         int capacity = Math.max(1, node.capacity());
         String version = node.runtime().version();
         return new NodeRow(

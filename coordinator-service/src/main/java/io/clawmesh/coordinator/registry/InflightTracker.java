@@ -60,6 +60,15 @@ public class InflightTracker {
         return (reportedAt != null) ? node.startedAfter(reportedAt.toEpochMilli()) : node.size();
     }
 
+    /**
+     * In flight to a node as best known: what the agent reported in its last heartbeat (which counts every replica's
+     * messages that had reached it), plus what this coordinator sent it since (SPEC §19). Routing, the API and the
+     * dashboard all show this figure.
+     */
+    public int load(Node node) {
+        return node.reportedInflight() + startedSince(node.id(), node.lastHeartbeat());
+    }
+
     public void increment(String nodeId) {
         this.slots.computeIfAbsent(nodeId, (id) -> new Slots()).add(this.clock.millis());
     }

@@ -115,8 +115,8 @@ public record Node(
                 this.connect);
     }
 
-    /** The API view, with the in-flight count this coordinator knows about folded in. */
-    public NodeView toView(int localInflight) {
+    /** The API view, with {@code inflight} as best known ({@link InflightTracker#load}). */
+    public NodeView toView(int inflight) {
         return new NodeView(
                 this.id,
                 this.name,
@@ -125,7 +125,7 @@ public record Node(
                 this.status,
                 this.lastHeartbeat,
                 this.runtime,
-                Math.max(localInflight, this.reportedInflight),
+                inflight,
                 this.capacity,
                 this.registeredAt,
                 this.connect);

@@ -106,14 +106,14 @@ public class NodeController implements NodeApi {
     public List<NodeView> nodes() {
         return this.registry.all().stream()
                 .sorted(Comparator.comparing(Node::name))
-                .map((node) -> node.toView(this.inflight.get(node.id())))
+                .map((node) -> node.toView(this.inflight.load(node)))
                 .toList();
     }
 
     @Override
     public NodeView node(String id) {
         Node node = this.registry.findByIdOrName(id).orElseThrow(() -> new NodeNotFoundException(id));
-        return node.toView(this.inflight.get(node.id()));
+        return node.toView(this.inflight.load(node));
     }
 
     private static void requireOwnNode(String id, String action) {

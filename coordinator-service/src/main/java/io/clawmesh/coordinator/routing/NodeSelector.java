@@ -55,12 +55,9 @@ public class NodeSelector {
         };
     }
 
-    /**
-     * In flight to a node as best known: what the agent reported in its last heartbeat (which counts every replica's
-     * messages that had reached it), plus what this coordinator sent it since (SPEC §19).
-     */
+    /** In flight to a node as best known ({@link InflightTracker#load}). */
     public int load(Node node) {
-        return node.reportedInflight() + this.inflight.startedSince(node.id(), node.lastHeartbeat());
+        return this.inflight.load(node);
     }
 
     private Node leastBusy(List<Node> candidates) {
