@@ -3,7 +3,9 @@
 # connections, alternating rounds in one session, with the CPU time the coordinator and the three agents spent per
 # message (/proc/<pid>/stat ticks, as bench/cpu-per-message.sh: it moves less with the neighbours' load than the
 # throughput does). Everything on loopback; every process is stopped at the end.
-# Usage: [WARMUP_SECONDS=20] [ROUNDS=2] [ONLY=inbound|outbound] bench/outbound.sh [seconds-per-run]   (default 10)
+# Usage: [WARMUP_SECONDS=20] [ROUNDS=2] [ONLY=inbound|outbound] [JFR=DIR] bench/outbound.sh [seconds-per-run]   (default 10)
+# JFR=DIR records the coordinator with Java Flight Recorder (settings=profile) during each measured run, into
+# DIR/<round>-<inbound|outbound>.jfr (read with `jfr view hot-methods FILE`); it costs the coordinator some CPU.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
@@ -39,12 +41,18 @@ start_outbound_mesh() {
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 HZ=$(getconf CLK_TCK)
 agent_ticks() { local sum=0 pid; for pid in "${APIDS[@]}"; do sum=$((sum + $(ticks "$pid"))); done; echo "$sum"; }
-# measure NAME SECONDS: one measured run, its throughput line and the CPU per message of the coordinator and agents
+# measure NAME SECONDS KIND: one measured run, its throughput line and the CPU per message of the coordinator and agents
 measure() {
     local c0 a0 c1 a1 out requests
+    if [ -n "${JFR:-}" ]; then
+        mkdir -p "$JFR"
+        "$JAVA_HOME/bin/jcmd" "$CPID" JFR.start name=bench settings=profile \
+            filename="$JFR/$round-$3.jfr" > /dev/null
+    fi
     c0=$(ticks "$CPID"); a0=$(agent_ticks)
     out=$(route "$1" "$2")
     c1=$(ticks "$CPID"); a1=$(agent_ticks)
+    if [ -n "${JFR:-}" ]; then "$JAVA_HOME/bin/jcmd" "$CPID" JFR.stop name=bench > /dev/null; fi
     requests=$(echo "$out" | awk '/requests in/{print $1}')
     echo "$(echo "$out" | grep '^mode=') coordinator=$(( (c1 - c0) * 1000000 / HZ / requests ))us/msg" \
         "agents=$(( (a1 - a0) * 1000000 / HZ / requests ))us/msg load=$(cut -d' ' -f1 /proc/loadavg)"
@@ -56,13 +64,13 @@ for round in $(seq 1 "$ROUNDS"); do
     if [ "${ONLY:-}" != outbound ]; then
         start_mesh
         route warm "$WARMUP_SECONDS" > /dev/null
-        echo "round $round inbound:  $(measure in "$SECONDS_PER_RUN")"
+        echo "round $round inbound:  $(measure in "$SECONDS_PER_RUN" inbound)"
         stop_mesh
     fi
     if [ "${ONLY:-}" != inbound ]; then
         start_outbound_mesh
         route warm "$WARMUP_SECONDS" > /dev/null
-        echo "round $round outbound: $(measure out "$SECONDS_PER_RUN")"
+        echo "round $round outbound: $(measure out "$SECONDS_PER_RUN" outbound)"
         stop_mesh
     fi
 done

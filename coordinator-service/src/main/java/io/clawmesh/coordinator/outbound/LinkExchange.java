@@ -3,7 +3,6 @@ package io.clawmesh.coordinator.outbound;
 import io.clawmesh.common.link.LinkFrame;
 import java.io.Closeable;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -71,7 +70,7 @@ public final class LinkExchange implements Closeable {
             if (frame.headers() != null) {
                 frame.headers().forEach((name, value) -> headers.put(name.toLowerCase(Locale.ROOT), value));
             }
-            return new LinkResponse(frame.status(), Map.copyOf(headers), new Body());
+            return new LinkResponse(frame.status(), Map.copyOf(headers), new Body(frame));
         }
         throw broken(frame, "an answer");
     }
@@ -88,27 +87,13 @@ public final class LinkExchange implements Closeable {
     }
 
     /**
-     * Called on the socket's reader thread: never blocks. A version 2 head or piece that carries a body piece or ends
-     * the body is queued as the version 1 frames it stands for, so the reader sees one kind.
+     * Called on the socket's reader thread: never blocks, and queues each frame once as it came (a version 2 head or
+     * piece that carries a body piece or ends the body is read as such by {@link #response()} and the body), so an
+     * answer in one frame is one hand-over to the waiting thread.
      */
     void receive(LinkFrame frame) {
         if (LinkFrame.ACK.equals(frame.type())) {
             this.accepted = true;
-            return;
-        }
-        boolean head = LinkFrame.RESPONSE.equals(frame.type());
-        if ((head && (frame.data() != null || frame.last() != null))
-                || (LinkFrame.BODY.equals(frame.type()) && frame.last() != null)) {
-            if (head) {
-                queue(new LinkFrame(
-                        LinkFrame.RESPONSE, this.id, null, null, frame.headers(), frame.status(), null, null, null));
-            }
-            if (frame.data() != null && !frame.data().isEmpty()) {
-                queue(LinkFrame.body(this.id, frame.data()));
-            }
-            if (frame.ends()) {
-                queue(LinkFrame.of(LinkFrame.END, this.id));
-            }
             return;
         }
         queue(frame);
@@ -158,52 +143,49 @@ public final class LinkExchange implements Closeable {
         };
     }
 
-    /** The body as it arrives, one {@code body} frame at a time, until {@code end}. */
-    private final class Body extends InputStream {
+    /**
+     * The body as it arrives, one {@code body} frame at a time, until {@code end} or (version 2) a frame with {@code
+     * last}; the head's own piece first.
+     */
+    private final class Body extends PieceStream {
 
-        private byte @Nullable [] piece;
+        /** Whether the frame read last ended the body. */
+        private boolean complete;
 
-        private int position;
-
-        private boolean ended;
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return (read(one, 0, 1) == -1) ? -1 : (one[0] & 0xFF);
+        Body(LinkFrame head) {
+            super(bytesOf(head));
+            this.complete = head.ends();
         }
 
         @Override
-        public int read(byte[] bytes, int offset, int length) throws IOException {
-            if (length == 0) {
-                return 0;
+        protected byte @Nullable [] nextPiece() throws IOException {
+            if (this.complete) {
+                return finish();
             }
-            while (this.piece == null || this.position == this.piece.length) {
-                if (this.ended) {
-                    return -1;
-                }
-                LinkFrame frame = next();
-                if (LinkFrame.END.equals(frame.type())) {
-                    this.ended = true;
-                    LinkExchange.this.finished = true;
-                    LinkExchange.this.link.forget(LinkExchange.this.id);
-                    return -1;
-                }
-                if (!LinkFrame.BODY.equals(frame.type()) || frame.data() == null) {
-                    throw broken(frame, "the body");
-                }
-                this.piece = frame.data().getBytes(StandardCharsets.UTF_8);
-                this.position = 0;
+            LinkFrame frame = next();
+            if (LinkFrame.END.equals(frame.type())) {
+                return finish();
             }
-            int count = Math.min(length, this.piece.length - this.position);
-            System.arraycopy(this.piece, this.position, bytes, offset, count);
-            this.position += count;
-            return count;
+            if (!LinkFrame.BODY.equals(frame.type()) || frame.data() == null) {
+                throw broken(frame, "the body");
+            }
+            this.complete = frame.ends();
+            return frame.data().getBytes(StandardCharsets.UTF_8);
+        }
+
+        private byte @Nullable [] finish() {
+            LinkExchange.this.finished = true;
+            LinkExchange.this.link.forget(LinkExchange.this.id);
+            return null;
         }
 
         @Override
         public void close() {
             LinkExchange.this.close();
         }
+    }
+
+    private static byte @Nullable [] bytesOf(LinkFrame frame) {
+        return (frame.data() != null && !frame.data().isEmpty()) ? frame.data().getBytes(StandardCharsets.UTF_8) : null;
     }
 }

@@ -111,6 +111,96 @@ class FrameSenderTests {
                 .withMessageContaining("broke");
     }
 
+    @Test
+    void onceTheCoordinatorSpeaksBinaryFramesQueuedBehindAnOutstandingSendShouldGoTogetherInOneBinaryMessage()
+            throws Exception {
+        GatedSocket socket = new GatedSocket();
+        FrameSender sender = new FrameSender(socket, JSON, Duration.ofSeconds(10));
+        sender.send(LinkFrame.of(LinkFrame.END, "x0"));
+        assertThat(socket.texts)
+                .as("text until the coordinator sent a binary message")
+                .hasSize(1);
+        sender.binary();
+        socket.hold = true;
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            Future<?> first = threads.submit(() -> {
+                sender.send(LinkFrame.of(LinkFrame.ACK, "x1"));
+                return null;
+            });
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> socket.pending.size() == 1);
+            List<Future<?>> queued = new ArrayList<>();
+            for (int i = 2; i <= 4; i++) {
+                String id = "x" + i;
+                queued.add(threads.submit(() -> {
+                    sender.send(LinkFrame.response(id, 200, Map.of(), "{\"n\":\"" + id + "\"}", true));
+                    return null;
+                }));
+                // one after another, so the queue's order is known
+                Awaitility.await()
+                        .pollDelay(Duration.ZERO)
+                        .atMost(Duration.ofSeconds(5))
+                        .until(() -> sender.queued() == queued.size());
+            }
+            assertThat(socket.binaries).as("none sent while one is outstanding").hasSize(1);
+            socket.hold = false;
+            socket.release();
+            first.get(5, TimeUnit.SECONDS);
+            for (Future<?> each : queued) {
+                each.get(5, TimeUnit.SECONDS);
+            }
+        }
+        assertThat(socket.binaries).hasSize(2);
+        assertThat(io.clawmesh.common.link.LinkBatch.read(
+                        JSON, socket.binaries.get(0), 0, socket.binaries.get(0).length))
+                .extracting(LinkFrame::id)
+                .containsExactly("x1");
+        byte[] batch = socket.binaries.get(1);
+        assertThat(io.clawmesh.common.link.LinkBatch.read(JSON, batch, 0, batch.length))
+                .extracting(LinkFrame::id)
+                .containsExactly("x2", "x3", "x4");
+    }
+
+    /** Takes frames at once, or (while {@code hold}) keeps each send outstanding until {@link #release}. */
+    private static final class GatedSocket extends NullSocket {
+
+        final List<String> texts = new CopyOnWriteArrayList<>();
+
+        final List<byte[]> binaries = new CopyOnWriteArrayList<>();
+
+        final ConcurrentLinkedQueue<CompletableFuture<WebSocket>> pending = new ConcurrentLinkedQueue<>();
+
+        volatile boolean hold;
+
+        @Override
+        public CompletableFuture<WebSocket> sendText(CharSequence data, boolean last) {
+            this.texts.add(data.toString());
+            return taken();
+        }
+
+        @Override
+        public CompletableFuture<WebSocket> sendBinary(ByteBuffer data, boolean last) {
+            byte[] bytes = new byte[data.remaining()];
+            data.get(bytes);
+            this.binaries.add(bytes);
+            return taken();
+        }
+
+        private CompletableFuture<WebSocket> taken() {
+            if (!this.hold) {
+                return CompletableFuture.completedFuture(this);
+            }
+            CompletableFuture<WebSocket> taken = new CompletableFuture<>();
+            this.pending.add(taken);
+            return taken;
+        }
+
+        void release() {
+            for (CompletableFuture<WebSocket> taken = this.pending.poll(); taken != null; taken = this.pending.poll()) {
+                taken.complete(this);
+            }
+        }
+    }
+
     /** Completes each send later on another thread, and notes a send started while another was outstanding. */
     private static final class SlowSocket extends NullSocket {
 

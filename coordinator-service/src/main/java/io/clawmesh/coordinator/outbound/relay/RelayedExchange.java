@@ -2,9 +2,9 @@ package io.clawmesh.coordinator.outbound.relay;
 
 import io.clawmesh.coordinator.outbound.LinkLostException;
 import io.clawmesh.coordinator.outbound.LinkResponse;
+import io.clawmesh.coordinator.outbound.PieceStream;
 import java.io.DataInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -111,32 +111,13 @@ final class RelayedExchange implements NodeExchange {
     }
 
     /** The body as the holder relays it, until {@code E}. */
-    private final class Body extends InputStream {
-
-        private byte @Nullable [] piece;
-
-        private int position;
-
-        private boolean ended;
+    private final class Body extends PieceStream {
 
         @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return (read(one, 0, 1) == -1) ? -1 : (one[0] & 0xFF);
-        }
-
-        @Override
-        public int read(byte[] bytes, int offset, int length) throws IOException {
-            if (length == 0) {
-                return 0;
-            }
-            while (this.piece == null || this.position == this.piece.length) {
-                if (this.ended) {
-                    return -1;
-                }
+        protected byte @Nullable [] nextPiece() throws IOException {
+            while (true) {
                 RelayRecords.Entry entry = next("the body");
                 if (entry.type() == RelayRecords.END) {
-                    this.ended = true;
                     RelayedExchange.this.finished = true;
                     try {
                         // the chunked body's end, so the connection goes back to the pool
@@ -145,7 +126,7 @@ final class RelayedExchange implements NodeExchange {
                         // then it is discarded
                     }
                     RelayClient.closeQuietly(RelayedExchange.this.response);
-                    return -1;
+                    return null;
                 }
                 if (entry.type() == RelayRecords.ACCEPTED) {
                     RelayedExchange.this.accepted = true;
@@ -154,13 +135,8 @@ final class RelayedExchange implements NodeExchange {
                 if (entry.type() != RelayRecords.BODY) {
                     throw failure(entry, "the body");
                 }
-                this.piece = entry.payload();
-                this.position = 0;
+                return entry.payload();
             }
-            int count = Math.min(length, this.piece.length - this.position);
-            System.arraycopy(this.piece, this.position, bytes, offset, count);
-            this.position += count;
-            return count;
         }
 
         @Override
