@@ -66,6 +66,35 @@ abstract class ClientKeysTests {
     }
 
     @Test
+    void unknownSecretAskedTwiceShouldCostOneLookupUntilTheRevocationCheckIsDue() {
+        java.util.concurrent.atomic.AtomicInteger lookups = new java.util.concurrent.atomic.AtomicInteger();
+        ClientKeyRepository counting = new ClientKeyRepository(this.database.jdbcClient()) {
+            @Override
+            public java.util.Optional<ClientKey> findBySecretHash(String secretHash) {
+                lookups.incrementAndGet();
+                return super.findBySecretHash(secretHash);
+            }
+        };
+        ClientKeys keys = new ClientKeys(counting, this.usage, this.clock);
+        String unknown = "cmk_" + "x".repeat(43);
+        String live = keys.create(new ClientKeyRequest("live", null, null)).secret();
+
+        assertThat(keys.authenticate(unknown)).isEmpty();
+        assertThat(keys.authenticate(unknown)).as("the fast path, then the security chain").isEmpty();
+        assertThat(lookups).hasValue(1);
+        assertThat(keys.authenticate(live)).as("a live key is never taken for a miss").isPresent();
+        assertThat(lookups).hasValue(2);
+
+        this.clock.advance(ClientKeys.REVOCATION_CHECK);
+        assertThat(keys.authenticate(unknown)).isEmpty();
+        assertThat(lookups).hasValue(3);
+        keys.revoke("live");
+        this.clock.advance(ClientKeys.REVOCATION_CHECK);
+        assertThat(keys.authenticate(live)).as("revoked").isEmpty();
+        assertThat(keys.authenticate(live)).isEmpty();
+    }
+
+    @Test
     void createShouldRefuseBadNamesModelsRatesAndTakenNames() {
         this.keys.create(new ClientKeyRequest("taken", null, null));
 
