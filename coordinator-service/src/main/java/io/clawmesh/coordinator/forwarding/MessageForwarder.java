@@ -173,8 +173,7 @@ public class MessageForwarder {
         String messageId = newMessageId();
         try (MDC.MDCCloseable context = MDC.putCloseable(ApiPaths.MESSAGE_ID_MDC_KEY, messageId)) {
             RouteCandidates candidates = this.resolver.resolveExplicit(node);
-            return forward(
-                    new Delivery(messageId, request, candidates, true, this.clock.instant()), 1, listener, null);
+            return forward(new Delivery(messageId, request, candidates, true, this.clock.instant()), 1, listener, null);
         }
     }
 
@@ -187,8 +186,7 @@ public class MessageForwarder {
         String messageId = newMessageId();
         try (MDC.MDCCloseable context = MDC.putCloseable(ApiPaths.MESSAGE_ID_MDC_KEY, messageId)) {
             RouteCandidates candidates = this.resolver.resolveExplicit(node);
-            return forward(
-                    new Delivery(messageId, request, candidates, true, this.clock.instant()), 1, null, watch);
+            return forward(new Delivery(messageId, request, candidates, true, this.clock.instant()), 1, null, watch);
         }
     }
 

@@ -181,8 +181,8 @@ public class NodeClient implements DisposableBean {
                 if (this.links == null) {
                     return false;
                 }
-                Map<String, String> headers = Map.of(
-                        HttpHeaders.AUTHORIZATION, authorization, ApiPaths.MESSAGE_ID_HEADER, messageId);
+                Map<String, String> headers =
+                        Map.of(HttpHeaders.AUTHORIZATION, authorization, ApiPaths.MESSAGE_ID_HEADER, messageId);
                 try (NodeExchange exchange =
                         this.links.exchange(node, "DELETE", path, headers, new byte[0], this.timeout)) {
                     return exchange.response().status() == 204;
@@ -191,7 +191,8 @@ public class NodeClient implements DisposableBean {
             HttpDelete delete = new HttpDelete(messagesUri(node).resolve(path));
             delete.setHeader(HttpHeaders.AUTHORIZATION, authorization);
             delete.setHeader(ApiPaths.MESSAGE_ID_HEADER, messageId);
-            return this.httpClient.execute(delete, AgentClientTls.contextFor(node.id()), (response) -> response.getCode())
+            return this.httpClient.execute(
+                            delete, AgentClientTls.contextFor(node.id()), (response) -> response.getCode())
                     == 204;
         } catch (ForwardAttemptException | IOException | RuntimeException ex) {
             logger.debug("Could not cancel message {} on {}: {}", messageId, node.name(), ex.toString());

@@ -42,6 +42,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -554,8 +556,9 @@ class MessageForwarderTests {
         assertThat(answer.response()).isEqualTo("answer from alpha");
         assertThat(alpha.canceled()).isEmpty();
         assertThat(client.closed).isTrue();
-        assertThat(this.log.recent(10)).singleElement().satisfies((record) -> assertThat(record.status())
-                .isEqualTo(200));
+        assertThat(this.log.recent(10))
+                .singleElement()
+                .satisfies((record) -> assertThat(record.status()).isEqualTo(200));
     }
 
     /**
@@ -564,17 +567,17 @@ class MessageForwarderTests {
      */
     private static final class LeavingClient implements ClientWatch {
 
-        private final java.util.function.BooleanSupplier leaves;
+        private final BooleanSupplier leaves;
 
         volatile boolean closed;
 
-        LeavingClient(java.util.function.BooleanSupplier leaves) {
+        LeavingClient(BooleanSupplier leaves) {
             this.leaves = leaves;
         }
 
         @Override
-        public Watching watch(java.util.function.BooleanSupplier cancel) {
-            java.util.concurrent.atomic.AtomicBoolean gone = new java.util.concurrent.atomic.AtomicBoolean();
+        public Watching watch(BooleanSupplier cancel) {
+            AtomicBoolean gone = new AtomicBoolean();
             Thread watcher = Thread.ofVirtual().start(() -> {
                 while (!this.closed) {
                     if (gone.get() || this.leaves.getAsBoolean()) {

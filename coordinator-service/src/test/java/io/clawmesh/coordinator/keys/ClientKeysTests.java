@@ -12,6 +12,8 @@ import io.clawmesh.coordinator.TestDatabase;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -67,10 +69,10 @@ abstract class ClientKeysTests {
 
     @Test
     void unknownSecretAskedTwiceShouldCostOneLookupUntilTheRevocationCheckIsDue() {
-        java.util.concurrent.atomic.AtomicInteger lookups = new java.util.concurrent.atomic.AtomicInteger();
+        AtomicInteger lookups = new AtomicInteger();
         ClientKeyRepository counting = new ClientKeyRepository(this.database.jdbcClient()) {
             @Override
-            public java.util.Optional<ClientKey> findBySecretHash(String secretHash) {
+            public Optional<ClientKey> findBySecretHash(String secretHash) {
                 lookups.incrementAndGet();
                 return super.findBySecretHash(secretHash);
             }
@@ -80,9 +82,13 @@ abstract class ClientKeysTests {
         String live = keys.create(new ClientKeyRequest("live", null, null)).secret();
 
         assertThat(keys.authenticate(unknown)).isEmpty();
-        assertThat(keys.authenticate(unknown)).as("the fast path, then the security chain").isEmpty();
+        assertThat(keys.authenticate(unknown))
+                .as("the fast path, then the security chain")
+                .isEmpty();
         assertThat(lookups).hasValue(1);
-        assertThat(keys.authenticate(live)).as("a live key is never taken for a miss").isPresent();
+        assertThat(keys.authenticate(live))
+                .as("a live key is never taken for a miss")
+                .isPresent();
         assertThat(lookups).hasValue(2);
 
         this.clock.advance(ClientKeys.REVOCATION_CHECK);

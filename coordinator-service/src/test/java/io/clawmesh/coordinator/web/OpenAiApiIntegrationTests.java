@@ -274,7 +274,9 @@ class OpenAiApiIntegrationTests extends FrontDoorIntegrationTestSupport {
             await().atMost(10, TimeUnit.SECONDS).until(() -> this.inflight.get(endlessId) == 1);
             await().atMost(10, TimeUnit.SECONDS).until(() -> !endless.received().isEmpty());
             Thread.sleep(3 * 200); // a few of the watcher's checks: a client that waits is left alone
-            assertThat(endless.canceled()).as("the run goes on while the client waits").isEmpty();
+            assertThat(endless.canceled())
+                    .as("the run goes on while the client waits")
+                    .isEmpty();
         }
 
         FakeAgent.Received message = endless.received().getFirst();

@@ -118,7 +118,8 @@ class MessageCancelTests {
     @Test
     void cancelShouldStopAStreamedMessageWithAnErrorEvent() throws Exception {
         this.runtime.delta("m-1", "first ");
-        HttpResponse<InputStream> response = this.http.send(request("m-1", TaskEventTypes.EVENT_STREAM), BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> response =
+                this.http.send(request("m-1", TaskEventTypes.EVENT_STREAM), BodyHandlers.ofInputStream());
         try (EventStreamReader events = new EventStreamReader(response.body())) {
             assertThat(events.next().text("text")).isEqualTo("first ");
 
