@@ -50,6 +50,9 @@ public class MessageForwarder {
     /** The message log's status of a streamed message whose client went away (nginx's "client closed request"). */
     static final int CLIENT_CLOSED = 499;
 
+    private static final String CANCELED_FOR_CLIENT =
+            "the client closed its connection before the answer; the run was canceled on the node";
+
     private final RouteResolver resolver;
 
     private final NodeSelector selector;
@@ -91,7 +94,7 @@ public class MessageForwarder {
 
     /** Routes a message by the rules. */
     public RouteResponse route(RouteRequest request) {
-        return route(request, null);
+        return route(request, (ReplyListener) null);
     }
 
     /**
@@ -111,7 +114,27 @@ public class MessageForwarder {
         }
     }
 
+    /**
+     * Routes a message by the rules and waits for the node's whole answer, as {@link #route(RouteRequest)}, while
+     * {@code watch} watches the client: when it leaves, the run is canceled on the node by the message's id and the
+     * message is logged as its client closed the request.
+     *
+     * @throws ClientGoneException when the client went away before the answer
+     */
+    public RouteResponse route(RouteRequest request, ClientWatch watch) {
+        validate(request);
+        String messageId = newMessageId();
+        try (MDC.MDCCloseable context = MDC.putCloseable(ApiPaths.MESSAGE_ID_MDC_KEY, messageId)) {
+            return route(messageId, request, null, watch);
+        }
+    }
+
     private RouteResponse route(String messageId, RouteRequest request, @Nullable ReplyListener listener) {
+        return route(messageId, request, listener, null);
+    }
+
+    private RouteResponse route(
+            String messageId, RouteRequest request, @Nullable ReplyListener listener, @Nullable ClientWatch watch) {
         Instant start = this.clock.instant();
         RouteCandidates candidates;
         try {
@@ -127,12 +150,15 @@ public class MessageForwarder {
             throw ex;
         }
         return forward(
-                new Delivery(messageId, request, candidates, false, start), this.properties.maxAttempts(), listener);
+                new Delivery(messageId, request, candidates, false, start),
+                this.properties.maxAttempts(),
+                listener,
+                watch);
     }
 
     /** Sends a message to one node, by id or name; no failover, since the caller chose the node. */
     public RouteResponse routeTo(String node, RouteRequest request) {
-        return routeTo(node, request, null);
+        return routeTo(node, request, (ReplyListener) null);
     }
 
     /**
@@ -147,11 +173,25 @@ public class MessageForwarder {
         String messageId = newMessageId();
         try (MDC.MDCCloseable context = MDC.putCloseable(ApiPaths.MESSAGE_ID_MDC_KEY, messageId)) {
             RouteCandidates candidates = this.resolver.resolveExplicit(node);
-            return forward(new Delivery(messageId, request, candidates, true, this.clock.instant()), 1, listener);
+            return forward(new Delivery(messageId, request, candidates, true, this.clock.instant()), 1, listener, null);
         }
     }
 
-    private RouteResponse forward(Delivery delivery, int maxAttempts, @Nullable ReplyListener listener) {
+    /**
+     * Sends a message to one node, by id or name, and waits for its whole answer while {@code watch} watches the
+     * client; otherwise as {@link #route(RouteRequest, ClientWatch)}.
+     */
+    public RouteResponse routeTo(String node, RouteRequest request, ClientWatch watch) {
+        validate(request);
+        String messageId = newMessageId();
+        try (MDC.MDCCloseable context = MDC.putCloseable(ApiPaths.MESSAGE_ID_MDC_KEY, messageId)) {
+            RouteCandidates candidates = this.resolver.resolveExplicit(node);
+            return forward(new Delivery(messageId, request, candidates, true, this.clock.instant()), 1, null, watch);
+        }
+    }
+
+    private RouteResponse forward(
+            Delivery delivery, int maxAttempts, @Nullable ReplyListener listener, @Nullable ClientWatch watch) {
         String messageId = delivery.messageId();
         RouteRequest request = delivery.request();
         RouteCandidates candidates = delivery.candidates();
@@ -170,7 +210,7 @@ public class MessageForwarder {
             this.inflight.increment(node.id());
             long attemptStart = System.nanoTime();
             try {
-                AgentMessageResponse answer = sendWithRetryOnSameNode(node, message, listener);
+                AgentMessageResponse answer = sendWithRetryOnSameNode(node, message, listener, watch);
                 attempted(node, messageId, ForwardAttempted.OK, attemptStart);
                 MessageRecord record = finish(
                         delivery,
@@ -224,9 +264,10 @@ public class MessageForwarder {
      * second attempt fails to connect and the message moves on to another node.
      */
     private AgentMessageResponse sendWithRetryOnSameNode(
-            Node node, AgentMessageRequest message, @Nullable ReplyListener listener) throws ForwardAttemptException {
+            Node node, AgentMessageRequest message, @Nullable ReplyListener listener, @Nullable ClientWatch watch)
+            throws ForwardAttemptException {
         try {
-            return send(node, message, listener);
+            return send(node, message, listener, watch);
         } catch (ForwardAttemptException ex) {
             if (ex.kind() != Kind.INTERRUPTED) {
                 throw ex;
@@ -236,13 +277,36 @@ public class MessageForwarder {
                     message.id(),
                     node.name(),
                     ex.getMessage());
-            return send(node, message, listener);
+            return send(node, message, listener, watch);
         }
     }
 
-    private AgentMessageResponse send(Node node, AgentMessageRequest message, @Nullable ReplyListener listener)
+    private AgentMessageResponse send(
+            Node node, AgentMessageRequest message, @Nullable ReplyListener listener, @Nullable ClientWatch watch)
             throws ForwardAttemptException {
-        return (listener == null) ? this.client.send(node, message) : this.client.stream(node, message, listener);
+        if (listener != null) {
+            return this.client.stream(node, message, listener);
+        }
+        if (watch == null) {
+            return this.client.send(node, message);
+        }
+        // A client that leaves gets the run canceled on the node; whatever the node then answers (the abort, or the
+        // reply it had finished) is for no one, and is never a reason to try again or elsewhere.
+        try (ClientWatch.Watching watching = watch.watch(() -> this.client.cancel(node, message.id()))) {
+            AgentMessageResponse answer;
+            try {
+                answer = this.client.send(node, message);
+            } catch (ForwardAttemptException | RuntimeException ex) {
+                if (watching.gone()) {
+                    throw new ClientGoneException(CANCELED_FOR_CLIENT);
+                }
+                throw ex;
+            }
+            if (watching.gone()) {
+                throw new ClientGoneException(CANCELED_FOR_CLIENT);
+            }
+            return answer;
+        }
     }
 
     private RuntimeException finalFailure(Delivery delivery, Node node, ForwardAttemptException ex, int attempts) {

@@ -28,6 +28,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.hc.client5.http.ConnectTimeoutException;
+import org.apache.hc.client5.http.classic.methods.HttpDelete;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
@@ -44,6 +45,8 @@ import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.event.EventListener;
@@ -61,6 +64,8 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @Component
 public class NodeClient implements DisposableBean {
+
+    private static final Logger logger = LoggerFactory.getLogger(NodeClient.class);
 
     /** Replies carry at most 1 MiB of content; allow for JSON escaping. */
     static final int MAX_REPLY_BYTES = 4 * 1024 * 1024;
@@ -159,6 +164,39 @@ public class NodeClient implements DisposableBean {
             throw ex.toAttemptFailure();
         } catch (IOException ex) {
             throw classify(node, ex);
+        }
+    }
+
+    /**
+     * Cancels a message running on a node ({@code DELETE /api/v1/messages/{id}} with the delivery credential, down the
+     * link for an outbound node): its client went away. Best effort: every failure answers false.
+     *
+     * @return whether the node had the message running and stops it; false too when it does not have it (yet)
+     */
+    public boolean cancel(Node node, String messageId) {
+        String path = ApiPaths.AGENT_MESSAGES + "/" + messageId;
+        String authorization = "Bearer " + credential(node);
+        try {
+            if (node.outbound()) {
+                if (this.links == null) {
+                    return false;
+                }
+                Map<String, String> headers =
+                        Map.of(HttpHeaders.AUTHORIZATION, authorization, ApiPaths.MESSAGE_ID_HEADER, messageId);
+                try (NodeExchange exchange =
+                        this.links.exchange(node, "DELETE", path, headers, new byte[0], this.timeout)) {
+                    return exchange.response().status() == 204;
+                }
+            }
+            HttpDelete delete = new HttpDelete(messagesUri(node).resolve(path));
+            delete.setHeader(HttpHeaders.AUTHORIZATION, authorization);
+            delete.setHeader(ApiPaths.MESSAGE_ID_HEADER, messageId);
+            return this.httpClient.execute(
+                            delete, AgentClientTls.contextFor(node.id()), (response) -> response.getCode())
+                    == 204;
+        } catch (ForwardAttemptException | IOException | RuntimeException ex) {
+            logger.debug("Could not cancel message {} on {}: {}", messageId, node.name(), ex.toString());
+            return false;
         }
     }
 

@@ -26,7 +26,8 @@ import org.springframework.stereotype.Service;
  * Client keys: create (the secret is answered once and stored as its SHA-256), list, revoke, and authenticate a
  * bearer secret. Authentication goes through a cache keyed by the secret's hash; an entry older than
  * {@link #REVOCATION_CHECK} asks the database for {@code revoked_at} again, so a key revoked on any replica is refused
- * everywhere within a second (on this replica at once).
+ * everywhere within a second (on this replica at once). A secret that is no live key is remembered as such for as
+ * long, so a request that asks twice (the front door's fast path, then the security chain) costs one lookup.
  */
 @Service
 public class ClientKeys {
@@ -56,6 +57,9 @@ public class ClientKeys {
     private final Clock clock;
 
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+
+    /** Secrets (by hash) found to be no live key, with when: refused again without a lookup for a while. */
+    private final Map<String, Instant> misses = new ConcurrentHashMap<>();
 
     public ClientKeys(ClientKeyRepository repository, KeyUsage usage, Clock clock) {
         this.repository = repository;
@@ -157,10 +161,20 @@ public class ClientKeys {
             }
             key = cached.key();
         } else {
-            key = this.repository.findBySecretHash(hash).orElse(null);
-            if (key == null || key.revoked()) {
+            // a secret cannot be used before it exists (it is answered once, at creation): a miss stays one
+            Instant missed = this.misses.get(hash);
+            if (missed != null && now.isBefore(missed.plus(REVOCATION_CHECK))) {
                 return Optional.empty();
             }
+            key = this.repository.findBySecretHash(hash).orElse(null);
+            if (key == null || key.revoked()) {
+                if (this.misses.size() >= MAX_CACHED) {
+                    this.misses.clear();
+                }
+                this.misses.put(hash, now);
+                return Optional.empty();
+            }
+            this.misses.remove(hash);
         }
         if (this.cache.size() >= MAX_CACHED) {
             this.cache.clear();

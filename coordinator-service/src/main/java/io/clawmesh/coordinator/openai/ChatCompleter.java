@@ -3,6 +3,7 @@ package io.clawmesh.coordinator.openai;
 import io.clawmesh.common.message.RouteRequest;
 import io.clawmesh.common.message.RouteResponse;
 import io.clawmesh.coordinator.forwarding.ClientGoneException;
+import io.clawmesh.coordinator.forwarding.ClientWatch;
 import io.clawmesh.coordinator.forwarding.MessageForwarder;
 import io.clawmesh.coordinator.forwarding.ReplyListener;
 import io.clawmesh.coordinator.keys.ClientKey;
@@ -44,9 +45,17 @@ class ChatCompleter {
 
     private final Clock clock;
 
+    private final ClientDepartures departures;
+
     ChatCompleter(
-            MessageForwarder forwarder, ModelCatalog models, InflightTracker inflight, JsonMapper json, Clock clock) {
+            MessageForwarder forwarder,
+            ModelCatalog models,
+            InflightTracker inflight,
+            JsonMapper json,
+            Clock clock,
+            ClientDepartures departures) {
         this.forwarder = forwarder;
+        this.departures = departures;
         this.models = models;
         this.inflight = inflight;
         this.json = json;
@@ -54,20 +63,21 @@ class ChatCompleter {
     }
 
     /**
-     * Runs a completion and answers it whole. The node streams its reply all the same, and at every piece the client
-     * is asked whether it is still there ({@link ClientConnection}): a client that has gone makes the forwarder close
-     * the node's stream, which aborts the run on the node, as a streamed completion's client does by leaving.
+     * Runs a completion and answers it whole, with the node's answer as one JSON body (the hop of
+     * {@code POST /api/v1/route}). While it waits, {@link ClientDepartures} watches the client: a client that closes
+     * its connection gets the run canceled on the node by its message id, as a streamed completion's client does by
+     * leaving.
      *
      * @param key the caller's client key; {@code null} for the operator
      * @param client the request being served, whose connection is watched
      * @throws ModelNotFoundException when the model does not exist
      * @throws ModelNotAllowedException when {@code key} may not use it
-     * @throws ClientGoneException when the client closed its connection before the answer; the run was aborted
+     * @throws ClientGoneException when the client closed its connection before the answer; the run was canceled
      */
     ChatCompletion complete(ChatRequest chat, @Nullable ClientKey key, HttpServletRequest client) {
         MeshModel model = this.models.resolve(chat.model(), key);
         drain(client);
-        RouteResponse answer = route(model, request(chat), new ClientWatch(client));
+        RouteResponse answer = route(model, request(chat), this.departures.of(client));
         return ChatCompletion.of(newId(), created(), model.id(), chat.content(), answer.response());
     }
 
@@ -77,26 +87,6 @@ class ChatCompleter {
             client.getInputStream().transferTo(OutputStream.nullOutputStream());
         } catch (IOException | IllegalStateException ex) {
             // a broken body, or one read as characters: the watch then says nothing more than the servlet API would
-        }
-    }
-
-    /** Asks at every piece of a plain completion's reply whether its client is still there. */
-    private record ClientWatch(HttpServletRequest client) implements ReplyListener {
-
-        @Override
-        public void started(Node node) throws IOException {
-            check();
-        }
-
-        @Override
-        public void delta(String text) throws IOException {
-            check();
-        }
-
-        private void check() throws IOException {
-            if (ClientConnection.closed(this.client)) {
-                throw new IOException("the client closed its connection before the answer");
-            }
         }
     }
 
@@ -112,7 +102,16 @@ class ChatCompleter {
                 .write((listener) -> route(model, request, listener));
     }
 
-    private RouteResponse route(MeshModel model, RouteRequest request, @Nullable ReplyListener listener) {
+    private RouteResponse route(MeshModel model, RouteRequest request, ClientWatch watch) {
+        return switch (model.kind()) {
+            case AUTO -> this.forwarder.route(request, watch);
+            case NODE -> this.forwarder.routeTo(model.name(), request, watch);
+            case SKILL -> this.forwarder.routeTo(skilledNode(model.name()).id(), request, watch);
+            case GROUP -> throw new ModelNotFoundException(model.id(), "groups do not exist yet");
+        };
+    }
+
+    private RouteResponse route(MeshModel model, RouteRequest request, ReplyListener listener) {
         return switch (model.kind()) {
             case AUTO -> this.forwarder.route(request, listener);
             case NODE -> this.forwarder.routeTo(model.name(), request, listener);

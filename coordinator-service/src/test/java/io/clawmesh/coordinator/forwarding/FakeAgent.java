@@ -14,7 +14,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -28,7 +30,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A node agent on loopback that answers {@code POST /api/v1/messages} as a test scripts it, and records every request
- * it received. Replies queued with {@link #once} are used first, then the {@link #always} reply.
+ * it received. Replies queued with {@link #once} are used first, then the {@link #always} reply. It also answers
+ * {@code DELETE /api/v1/messages/{id}} as an agent does: 204 for a message it is still answering (an endless stream
+ * then ends at once, as a canceled run does), 404 for any other.
  */
 public final class FakeAgent implements AutoCloseable {
 
@@ -55,6 +59,12 @@ public final class FakeAgent implements AutoCloseable {
     private volatile Reply always;
 
     private final AtomicInteger abandonedStreams = new AtomicInteger();
+
+    /** The ids of the messages being answered now. */
+    private final Set<String> answering = ConcurrentHashMap.newKeySet();
+
+    /** The ids of the messages canceled while they were being answered, in order. */
+    private final List<String> canceled = new CopyOnWriteArrayList<>();
 
     private volatile boolean closed;
 
@@ -88,6 +98,11 @@ public final class FakeAgent implements AutoCloseable {
     /** How many streams the client dropped while this agent was still sending. */
     public int abandonedStreams() {
         return this.abandonedStreams.get();
+    }
+
+    /** The ids of the messages canceled while this agent was answering them. */
+    public List<String> canceled() {
+        return List.copyOf(this.canceled);
     }
 
     /** Replies this way to every message not taken by a {@link #once} reply. */
@@ -136,9 +151,16 @@ public final class FakeAgent implements AutoCloseable {
     }
 
     private void handle(HttpExchange exchange) throws IOException {
+        if (exchange.getRequestMethod().equals("DELETE")) {
+            cancel(exchange);
+            return;
+        }
+        String answered = null;
         try (exchange) {
             byte[] body = exchange.getRequestBody().readAllBytes();
             Received request = received(exchange, body);
+            answered = request.messageId();
+            this.answering.add(answered);
             this.received.add(request);
             Reply reply = this.once.poll();
             if (reply == null) {
@@ -178,6 +200,22 @@ public final class FakeAgent implements AutoCloseable {
             // The client gave up (a timeout test): nothing to answer.
         } catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
+        } finally {
+            if (answered != null) {
+                this.answering.remove(answered);
+            }
+        }
+    }
+
+    private void cancel(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String path = exchange.getRequestURI().getPath();
+            String id = path.substring(path.lastIndexOf('/') + 1);
+            boolean running = this.answering.contains(id) && !this.canceled.contains(id);
+            if (running) {
+                this.canceled.add(id);
+            }
+            exchange.sendResponseHeaders(running ? 204 : 404, -1);
         }
     }
 
@@ -232,7 +270,7 @@ public final class FakeAgent implements AutoCloseable {
                     return; // the exchange closes with bytes missing
                 }
                 case ENDLESS -> {
-                    while (!this.closed) {
+                    while (!this.closed && !this.canceled.contains(request.messageId())) {
                         Thread.sleep(PACE);
                         writeEvent(out, "delta", Map.of("text", script.text()));
                     }

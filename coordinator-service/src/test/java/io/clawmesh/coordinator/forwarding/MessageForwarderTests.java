@@ -42,6 +42,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -514,6 +516,96 @@ class MessageForwarderTests {
             assertThat(record.nodeId()).isEqualTo(endlessId);
             assertThat(record.error()).contains("the client closed the stream");
         });
+    }
+
+    @Test
+    void routeWatchedWhenTheClientGoesAwayShouldCancelTheRunOnTheNodeByItsIdAndNeverResend() {
+        FakeAgent endless = agent("endless").always(Reply.streamedWithoutEnd("more ", "first "));
+        String endlessId = register("endless", endless.endpoint(), 0);
+        FakeAgent other = agent("other");
+        register("other", other.endpoint(), 1);
+        LeavingClient client = new LeavingClient(() -> !endless.received().isEmpty());
+
+        ClientGoneException gone = catchThrowableOfType(
+                ClientGoneException.class, () -> this.forwarder.route(new RouteRequest("hi"), client));
+
+        assertThat(gone).isNotNull();
+        assertThat(endless.received()).singleElement().satisfies((received) -> {
+            assertThat(received.headers().get("Accept")).isEqualTo("application/json");
+            assertThat(endless.canceled()).containsExactly(received.messageId());
+        });
+        assertThat(client.closed).as("the watch ends with the wait").isTrue();
+        assertThat(this.inflight.total()).isZero();
+        assertThat(other.received()).as("never resent").isEmpty();
+        assertThat(this.log.recent(10)).singleElement().satisfies((record) -> {
+            assertThat(record.outcome()).isEqualTo(Outcome.FAILED);
+            assertThat(record.status()).isEqualTo(MessageForwarder.CLIENT_CLOSED);
+            assertThat(record.nodeId()).isEqualTo(endlessId);
+            assertThat(record.error()).contains("the run was canceled on the node");
+        });
+    }
+
+    @Test
+    void routeWatchedWhenTheClientStaysShouldAnswerAsRouteDoesWithoutACancel() {
+        FakeAgent alpha = agent("alpha");
+        register("alpha", alpha.endpoint(), 0);
+        LeavingClient client = new LeavingClient(() -> false);
+
+        RouteResponse answer = this.forwarder.routeTo("alpha", new RouteRequest("hi"), client);
+
+        assertThat(answer.response()).isEqualTo("answer from alpha");
+        assertThat(alpha.canceled()).isEmpty();
+        assertThat(client.closed).isTrue();
+        assertThat(this.log.recent(10))
+                .singleElement()
+                .satisfies((record) -> assertThat(record.status()).isEqualTo(200));
+    }
+
+    /**
+     * A client that leaves once {@code leaves} says so, noticed by a thread of its own as the coordinator's watcher
+     * does; it asks for the cancel until the node has taken it.
+     */
+    private static final class LeavingClient implements ClientWatch {
+
+        private final BooleanSupplier leaves;
+
+        volatile boolean closed;
+
+        LeavingClient(BooleanSupplier leaves) {
+            this.leaves = leaves;
+        }
+
+        @Override
+        public Watching watch(BooleanSupplier cancel) {
+            AtomicBoolean gone = new AtomicBoolean();
+            Thread watcher = Thread.ofVirtual().start(() -> {
+                while (!this.closed) {
+                    if (gone.get() || this.leaves.getAsBoolean()) {
+                        gone.set(true);
+                        if (cancel.getAsBoolean()) {
+                            return;
+                        }
+                    }
+                    try {
+                        Thread.sleep(20);
+                    } catch (InterruptedException ex) {
+                        return;
+                    }
+                }
+            });
+            return new Watching() {
+                @Override
+                public boolean gone() {
+                    return gone.get();
+                }
+
+                @Override
+                public void close() {
+                    LeavingClient.this.closed = true;
+                    watcher.interrupt();
+                }
+            };
+        }
     }
 
     private FakeAgent agent(String name) {

@@ -12,6 +12,8 @@ import io.clawmesh.coordinator.TestDatabase;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -63,6 +65,39 @@ abstract class ClientKeysTests {
                 .map(ClientKey::name)
                 .hasValue("chat-ui");
         assertThat(this.keys.authenticate(created.secret() + "x")).isEmpty();
+    }
+
+    @Test
+    void unknownSecretAskedTwiceShouldCostOneLookupUntilTheRevocationCheckIsDue() {
+        AtomicInteger lookups = new AtomicInteger();
+        ClientKeyRepository counting = new ClientKeyRepository(this.database.jdbcClient()) {
+            @Override
+            public Optional<ClientKey> findBySecretHash(String secretHash) {
+                lookups.incrementAndGet();
+                return super.findBySecretHash(secretHash);
+            }
+        };
+        ClientKeys keys = new ClientKeys(counting, this.usage, this.clock);
+        String unknown = "cmk_" + "x".repeat(43);
+        String live = keys.create(new ClientKeyRequest("live", null, null)).secret();
+
+        assertThat(keys.authenticate(unknown)).isEmpty();
+        assertThat(keys.authenticate(unknown))
+                .as("the fast path, then the security chain")
+                .isEmpty();
+        assertThat(lookups).hasValue(1);
+        assertThat(keys.authenticate(live))
+                .as("a live key is never taken for a miss")
+                .isPresent();
+        assertThat(lookups).hasValue(2);
+
+        this.clock.advance(ClientKeys.REVOCATION_CHECK);
+        assertThat(keys.authenticate(unknown)).isEmpty();
+        assertThat(lookups).hasValue(3);
+        keys.revoke("live");
+        this.clock.advance(ClientKeys.REVOCATION_CHECK);
+        assertThat(keys.authenticate(live)).as("revoked").isEmpty();
+        assertThat(keys.authenticate(live)).isEmpty();
     }
 
     @Test

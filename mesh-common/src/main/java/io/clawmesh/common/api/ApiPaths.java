@@ -76,6 +76,12 @@ public final class ApiPaths {
     /** The agent's inbound message endpoint. */
     public static final String AGENT_MESSAGES = API + "/messages";
 
+    /**
+     * One message running on an agent: {@code DELETE} cancels its run (the coordinator's client went away while it
+     * waited for the whole answer).
+     */
+    public static final String AGENT_MESSAGE = AGENT_MESSAGES + "/{id}";
+
     /** The agent's health endpoint, open to anyone. */
     public static final String AGENT_HEALTH = "/healthz";
 

@@ -137,10 +137,9 @@ public class InboundConfiguration {
                 .build();
         JsonResponses responses = new JsonResponses(json);
         List<AgentHttpServer.Route> routes = new ArrayList<>();
-        routes.add(new AgentHttpServer.Route(
-                ApiPaths.AGENT_MESSAGES,
-                "POST",
-                new MessageHandler(state, dispatcher, new JsonBodyReader(json), responses, json)));
+        MessageHandler messages = new MessageHandler(state, dispatcher, new JsonBodyReader(json), responses, json);
+        routes.add(new AgentHttpServer.Route(ApiPaths.AGENT_MESSAGES, "POST", messages));
+        routes.add(new AgentHttpServer.Route(ApiPaths.AGENT_MESSAGE, "DELETE", messages::cancel));
         routes.add(new AgentHttpServer.Route(
                 ApiPaths.AGENT_HEALTH, "GET", new HealthHandler(runtime, gate, state, localNode, responses)));
         TaskEndpoints taskEndpoints =

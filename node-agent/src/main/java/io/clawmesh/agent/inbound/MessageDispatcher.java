@@ -9,6 +9,8 @@ import io.clawmesh.common.node.InvalidInputException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -16,7 +18,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Checks a message, takes a runtime slot (or refuses with "at capacity"), and hands the message to the runtime with
- * its id as the idempotency key. A message id seen recently is not run again: its first run's reply answers it.
+ * its id as the idempotency key. A message id seen recently is not run again: its first run's reply answers it. A
+ * running message can be canceled by its id ({@link #cancel}), whether its reply is streamed or answered whole.
  */
 public class MessageDispatcher {
 
@@ -34,6 +37,9 @@ public class MessageDispatcher {
     private final Duration timeout;
 
     private final RecentReplies replies;
+
+    /** How to stop each message running now, by id: what {@link #cancel} aborts. */
+    private final Map<String, RunAbort> running = new ConcurrentHashMap<>();
 
     public MessageDispatcher(AgentRuntime runtime, CapacityGate gate, Clock clock, Duration timeout) {
         this.runtime = runtime;
@@ -76,37 +82,54 @@ public class MessageDispatcher {
             if (!this.runtime.info().connected()) {
                 throw new RuntimeUnavailableException(this.runtime.info().kind());
             }
-            return runOnGate(id, () -> {
+            return runOnGate(id, stream.abort(), () -> {
                 stream.open();
                 return this.runtime.stream(request(id, content, message, stream.abort()), stream::delta);
             });
         });
     }
 
+    /**
+     * Cancels the run of a message running now: its runtime is asked to stop (as a streamed message's reader that goes
+     * away does), and the message then answers the runtime's "aborted" failure. A message that is not running here
+     * (unknown, finished, or a repeated id waiting for its first run) is left alone.
+     *
+     * @return whether a run with this id was running and has been asked to stop
+     */
+    public boolean cancel(String id) {
+        RunAbort abort = this.running.get(id);
+        if (abort == null) {
+            return false;
+        }
+        logger.info("Message {} canceled by the coordinator", id);
+        abort.abort("canceled by the coordinator: its client went away");
+        return true;
+    }
+
     private String run(String id, String content, AgentMessageRequest message) {
-        return runOnGate(id, () -> {
+        RunAbort abort = new RunAbort();
+        return runOnGate(id, abort, () -> {
             logger.debug(
                     "Message {} handed to the {} runtime",
                     id,
                     this.runtime.info().kind());
-            return this.runtime.send(request(id, content, message));
+            return this.runtime.send(request(id, content, message, abort));
         });
     }
 
-    private String runOnGate(String id, Supplier<String> run) {
+    private String runOnGate(String id, RunAbort abort, Supplier<String> run) {
         if (!this.gate.tryEnter()) {
             logger.info("Message {} refused: node at capacity ({})", id, this.gate.capacity());
             throw new NodeAtCapacityException(this.gate.capacity());
         }
+        // the id is the coordinator's and runs once at a time here (RecentReplies): this entry is this run's
+        this.running.put(id, abort);
         try {
             return run.get();
         } finally {
+            this.running.remove(id, abort);
             this.gate.exit();
         }
-    }
-
-    private RuntimeRequest request(String id, String content, AgentMessageRequest message) {
-        return request(id, content, message, new RunAbort());
     }
 
     private RuntimeRequest request(String id, String content, AgentMessageRequest message, RunAbort abort) {

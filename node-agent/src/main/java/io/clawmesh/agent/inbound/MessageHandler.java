@@ -7,9 +7,12 @@ import io.clawmesh.agent.registration.RegistrationState;
 import io.clawmesh.agent.runtime.RunAbort;
 import io.clawmesh.agent.web.JsonBodyReader;
 import io.clawmesh.agent.web.JsonResponses;
+import io.clawmesh.agent.web.RequestRejectedException;
 import io.clawmesh.common.api.ApiPaths;
 import io.clawmesh.common.message.AgentMessageRequest;
 import io.clawmesh.common.message.AgentMessageResponse;
+import io.clawmesh.common.node.InvalidInputException;
+import io.clawmesh.common.problem.ProblemType;
 import io.clawmesh.common.task.TaskDelta;
 import io.clawmesh.common.task.TaskEventTypes;
 import java.io.IOException;
@@ -22,6 +25,9 @@ import tools.jackson.databind.json.JsonMapper;
  * as JSON or, with {@code Accept: text/event-stream}, as {@code delta} events then {@code done} (or {@code error}).
  * Failures before the message is accepted are thrown and answered as problems by {@link AgentHttpServer}, with their
  * own status also on the streamed path, so the coordinator can tell "not accepted" and try another node.
+ * <p>
+ * {@code DELETE /api/v1/messages/{id}} ({@link #cancel}) cancels a message running here, with the same credential: the
+ * coordinator's way to stop a run whose client went away while it waited for the whole (JSON) answer.
  */
 class MessageHandler implements HttpHandler {
 
@@ -80,6 +86,22 @@ class MessageHandler implements HttpHandler {
         } finally {
             MDC.remove(ApiPaths.MESSAGE_ID_MDC_KEY);
         }
+    }
+
+    /**
+     * {@code DELETE /api/v1/messages/{id}}: 204 when the message was running here and its run has been asked to stop
+     * (its own request then answers the runtime's "aborted" failure); 404 when no message with this id is running.
+     */
+    void cancel(HttpExchange exchange) throws IOException {
+        this.authenticator.check(exchange.getRequestHeaders().getFirst("Authorization"));
+        String id = AgentHttpServer.pathVariable(exchange, "id");
+        if (!LOGGABLE_ID.matcher(id).matches()) {
+            throw new InvalidInputException("A message id is 1 to 100 characters of A-Z a-z 0-9 . _ : -");
+        }
+        if (!this.dispatcher.cancel(id)) {
+            throw new RequestRejectedException(ProblemType.NOT_FOUND, "No message " + id + " is running here.");
+        }
+        exchange.sendResponseHeaders(204, -1);
     }
 
     private void streamed(HttpExchange exchange, AgentMessageRequest message, String nodeId) {

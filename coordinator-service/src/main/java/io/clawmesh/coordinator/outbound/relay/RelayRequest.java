@@ -31,6 +31,10 @@ record RelayRequest(
     private static final Pattern TASK_PATH =
             Pattern.compile(Pattern.quote(ApiPaths.TASKS) + "/[A-Za-z0-9._-]{1,100}(/events)?");
 
+    /** A running message, which the coordinator cancels when the client of a plain chat completion left. */
+    private static final Pattern MESSAGE_PATH =
+            Pattern.compile(Pattern.quote(ApiPaths.AGENT_MESSAGES) + "/[A-Za-z0-9._-]{1,100}");
+
     private static final Set<String> HEADERS =
             Set.of("accept", "content-type", ApiPaths.MESSAGE_ID_HEADER.toLowerCase(Locale.ROOT), "last-event-id");
 
@@ -51,13 +55,16 @@ record RelayRequest(
         boolean allowed = switch (method) {
             case "POST" -> path.equals(ApiPaths.AGENT_MESSAGES) || path.equals(ApiPaths.TASKS);
             case "GET" -> TASK_PATH.matcher(path).matches();
-            case "DELETE" -> TASK_PATH.matcher(path).matches() && !path.endsWith("/events");
+            case "DELETE" ->
+                (TASK_PATH.matcher(path).matches() && !path.endsWith("/events"))
+                        || MESSAGE_PATH.matcher(path).matches();
             default -> false;
         };
         if (!allowed) {
             return "only the agent's message and task calls are relayed (POST " + ApiPaths.AGENT_MESSAGES + ", POST "
                     + ApiPaths.TASKS + ", GET or DELETE " + ApiPaths.TASKS + "/{id}, GET " + ApiPaths.TASKS
-                    + "/{id}/events), not " + printable(method) + " " + printable(path);
+                    + "/{id}/events, DELETE " + ApiPaths.AGENT_MESSAGE + "), not " + printable(method) + " "
+                    + printable(path);
         }
         if (relayed.headers() == null) {
             return "headers are required";

@@ -200,7 +200,18 @@ class RelayIntegrationTests {
         noTimeout.remove("timeout");
         Map<String, Object> unknownField = validRequest();
         unknownField.put("node_token", "x");
+        Map<String, Object> deleteAllMessages = validRequest();
+        deleteAllMessages.put("method", "DELETE");
+        Map<String, Object> messageTraversal = validRequest();
+        messageTraversal.put("method", "DELETE");
+        messageTraversal.put("path", "/api/v1/messages/../nodes");
+        Map<String, Object> getMessage = validRequest();
+        getMessage.put("method", "GET");
+        getMessage.put("path", "/api/v1/messages/msg-1");
         for (Map<String, Object> request : List.of(
+                deleteAllMessages,
+                messageTraversal,
+                getMessage,
                 disallowedPath,
                 traversal,
                 wrongMethod,
@@ -222,6 +233,15 @@ class RelayIntegrationTests {
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(notJson.statusCode()).as(notJson.body()).isEqualTo(400);
+    }
+
+    @Test
+    void theCancelOfARunningMessageShouldBeRelayedLikeTheMessageItself() {
+        assertThat(new RelayRequest("DELETE", "/api/v1/messages/msg-0123456789abcdef0123", Map.of(), null, 1000)
+                        .problem("node-1"))
+                .isNull();
+        assertThat(new RelayRequest("DELETE", "/api/v1/messages/msg-1/x", Map.of(), null, 1000).problem("node-1"))
+                .isNotNull();
     }
 
     @Test
