@@ -27,7 +27,8 @@ import org.junit.jupiter.api.TestInstance;
 /**
  * The launcher's AOT cache (issue 18), with the unpacked distribution as a user runs it: the first run trains a cache
  * in the background and answers exactly as a run without one; later runs start from it; a corrupt, foreign or
- * unwritable cache changes nothing a user or a script sees (output, {@code --output json}, exit code).
+ * unwritable cache changes nothing a user or a script sees (output, {@code --output json}, exit code). Without a
+ * {@code claw-mesh.yaml}, {@code up} reads its settings from {@code CLAW_MESH_*} without a CLI JVM.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LauncherAotCacheEndToEndTests {
@@ -213,6 +214,44 @@ class LauncherAotCacheEndToEndTests {
                         .contains("-Xlog:aot=off"));
         Launcher.stop(second);
         assertThat(second.exitValue()).isZero();
+    }
+
+    @Test
+    void upWithoutAConfigFileShouldTakeItsSettingsFromTheEnvironmentWithoutStartingTheCli() throws Exception {
+        Launcher launcher = launcher("up-env");
+        int port = freePort();
+        Path dataDir = this.work.resolve("up-env-data");
+        String token = "operator-token-from-the-environment-0123";
+        // the systematic name, blank, gives way to the Go version's short one, as in the CLI's __up-settings
+        launcher.env("CLAW_MESH_COORDINATOR_PORT", String.valueOf(port))
+                .env("CLAW_MESH_COORDINATOR_DATA_DIR", " ")
+                .env("CLAW_MESH_DATA_DIR", dataDir.toString())
+                .env("CLAW_MESH_TOKEN", token);
+
+        Process up = launcher.start("up-env", "up", "--no-local");
+        awaitHealthy(port, up, launcher, "up-env");
+
+        assertThat(nodesStatus(port, token)).isEqualTo(200);
+        assertThat(nodesStatus(port, token + "-wrong")).isEqualTo(401);
+        assertThat(Files.readString(this.logs.resolve("up-env.log")))
+                .contains("starting the coordinator on http://127.0.0.1:" + port + " (data in " + dataDir + ";");
+        assertThat(dataDir).isDirectory();
+        // no CLI JVM ran: it would have started the training of the CLI's cache
+        try (Stream<Path> caches = Files.list(launcher.home().resolve(".cache/claw-mesh/aot"))) {
+            assertThat(caches.map((dir) -> dir.getFileName().toString())).noneMatch((name) -> name.startsWith("cli-"));
+        }
+        Launcher.stop(up);
+        assertThat(up.exitValue()).isZero();
+    }
+
+    private int nodesStatus(int port, String token) throws IOException, InterruptedException {
+        return this.http
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/nodes"))
+                                .header("Authorization", "Bearer " + token)
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding())
+                .statusCode();
     }
 
     private String[] nodesJson() {

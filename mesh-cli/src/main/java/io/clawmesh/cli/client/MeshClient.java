@@ -6,6 +6,8 @@ import io.clawmesh.common.api.ApiPaths;
 import io.clawmesh.common.api.CoordinatorApi;
 import io.clawmesh.common.task.TaskEventTypes;
 import io.clawmesh.common.tls.MeshTrust;
+import java.io.IOException;
+import java.net.HttpURLConnection;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,7 +17,9 @@ import java.util.function.Function;
 import javax.net.ssl.SSLContext;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.client.ClientHttpRequestFactory;
 import org.springframework.http.client.JdkClientHttpRequestFactory;
+import org.springframework.http.client.SimpleClientHttpRequestFactory;
 import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.client.RestClientResponseException;
@@ -41,22 +45,15 @@ public class MeshClient {
 
     private final MeshApi api;
 
-    private final HttpClient httpClient;
+    private @Nullable HttpClient httpClient;
 
     MeshClient(ConnectionSettings settings, RestClient.Builder builder, Duration readTimeout) {
         this.settings = settings;
-        HttpClient.Builder clientBuilder =
-                HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).version(HttpClient.Version.HTTP_1_1);
-        SSLContext tls = tls(settings);
-        if (tls != null) {
-            clientBuilder.sslContext(tls);
-        }
-        HttpClient httpClient = clientBuilder.build();
-        this.httpClient = httpClient;
-        JdkClientHttpRequestFactory requestFactory = new JdkClientHttpRequestFactory(httpClient);
-        requestFactory.setReadTimeout(readTimeout);
-        RestClient.Builder configured =
-                builder.clone().baseUrl(settings.coordinator().toString()).requestFactory(requestFactory);
+        RestClient.Builder configured = builder.clone()
+                .baseUrl(settings.coordinator().toString())
+                .requestFactory(requestFactory(readTimeout))
+                // what the JDK's HttpClient sends when nothing is asked for; HttpURLConnection would ask for text/html
+                .defaultHeader(HttpHeaders.ACCEPT, "*/*");
         if (settings.token() != null) {
             configured.defaultHeader(HttpHeaders.AUTHORIZATION, "Bearer " + settings.token());
         }
@@ -64,6 +61,49 @@ public class MeshClient {
         this.api = HttpServiceProxyFactory.builderFor(RestClientAdapter.create(this.restClient))
                 .build()
                 .createClient(MeshApi.class);
+    }
+
+    /**
+     * How ordinary calls are sent. To an https coordinator: the JDK's {@link HttpClient} with the pinned or file trust.
+     * To an http one: a plain {@link java.net.HttpURLConnection}, because building an {@code HttpClient} builds the
+     * JDK's default {@code SSLContext} (its TLS provider and every CA certificate) and the client's selector thread,
+     * about 300 ms of CPU on every verb for a connection that never speaks TLS (ADR 0016). Both follow no redirect and
+     * use the JDK's default proxy selector, as before.
+     */
+    private ClientHttpRequestFactory requestFactory(Duration readTimeout) {
+        if (!isHttps()) {
+            SimpleClientHttpRequestFactory plain = new SimpleClientHttpRequestFactory() {
+                @Override
+                protected void prepareConnection(HttpURLConnection connection, String httpMethod) throws IOException {
+                    super.prepareConnection(connection, httpMethod);
+                    connection.setInstanceFollowRedirects(false);
+                }
+            };
+            plain.setConnectTimeout(CONNECT_TIMEOUT);
+            plain.setReadTimeout(readTimeout);
+            return plain;
+        }
+        JdkClientHttpRequestFactory requestFactory = new JdkClientHttpRequestFactory(httpClient());
+        requestFactory.setReadTimeout(readTimeout);
+        return requestFactory;
+    }
+
+    private boolean isHttps() {
+        return this.settings.coordinator().getScheme().equals("https");
+    }
+
+    /** The JDK client, built on first use: for https calls and for event streams. */
+    private synchronized HttpClient httpClient() {
+        if (this.httpClient == null) {
+            HttpClient.Builder clientBuilder =
+                    HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).version(HttpClient.Version.HTTP_1_1);
+            SSLContext tls = tls(this.settings);
+            if (tls != null) {
+                clientBuilder.sslContext(tls);
+            }
+            this.httpClient = clientBuilder.build();
+        }
+        return this.httpClient;
     }
 
     /** The pinned or file trust for an https coordinator, or {@code null} for the JDK's trust store. */
@@ -126,7 +166,7 @@ public class MeshClient {
         if (lastEventId != null) {
             request.header("Last-Event-ID", lastEventId);
         }
-        return EventStream.open(this.settings, this.httpClient, request.build());
+        return EventStream.open(this.settings, httpClient(), request.build());
     }
 
     RestClient restClient() {

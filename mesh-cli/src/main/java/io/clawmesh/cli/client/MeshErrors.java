@@ -37,7 +37,7 @@ public final class MeshErrors {
     public static CliException unreachable(ConnectionSettings settings, Exception ex) {
         String url = settings.coordinator().toString();
         String message;
-        if (Causes.has(ex, HttpConnectTimeoutException.class)) {
+        if (Causes.has(ex, HttpConnectTimeoutException.class) || isConnectTimeout(ex)) {
             message = "cannot reach the coordinator at " + url + " (no connection within "
                     + MeshClient.CONNECT_TIMEOUT.toSeconds() + "s): a firewall, a wrong address, or a proxy in between";
         } else if (Causes.has(ex, ConnectException.class) || Causes.has(ex, NoRouteToHostException.class)) {
@@ -58,6 +58,16 @@ public final class MeshErrors {
             message = "cannot reach the coordinator at " + url + " (" + Causes.rootMessage(ex) + ")";
         }
         return new CliException(ExitCode.UNREACHABLE, message + proxyHint());
+    }
+
+    /**
+     * Whether a plain {@code HttpURLConnection} (the CLI's http:// calls) gave up connecting: the socket's
+     * {@link SocketTimeoutException} of a connect says so only in its message, unlike the JDK client's
+     * {@link HttpConnectTimeoutException}.
+     */
+    static boolean isConnectTimeout(Exception ex) {
+        SocketTimeoutException timeout = Causes.find(ex, SocketTimeoutException.class);
+        return timeout != null && "Connect timed out".equals(timeout.getMessage());
     }
 
     /** The coordinator answered with an error status. */
