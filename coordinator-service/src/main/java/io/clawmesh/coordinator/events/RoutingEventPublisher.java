@@ -13,16 +13,20 @@ import org.springframework.stereotype.Component;
  * context as usual. Spring's multicaster wraps each event in a {@code PayloadApplicationEvent}, resolves its generic
  * type, looks its listeners up and calls each reflectively: a few microseconds per event, twice per routed message
  * (issue 19). Listeners of these two events must therefore implement {@link RoutingEventListener}; an
- * {@code @EventListener} for them only sees what is published through the context. Injected by name
- * ({@value #NAME}); {@link Fallback} so that every other {@link ApplicationEventPublisher} injection point still gets
- * the context itself.
+ * {@code @EventListener} for them only sees what is published through the context. Injected by reference
+ * ({@code @Value(RoutingEventPublisher.REFERENCE)}): a {@code @Qualifier} does not do, since Spring offers the context
+ * itself to every {@link ApplicationEventPublisher} injection point whatever its qualifier, and prefers it.
+ * {@link Fallback}, so that every other injection point keeps getting the context.
  */
 @Component(RoutingEventPublisher.NAME)
 @Fallback
 public class RoutingEventPublisher implements ApplicationEventPublisher {
 
-    /** The bean name to qualify an injection point with. */
+    /** The bean name. */
     public static final String NAME = "routingEventPublisher";
+
+    /** An expression for {@code @Value} that injects this bean. */
+    public static final String REFERENCE = "#{@" + NAME + "}";
 
     private final ApplicationEventPublisher context;
 

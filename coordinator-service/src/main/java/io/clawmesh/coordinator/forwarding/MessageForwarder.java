@@ -31,7 +31,7 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
-import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 
@@ -79,7 +79,7 @@ public class MessageForwarder {
             MessageLog log,
             ForwardingProperties properties,
             Clock clock,
-            @Qualifier(RoutingEventPublisher.NAME) ApplicationEventPublisher events) {
+            @Value(RoutingEventPublisher.REFERENCE) ApplicationEventPublisher events) {
         this.resolver = resolver;
         this.selector = selector;
         this.client = client;

@@ -7,7 +7,9 @@ import static org.mockito.Mockito.mockingDetails;
 import io.clawmesh.common.event.MeshEventTypes;
 import io.clawmesh.common.event.MeshEventView;
 import io.clawmesh.coordinator.events.EventStream;
+import io.clawmesh.coordinator.events.RoutingEventPublisher;
 import io.clawmesh.coordinator.forwarding.FakeAgent;
+import io.clawmesh.coordinator.forwarding.MessageForwarder;
 import io.clawmesh.coordinator.forwarding.RouteController;
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
@@ -37,9 +39,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.context.bean.override.mockito.MockitoSpyBean;
+import org.springframework.test.util.ReflectionTestUtils;
 
 /**
  * The routing hot path ({@code RouteRequestFilter}) against the general path (security chain, Spring MVC and
@@ -67,6 +72,15 @@ class RouteFastPathIntegrationTests extends ApiIntegrationTestSupport {
 
     @Autowired
     EventStream events;
+
+    @Autowired
+    MessageForwarder forwarder;
+
+    @Autowired
+    RoutingEventPublisher routingEvents;
+
+    @Autowired
+    ObjectProvider<ApplicationEventPublisher> publishers;
 
     @BeforeEach
     void oneEchoAgent() {
@@ -186,6 +200,16 @@ class RouteFastPathIntegrationTests extends ApiIntegrationTestSupport {
                 .isEqualTo(routedBefore + 2);
         assertThat(count(metrics, toNode, "status=\"404\"", ok, "method=\"POST\"", "outcome=\"CLIENT_ERROR\""))
                 .isEqualTo(unknownBefore + 1);
+    }
+
+    @Test
+    void theForwarderShouldPublishThroughTheDirectPublisher() {
+        assertThat(ReflectionTestUtils.getField(this.forwarder, "events"))
+                .as("the forwarder's events skip the context's multicaster")
+                .isSameAs(this.routingEvents);
+        assertThat(this.publishers.getIfAvailable())
+                .as("every other injection point still gets the context")
+                .isNotInstanceOf(RoutingEventPublisher.class);
     }
 
     @Test
