@@ -34,7 +34,7 @@ import org.springframework.stereotype.Component;
  * ids to catch up.
  */
 @Component
-public class EventStream implements SmartLifecycle {
+public class EventStream implements SmartLifecycle, RoutingEventListener {
 
     private static final Logger logger = LoggerFactory.getLogger(EventStream.class);
 
@@ -90,6 +90,12 @@ public class EventStream implements SmartLifecycle {
         if (fanOut != null) {
             fanOut.accept(view);
         }
+    }
+
+    /** The forwarder's messages, handed over directly by {@link RoutingEventPublisher}. */
+    @Override
+    public void onMessageHandled(MessageHandled event) {
+        on(event);
     }
 
     /**

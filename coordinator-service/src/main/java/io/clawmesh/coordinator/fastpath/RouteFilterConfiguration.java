@@ -2,14 +2,17 @@ package io.clawmesh.coordinator.fastpath;
 
 import io.clawmesh.common.api.ApiPaths;
 import io.clawmesh.coordinator.forwarding.MessageForwarder;
+import io.clawmesh.coordinator.security.MeshSecurityProperties;
 import io.clawmesh.coordinator.security.OperatorToken;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
-import org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
 import org.springframework.web.servlet.HandlerExceptionResolver;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -27,14 +30,19 @@ class RouteFilterConfiguration {
             OperatorToken tokens,
             JsonMapper json,
             @Qualifier("handlerExceptionResolver") HandlerExceptionResolver exceptionResolver,
-            ObjectProvider<SecurityFilterProperties> securityFilter) {
-        FilterRegistrationBean<RouteRequestFilter> registration =
-                new FilterRegistrationBean<>(new RouteRequestFilter(forwarder, tokens, json, exceptionResolver));
+            MeshSecurityProperties security,
+            ObjectProvider<MeterRegistry> registry) {
+        FilterRegistrationBean<RouteRequestFilter> registration = new FilterRegistrationBean<>(new RouteRequestFilter(
+                forwarder,
+                tokens,
+                json,
+                exceptionResolver,
+                security.maxBodySize().toBytes(),
+                registry.getIfAvailable(SimpleMeterRegistry::new)));
         registration.addUrlPatterns(ApiPaths.ROUTE, ApiPaths.ROUTE + "/*");
-        // After the body-size limit and the HTTP server observation, right before Spring Security wherever it is.
-        int securityOrder =
-                securityFilter.getIfAvailable(SecurityFilterProperties::new).getOrder();
-        registration.setOrder(securityOrder - 1);
+        // First, ahead of the HTTP server observation (HIGHEST_PRECEDENCE + 1) and the body-size limit: the requests it
+        // takes have a Content-Length within the limit and are timed by the filter itself; the others go on to both.
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
         return registration;
     }
 }

@@ -8,6 +8,7 @@ import io.clawmesh.common.message.RouteResponse;
 import io.clawmesh.common.node.InvalidInputException;
 import io.clawmesh.coordinator.events.ForwardAttempted;
 import io.clawmesh.coordinator.events.MessageHandled;
+import io.clawmesh.coordinator.events.RoutingEventPublisher;
 import io.clawmesh.coordinator.forwarding.ForwardAttemptException.Kind;
 import io.clawmesh.coordinator.messages.MessageLog;
 import io.clawmesh.coordinator.messages.MessageRecord;
@@ -30,6 +31,7 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 
@@ -80,7 +82,7 @@ public class MessageForwarder {
             MessageLog log,
             ForwardingProperties properties,
             Clock clock,
-            ApplicationEventPublisher events) {
+            @Value(RoutingEventPublisher.REFERENCE) ApplicationEventPublisher events) {
         this.resolver = resolver;
         this.selector = selector;
         this.client = client;

@@ -2,6 +2,7 @@ package io.clawmesh.coordinator.metrics;
 
 import io.clawmesh.coordinator.events.ForwardAttempted;
 import io.clawmesh.coordinator.events.MessageHandled;
+import io.clawmesh.coordinator.events.RoutingEventListener;
 import io.clawmesh.coordinator.messages.MessageRecord.Outcome;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Meter.MeterProvider;
@@ -14,11 +15,11 @@ import org.springframework.stereotype.Component;
 /**
  * Counts routed messages by outcome and strategy ({@code mesh_route_requests_total}), failovers
  * ({@code mesh_failovers_total}) and times every forward attempt by node ({@code mesh_forward_duration_seconds}, a
- * histogram), from the forwarder's events. Tag values are fixed sets, plus node names, which {@link NodeMeters}
+ * histogram), from the forwarder's events, which {@code RoutingEventPublisher} hands over directly. Tag values are fixed sets, plus node names, which {@link NodeMeters}
  * removes with their node.
  */
 @Component
-public class RoutingMeters {
+public class RoutingMeters implements RoutingEventListener {
 
     /** Bucket bounds of the forward histogram: an echo node answers in a millisecond, an AI runtime in minutes. */
     static final Duration[] BUCKETS = {
@@ -59,8 +60,9 @@ public class RoutingMeters {
                 .register(registry);
     }
 
+    @Override
     @EventListener
-    void onMessageHandled(MessageHandled event) {
+    public void onMessageHandled(MessageHandled event) {
         String strategy = event.explicit()
                 ? "explicit"
                 : (event.strategy() != null) ? event.strategy().wireName() : "none";
@@ -72,8 +74,9 @@ public class RoutingMeters {
         }
     }
 
+    @Override
     @EventListener
-    void onForwardAttempted(ForwardAttempted event) {
+    public void onForwardAttempted(ForwardAttempted event) {
         this.forwardDuration
                 .withTags("node", event.node().name(), "outcome", event.outcome())
                 .record(event.duration());

@@ -4,7 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.Mockito.clearInvocations;
 import static org.mockito.Mockito.mockingDetails;
 
+import io.clawmesh.common.event.MeshEventTypes;
+import io.clawmesh.common.event.MeshEventView;
+import io.clawmesh.coordinator.events.EventStream;
+import io.clawmesh.coordinator.events.RoutingEventPublisher;
 import io.clawmesh.coordinator.forwarding.FakeAgent;
+import io.clawmesh.coordinator.forwarding.MessageForwarder;
 import io.clawmesh.coordinator.forwarding.RouteController;
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
@@ -20,6 +25,8 @@ import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -32,8 +39,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.context.bean.override.mockito.MockitoSpyBean;
+import org.springframework.test.util.ReflectionTestUtils;
 
 /**
  * The routing hot path ({@code RouteRequestFilter}) against the general path (security chain, Spring MVC and
@@ -58,6 +69,18 @@ class RouteFastPathIntegrationTests extends ApiIntegrationTestSupport {
 
     @MockitoSpyBean
     RouteController controller;
+
+    @Autowired
+    EventStream events;
+
+    @Autowired
+    MessageForwarder forwarder;
+
+    @Autowired
+    RoutingEventPublisher routingEvents;
+
+    @Autowired
+    ObjectProvider<ApplicationEventPublisher> publishers;
 
     @BeforeEach
     void oneEchoAgent() {
@@ -146,6 +169,90 @@ class RouteFastPathIntegrationTests extends ApiIntegrationTestSupport {
                 .anyMatch((line) -> line.startsWith("http_server_requests_seconds_count{")
                         && line.contains("uri=\"/api/v1/route\"")
                         && line.contains("status=\"200\""));
+    }
+
+    @Test
+    void bothPathsShouldBeTimedInOneHttpServerSeriesWithTheObservationsTags() throws Exception {
+        String route = "uri=\"" + ROUTE + "\"";
+        String toNode = "uri=\"" + ROUTE + "/{node}\"";
+        String ok = "error=\"none\",exception=\"none\"";
+        double routedBefore = count(metrics(), route, "status=\"200\"");
+        double unknownBefore = count(metrics(), toNode, "status=\"404\"");
+
+        assertThat(send(ROUTE, FAST, ApiFixtures.OPERATOR_TOKEN, "{\"content\":\"ping\"}")
+                        .status())
+                .isEqualTo(200);
+        assertThat(send(ROUTE, GENERAL, ApiFixtures.OPERATOR_TOKEN, "{\"content\":\"ping\"}")
+                        .status())
+                .isEqualTo(200);
+        assertThat(send(
+                                ROUTE + "/" + ApiFixtures.UNKNOWN_NODE_ID,
+                                FAST,
+                                ApiFixtures.OPERATOR_TOKEN,
+                                "{\"content\":\"x\"}")
+                        .status())
+                .isEqualTo(404);
+        assertThat(controllerCalls()).as("two of the three took the hot path").isOne();
+
+        String metrics = metrics();
+        assertThat(count(metrics, route, "status=\"200\"", ok, "method=\"POST\"", "outcome=\"SUCCESS\""))
+                .as("the hot path's answer and the general path's in one series")
+                .isEqualTo(routedBefore + 2);
+        assertThat(count(metrics, toNode, "status=\"404\"", ok, "method=\"POST\"", "outcome=\"CLIENT_ERROR\""))
+                .isEqualTo(unknownBefore + 1);
+    }
+
+    @Test
+    void theForwarderShouldPublishThroughTheDirectPublisher() {
+        assertThat(ReflectionTestUtils.getField(this.forwarder, "events"))
+                .as("the forwarder's events skip the context's multicaster")
+                .isSameAs(this.routingEvents);
+        assertThat(this.publishers.getIfAvailable())
+                .as("every other injection point still gets the context")
+                .isNotInstanceOf(RoutingEventPublisher.class);
+    }
+
+    @Test
+    void hotPathMessagesShouldReachTheEventStreamAndTheRoutingMeters() throws Exception {
+        try (EventStream.Subscription subscription = this.events.subscribe(null)) {
+            Answer answer = send(ROUTE, FAST, ApiFixtures.OPERATOR_TOKEN, "{\"content\":\"ping\"}");
+            assertThat(answer.status()).isEqualTo(200);
+
+            MeshEventView event = subscription.next(Duration.ofSeconds(5));
+            while (event != null && !event.type().startsWith("message.")) {
+                event = subscription.next(Duration.ofSeconds(5));
+            }
+            assertThat(event).isNotNull();
+            assertThat(event.type()).isEqualTo(MeshEventTypes.MESSAGE_ROUTED);
+            assertThat(event.nodeName()).isEqualTo("alpha");
+        }
+        String metrics = metrics();
+        assertThat(count(metrics, "mesh_route_requests_total{", "outcome=\"ok\""))
+                .isPositive();
+        assertThat(count(metrics, "mesh_forward_duration_seconds_count{", "node=\"alpha\"", "outcome=\"ok\""))
+                .isPositive();
+    }
+
+    private String metrics() throws Exception {
+        return this.http
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + "/actuator/prometheus"))
+                                .build(),
+                        BodyHandlers.ofString())
+                .body();
+    }
+
+    /** The value of the one {@code http_server_requests_seconds_count} (or named) line holding every part; 0 if none. */
+    private static double count(String metrics, String... parts) {
+        String prefix = parts[0].endsWith("{") ? parts[0] : "http_server_requests_seconds_count{";
+        List<String> lines = metrics.lines()
+                .filter((line) -> line.startsWith(prefix))
+                .filter((line) -> Stream.of(parts).allMatch((part) -> part.endsWith("{") || line.contains(part)))
+                .toList();
+        assertThat(lines).as("at most one series matches %s", List.of(parts)).hasSizeLessThanOrEqualTo(1);
+        return lines.isEmpty()
+                ? 0
+                : Double.parseDouble(lines.get(0).substring(lines.get(0).lastIndexOf(' ') + 1));
     }
 
     @Test
