@@ -4,7 +4,9 @@
 # at 16 keep-alive connections (wrk reuses each TLS session: handshakes only at connect; the coordinator pools its
 # connections to the agents and resumes TLS sessions), alternating rounds in one session. Everything on loopback; every
 # process is stopped at the end. Each https run also prints how many TLS handshakes the coordinator made with the
-# agents during it (mesh_tls_handshakes_total{peer="agent"}): pooled connections should make that about 0 per second.
+# agents during it (mesh_tls_handshakes_total{peer="agent",client="forwarding"}): pooled connections should make that
+# about 0 per second; and the protocol and cipher suite an agent negotiates (openssl s_client with the coordinator's
+# certificate, which carries the client purpose; the agent's order decides the suite).
 # Usage: [WARMUP_SECONDS=20] [ROUNDS=2] bench/tls.sh [seconds-per-run]   (default 10)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -29,9 +31,11 @@ start_tls_mesh() {
         sleep 0.5
     done
     APIDS=()
+    APORTS=()
     local name port
     for name in a b c; do
         port=$(free_port)
+        APORTS+=("$port")
         "$JAVA" $AGENT_OPTS -jar node-agent/target/node-agent-$VERSION.jar --server.port="$port" \
             --server.address=127.0.0.1 --mesh.agent.coordinator-url="https://127.0.0.1:$CPORT" \
             --mesh.agent.ca-file="$CA" --mesh.agent.token=$TOKEN --mesh.agent.name="bench-$name" \
@@ -48,9 +52,13 @@ start_tls_mesh() {
     echo "timeout waiting for the three agents to be online over https" >&2
     exit 1
 }
-# handshakes: the coordinator's count of TLS handshakes with agents (new pooled connections) from /actuator/prometheus
+# handshakes: the coordinator's count of TLS handshakes with agents (new pooled connections of its message client)
 handshakes() { curl -fsS --cacert "$CA" "https://127.0.0.1:$CPORT/actuator/prometheus" \
-    | awk '/^mesh_tls_handshakes_total[{]/ && /peer="agent"/ { sum += $NF } END { printf "%d", sum }'; }
+    | awk '/^mesh_tls_handshakes_total[{]/ && /peer="agent"/ && /client="forwarding"/ { sum += $NF }
+           END { printf "%d", sum }'; }
+# negotiated: "TLSv1.3 TLS_..." as the first agent answers a client with the coordinator's certificate
+negotiated() { openssl s_client -connect "127.0.0.1:${APORTS[0]}" -CAfile "$CA" -cert "$WORK/coordinator/tls/server.crt" \
+    -key "$WORK/coordinator/tls/server.key" < /dev/null 2>/dev/null | awk '/^New, / { print $2, $NF }' | tr -d ,; }
 # route SCHEME NONCE SECONDS: wrk does not verify certificates, which is fine on loopback for a throughput number
 route() { BENCH_MODE=routed BENCH_AUTH=$TOKEN BENCH_NONCE="$2-$RANDOM" BENCH_CONNECTIONS=16 \
     wrk -t2 -c16 -d"$3"s -s bench/post.lua "$1://127.0.0.1:$CPORT/api/v1/route"; }
@@ -66,6 +74,7 @@ for round in $(seq 1 "$ROUNDS"); do
     result=$(route https tls "$SECONDS_PER_RUN" | grep '^mode=')
     after=$(handshakes)
     echo "round $round https: $result coordinator_agent_tls_handshakes=$((after - before))" \
-        "($(awk -v d=$((after - before)) -v s="$SECONDS_PER_RUN" 'BEGIN { printf "%.2f", d / s }')/s)"
+        "($(awk -v d=$((after - before)) -v s="$SECONDS_PER_RUN" 'BEGIN { printf "%.2f", d / s }')/s)" \
+        "agent_tls=$(negotiated | tr ' ' /)"
     stop_mesh
 done

@@ -103,7 +103,11 @@ public class NodeProber implements DisposableBean {
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(properties.probeTimeout())
                 .followRedirects(HttpClient.Redirect.NEVER)
-                .sslContext(this.endpointPolicy.clientContext())
+                // mutual TLS: the prober's own connections count in mesh_tls_handshakes_total{client="prober"}
+                .sslContext(
+                        (this.endpointPolicy.agentTls() != null)
+                                ? AgentClientTls.countingProbes(this.endpointPolicy.agentTls())
+                                : this.endpointPolicy.clientContext())
                 .executor(this.executor)
                 .build();
     }

@@ -11,6 +11,7 @@ import java.security.KeyPair;
 import java.security.KeyStore;
 import java.security.Principal;
 import java.security.PrivateKey;
+import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
@@ -21,10 +22,16 @@ import javax.naming.ldap.LdapName;
 import javax.naming.ldap.Rdn;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLContextSpi;
 import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLServerSocketFactory;
 import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSessionContext;
 import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedKeyManager;
 import org.apache.hc.client5.http.protocol.HttpClientContext;
@@ -48,6 +55,9 @@ public final class AgentClientTls {
     /** TLS connections to agents made since start (a new pooled connection: a full or resumed handshake). */
     private static final AtomicLong HANDSHAKES = new AtomicLong();
 
+    /** TLS connections the health prober's JDK client opened to agents since start. */
+    private static final AtomicLong PROBE_HANDSHAKES = new AtomicLong();
+
     private AgentClientTls() {}
 
     /**
@@ -56,6 +66,24 @@ public final class AgentClientTls {
      */
     public static long handshakes() {
         return HANDSHAKES.get();
+    }
+
+    /**
+     * How many TLS connections to agents the health prober has opened since the process started, each one handshake
+     * ({@code mesh_tls_handshakes_total{peer="agent",client="prober"}}): its JDK client keeps a connection while probes
+     * come more often than its keep-alive timeout, so this grows by about one per node per timeout at most.
+     */
+    public static long probeHandshakes() {
+        return PROBE_HANDSHAKES.get();
+    }
+
+    /**
+     * This context for the health prober's JDK client, counting each TLS connection it opens in
+     * {@link #probeHandshakes()}: the JDK client creates one {@link SSLEngine} per connection, so each engine is one
+     * handshake (full or resumed). The same keys, trust and session cache as {@code context}.
+     */
+    public static SSLContext countingProbes(SSLContext context) {
+        return new CountingContext(context, PROBE_HANDSHAKES);
     }
 
     /**
@@ -166,6 +194,74 @@ public final class AgentClientTls {
             return null;
         } catch (InvalidNameException ex) {
             return null;
+        }
+    }
+
+    /** A context that counts the engines (one per connection) it creates; everything else is the delegate's. */
+    static final class CountingContext extends SSLContext {
+
+        CountingContext(SSLContext delegate, AtomicLong engines) {
+            super(new CountingSpi(delegate, engines), delegate.getProvider(), delegate.getProtocol());
+        }
+    }
+
+    private static final class CountingSpi extends SSLContextSpi {
+
+        private final SSLContext delegate;
+
+        private final AtomicLong engines;
+
+        CountingSpi(SSLContext delegate, AtomicLong engines) {
+            this.delegate = delegate;
+            this.engines = engines;
+        }
+
+        @Override
+        protected void engineInit(
+                KeyManager @Nullable [] keys, TrustManager @Nullable [] trust, @Nullable SecureRandom random) {
+            throw new UnsupportedOperationException("already initialised: the delegate's keys and trust are used");
+        }
+
+        @Override
+        protected SSLSocketFactory engineGetSocketFactory() {
+            return this.delegate.getSocketFactory();
+        }
+
+        @Override
+        protected SSLServerSocketFactory engineGetServerSocketFactory() {
+            return this.delegate.getServerSocketFactory();
+        }
+
+        @Override
+        protected SSLEngine engineCreateSSLEngine() {
+            this.engines.incrementAndGet();
+            return this.delegate.createSSLEngine();
+        }
+
+        @Override
+        protected SSLEngine engineCreateSSLEngine(@Nullable String host, int port) {
+            this.engines.incrementAndGet();
+            return this.delegate.createSSLEngine(host, port);
+        }
+
+        @Override
+        protected SSLSessionContext engineGetServerSessionContext() {
+            return this.delegate.getServerSessionContext();
+        }
+
+        @Override
+        protected SSLSessionContext engineGetClientSessionContext() {
+            return this.delegate.getClientSessionContext();
+        }
+
+        @Override
+        protected SSLParameters engineGetDefaultSSLParameters() {
+            return this.delegate.getDefaultSSLParameters();
+        }
+
+        @Override
+        protected SSLParameters engineGetSupportedSSLParameters() {
+            return this.delegate.getSupportedSSLParameters();
         }
     }
 

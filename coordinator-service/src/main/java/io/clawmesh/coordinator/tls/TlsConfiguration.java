@@ -53,16 +53,26 @@ class TlsConfiguration {
     }
 
     /**
-     * {@code mesh_tls_handshakes_total{peer="agent"}}: TLS connections the coordinator opened to agents (mutual TLS,
-     * pooled), so a benchmark can show that pooled load makes next to none.
+     * {@code mesh_tls_handshakes_total{peer="agent"}}: TLS connections the coordinator opened to agents (mutual TLS),
+     * by its message client ({@code client="forwarding"}, pooled, so a benchmark can show that load makes next to
+     * none) and by its health prober ({@code client="prober"}).
      */
     @Bean
     MeterBinder agentTlsHandshakes() {
-        return (registry) -> FunctionCounter.builder(
-                        "mesh.tls.handshakes", AgentClientTls.class, (ignored) -> (double) AgentClientTls.handshakes())
-                .description("TLS handshakes the coordinator made with agents (new pooled connections)")
-                .tag("peer", "agent")
-                .register(registry);
+        return (registry) -> {
+            FunctionCounter.builder("mesh.tls.handshakes", AgentClientTls.class, (ignored) ->
+                            (double) AgentClientTls.handshakes())
+                    .description("TLS handshakes the coordinator made with agents (new connections)")
+                    .tag("peer", "agent")
+                    .tag("client", "forwarding")
+                    .register(registry);
+            FunctionCounter.builder("mesh.tls.handshakes", AgentClientTls.class, (ignored) ->
+                            (double) AgentClientTls.probeHandshakes())
+                    .description("TLS handshakes the coordinator made with agents (new connections)")
+                    .tag("peer", "agent")
+                    .tag("client", "prober")
+                    .register(registry);
+        };
     }
 
     @EventListener(ApplicationReadyEvent.class)

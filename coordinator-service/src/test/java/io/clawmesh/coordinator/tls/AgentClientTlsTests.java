@@ -229,6 +229,47 @@ class AgentClientTlsTests {
         }
     }
 
+    @Test
+    void theProbersContextShouldCountEachConnectionItOpensToAnAgent() throws Exception {
+        SSLContext counting = AgentClientTls.countingProbes(AgentClientTls.context(this.properties, this.dataDir));
+        long before = AgentClientTls.probeHandshakes();
+        long forwardingBefore = AgentClientTls.handshakes();
+
+        // a new client per call: a new connection each time, each one counted
+        assertThat(call(counting, this.agent).statusCode()).isEqualTo(200);
+        assertThat(call(counting, this.agent).statusCode()).isEqualTo(200);
+        assertThat(AgentClientTls.probeHandshakes() - before).isEqualTo(2);
+
+        // one client, as the prober keeps: its second probe reuses the kept-alive connection, no new handshake
+        HttpClient prober = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .sslContext(counting)
+                .build();
+        URI health = URI.create("https://127.0.0.1:" + this.agent.getAddress().getPort() + "/healthz");
+        for (int i = 0; i < 2; i++) {
+            assertThat(prober.send(HttpRequest.newBuilder(health).build(), HttpResponse.BodyHandlers.ofString())
+                            .statusCode())
+                    .isEqualTo(200);
+        }
+        assertThat(AgentClientTls.probeHandshakes() - before).isEqualTo(3);
+        assertThat(this.clientSerials)
+                .as("each probe presented the coordinator's certificate")
+                .hasSize(4);
+
+        // still the delegate's trust: an agent of another CA is refused, and its attempt is counted as well
+        HttpsServer stranger = agentWithCertificateOf(
+                CertificateAuthority.create("claw-mesh CA", Instant.now(), Duration.ofDays(365)));
+        try {
+            assertThatThrownBy(() -> call(counting, stranger)).isInstanceOf(IOException.class);
+            assertThat(AgentClientTls.probeHandshakes() - before).isEqualTo(4);
+        } finally {
+            stranger.stop(0);
+        }
+        assertThat(AgentClientTls.handshakes())
+                .as("the message client's count is separate")
+                .isEqualTo(forwardingBefore);
+    }
+
     private static HttpResponse<Void> call(SSLContext context, HttpsServer server)
             throws IOException, InterruptedException {
         // a new client per call: a new connection and handshake each time

@@ -76,6 +76,16 @@ public class AgentHttpServer implements SmartLifecycle, ListenPort {
 
     private static final String VARIABLE_PREFIX = "clawmesh.path.";
 
+    /** TLS 1.3's ChaCha20-Poly1305: plain Java arithmetic that C1 compiles well, unlike AES-GCM's table lookups. */
+    static final String CHACHA20 = "TLS_CHACHA20_POLY1305_SHA256";
+
+    /**
+     * Whether this JVM compiles with C1 only ({@code -XX:TieredStopAtLevel=1}, the agent's recommended flags): then the
+     * JDK's AES-GCM runs without its AES-NI intrinsics, which only C2 uses, and costs about three times ChaCha20's
+     * CPU per record (bench/README.md, mutual TLS).
+     */
+    static final boolean C1_ONLY = c1Only();
+
     private final @Nullable String address;
 
     private final int port;
@@ -137,6 +147,9 @@ public class AgentHttpServer implements SmartLifecycle, ListenPort {
                         SSLParameters ssl = context.getDefaultSSLParameters();
                         // no certificate, no exchange: needClientAuth fails the handshake before any byte of HTTP
                         ssl.setNeedClientAuth(true);
+                        // the server picks the suite: the one that costs this JVM least per record
+                        ssl.setCipherSuites(cipherSuites(ssl.getCipherSuites(), C1_ONLY));
+                        ssl.setUseCipherSuitesOrder(true);
                         parameters.setSSLParameters(ssl);
                     }
                 });
@@ -290,6 +303,40 @@ public class AgentHttpServer implements SmartLifecycle, ListenPort {
             this.responses.problem(exchange, ApiProblems.from(ex));
         } catch (IOException | RuntimeException writeFailure) {
             logger.debug("Could not send the problem answer: {}", writeFailure.toString());
+        }
+    }
+
+    /**
+     * The server's cipher suites in order of preference: ChaCha20-Poly1305 first when this JVM compiles with C1 only
+     * (AES-GCM without AES-NI), else the JDK's order (AES-GCM first, with AES-NI). The same suites either way.
+     */
+    static String[] cipherSuites(String[] enabled, boolean c1Only) {
+        if (!c1Only || !List.of(enabled).contains(CHACHA20)) {
+            return enabled.clone();
+        }
+        List<String> ordered = new java.util.ArrayList<>(enabled.length);
+        ordered.add(CHACHA20);
+        for (String suite : enabled) {
+            if (!suite.equals(CHACHA20)) {
+                ordered.add(suite);
+            }
+        }
+        return ordered.toArray(String[]::new);
+    }
+
+    /** Whether this JVM compiles with C1 only (or interprets only), so AES-GCM runs without AES-NI. */
+    static boolean c1Only() {
+        try {
+            var flags = java.lang.management.ManagementFactory.getPlatformMXBean(
+                    com.sun.management.HotSpotDiagnosticMXBean.class);
+            if (flags == null
+                    || !"true".equals(flags.getVMOption("TieredCompilation").getValue())) {
+                return false;
+            }
+            // levels 1-3 are C1's, 0 the interpreter's; 4 is C2
+            return Integer.parseInt(flags.getVMOption("TieredStopAtLevel").getValue()) < 4;
+        } catch (RuntimeException | LinkageError ex) {
+            return false; // not HotSpot, or no management module: keep the JDK's order
         }
     }
 

@@ -139,6 +139,35 @@ class MutualTlsServerTests {
     }
 
     @Test
+    void theSuiteShouldBeTls13AndTheCheapestForThisJit() throws Exception {
+        this.certificates.step();
+        SSLContext coordinator = this.ca.client(KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth);
+
+        HttpResponse<String> answer = health(coordinator);
+
+        var session = answer.sslSession().orElseThrow();
+        assertThat(session.getProtocol()).isEqualTo("TLSv1.3");
+        // the server's order wins over the client's: ChaCha20 under C1 (the agent's recommended flags), else AES-GCM
+        assertThat(session.getCipherSuite())
+                .isEqualTo(
+                        AgentHttpServer.C1_ONLY
+                                ? AgentHttpServer.CHACHA20
+                                : coordinator.getDefaultSSLParameters().getCipherSuites()[0]);
+    }
+
+    @Test
+    void underC1TheServerShouldPreferChaCha20AndKeepTheSameSuites() {
+        String[] jdk = {"TLS_AES_256_GCM_SHA384", "TLS_AES_128_GCM_SHA256", AgentHttpServer.CHACHA20, "TLS_X"};
+
+        assertThat(AgentHttpServer.cipherSuites(jdk, true))
+                .containsExactly(AgentHttpServer.CHACHA20, "TLS_AES_256_GCM_SHA384", "TLS_AES_128_GCM_SHA256", "TLS_X");
+        assertThat(AgentHttpServer.cipherSuites(jdk, false)).containsExactly(jdk);
+        // a JDK configured without ChaCha20 keeps its own suites, none added
+        assertThat(AgentHttpServer.cipherSuites(new String[] {"TLS_AES_128_GCM_SHA256"}, true))
+                .containsExactly("TLS_AES_128_GCM_SHA256");
+    }
+
+    @Test
     void plainHttpShouldBeRefused() {
         this.certificates.step();
         HttpClient plain = HttpClient.newBuilder()
