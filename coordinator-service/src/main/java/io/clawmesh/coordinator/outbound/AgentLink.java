@@ -8,15 +8,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.web.socket.BinaryMessage;
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketSession;
-import tools.jackson.databind.ObjectWriter;
-import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -39,9 +35,6 @@ public final class AgentLink {
     /** Whether the agent speaks link version 2 (first body piece and {@code last} on heads). */
     private final boolean compact;
 
-    /** Whether the agent speaks link version 3 (frames in binary messages); then this writes no newline. */
-    private final @Nullable ObjectWriter binary;
-
     private final Map<String, LinkExchange> exchanges = new ConcurrentHashMap<>();
 
     private final AtomicLong ids = new AtomicLong();
@@ -53,24 +46,16 @@ public final class AgentLink {
         this.session = session;
         this.json = json;
         this.maxBufferedReply = maxBufferedReply;
-        this.compact = version >= LinkFrame.COMPACT_VERSION;
-        this.binary = (version >= LinkFrame.BINARY_VERSION)
-                ? json.writerFor(LinkFrame.class).without(SerializationFeature.INDENT_OUTPUT)
-                : null;
+        this.compact = version >= LinkFrame.VERSION;
     }
 
     public String nodeId() {
         return this.nodeId;
     }
 
-    /** Whether the agent announced link version 2 or later. */
+    /** Whether the agent announced link version 2. */
     boolean compact() {
         return this.compact;
-    }
-
-    /** Whether the agent announced link version 3: frames go down, and may come up, in binary messages. */
-    boolean binary() {
-        return this.binary != null;
     }
 
     /** Exchanges waiting for an answer or reading one. */
@@ -167,12 +152,6 @@ public final class AgentLink {
     }
 
     private void send(LinkFrame frame) throws IOException {
-        ObjectWriter writer = this.binary;
-        if (writer != null) {
-            // UTF-8 bytes as Jackson writes them: no string in between, and nothing for the container to encode
-            this.session.sendMessage(new BinaryMessage(writer.writeValueAsBytes(frame)));
-        } else {
-            this.session.sendMessage(new TextMessage(this.json.writeValueAsString(frame)));
-        }
+        this.session.sendMessage(new TextMessage(this.json.writeValueAsString(frame)));
     }
 }

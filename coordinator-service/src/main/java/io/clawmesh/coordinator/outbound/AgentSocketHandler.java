@@ -1,6 +1,5 @@
 package io.clawmesh.coordinator.outbound;
 
-import io.clawmesh.common.link.LinkBatch;
 import io.clawmesh.common.link.LinkFrame;
 import io.clawmesh.common.node.InvalidInputException;
 import io.clawmesh.common.node.NodeStatus;
@@ -8,20 +7,15 @@ import io.clawmesh.coordinator.registry.Node;
 import io.clawmesh.coordinator.registry.NodeNotFoundException;
 import io.clawmesh.coordinator.registry.NodeRegistry;
 import io.clawmesh.coordinator.registry.NodeTokenRotation;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.web.socket.BinaryMessage;
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketSession;
-import org.springframework.web.socket.handler.AbstractWebSocketHandler;
 import org.springframework.web.socket.handler.ConcurrentWebSocketSessionDecorator;
+import org.springframework.web.socket.handler.TextWebSocketHandler;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -30,7 +24,7 @@ import tools.jackson.databind.json.JsonMapper;
  * frames that come up to their exchanges or takes heartbeats (answering one with a {@code node-token} frame when a
  * rotation is due, ADR 0014), and closes the connection on a frame it cannot read.
  */
-class AgentSocketHandler extends AbstractWebSocketHandler {
+class AgentSocketHandler extends TextWebSocketHandler {
 
     private static final Logger logger = LoggerFactory.getLogger(AgentSocketHandler.class);
 
@@ -44,11 +38,8 @@ class AgentSocketHandler extends AbstractWebSocketHandler {
 
     private static final String PARTIAL = "clawmesh.partial-frame";
 
-    private static final String PARTIAL_BINARY = "clawmesh.partial-binary";
-
     /**
-     * Characters of the container's receive buffer per connection (and bytes of its binary one, link version 3):
-     * Tomcat allocates it whole for every connection
+     * Characters of the container's receive buffer per connection: Tomcat allocates it whole for every connection
      * (a buffer the size of the largest frame cost 512 KiB a connection, and 2,000 idle agents did not fit in 512 MiB
      * of heap); larger frames arrive in pieces.
      */
@@ -102,7 +93,7 @@ class AgentSocketHandler extends AbstractWebSocketHandler {
                 "Node {} connected from {} (link version {})",
                 nodeId,
                 session.getRemoteAddress(),
-                link.binary() ? LinkFrame.BINARY_VERSION : link.compact() ? LinkFrame.COMPACT_VERSION : 1);
+                link.compact() ? LinkFrame.VERSION : 1);
     }
 
     /** Frames may arrive in pieces: a frame is joined here, so the container's buffer per connection stays small. */
@@ -135,74 +126,6 @@ class AgentSocketHandler extends AbstractWebSocketHandler {
         }
     }
 
-    /**
-     * Link version 3: a binary message holds one or more frames ({@link LinkBatch}), joined from its pieces as a text
-     * frame is. An agent that did not announce version 3 sends none: its connection is closed with 1003, as before.
-     */
-    @Override
-    protected void handleBinaryMessage(WebSocketSession session, BinaryMessage message) throws Exception {
-        AgentLink link = (AgentLink) session.getAttributes().get(LINK);
-        if (link == null) {
-            return;
-        }
-        if (!link.binary()) {
-            session.close(CloseStatus.NOT_ACCEPTABLE.withReason("binary messages need link version 3"));
-            return;
-        }
-        ByteArrayOutputStream partial =
-                (ByteArrayOutputStream) session.getAttributes().get(PARTIAL_BINARY);
-        ByteBuffer payload = message.getPayload();
-        if (message.isLast() && partial == null) {
-            if (payload.hasArray()) {
-                handleBatch(
-                        session,
-                        link,
-                        payload.array(),
-                        payload.arrayOffset() + payload.position(),
-                        payload.remaining());
-            } else {
-                byte[] bytes = new byte[payload.remaining()];
-                payload.get(bytes);
-                handleBatch(session, link, bytes, 0, bytes.length);
-            }
-            return;
-        }
-        if (partial == null) {
-            partial = new ByteArrayOutputStream();
-            session.getAttributes().put(PARTIAL_BINARY, partial);
-        }
-        if (partial.size() + payload.remaining() > MAX_FRAME_CHARS) {
-            session.getAttributes().remove(PARTIAL_BINARY);
-            session.close(
-                    CloseStatus.TOO_BIG_TO_PROCESS.withReason("a message is at most " + MAX_FRAME_CHARS + " bytes"));
-            return;
-        }
-        byte[] bytes = new byte[payload.remaining()];
-        payload.get(bytes);
-        partial.writeBytes(bytes);
-        if (message.isLast()) {
-            session.getAttributes().remove(PARTIAL_BINARY);
-            byte[] whole = partial.toByteArray();
-            handleBatch(session, link, whole, 0, whole.length);
-        }
-    }
-
-    private void handleBatch(WebSocketSession session, AgentLink link, byte[] bytes, int offset, int length)
-            throws Exception {
-        List<LinkFrame> frames;
-        try {
-            frames = LinkBatch.read(this.json, bytes, offset, length);
-        } catch (JacksonException ex) {
-            notAFrame(session, link, ex);
-            return;
-        }
-        for (LinkFrame frame : frames) {
-            if (!handleFrame(session, link, frame)) {
-                return;
-            }
-        }
-    }
-
     private void handleFrame(WebSocketSession session, String payload) throws Exception {
         AgentLink link = (AgentLink) session.getAttributes().get(LINK);
         if (link == null) {
@@ -212,34 +135,25 @@ class AgentSocketHandler extends AbstractWebSocketHandler {
         try {
             frame = this.json.readValue(payload, LinkFrame.class);
         } catch (JacksonException ex) {
-            notAFrame(session, link, ex);
+            logger.warn("Node {} sent a frame that is not one: {}", link.nodeId(), ex.getOriginalMessage());
+            session.close(CloseStatus.BAD_DATA.withReason("not a frame: " + shorten(ex.getOriginalMessage())));
             return;
         }
-        handleFrame(session, link, frame);
-    }
-
-    private static void notAFrame(WebSocketSession session, AgentLink link, JacksonException ex) throws IOException {
-        logger.warn("Node {} sent a frame that is not one: {}", link.nodeId(), ex.getOriginalMessage());
-        session.close(CloseStatus.BAD_DATA.withReason("not a frame: " + shorten(ex.getOriginalMessage())));
-    }
-
-    /** Takes one frame; false when it closed the connection. */
-    private boolean handleFrame(WebSocketSession session, AgentLink link, LinkFrame frame) throws Exception {
         if (frame.type() == null) {
             session.close(CloseStatus.BAD_DATA.withReason("a frame needs a type"));
-            return false;
+            return;
         }
         if (LinkFrame.HEARTBEAT.equals(frame.type())) {
-            return heartbeat(session, link, frame);
+            heartbeat(session, link, frame);
+            return;
         }
         link.receive(frame);
-        return true;
     }
 
-    private boolean heartbeat(WebSocketSession session, AgentLink link, LinkFrame frame) throws Exception {
+    private void heartbeat(WebSocketSession session, AgentLink link, LinkFrame frame) throws Exception {
         if (frame.heartbeat() == null) {
             session.close(CloseStatus.BAD_DATA.withReason("a heartbeat frame needs a heartbeat"));
-            return false;
+            return;
         }
         try {
             Node node = this.registry.heartbeat(link.nodeId(), frame.heartbeat());
@@ -252,11 +166,9 @@ class AgentSocketHandler extends AbstractWebSocketHandler {
             }
         } catch (NodeNotFoundException ex) {
             session.close(UNKNOWN_NODE);
-            return false;
         } catch (InvalidInputException ex) {
             logger.warn("Node {} sent a heartbeat the coordinator refuses: {}", link.nodeId(), ex.getMessage());
         }
-        return true;
     }
 
     @Override

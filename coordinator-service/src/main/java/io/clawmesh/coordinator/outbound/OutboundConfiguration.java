@@ -76,7 +76,7 @@ public class OutboundConfiguration implements WebSocketConfigurer {
     ServletServerContainerFactoryBean webSocketContainer() {
         ServletServerContainerFactoryBean container = new ServletServerContainerFactoryBean();
         container.setMaxTextMessageBufferSize(AgentSocketHandler.RECEIVE_BUFFER_CHARS);
-        container.setMaxBinaryMessageBufferSize(AgentSocketHandler.RECEIVE_BUFFER_CHARS);
+        container.setMaxBinaryMessageBufferSize(1024);
         container.setMaxSessionIdleTimeout(IDLE_TIMEOUT.toMillis());
         return container;
     }

@@ -19,7 +19,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -491,81 +490,6 @@ class OutboundConnectionIntegrationTests {
         }
     }
 
-    @Test
-    void aVersion3AgentShouldGetFramesInBinaryMessagesAndMayAnswerWithSeveralFramesInOne() throws Exception {
-        RegisterNodeResponse node = register("out-v3-1", null, ConnectMode.OUTBOUND);
-        try (FakeAgent agent = FakeAgent.connect(uri(node.nodeId()), node.token(), "3")) {
-            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> status(node) == NodeStatus.ONLINE);
-            CompletableFuture<HttpResponse<String>> answer = routeAsync("hello in binary");
-            LinkFrame request = agent.next();
-            assertThat(agent.binaryMessages())
-                    .as("the request came in a binary message")
-                    .isEqualTo(1);
-            assertThat(request.type()).isEqualTo(LinkFrame.REQUEST);
-            assertThat(request.last()).isTrue();
-            Map<String, Object> message =
-                    JSON.readValue(request.data(), new tools.jackson.core.type.TypeReference<>() {});
-            assertThat(message).containsEntry("content", "hello in binary");
-            // a heartbeat, the ack and the whole answer in one message, as the agent packs frames ready together
-            agent.sendBinary(
-                    "{\"type\":\"heartbeat\",\"heartbeat\":{\"status\":\"online\",\"inflight\":5,\"capacity\":8}}",
-                    JSON.writeValueAsString(LinkFrame.of(LinkFrame.ACK, request.id())),
-                    JSON.writeValueAsString(LinkFrame.response(
-                            request.id(),
-                            200,
-                            Map.of("Content-Type", "application/json"),
-                            JSON.writeValueAsString(Map.of(
-                                    "message_id", message.get("id"), "node_id", node.nodeId(), "response", "é binary")),
-                            true)));
-            HttpResponse<String> response = answer.get(10, TimeUnit.SECONDS);
-            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-            assertThat(JSON.readValue(response.body(), Map.class)).containsEntry("response", "é binary");
-            assertThat(this.registry
-                            .find(node.nodeId())
-                            .map(Node::reportedInflight)
-                            .orElse(0))
-                    .isEqualTo(5);
-            // text frames stay valid from a version 3 agent
-            agent.echoOnRequest(node.nodeId());
-            assertThat(routeAsync("then in text").get(10, TimeUnit.SECONDS).statusCode())
-                    .isEqualTo(200);
-            assertThat(agent.isOpen()).isTrue();
-        }
-    }
-
-    @Test
-    void aBinaryMessageFromAnAgentBeforeVersion3ShouldCloseTheConnectionWith1003() throws Exception {
-        RegisterNodeResponse node = register("out-v3-2", null, ConnectMode.OUTBOUND);
-        try (FakeAgent agent = FakeAgent.connect(uri(node.nodeId()), node.token(), "2")) {
-            agent.sendBinary(JSON.writeValueAsString(LinkFrame.of(LinkFrame.ACK, "x1")));
-            assertThat(agent.closeCode().get(5, TimeUnit.SECONDS)).isEqualTo(1003);
-        }
-    }
-
-    @Test
-    void aBinaryMessageThatIsNotFramesShouldCloseTheConnectionWith1007() throws Exception {
-        RegisterNodeResponse node = register("out-v3-3", null, ConnectMode.OUTBOUND);
-        try (FakeAgent agent = FakeAgent.connect(uri(node.nodeId()), node.token(), "3")) {
-            agent.sendBinary(JSON.writeValueAsString(LinkFrame.of(LinkFrame.ACK, "x1")), "{not json");
-            assertThat(agent.closeCode().get(5, TimeUnit.SECONDS)).isEqualTo(1007);
-        }
-        RegisterNodeResponse typeless = register("out-v3-4", null, ConnectMode.OUTBOUND);
-        try (FakeAgent agent = FakeAgent.connect(uri(typeless.nodeId()), typeless.token(), "3")) {
-            agent.sendBinary("{\"id\":\"x1\"}");
-            assertThat(agent.closeCode().get(5, TimeUnit.SECONDS)).isEqualTo(1007);
-        }
-    }
-
-    @Test
-    void anOversizedBinaryMessageShouldCloseTheConnectionWith1009() throws Exception {
-        RegisterNodeResponse node = register("out-v3-5", null, ConnectMode.OUTBOUND);
-        try (FakeAgent agent = FakeAgent.connect(uri(node.nodeId()), node.token(), "3")) {
-            agent.sendBinary("{\"type\":\"body\",\"id\":\"x\",\"data\":\""
-                    + "a".repeat(AgentSocketHandler.MAX_FRAME_CHARS) + "\"}");
-            assertThat(agent.closeCode().get(5, TimeUnit.SECONDS)).isEqualTo(1009);
-        }
-    }
-
     private RegisterNodeResponse register(String name, @Nullable String endpoint, ConnectMode connect) {
         return this.registry.register(
                 new RegisterNodeRequest(
@@ -622,11 +546,6 @@ class OutboundConnectionIntegrationTests {
         private final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
 
         private final StringBuilder partial = new StringBuilder();
-
-        private final java.io.ByteArrayOutputStream partialBinary = new java.io.ByteArrayOutputStream();
-
-        private final java.util.concurrent.atomic.AtomicInteger binaryMessages =
-                new java.util.concurrent.atomic.AtomicInteger();
 
         private volatile @Nullable String behaviour;
 
@@ -718,25 +637,6 @@ class OutboundConnectionIntegrationTests {
             sendRaw(JSON.writeValueAsString(frame));
         }
 
-        /** Sends {@code frames} (JSON texts) in one binary message, newline-separated (link version 3). */
-        synchronized void sendBinary(String... frames) {
-            try {
-                this.socket
-                        .sendBinary(
-                                java.nio.ByteBuffer.wrap(
-                                        String.join("\n", frames).getBytes(StandardCharsets.UTF_8)),
-                                true)
-                        .join();
-            } catch (CompletionException ex) {
-                // closed by the coordinator: the test looks at the close code
-            }
-        }
-
-        /** How many binary messages came down. */
-        int binaryMessages() {
-            return this.binaryMessages.get();
-        }
-
         synchronized void sendRaw(String text) {
             try {
                 this.socket.sendText(text, true).join();
@@ -752,23 +652,6 @@ class OutboundConnectionIntegrationTests {
                 LinkFrame frame = JSON.readValue(this.partial.toString(), LinkFrame.class);
                 this.partial.setLength(0);
                 react(webSocket, frame);
-            }
-            webSocket.request(1);
-            return null;
-        }
-
-        @Override
-        public @Nullable CompletionStage<?> onBinary(WebSocket webSocket, java.nio.ByteBuffer data, boolean last) {
-            byte[] piece = new byte[data.remaining()];
-            data.get(piece);
-            this.partialBinary.writeBytes(piece);
-            if (last) {
-                byte[] bytes = this.partialBinary.toByteArray();
-                this.partialBinary.reset();
-                this.binaryMessages.incrementAndGet();
-                for (LinkFrame frame : io.clawmesh.common.link.LinkBatch.read(JSON, bytes, 0, bytes.length)) {
-                    react(webSocket, frame);
-                }
             }
             webSocket.request(1);
             return null;

@@ -20,13 +20,6 @@ import org.jspecify.annotations.Nullable;
  * after it. A coordinator sends such frames only to an agent that announced version 2; an agent answers so only a
  * request that came with {@code last} (from a coordinator that reads them). Version 1 frames stay valid both ways.
  *
- * <p>Link version 3 (an agent that announces {@code 3}) carries the same frames in binary WebSocket messages instead
- * of text ones, so neither side converts characters: a binary message holds one or more frames, each its JSON in
- * UTF-8, separated by a newline byte ({@link LinkBatch}). The coordinator sends binary messages only to an agent that
- * announced version 3; such an agent sends binary ones only after the first binary message came down (a coordinator
- * before version 3 never sends one), and then packs frames that are ready together into one message. Text messages
- * stay valid both ways.
- *
  * @param type what the frame is, one of the constants here
  * @param id the exchange it belongs to, chosen by the coordinator
  * @param method the HTTP method of a {@code request}
@@ -53,14 +46,8 @@ public record LinkFrame(
     /** The WebSocket handshake header by which an agent announces the link version it speaks. */
     public static final String VERSION_HEADER = "X-Mesh-Link-Version";
 
-    /** The newest link version ({@code 1} when the header is absent). */
-    public static final int VERSION = 3;
-
-    /** The link version with {@code data} and {@code last} on heads. */
-    public static final int COMPACT_VERSION = 2;
-
-    /** The link version with frames in binary messages, several to a message ({@link LinkBatch}). */
-    public static final int BINARY_VERSION = 3;
+    /** The link version with {@code data} and {@code last} on heads ({@code 1} when the header is absent). */
+    public static final int VERSION = 2;
 
     /** Down: opens an exchange. */
     public static final String REQUEST = "request";

@@ -1,9 +1,7 @@
 package io.clawmesh.agent.outbound;
 
 import io.clawmesh.agent.inbound.AgentHttpServer;
-import io.clawmesh.common.link.LinkBatch;
 import io.clawmesh.common.link.LinkFrame;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -12,7 +10,6 @@ import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -53,9 +50,6 @@ final class CoordinatorLink implements WebSocket.Listener {
     private final CompletableFuture<String> closed = new CompletableFuture<>();
 
     private final StringBuilder partial = new StringBuilder();
-
-    /** The pieces of a binary message (link version 3) not complete yet. */
-    private final ByteArrayOutputStream partialBinary = new ByteArrayOutputStream();
 
     private volatile @Nullable FrameSender sender;
 
@@ -99,8 +93,7 @@ final class CoordinatorLink implements WebSocket.Listener {
         try {
             client.newWebSocketBuilder()
                     .header("Authorization", "Bearer " + nodeToken)
-                    // heads with their first body piece and "last" (2) and binary messages (3) save frames and
-                    // conversions; a coordinator before them ignores this
+                    // heads with their first body piece and "last" save frames; a coordinator before it ignores this
                     .header(LinkFrame.VERSION_HEADER, Integer.toString(LinkFrame.VERSION))
                     .connectTimeout(timeout)
                     .buildAsync(uri, link)
@@ -195,45 +188,6 @@ final class CoordinatorLink implements WebSocket.Listener {
         return null;
     }
 
-    /** Link version 3: one or more frames in one binary message; from then on frames go up in binary too. */
-    @Override
-    public @Nullable CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
-        this.lastHeard = this.clock.instant();
-        if (this.partialBinary.size() + data.remaining() > LinkFrame.MAX_FRAME_CHARS * 2) {
-            logger.warn(
-                    "The coordinator sent a message larger than {} bytes; reconnecting", LinkFrame.MAX_FRAME_CHARS * 2);
-            abort("oversized frame");
-            return null;
-        }
-        byte[] bytes;
-        if (last && this.partialBinary.size() == 0) {
-            bytes = new byte[data.remaining()];
-            data.get(bytes);
-        } else {
-            byte[] piece = new byte[data.remaining()];
-            data.get(piece);
-            this.partialBinary.writeBytes(piece);
-            bytes = last ? this.partialBinary.toByteArray() : null;
-        }
-        if (bytes != null) {
-            this.partialBinary.reset();
-            FrameSender current = this.sender;
-            if (current != null) {
-                current.binary();
-            }
-            List<LinkFrame> frames;
-            try {
-                frames = LinkBatch.read(this.json, bytes, 0, bytes.length);
-            } catch (JacksonException ex) {
-                logger.warn("The coordinator sent a message that is not frames ({}); ignored", ex.getOriginalMessage());
-                frames = List.of();
-            }
-            frames.forEach(this::receive);
-        }
-        webSocket.request(1);
-        return null;
-    }
-
     @Override
     public @Nullable CompletionStage<?> onPong(WebSocket webSocket, ByteBuffer message) {
         this.lastHeard = this.clock.instant();
@@ -265,13 +219,6 @@ final class CoordinatorLink implements WebSocket.Listener {
             frame = this.json.readValue(text, LinkFrame.class);
         } catch (JacksonException ex) {
             logger.warn("The coordinator sent a frame that is not one ({}); ignored", ex.getOriginalMessage());
-            return;
-        }
-        receive(frame);
-    }
-
-    private void receive(LinkFrame frame) {
-        if (frame.type() == null) {
             return;
         }
         if (LinkFrame.NODE_TOKEN.equals(frame.type()) && frame.data() != null) {
