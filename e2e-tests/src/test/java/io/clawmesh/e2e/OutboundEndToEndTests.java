@@ -10,8 +10,11 @@ import io.clawmesh.common.task.TaskAccepted;
 import io.clawmesh.common.task.TaskStatus;
 import io.clawmesh.common.task.TaskView;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -182,6 +185,35 @@ class OutboundEndToEndTests {
                 .atMost(Duration.ofSeconds(10))
                 .until(() -> this.model.aborts().contains(prompt));
         assertThat(this.model.completed()).doesNotContain(prompt);
+    }
+
+    @Test
+    @Order(4)
+    void aClientThatLeavesAPlainChatCompletionGetsTheRunCanceledOnTheOutboundNode() throws Exception {
+        // about 6 s of streaming at the model's pace, far longer than the client stays
+        String prompt = "leave-outbound " + "word ".repeat(100).strip();
+        byte[] body = ("{\"model\":\"mesh/node/out-a\",\"messages\":[{\"role\":\"user\",\"content\":\"" + prompt
+                        + "\"}]}")
+                .getBytes(StandardCharsets.UTF_8);
+        URI base = URI.create(this.coordinator.baseUrl());
+        try (Socket socket = new Socket(base.getHost(), base.getPort())) {
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /v1/chat/completions HTTP/1.1\r\nHost: " + base.getAuthority()
+                            + "\r\nAuthorization: Bearer " + MeshCluster.OPERATOR_TOKEN
+                            + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.write(body);
+            out.flush();
+            Awaitility.await("the model runs the message")
+                    .atMost(Duration.ofSeconds(20))
+                    .until(() -> this.model.calls().contains(prompt));
+        }
+
+        Awaitility.await("the run canceled down the agent's connection: the model saw its stream closed")
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> this.model.aborts().contains(prompt));
+        assertThat(this.model.completed()).doesNotContain(prompt);
+        assertThat(this.model.callsFor(prompt)).as("never sent again").isOne();
     }
 
     @Test
