@@ -258,6 +258,10 @@ public class TaskRunner {
                     Event event;
                     while ((event = open.next()) != null) {
                         if (relay.handle(event)) {
+                            if (relay.ended) {
+                                // close() reads the stream's end, so its connection serves the node's next task
+                                open.finalEventRead();
+                            }
                             return;
                         }
                         reattaches = 0;
@@ -380,6 +384,9 @@ public class TaskRunner {
 
         private boolean started;
 
+        /** The node's final event was handled: its stream has nothing more but its end. */
+        private boolean ended;
+
         /** The reply's length so far, in UTF-16 chars: what a re-attach resumes from. */
         private long length;
 
@@ -408,6 +415,7 @@ public class TaskRunner {
             if (!ensureStarted()) {
                 return true;
             }
+            this.ended = true;
             JsonNode data = data(event);
             String response = (status == TaskStatus.SUCCEEDED) ? text(data, "response") : null;
             if (status == TaskStatus.SUCCEEDED && response == null) {
