@@ -46,7 +46,9 @@ class AgentTaskClientTests {
         }
 
         assertThat(this.agent.count("POST /api/v1/tasks")).isEqualTo(3);
-        assertThat(this.agent.connections()).as("connections opened for three tasks").isEqualTo(1);
+        assertThat(this.agent.connections())
+                .as("connections opened for three tasks")
+                .isEqualTo(1);
     }
 
     @Test
@@ -59,7 +61,9 @@ class AgentTaskClientTests {
 
         assertThat(runToFinalEvent("task-left-2")).endsWith("succeeded");
 
-        assertThat(this.agent.connections()).as("the left stream's connection is not reused").isEqualTo(2);
+        assertThat(this.agent.connections())
+                .as("the left stream's connection is not reused")
+                .isEqualTo(2);
     }
 
     @Test
@@ -76,7 +80,9 @@ class AgentTaskClientTests {
                 .as("close() waits for the end at most END_WAIT_MILLIS")
                 .isGreaterThanOrEqualTo(AgentTaskClient.EventStream.END_WAIT_MILLIS)
                 .isLessThan(AgentTaskClient.EventStream.END_WAIT_MILLIS + 5_000);
-        assertThat(this.agent.connections()).as("the lingering stream's connection is dropped").isEqualTo(2);
+        assertThat(this.agent.connections())
+                .as("the lingering stream's connection is dropped")
+                .isEqualTo(2);
     }
 
     /** Submits a task, reads its stream to the final event as a task run does, and closes it; the event names. */
