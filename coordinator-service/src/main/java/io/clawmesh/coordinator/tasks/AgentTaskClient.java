@@ -30,6 +30,10 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.apache.hc.client5.http.classic.methods.HttpDelete;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
@@ -434,6 +438,16 @@ public class AgentTaskClient implements DisposableBean {
     /** An open event stream of one task on one node. Close it (or {@link #abort()} it from another thread). */
     public static final class EventStream implements Closeable {
 
+        /**
+         * How long {@link #close()} waits for the stream's end after its final event. An agent ends the stream right
+         * after that event (in the same packet since issue 13's profile); one that keeps it open loses the connection.
+         */
+        static final long END_WAIT_MILLIS = 1000;
+
+        /** Breaks off a stream whose end did not come within {@link #END_WAIT_MILLIS}. */
+        private static final Executor END_WATCH =
+                CompletableFuture.delayedExecutor(END_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+
         private final @Nullable HttpUriRequestBase request;
 
         private final @Nullable ClassicHttpResponse response;
@@ -443,6 +457,8 @@ public class AgentTaskClient implements DisposableBean {
         private final EventStreamReader reader;
 
         private boolean ended;
+
+        private boolean finalEventRead;
 
         EventStream(HttpUriRequestBase request, ClassicHttpResponse response, EventStreamReader reader) {
             this.request = request;
@@ -472,6 +488,15 @@ public class AgentTaskClient implements DisposableBean {
             return event;
         }
 
+        /**
+         * Says that the task's final event was read: nothing may follow but the stream's end, which {@link #close()}
+         * then reads (waiting at most {@link #END_WAIT_MILLIS}) so that the connection goes back to the pool for the
+         * next task instead of being dropped.
+         */
+        void finalEventRead() {
+            this.finalEventRead = true;
+        }
+
         /** Breaks the stream off from any thread; a reader blocked in {@link #next()} gets an exception. */
         public void abort() {
             if (this.exchange != null) {
@@ -488,6 +513,9 @@ public class AgentTaskClient implements DisposableBean {
                 abort();
                 return;
             }
+            if (!this.ended && this.finalEventRead) {
+                readEnd(this.request);
+            }
             if (this.ended) {
                 try {
                     this.response.close();
@@ -497,6 +525,30 @@ public class AgentTaskClient implements DisposableBean {
             } else {
                 closeQuietly(this.request, this.response);
             }
+        }
+
+        /**
+         * Reads the stream's end after its final event, which releases the connection to the pool; a watch breaks it
+         * off when the end does not come in time (the connection is then discarded).
+         */
+        private void readEnd(HttpUriRequestBase request) {
+            // the watch holds the request only until one side settles it
+            AtomicReference<HttpUriRequestBase> unsettled = new AtomicReference<>(request);
+            END_WATCH.execute(() -> {
+                HttpUriRequestBase late = unsettled.getAndSet(null);
+                if (late != null) {
+                    late.cancel();
+                }
+            });
+            boolean atEnd;
+            try {
+                // anything but the end after the final event breaks the protocol: the connection is dropped
+                atEnd = this.reader.next() == null;
+            } catch (IOException ex) {
+                atEnd = false;
+            }
+            // the watch may have fired while the end arrived: then the request is canceled and not reusable
+            this.ended = unsettled.getAndSet(null) != null && atEnd;
         }
     }
 

@@ -258,6 +258,10 @@ public class TaskRunner {
                     Event event;
                     while ((event = open.next()) != null) {
                         if (relay.handle(event)) {
+                            if (relay.ended) {
+                                // close() reads the stream's end, so its connection serves the node's next task
+                                open.finalEventRead();
+                            }
                             return;
                         }
                         reattaches = 0;
@@ -344,13 +348,21 @@ public class TaskRunner {
     private void end(Run run) {
         this.active.remove(run.taskId, run);
         this.hub.forget(run.taskId);
-        this.inflight.decrement(run.node.id());
+        freeSlot(run);
         if (run.backoff != null) {
             this.signal.backOff(run.node.id(), run.backoff);
         }
         if (run.requeued != null) {
             this.queue.add(run.requeued);
             this.signal.signal();
+        }
+    }
+
+    /** Gives the run's slot on its node back, once: at its final event or when the run ends, whichever is first. */
+    private void freeSlot(Run run) {
+        if (!run.slotFreed) {
+            run.slotFreed = true;
+            this.inflight.decrement(run.node.id());
         }
     }
 
@@ -380,6 +392,9 @@ public class TaskRunner {
 
         private boolean started;
 
+        /** The node's final event was handled: its stream has nothing more but its end. */
+        private boolean ended;
+
         /** The reply's length so far, in UTF-16 chars: what a re-attach resumes from. */
         private long length;
 
@@ -408,6 +423,10 @@ public class TaskRunner {
             if (!ensureStarted()) {
                 return true;
             }
+            this.ended = true;
+            // the node's slot is free from its final event on (the agent frees it before sending it): the next task
+            // may go there while this one's final status is written
+            freeSlot(this.run);
             JsonNode data = data(event);
             String response = (status == TaskStatus.SUCCEEDED) ? text(data, "response") : null;
             if (status == TaskStatus.SUCCEEDED && response == null) {
@@ -494,6 +513,9 @@ public class TaskRunner {
         private volatile AgentTaskClient.@Nullable EventStream stream;
 
         private volatile boolean abandoned;
+
+        /** Only the run's own thread reads and writes it. */
+        private boolean slotFreed;
 
         private @Nullable Duration backoff;
 

@@ -51,6 +51,11 @@ public final class FakeTaskAgent implements AutoCloseable {
 
     private volatile int refuseWith;
 
+    private volatile long lingerMillis;
+
+    /** The client ports requests came from: one per connection the coordinator opened. */
+    private final Set<Integer> clientPorts = ConcurrentHashMap.newKeySet();
+
     private FakeTaskAgent(int port) throws IOException {
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
         this.server.createContext(ApiPaths.TASKS, this::handle);
@@ -100,6 +105,17 @@ public final class FakeTaskAgent implements AutoCloseable {
     FakeTaskAgent breakStreams(int count) {
         this.breakStreams = count;
         return this;
+    }
+
+    /** Keeps every event stream open this long after its final event before ending it (0: ends it at once). */
+    FakeTaskAgent lingerAfterFinal(long millis) {
+        this.lingerMillis = millis;
+        return this;
+    }
+
+    /** How many connections the coordinator opened to this agent so far. */
+    int connections() {
+        return this.clientPorts.size();
     }
 
     /** Answers every post with this status (0 for normal service). */
@@ -168,6 +184,7 @@ public final class FakeTaskAgent implements AutoCloseable {
             String path = exchange.getRequestURI().getPath();
             byte[] body = exchange.getRequestBody().readAllBytes();
             this.requests.add(method + " " + path);
+            this.clientPorts.add(exchange.getRemoteAddress().getPort());
             if (exchange.getRequestHeaders().getFirst("Authorization") == null) {
                 send(exchange, 401, "{}");
                 return;
@@ -268,6 +285,9 @@ public final class FakeTaskAgent implements AutoCloseable {
             }
             write(out, event.id(), event.name(), event.data());
             if (event.id().equals("end")) {
+                if (this.lingerMillis > 0) {
+                    Thread.sleep(this.lingerMillis);
+                }
                 out.close();
                 return;
             }

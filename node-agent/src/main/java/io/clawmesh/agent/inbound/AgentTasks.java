@@ -189,12 +189,24 @@ public class AgentTasks {
         }
     }
 
+    /**
+     * Runs a task on the runtime. The slot is given back as soon as the runtime returns, before the task shows its
+     * end: the coordinator sends this node its next task the moment it reads the final event, and that task must
+     * find the slot free (not a 429 and a backoff).
+     */
     private void run(AgentTask task, RuntimeRequest request) {
+        boolean slotFree = false;
         try {
             if (task.abort().aborted()) {
                 return;
             }
-            String reply = this.runtime.stream(request, task::append);
+            String reply;
+            try {
+                reply = this.runtime.stream(request, task::append);
+            } finally {
+                this.gate.exit();
+                slotFree = true;
+            }
             if (task.succeed(reply, this.clock.instant())) {
                 logger.info("Task {} succeeded", task.id());
             }
@@ -204,10 +216,12 @@ public class AgentTasks {
             logger.error("Task {} failed unexpectedly", task.id(), ex);
             failed(task, "the node agent failed unexpectedly: " + ex);
         } finally {
+            if (!slotFree) {
+                this.gate.exit();
+            }
             if (task.end(TaskStatus.FAILED, "the run ended without an answer", this.clock.instant())) {
                 logger.warn("Task {} ended without an answer", task.id());
             }
-            this.gate.exit();
         }
     }
 

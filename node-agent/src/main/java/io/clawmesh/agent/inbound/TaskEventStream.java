@@ -71,9 +71,11 @@ final class TaskEventStream {
 
     /** Writes the stream until the final event, waiting for the task as it runs. */
     void writeTo(EventStreamWriter events, String nodeId, String nodeName) throws IOException, InterruptedException {
-        events.open();
-        if (!this.started) {
-            events.event("0", TaskEventTypes.STARTED, new Started(this.task.id(), nodeId, nodeName));
+        if (this.started) {
+            events.open();
+        } else {
+            // the headers and started go out together: the coordinator waits for both before anything else
+            events.openWith("0", TaskEventTypes.STARTED, new Started(this.task.id(), nodeId, nodeName));
         }
         int sent = this.offset;
         while (true) {
@@ -84,7 +86,8 @@ final class TaskEventStream {
                 events.event(String.valueOf(sent), TaskEventTypes.DELTA, new TaskDelta(progress.text()));
             }
             if (progress.status().finished()) {
-                events.event(END, progress.status().eventName(), finalData(progress));
+                // with the stream's end, so that the coordinator can reuse the connection for its next task
+                events.last(END, progress.status().eventName(), finalData(progress));
                 return;
             }
             if (progress.text().isEmpty()) {

@@ -12,7 +12,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -246,6 +249,33 @@ class AgentTasksTests {
                         new AgentTaskRequest("t-1", "x".repeat(1024 * 1024 + 1), null, null, null, null)));
         assertThat(this.queued).isEmpty();
         assertThat(this.gate.inflight()).isZero();
+    }
+
+    @Test
+    void theSlotShouldBeFreeBeforeTheTaskShowsItsEndWhetherItSucceedsOrFails() {
+        AtomicReference<AgentTask> watched = new AtomicReference<>();
+        List<TaskStatus> atExit = new CopyOnWriteArrayList<>();
+        CapacityGate recording = new CapacityGate(1) {
+            @Override
+            public void exit() {
+                // what an event stream could show at the moment the slot comes free
+                atExit.add(watched.get().progress().status());
+                super.exit();
+            }
+        };
+        AgentTasks store = new AgentTasks(
+                this.runtime, recording, this.clock, Duration.ofHours(1), 100, Duration.ofMinutes(5), this.manual);
+        this.runtime.delta("t-ok", "Hi").finish("t-ok").fail("t-bad", "gateway closed the connection");
+
+        watched.set(store.submit(request("t-ok", null)).task());
+        runQueued();
+        watched.set(store.submit(request("t-bad", null)).task());
+        runQueued();
+
+        assertThat(atExit).containsExactly(TaskStatus.RUNNING, TaskStatus.RUNNING);
+        assertThat(recording.inflight()).isZero();
+        assertThat(store.find("t-ok").orElseThrow().progress().status()).isEqualTo(TaskStatus.SUCCEEDED);
+        assertThat(store.find("t-bad").orElseThrow().progress().status()).isEqualTo(TaskStatus.FAILED);
     }
 
     @Test
