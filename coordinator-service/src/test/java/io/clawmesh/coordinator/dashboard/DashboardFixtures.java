@@ -83,8 +83,10 @@ final class DashboardFixtures {
                 null);
     }
 
+    /** A row whose load is what the node last reported (nothing sent since its heartbeat). */
     static NodeRow row(String name, NodeStatus status) {
-        return NodeRow.of(node(name, status), 0, NOW);
+        Node node = node(name, status);
+        return NodeRow.of(node, node.reportedInflight(), NOW);
     }
 
     /**
