@@ -102,10 +102,7 @@ public class OpenAiRuntime implements AgentRuntime {
                 stop::timeOut, CompletableFuture.delayedExecutor(Math.max(0, left.toMillis()), TimeUnit.MILLISECONDS));
         try {
             return readResponse(
-                    stop,
-                    stop.await(
-                            this.http.sendAsync(completion(request, left), HttpResponse.BodyHandlers.ofInputStream())),
-                    reply);
+                    stop, stop.await(this.http.sendAsync(completion(request, left), stop.bodyHandler())), reply);
         } catch (HttpTimeoutException ex) {
             throw timedOut(ex);
         } catch (ConnectException ex) {

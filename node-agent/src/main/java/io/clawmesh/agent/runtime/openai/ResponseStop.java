@@ -54,6 +54,20 @@ final class ResponseStop {
         }
     }
 
+    /**
+     * A body handler that hands each response's stream to {@link #reading} the moment its head arrives, on the
+     * client's thread. A stop that cancelled the exchange's future just as the head came in (the future then throws
+     * and the response never reaches the caller) still closes the stream, and with it the connection, so the server
+     * sees the client go away instead of writing the whole reply to nobody.
+     */
+    HttpResponse.BodyHandler<InputStream> bodyHandler() {
+        return (info) -> {
+            HttpResponse.BodySubscriber<InputStream> subscriber = HttpResponse.BodySubscribers.ofInputStream();
+            subscriber.getBody().thenAccept(this::reading);
+            return subscriber;
+        };
+    }
+
     /** Registers the response stream being read; closes it at once when a stop came first. */
     InputStream reading(InputStream stream) {
         boolean stopNow;
