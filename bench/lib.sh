@@ -18,7 +18,9 @@ cleanup() { kill "${PIDS[@]}" 2>/dev/null || true; wait 2>/dev/null || true; rm 
 trap cleanup EXIT
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-wait_ok() { for _ in $(seq 1 120); do curl -fsS -o /dev/null "$1" 2>/dev/null && return 0; sleep 0.5; done; echo "timeout waiting for $1" >&2; exit 1; }
+# how long to wait for a process to answer or nodes to come online; a loaded machine needs more than a quiet one
+WAIT_SECONDS=${WAIT_SECONDS:-180}
+wait_ok() { for _ in $(seq 1 $((WAIT_SECONDS * 2))); do curl -fsS -o /dev/null "$1" 2>/dev/null && return 0; sleep 0.5; done; echo "timeout waiting for $1" >&2; exit 1; }
 # online_nodes: how many nodes the coordinator lists as online
 online_nodes() { curl -fsS -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$CPORT/api/v1/nodes" | grep -o '"status":"online"' | wc -l; }
 
@@ -48,7 +50,7 @@ start_mesh() {
         APIDS+=($!)
     done
     for port in "${APORTS[@]}"; do wait_ok "http://127.0.0.1:$port/healthz"; done
-    for _ in $(seq 1 120); do [ "$(online_nodes)" -ge 3 ] && return 0; sleep 0.5; done
+    for _ in $(seq 1 $((WAIT_SECONDS * 2))); do [ "$(online_nodes)" -ge 3 ] && return 0; sleep 0.5; done
     echo "timeout waiting for the three agents to be online" >&2
     exit 1
 }

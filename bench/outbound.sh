@@ -33,7 +33,7 @@ start_outbound_mesh() {
         PIDS+=($!)
         APIDS+=($!)
     done
-    for _ in $(seq 1 120); do [ "$(online_nodes)" -ge 3 ] && return 0; sleep 0.5; done
+    for _ in $(seq 1 $((WAIT_SECONDS * 2))); do [ "$(online_nodes)" -ge 3 ] && return 0; sleep 0.5; done
     echo "timeout waiting for the three outbound agents to be online" >&2
     exit 1
 }

@@ -57,7 +57,7 @@ start_agents() { # start_agents URLS: three echo agents joined with that comma-s
         APIDS+=($!)
         wait_ok "http://127.0.0.1:$port/healthz"
     done
-    for _ in $(seq 1 120); do
+    for _ in $(seq 1 $((WAIT_SECONDS * 2))); do
         [ "$(psql_db "SELECT count(*) FROM nodes WHERE status = 'online'")" -ge 3 ] && return 0
         sleep 0.5
     done

@@ -26,7 +26,7 @@ start_tls_mesh() {
     CPID=$!
     PIDS+=("$CPID")
     CA="$WORK/coordinator/tls/ca.crt"
-    for _ in $(seq 1 120); do
+    for _ in $(seq 1 $((WAIT_SECONDS * 2))); do
         [ -f "$CA" ] && curl -fsS --cacert "$CA" -o /dev/null "https://127.0.0.1:$CPORT/actuator/health" 2>/dev/null && break
         sleep 0.5
     done
@@ -44,7 +44,7 @@ start_tls_mesh() {
         PIDS+=($!)
         APIDS+=($!)
     done
-    for _ in $(seq 1 120); do
+    for _ in $(seq 1 $((WAIT_SECONDS * 2))); do
         [ "$(curl -fsS --cacert "$CA" -H "Authorization: Bearer $TOKEN" "https://127.0.0.1:$CPORT/api/v1/nodes" \
             | grep -o '"status":"online"' | wc -l)" -ge 3 ] && return 0
         sleep 0.5

@@ -11,6 +11,7 @@ import io.clawmesh.agent.tls.NodeTlsConfiguration;
 import io.clawmesh.agent.web.JsonBodyReader;
 import io.clawmesh.agent.web.JsonResponses;
 import io.clawmesh.common.api.ApiPaths;
+import io.clawmesh.common.json.LeanJsonModule;
 import io.clawmesh.common.json.StrictJson;
 import io.clawmesh.common.node.ConnectMode;
 import java.time.Clock;
@@ -134,6 +135,7 @@ public class InboundConfiguration {
         // the wire contract is strict: an unknown field or a wrong scalar type is a 400 naming it
         JsonMapper json = StrictJson.configure(JsonMapper.builder())
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .addModule(new LeanJsonModule())
                 .build();
         JsonResponses responses = new JsonResponses(json);
         List<AgentHttpServer.Route> routes = new ArrayList<>();

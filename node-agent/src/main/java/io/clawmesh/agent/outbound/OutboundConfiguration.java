@@ -6,6 +6,7 @@ import io.clawmesh.agent.inbound.AgentHttpServer;
 import io.clawmesh.agent.registration.CoordinatorTrust;
 import io.clawmesh.agent.registration.RegistrationConfiguration;
 import io.clawmesh.agent.registration.RegistrationState;
+import io.clawmesh.common.json.LeanJsonModule;
 import io.clawmesh.common.json.StrictJson;
 import java.time.Clock;
 import java.util.random.RandomGenerator;
@@ -33,6 +34,7 @@ public class OutboundConfiguration {
         // a newer coordinator may send fields this agent does not know yet
         JsonMapper json = StrictJson.configure(JsonMapper.builder())
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .addModule(new LeanJsonModule())
                 .build();
         return new LinkSupervisor(
                 state,
