@@ -1,5 +1,6 @@
 package io.clawmesh.agent.inbound;
 
+import io.clawmesh.agent.runtime.RunAbortedException;
 import io.clawmesh.agent.runtime.RuntimeFailureException;
 import io.clawmesh.agent.web.JsonBodyReader;
 import io.clawmesh.agent.web.Problem;
@@ -62,7 +63,12 @@ public final class ApiProblems {
     }
 
     private static Problem runtimeFailure(RuntimeFailureException ex) {
-        logger.warn("Answering 502: {}", ex.getMessage());
+        if (ex instanceof RunAbortedException) {
+            // a cancel, a timeout or the client leaving stopped the run: logged where it was asked for, not a fault
+            logger.info("Answering 502 for a stopped run: {}", ex.getMessage());
+        } else {
+            logger.warn("Answering 502: {}", ex.getMessage());
+        }
         return new Problem(
                 ProblemType.RUNTIME_FAILURE,
                 ex.getMessage() + ". Check that the " + ex.runtime()
