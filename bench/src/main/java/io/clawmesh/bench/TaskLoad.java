@@ -225,6 +225,12 @@ final class TaskLoad {
                                 || name.equals("failed")
                                 || name.equals("canceled")
                                 || name.equals("timed_out")) {
+                            // the coordinator ends the stream after the final event: reading to that end, as a
+                            // client that follows the stream does, lets the connection serve the next request
+                            // (left unread, the JDK client drops it and each task costs a new connection)
+                            while (reader.readLine() != null) {
+                                // the rest of the final event's frame and the end of the chunked body
+                            }
                             return name;
                         }
                     }

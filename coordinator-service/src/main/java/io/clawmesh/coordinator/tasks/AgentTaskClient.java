@@ -58,6 +58,7 @@ import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.ObjectWriter;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -96,6 +97,9 @@ public class AgentTaskClient implements DisposableBean {
     private final EndpointPolicy endpointPolicy;
 
     private final JsonMapper json;
+
+    /** Resolved once: the mapper's {@code writeValueAsBytes} looks the root type's serializer up per call. */
+    private final ObjectWriter requestWriter;
 
     public AgentTaskClient(EndpointPolicy endpointPolicy, ForwardingProperties forwarding, JsonMapper json) {
         this(endpointPolicy, forwarding, json, null);
@@ -136,6 +140,7 @@ public class AgentTaskClient implements DisposableBean {
         this.json = json.rebuild()
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .build();
+        this.requestWriter = this.json.writerFor(AgentTaskRequest.class);
     }
 
     /**
@@ -150,10 +155,11 @@ public class AgentTaskClient implements DisposableBean {
     public EventStream submit(Node node, AgentTaskRequest request, Duration readTimeout)
             throws ForwardAttemptException {
         if (node.outbound()) {
-            return openOverLink(node, "POST", ApiPaths.TASKS, null, this.json.writeValueAsBytes(request), readTimeout);
+            return openOverLink(
+                    node, "POST", ApiPaths.TASKS, null, this.requestWriter.writeValueAsBytes(request), readTimeout);
         }
         HttpPost post = new HttpPost(uri(node, ApiPaths.TASKS));
-        post.setEntity(new ByteArrayEntity(this.json.writeValueAsBytes(request), JSON_CONTENT));
+        post.setEntity(new ByteArrayEntity(this.requestWriter.writeValueAsBytes(request), JSON_CONTENT));
         return open(node, post, readTimeout);
     }
 

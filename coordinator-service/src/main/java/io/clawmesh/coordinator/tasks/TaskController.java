@@ -30,14 +30,11 @@ class TaskController {
 
     private final TaskBoard board;
 
-    private final TaskEventWriter writer;
+    private final TaskEventStreams streams;
 
-    private final TaskStreamRelay relay;
-
-    TaskController(TaskBoard board, TaskEventWriter writer, TaskStreamRelay relay) {
-        this.relay = relay;
+    TaskController(TaskBoard board, TaskEventStreams streams) {
         this.board = board;
-        this.writer = writer;
+        this.streams = streams;
     }
 
     /** 202 with the new task; 200 with the existing one when the {@code Idempotency-Key} named it. */
@@ -82,14 +79,7 @@ class TaskController {
             this.board.find(id, owner); // 404 for another's task, before the stream starts
         }
         String lastEventId = (lastEventIdHeader != null) ? lastEventIdHeader : lastEventIdParameter;
-        TaskBoard.requireTaskId(id);
-        TaskEventPosition.parse(lastEventId); // 400 for a bad position here, before any relay
-        // the live reply text is on the replica that follows the task (ADR 0013)
-        String follower = this.relay.follower(id).orElse(null);
-        if (follower != null && this.relay.relay(follower, id, lastEventId, response)) {
-            return;
-        }
-        this.writer.write(id, lastEventId, response);
+        this.streams.serve(id, lastEventId, response);
     }
 
     /** Cancels the task and answers it as it is afterwards; 409 when it had finished already. */
