@@ -115,7 +115,9 @@ abstract class MessageLogTests {
         try (Connection connection = this.database.dataSource().getConnection()) {
             DatabaseMetaData metaData = connection.getMetaData();
             for (String table : List.of("message_log", "MESSAGE_LOG")) {
-                try (ResultSet indexes = metaData.getIndexInfo(null, null, table, false, false)) {
+                // this test's schema only: a shared PostgreSQL holds other tests' schemas with their own tables
+                try (ResultSet indexes =
+                        metaData.getIndexInfo(connection.getCatalog(), connection.getSchema(), table, false, false)) {
                     while (indexes.next()) {
                         indexed.add(indexes.getString("COLUMN_NAME").toLowerCase(Locale.ROOT));
                     }
