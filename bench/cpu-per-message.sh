@@ -7,8 +7,10 @@
 #        bench/cpu-per-message.sh [extra coordinator arguments...]
 #   CHECKOUT runs the jars of another checkout (a "before" build) with this script; COORDINATOR_OPTS replaces the
 #   coordinator's JVM flags (for example the launcher's defaults); each run also prints the coordinator's RSS.
-#   JFR=1 also records the coordinator and one agent for 20 s (bench/target/coordinator.jfr, bench/target/agent.jfr).
+#   JFR=1 also records the coordinator and one agent for 20 s (bench/target/coordinator.jfr, bench/target/agent.jfr of
+#   this script's checkout, also when CHECKOUT names another one: a shared "before" build stays untouched).
 set -euo pipefail
+OUT=$(cd "$(dirname "$0")" && pwd)/target
 ROOT=$(cd "${CHECKOUT:-$(dirname "$0")/..}" && pwd)
 cd "$ROOT"
 RUNS=${RUNS:-3}
@@ -35,10 +37,10 @@ for run in $(seq 1 "$RUNS"); do
         "load=$(cut -d' ' -f1 /proc/loadavg)"
 done
 if [ -n "${JFR:-}" ]; then
-    mkdir -p bench/target
-    "$JAVA_HOME/bin/jcmd" "$CPID" JFR.start duration=20s filename="$ROOT/bench/target/coordinator.jfr" settings=profile > /dev/null
-    "$JAVA_HOME/bin/jcmd" "${APIDS[0]}" JFR.start duration=20s filename="$ROOT/bench/target/agent.jfr" settings=profile > /dev/null
+    mkdir -p "$OUT"
+    "$JAVA_HOME/bin/jcmd" "$CPID" JFR.start duration=20s filename="$OUT/coordinator.jfr" settings=profile > /dev/null
+    "$JAVA_HOME/bin/jcmd" "${APIDS[0]}" JFR.start duration=20s filename="$OUT/agent.jfr" settings=profile > /dev/null
     route jfr 22 | grep '^mode='
-    for _ in $(seq 1 20); do [ -s bench/target/coordinator.jfr ] && [ -s bench/target/agent.jfr ] && break; sleep 0.5; done
-    echo "# recordings: bench/target/coordinator.jfr, bench/target/agent.jfr (jfr print --stack-depth 200 --events jdk.ExecutionSample ...)"
+    for _ in $(seq 1 20); do [ -s "$OUT/coordinator.jfr" ] && [ -s "$OUT/agent.jfr" ] && break; sleep 0.5; done
+    echo "# recordings: $OUT/coordinator.jfr, $OUT/agent.jfr (jfr print --stack-depth 200 --events jdk.ExecutionSample ...)"
 fi

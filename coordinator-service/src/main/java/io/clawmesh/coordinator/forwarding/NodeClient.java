@@ -130,7 +130,11 @@ public class NodeClient implements DisposableBean {
                         .setRedirectsEnabled(false)
                         .build())
                 .disableAutomaticRetries()
+                // redirects are off in the request config too; without the step, no exec element looks at them
+                .disableRedirectHandling()
                 .disableCookieManagement()
+                // agents answer small JSON uncompressed; the decompression step and its header cost every message
+                .disableContentCompression()
                 // a client certificate would otherwise tie each pooled connection to one caller and stop reuse
                 .disableConnectionState()
                 .evictIdleConnections(TimeValue.ofSeconds(30))

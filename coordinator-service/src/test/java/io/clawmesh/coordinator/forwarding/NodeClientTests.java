@@ -67,7 +67,8 @@ class NodeClientTests {
                     .containsEntry(
                             "Content-Length", String.valueOf(request.body().getBytes(StandardCharsets.UTF_8).length))
                     .containsEntry(ApiPaths.MESSAGE_ID_HEADER, "msg-00000000000000000001")
-                    .doesNotContainKey("Transfer-Encoding");
+                    .doesNotContainKey("Transfer-Encoding")
+                    .doesNotContainKey("Accept-Encoding");
             assertThat(request.headers().get("Content-Type")).startsWith("application/json");
             assertThat(request.messageId()).isEqualTo("msg-00000000000000000001");
             assertThat(request.body()).contains("\"content\":\"hello\"", "\"session_key\":\"session-1\"");

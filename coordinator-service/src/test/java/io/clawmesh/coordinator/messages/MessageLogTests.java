@@ -5,8 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.clawmesh.coordinator.MutableClock;
 import io.clawmesh.coordinator.TestDatabase;
 import io.clawmesh.coordinator.forwarding.ForwardingFixtures;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.ResultSet;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.IntStream;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
@@ -102,6 +107,25 @@ abstract class MessageLogTests {
                 .extracting(MessageRecord::messageId)
                 .containsExactly("msg-20", "msg-19", "msg-18");
         assertThat(this.repository.findRecent(0)).hasSize(1);
+    }
+
+    @Test
+    void tableShouldHaveNoIndexButThePrimaryKeySoEachRowWritesOneIndex() throws Exception {
+        List<String> indexed = new ArrayList<>();
+        try (Connection connection = this.database.dataSource().getConnection()) {
+            DatabaseMetaData metaData = connection.getMetaData();
+            for (String table : List.of("message_log", "MESSAGE_LOG")) {
+                // this test's schema only: a shared PostgreSQL holds other tests' schemas with their own tables
+                try (ResultSet indexes =
+                        metaData.getIndexInfo(connection.getCatalog(), connection.getSchema(), table, false, false)) {
+                    while (indexes.next()) {
+                        indexed.add(indexes.getString("COLUMN_NAME").toLowerCase(Locale.ROOT));
+                    }
+                }
+            }
+        }
+
+        assertThat(indexed).containsExactly("seq");
     }
 
     @Test
