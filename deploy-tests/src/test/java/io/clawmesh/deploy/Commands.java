@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -39,12 +40,18 @@ final class Commands {
 
     /** Runs a command without the named environment variables, so the caller's shell cannot answer for the test. */
     static Result run(Path workDir, List<String> command, List<String> unset) {
+        return run(workDir, command, unset, Map.of());
+    }
+
+    /** Runs a command without the named environment variables and with the given ones set. */
+    static Result run(Path workDir, List<String> command, List<String> unset, Map<String, String> set) {
         try {
             Path out = Files.createTempFile("deploy-test", ".out");
             Path err = Files.createTempFile("deploy-test", ".err");
             try {
                 ProcessBuilder builder = new ProcessBuilder(command);
                 unset.forEach(builder.environment()::remove);
+                builder.environment().putAll(set);
                 Process process = builder.directory(workDir.toFile())
                         .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                         .redirectOutput(out.toFile())
