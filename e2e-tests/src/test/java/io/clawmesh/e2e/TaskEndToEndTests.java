@@ -6,6 +6,7 @@ import io.clawmesh.common.api.ApiPaths;
 import io.clawmesh.common.task.TaskAccepted;
 import io.clawmesh.common.task.TaskStatus;
 import io.clawmesh.common.task.TaskView;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -83,6 +84,13 @@ class TaskEndToEndTests {
                 .until(
                         () -> this.api.get().uri(ApiPaths.NODES).retrieve().body(String.class),
                         (body) -> body != null && body.split("\"status\":\"online\"", -1).length == 3);
+        // The coordinator counts a node online when it answers its registration; the agent takes work once it has
+        // read that answer (it writes node.json just after), so a task sent in between is refused once and queued
+        // again, which the first test's one-attempt check would read as a fault (seen at load 10)
+        Awaitility.await("both agents registered")
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> List.of("slow-a", "slow-b").stream()
+                        .allMatch((name) -> Files.exists(this.cluster.identityFile(name))));
     }
 
     @AfterAll
