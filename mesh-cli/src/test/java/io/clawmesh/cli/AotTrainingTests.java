@@ -75,14 +75,9 @@ class AotTrainingTests {
         });
 
         assertThat(exitCode).isZero();
-        assertThat(exitCodes).contains(0, 1, 2);
+        assertThat(exitCodes).isNotEmpty().containsOnly(0);
         assertThat(printed.get("nodes"))
                 .startsWith("NAME ")
-                .contains("mac-mini", "linux-gpu", "laptop", "old-box", "outbound", "zeroclaw (down)");
-        assertThat(printed.get("status")).contains("4 nodes, 2 routing rules, 5 of 12 message slots in use");
-        assertThat(printed.get("nodes --output json")).contains("\"name\" : \"linux-gpu\"");
-        assertThat(printed.get("route list")).contains("rule-0a1b2c3d", "linux-gpu");
-        assertThat(printed.get("key list")).contains("notebook", "mesh/auto");
-        assertThat(printed.get("version")).contains(": 0.1.0");
+                .contains("mac-mini", "linux-gpu", "laptop", "old-box", "outbound", "zeroclaw (down)", "4/4");
     }
 }

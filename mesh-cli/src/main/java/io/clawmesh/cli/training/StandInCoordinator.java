@@ -3,16 +3,12 @@ package io.clawmesh.cli.training;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.clawmesh.common.api.ApiPaths;
-import io.clawmesh.common.key.ClientKeyView;
 import io.clawmesh.common.node.Capabilities;
 import io.clawmesh.common.node.ConnectMode;
 import io.clawmesh.common.node.NodeStatus;
 import io.clawmesh.common.node.NodeView;
 import io.clawmesh.common.node.RuntimeInfo;
 import io.clawmesh.common.problem.ProblemType;
-import io.clawmesh.common.routing.RoutingRule;
-import io.clawmesh.common.routing.RuleMatch;
-import io.clawmesh.common.routing.Strategy;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -24,8 +20,8 @@ import java.util.Map;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * A coordinator stand-in for the training run, on a random loopback port: it answers the reads of the one-shot verbs
- * with the coordinator's own wire records (written by Jackson, as the coordinator writes them), as of a fixed instant,
+ * A coordinator stand-in for the training run, on a random loopback port: it answers {@code GET /api/v1/nodes} (what
+ * {@link AotTraining#VERBS} read) with the coordinator's own wire records (written by Jackson, as the coordinator writes them), as of a fixed instant,
  * and every other request with a {@code not-found} problem. It holds no state and takes no input from outside.
  */
 final class StandInCoordinator implements AutoCloseable {
@@ -58,12 +54,7 @@ final class StandInCoordinator implements AutoCloseable {
     }
 
     private static Map<String, byte[]> answers() {
-        Map<String, byte[]> answers = new LinkedHashMap<>();
-        answers.put(ApiPaths.NODES, JSON.writeValueAsBytes(nodes()));
-        answers.put(ApiPaths.RULES, JSON.writeValueAsBytes(rules()));
-        answers.put(ApiPaths.KEYS, JSON.writeValueAsBytes(keys()));
-        answers.put("/actuator/info", JSON.writeValueAsBytes(info()));
-        return Map.copyOf(answers);
+        return Map.of(ApiPaths.NODES, JSON.writeValueAsBytes(nodes()));
     }
 
     static List<NodeView> nodes() {
@@ -113,39 +104,6 @@ final class StandInCoordinator implements AutoCloseable {
                         0,
                         2,
                         AS_OF.minusSeconds(172_800)));
-    }
-
-    private static List<RoutingRule> rules() {
-        return List.of(
-                new RoutingRule(
-                        "rule-0a1b2c3d",
-                        new RuleMatch(true, null, null, null, null, null, null),
-                        "linux-gpu",
-                        Strategy.LEAST_BUSY),
-                new RoutingRule("rule-4e5f6a7b", RuleMatch.any(), null, Strategy.ROUND_ROBIN));
-    }
-
-    private static List<ClientKeyView> keys() {
-        return List.of(new ClientKeyView(
-                "key-9c8b7a6f5e4d3c2b",
-                "notebook",
-                List.of("mesh/auto"),
-                60,
-                AS_OF.minusSeconds(86_400),
-                null,
-                AS_OF.minusSeconds(30),
-                42));
-    }
-
-    private static Map<String, Object> info() {
-        return Map.of(
-                "build",
-                Map.of(
-                        "version", "0.1.0",
-                        "artifact", "coordinator-service",
-                        "name", "coordinator-service",
-                        "group", "io.clawmesh",
-                        "time", AS_OF.toString()));
     }
 
     private void handle(HttpExchange exchange) throws IOException {
