@@ -27,8 +27,8 @@ public final class AotTraining {
     /**
      * The verbs it runs, each expected to end with 0. Every class a verb loads here is in the cache, and the JVM loads
      * every class of the cache on every start, so a verb added here costs every other verb: measured against {@code
-     * nodes} alone (5,770 classes), adding {@code status} cost {@code nodes} 2–5 % more CPU and saved {@code status}
-     * nothing measurable; nine read verbs and two error paths (5,871 classes) cost it 7 %; with {@code task list}
+     * nodes} alone (5,770 classes), adding {@code status} cost {@code nodes} 2–6 % more CPU and saved {@code status}
+     * nothing measurable; seven read verbs and two error paths (5,871 classes) cost it 5–7 %; with {@code task list}
      * (Hibernate Validator, about 440 classes) {@code nodes} was no faster than from the old refused-port training
      * (bench/README.md, 2026-12-07).
      */
