@@ -2,13 +2,17 @@ package io.clawmesh.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,7 +30,8 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * The launcher's AOT cache (issue 18), with the unpacked distribution as a user runs it: the first run trains a cache
- * in the background and answers exactly as a run without one; later runs start from it; a corrupt, foreign or
+ * in the background (the CLI's on a real answer, from a stand-in coordinator) and answers exactly as a run without one;
+ * later runs start from it, against a coordinator that answers as well as one that refuses; a corrupt, foreign or
  * unwritable cache changes nothing a user or a script sees (output, {@code --output json}, exit code). Without a
  * {@code claw-mesh.yaml}, {@code up} reads its settings from {@code CLAW_MESH_*} without a CLI JVM.
  */
@@ -34,6 +39,17 @@ import org.junit.jupiter.api.TestInstance;
 class LauncherAotCacheEndToEndTests {
 
     private static final Duration TRAINING = Duration.ofMinutes(4);
+
+    /** Two nodes as the coordinator lists them; no heartbeat, so the table has no "ago" that changes between runs. */
+    private static final String NODES = """
+            [{"id":"node-0a1b2c3d4e5f6a7b","name":"e2e-gpu","endpoint":"192.168.1.21:9121",
+              "capabilities":{"os":"linux","arch":"amd64","gpu":true,"memory_gb":64,"tags":["gpu"],"skills":[]},
+              "status":"online","last_heartbeat":null,"runtime":{"kind":"echo","version":null,"connected":true},
+              "inflight":1,"capacity":4,"registered_at":"2026-12-07T12:00:00Z","connect":"inbound"},
+             {"id":"node-3f9c2a1b7e6d5c4a","name":"e2e-mac","endpoint":"",
+              "capabilities":{"os":"darwin","arch":"arm64","gpu":false,"memory_gb":32,"tags":[],"skills":["docker"]},
+              "status":"offline","last_heartbeat":null,"runtime":{"kind":"openclaw","version":"2026.9.6","connected":false},
+              "inflight":0,"capacity":2,"registered_at":"2026-12-07T11:00:00Z","connect":"outbound"}]""";
 
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -126,6 +142,55 @@ class LauncherAotCacheEndToEndTests {
 
         assertSameAsBaseline(withoutToolOptionsNotice(result));
         assertThat(jvmLog).content().contains("Using AOT-linked classes: true");
+    }
+
+    @Test
+    void cacheShouldBeTrainedOnARealAnswerAndAnswerOneAsARunWithoutIt() throws Exception {
+        HttpServer coordinator = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        coordinator.createContext("/api/v1/nodes", (exchange) -> {
+            byte[] body = NODES.getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, body.length);
+            try (exchange;
+                    OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        coordinator.start();
+        try {
+            String url = "http://127.0.0.1:" + coordinator.getAddress().getPort();
+            String[] table = {"--coordinator", url, "--token", "e2e-token", "nodes"};
+            String[] json = {"--coordinator", url, "--token", "e2e-token", "nodes", "--output", "json"};
+            Launcher off = launcher("real-off").env("CLAW_MESH_AOT", "off");
+            Launcher.Result expectedTable = off.run(table);
+            Launcher.Result expectedJson = off.run(json);
+            assertThat(expectedTable.exitCode()).as(expectedTable.toString()).isZero();
+            assertThat(expectedTable.out()).contains("e2e-gpu", "e2e-mac");
+            assertThat(expectedJson.out()).startsWith("[").contains("\"name\" : \"e2e-gpu\"");
+            Launcher launcher = launcher("real");
+            assertThat(launcher.run(table)).isEqualTo(expectedTable);
+            awaitCache(launcher, "cli");
+            Path tableClasses = this.work.resolve("real-table-classes.log");
+            Path jsonClasses = this.work.resolve("real-json-classes.log");
+
+            launcher.env("JAVA_TOOL_OPTIONS", "-Xlog:class+load=info:file=" + tableClasses);
+            assertThat(withoutToolOptionsNotice(launcher.run(table))).isEqualTo(expectedTable);
+            launcher.env("JAVA_TOOL_OPTIONS", "-Xlog:class+load=info:file=" + jsonClasses);
+            assertThat(withoutToolOptionsNotice(launcher.run(json))).isEqualTo(expectedJson);
+
+            // what a refused connection never reaches: the answer read into the wire records, and the table printed
+            assertThat(tableClasses)
+                    .content()
+                    .as("trained on a real answer")
+                    .contains("io.clawmesh.common.node.NodeView source: shared objects file")
+                    .contains("io.clawmesh.cli.output.Table source: shared objects file");
+            assertThat(jsonClasses)
+                    .content()
+                    .as("trained on a real answer")
+                    .contains("io.clawmesh.common.node.NodeView source: shared objects file");
+        } finally {
+            coordinator.stop(0);
+        }
     }
 
     @Test

@@ -4,6 +4,7 @@ import io.clawmesh.cli.parsing.GlobalOptions;
 import io.clawmesh.cli.settings.CliEnvironment;
 import io.clawmesh.cli.settings.UpSettings;
 import io.clawmesh.cli.support.UsageException;
+import io.clawmesh.cli.training.AotTraining;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.boot.SpringApplication;
@@ -26,19 +27,26 @@ public class MeshCliApplication {
         if (System.getProperty(LoggingSystem.SYSTEM_PROPERTY) == null) {
             System.setProperty(LoggingSystem.SYSTEM_PROPERTY, LoggingSystem.NONE);
         }
+        if (Boolean.getBoolean(AotTraining.PROPERTY)) {
+            System.exit(AotTraining.run(MeshCliApplication::run));
+        }
+        System.exit(run(args));
+    }
+
+    /** Runs one command line (a verb, or the shell without one) and returns its exit code. */
+    static int run(String[] args) {
         if (args.length > 0 && args[0].equals(UpSettings.VERB)) {
-            System.exit(UpSettings.print(args, CliEnvironment.system(), System.out, System.err));
+            return UpSettings.print(args, CliEnvironment.system(), System.out, System.err);
         }
         GlobalOptions.Split split;
         try {
             split = GlobalOptions.split(List.of(args));
         } catch (UsageException ex) {
             System.err.println("claw-mesh: " + ex.getMessage());
-            System.exit(2);
-            return;
+            return 2;
         }
         ConfigurableApplicationContext context = application(split).run(args);
-        System.exit(SpringApplication.exit(context));
+        return SpringApplication.exit(context);
     }
 
     static SpringApplicationBuilder application(GlobalOptions.Split split) {
