@@ -96,6 +96,10 @@ public class TaskWriteBatcher implements DisposableBean {
         }
         Write<T> write = new Write<>(work);
         this.pending.add(write);
+        if (this.stopped && this.pending.remove(write)) {
+            // stopped meanwhile, and the writer may have left before it saw this write
+            return work.get();
+        }
         return write.await();
     }
 

@@ -163,6 +163,16 @@ class TaskWriteBatcherTests {
         assertThat(this.transactions.begun.get()).isZero();
     }
 
+    @Test
+    void writesAfterTheBatcherStoppedShouldRunAloneAndNotWait() throws Exception {
+        this.repository.insert(TaskFixtures.task(TaskFixtures.id(1), null, NOW));
+        this.batcher.destroy();
+
+        assertThat(this.repository.assign(TaskFixtures.id(1), "node-1", "one")).isTrue();
+        assertThat(this.direct.findById(TaskFixtures.id(1)).orElseThrow().status())
+                .isEqualTo(TaskStatus.ASSIGNED);
+    }
+
     /**
      * Holds the writer thread in a write of its own while {@code count} callers queue theirs, then lets it go: the
      * queued writes form one group.
