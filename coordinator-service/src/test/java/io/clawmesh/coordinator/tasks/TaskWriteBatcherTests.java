@@ -30,8 +30,11 @@ import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.TransactionStatus;
 import org.springframework.transaction.TransactionSystemException;
 
-/** Group commit of the task table's writes: shared commits, each caller's own outcome, nothing told before commit. */
-class TaskWriteBatcherTests {
+/**
+ * Group commit of the task table's writes: shared commits, each caller's own outcome, nothing told before commit; on
+ * whichever database a subclass opens.
+ */
+abstract class TaskWriteBatcherTests {
 
     private static final Instant NOW = Instant.parse("2026-12-07T12:00:00Z");
 
@@ -46,9 +49,11 @@ class TaskWriteBatcherTests {
     /** A plain repository on the same database, for setting up and reading rows. */
     private TaskRepository direct;
 
+    protected abstract TestDatabase openDatabase();
+
     @BeforeEach
     void open() {
-        this.database = TestDatabase.h2();
+        this.database = openDatabase();
         this.transactions = new CountingTransactions(new JdbcTransactionManager(this.database.dataSource()));
         this.batcher = new TaskWriteBatcher(this.transactions);
         this.repository = new TaskRepository(this.database.jdbcClient(), "replica-a", this.batcher);
@@ -57,8 +62,10 @@ class TaskWriteBatcherTests {
 
     @AfterEach
     void close() throws InterruptedException {
-        this.batcher.destroy();
-        this.database.close();
+        if (this.batcher != null) {
+            this.batcher.destroy();
+            this.database.close();
+        }
     }
 
     @Test
