@@ -26,6 +26,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param databaseRetry how long a task's run keeps trying to write its status when the database is busy or briefly
  *     away (no pooled connection in time, a dropped connection) before it gives up and leaves the task to its
  *     deadline or to recovery after a restart
+ * @param groupCommit whether the task table's writes that arrive together share one commit ({@link TaskWriteBatcher}):
+ *     {@code auto} (the default) groups them on H2, where every commit stores the database file's changed pages, and
+ *     not on PostgreSQL, which groups its log flushes itself and where one writer would serialise the round trips
  */
 @ConfigurationProperties("mesh.tasks")
 public record TaskProperties(
@@ -41,4 +44,16 @@ public record TaskProperties(
         @DefaultValue("3") int reattachAttempts,
         @DefaultValue("15s") Duration keepAlive,
         @DefaultValue("5s") Duration recoveryInterval,
-        @DefaultValue("10m") Duration databaseRetry) {}
+        @DefaultValue("10m") Duration databaseRetry,
+        @DefaultValue("auto") GroupCommit groupCommit) {
+
+    /** When the task table's writes share commits. */
+    public enum GroupCommit {
+        /** On H2, not on other databases. */
+        AUTO,
+        /** Always. */
+        ON,
+        /** Never: every write commits alone. */
+        OFF
+    }
+}

@@ -55,17 +55,25 @@ public class TaskRepository {
 
     private final String replica;
 
+    /** A task's insert and its status changes share commits with the writes that arrive with them. */
+    private final TaskWriteBatcher writes;
+
     /**
      * @param replica this coordinator's replica id, written into the tasks it submits
      */
     @Autowired
-    public TaskRepository(JdbcClient jdbc, ReplicaIdentity replica) {
-        this(jdbc, replica.id());
+    public TaskRepository(JdbcClient jdbc, ReplicaIdentity replica, TaskWriteBatcher writes) {
+        this(jdbc, replica.id(), writes);
     }
 
     TaskRepository(JdbcClient jdbc, String replica) {
+        this(jdbc, replica, new TaskWriteBatcher(null));
+    }
+
+    TaskRepository(JdbcClient jdbc, String replica, TaskWriteBatcher writes) {
         this.jdbc = jdbc;
         this.replica = replica;
+        this.writes = writes;
     }
 
     /**
@@ -75,6 +83,10 @@ public class TaskRepository {
      * @throws org.springframework.dao.DuplicateKeyException when its idempotency key is taken
      */
     public Task insert(Task task) {
+        return this.writes.write(() -> insertNow(task));
+    }
+
+    private Task insertNow(Task task) {
         KeyHolder keys = new GeneratedKeyHolder();
         this.jdbc
                 .sql("INSERT INTO tasks (id, status, priority, content, source, session_key, target, match_expr,"
@@ -239,31 +251,31 @@ public class TaskRepository {
 
     /** {@code queued → assigned} to a node, counting the attempt. */
     public boolean assign(String id, String nodeId, String nodeName) {
-        return this.jdbc
+        return this.writes.write(() -> this.jdbc
                         .sql("UPDATE tasks SET status = 'assigned', node_id = ?, node_name = ?, attempts = attempts + 1"
                                 + " WHERE id = ? AND status = 'queued'")
                         .params(nodeId, nodeName, id)
                         .update()
-                == 1;
+                == 1);
     }
 
     /** {@code assigned → running}: the node accepted the task. */
     public boolean start(String id, Instant startedAt) {
-        return this.jdbc
+        return this.writes.write(() -> this.jdbc
                         .sql("UPDATE tasks SET status = 'running', started_at = ? WHERE id = ? AND status = 'assigned'")
                         .params(time(startedAt), id)
                         .update()
-                == 1;
+                == 1);
     }
 
     /** {@code assigned → queued}: the node did not take it; the reason is kept as the task's error until it ends. */
     public boolean requeue(String id, String reason) {
-        return this.jdbc
+        return this.writes.write(() -> this.jdbc
                         .sql("UPDATE tasks SET status = 'queued', node_id = NULL, node_name = NULL, error = ?"
                                 + " WHERE id = ? AND status = 'assigned'")
                         .params(truncate(reason, MAX_ERROR_CHARS), id)
                         .update()
-                == 1;
+                == 1);
     }
 
     /**
@@ -278,7 +290,7 @@ public class TaskRepository {
             @Nullable String response,
             @Nullable String error,
             Instant finishedAt) {
-        return this.jdbc
+        return this.writes.write(() -> this.jdbc
                         .sql("UPDATE tasks SET status = ?, response = ?, error = ?, finished_at = ?"
                                 + " WHERE id = ? AND status = ?")
                         .params(
@@ -289,7 +301,7 @@ public class TaskRepository {
                                 id,
                                 from.wireName())
                         .update()
-                == 1;
+                == 1);
     }
 
     /** How many tasks are in each status; statuses without tasks are absent. */

@@ -59,6 +59,7 @@ final class TaskFixtures {
                 3,
                 Duration.ofSeconds(15),
                 Duration.ofSeconds(5),
-                Duration.ofMinutes(10));
+                Duration.ofMinutes(10),
+                TaskProperties.GroupCommit.AUTO);
     }
 }
