@@ -12,6 +12,7 @@ import java.net.http.HttpRequest;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -147,11 +148,20 @@ class McpServerIntegrationTests {
         assertThat(result.isError()).as(text(result)).isFalse();
         assertThat(text(result)).isEqualTo("Hello, mesh");
         assertThat(structured(result)).containsEntry("status", "succeeded").containsEntry("node_name", "worker");
+        // The Java SDK's sync client hands each notification to its consumer on a thread of its own, so they can
+        // arrive out of order; the progress value, which MCP requires to grow, is what puts them back in order.
         Awaitility.await()
                 .atMost(Duration.ofSeconds(5))
-                .untilAsserted(() -> assertThat(this.progress)
-                        .extracting(McpSchema.ProgressNotification::message)
-                        .containsExactly("Hello", ", ", "mesh"));
+                .untilAsserted(() -> assertThat(this.progress).hasSize(3));
+        List<McpSchema.ProgressNotification> inOrder = this.progress.stream()
+                .sorted(Comparator.comparingDouble(McpSchema.ProgressNotification::progress))
+                .toList();
+        assertThat(inOrder)
+                .extracting(McpSchema.ProgressNotification::message)
+                .containsExactly("Hello", ", ", "mesh");
+        assertThat(inOrder)
+                .extracting(McpSchema.ProgressNotification::progress)
+                .containsExactly(5.0, 7.0, 11.0);
         assertThat(this.progress)
                 .extracting(McpSchema.ProgressNotification::progressToken)
                 .containsOnly("p-1");
