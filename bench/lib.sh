@@ -24,6 +24,16 @@ wait_ok() { for _ in $(seq 1 $((WAIT_SECONDS * 2))); do curl -fsS -o /dev/null "
 # online_nodes: how many nodes the coordinator lists as online
 online_nodes() { curl -fsS -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$CPORT/api/v1/nodes" | grep -o '"status":"online"' | wc -l; }
 
+# machine_speed: the CPU milliseconds a fixed Python loop takes (process time, so a busy run queue does not count, but a
+# slower host does: a neighbour on the hypervisor, a lower clock). Printed beside a measured run, it tells a run that was
+# slow because the machine was from one that was slow because of our code (about 300 ms on this 2-core machine).
+machine_speed() {
+    python3 -c 'import time
+t = time.process_time(); s = 0
+for i in range(3000000): s += i * i % 7
+print(round((time.process_time() - t) * 1000))'
+}
+
 # start_mesh [coordinator arguments...]: sets CPORT, CPID, APORTS and APIDS. AGENT_CAPACITY (default 256) and
 # AGENT_ARGS (extra agent arguments, for example a runtime) change the agents.
 start_mesh() {

@@ -2,7 +2,8 @@
 # Routed echo throughput through outbound agents (one WebSocket each, no port) against inbound ones (issue 14), at 16
 # connections, alternating rounds in one session, with the CPU time the coordinator and the three agents spent per
 # message (/proc/<pid>/stat ticks, as bench/cpu-per-message.sh: it moves less with the neighbours' load than the
-# throughput does). Everything on loopback; every process is stopped at the end.
+# throughput does), and the machine's speed just before and after the run (lib.sh's machine_speed: CPU ms of a fixed
+# loop; higher is slower), and once half-way through it. Everything on loopback; every process is stopped at the end.
 # Usage: [WARMUP_SECONDS=20] [ROUNDS=2] [ONLY=inbound|outbound] [JFR=DIR] bench/outbound.sh [seconds-per-run]   (default 10)
 # JFR=DIR records the coordinator with Java Flight Recorder (settings=profile) during each measured run, into
 # DIR/<round>-<inbound|outbound>.jfr (read with `jfr view hot-methods FILE`); it costs the coordinator some CPU.
@@ -43,19 +44,24 @@ HZ=$(getconf CLK_TCK)
 agent_ticks() { local sum=0 pid; for pid in "${APIDS[@]}"; do sum=$((sum + $(ticks "$pid"))); done; echo "$sum"; }
 # measure NAME SECONDS KIND: one measured run, its throughput line and the CPU per message of the coordinator and agents
 measure() {
-    local c0 a0 c1 a1 out requests
+    local c0 a0 c1 a1 s0 s1 out requests
     if [ -n "${JFR:-}" ]; then
         mkdir -p "$JFR"
         "$JAVA_HOME/bin/jcmd" "$CPID" JFR.start name=bench settings=profile \
             filename="$JFR/$round-$3.jfr" > /dev/null
     fi
+    s0=$(machine_speed)
     c0=$(ticks "$CPID"); a0=$(agent_ticks)
+    (sleep $(($2 / 2)) && machine_speed > "$WORK/speed-mid") &
     out=$(route "$1" "$2")
     c1=$(ticks "$CPID"); a1=$(agent_ticks)
+    wait $!
+    s1=$(machine_speed)
     if [ -n "${JFR:-}" ]; then "$JAVA_HOME/bin/jcmd" "$CPID" JFR.stop name=bench > /dev/null; fi
     requests=$(echo "$out" | awk '/requests in/{print $1}')
     echo "$(echo "$out" | grep '^mode=') coordinator=$(( (c1 - c0) * 1000000 / HZ / requests ))us/msg" \
-        "agents=$(( (a1 - a0) * 1000000 / HZ / requests ))us/msg load=$(cut -d' ' -f1 /proc/loadavg)"
+        "agents=$(( (a1 - a0) * 1000000 / HZ / requests ))us/msg load=$(cut -d' ' -f1 /proc/loadavg)" \
+        "machine=${s0}/$(cat "$WORK/speed-mid")/${s1}ms"
 }
 route() { BENCH_MODE=routed BENCH_AUTH=$TOKEN BENCH_NONCE="$1-$RANDOM" BENCH_CONNECTIONS=16 \
     wrk -t2 -c16 -d"$2"s -s bench/post.lua "http://127.0.0.1:$CPORT/api/v1/route"; }
