@@ -4,7 +4,9 @@
 # message (/proc/<pid>/stat ticks, as bench/cpu-per-message.sh: it moves less with the neighbours' load than the
 # throughput does), and the machine's speed just before and after the run (lib.sh's machine_speed: CPU ms of a fixed
 # loop; higher is slower), and once half-way through it. Everything on loopback; every process is stopped at the end.
-# Usage: [WARMUP_SECONDS=20] [ROUNDS=2] [ONLY=inbound|outbound] [JFR=DIR] bench/outbound.sh [seconds-per-run]   (default 10)
+# Usage: [WARMUP_SECONDS=20] [ROUNDS=2] [ONLY=inbound|outbound] [PAIRED=N] [JFR=DIR] bench/outbound.sh [seconds-per-run]
+# (default 10 s per run). PAIRED=N runs both meshes at once in each round and measures them in N alternating windows
+# of seconds-per-run each, then prints the round's outbound/inbound ratio over its windows.
 # JFR=DIR records the coordinator with Java Flight Recorder (settings=profile) during each measured run, into
 # DIR/<round>-<inbound|outbound>.jfr (read with `jfr view hot-methods FILE`); it costs the coordinator some CPU.
 set -euo pipefail
@@ -65,7 +67,42 @@ measure() {
 }
 route() { BENCH_MODE=routed BENCH_AUTH=$TOKEN BENCH_NONCE="$1-$RANDOM" BENCH_CONNECTIONS=16 \
     wrk -t2 -c16 -d"$2"s -s bench/post.lua "http://127.0.0.1:$CPORT/api/v1/route"; }
+# use_mesh in|out: make the inbound or the outbound mesh of a paired round the one that route, measure and stop_mesh
+# act on (start_mesh and start_outbound_mesh set these globals; each mesh keeps its own data dirs under $BASE)
+save_mesh() { eval "M_$1=(\"\$CPORT\" \"\$CPID\" \"\${APIDS[*]}\")"; }
+use_mesh() {
+    local -n m="M_$1"
+    CPORT=${m[0]} CPID=${m[1]} WORK="$BASE/$1"
+    read -r -a APIDS <<< "${m[2]}"
+}
 echo "# machine: $(nproc) cores, $(uname -sr), $("$JAVA" -version 2>&1 | head -1); coordinator flags: $COORDINATOR_OPTS"
+if [ -n "${PAIRED:-}" ]; then
+    # Both meshes run side by side in each round and are measured in alternating windows (inbound, outbound, ...): a
+    # change in the machine's speed during the round hits both alike; a fresh pair of meshes per round still samples
+    # how each JVM's JIT turned out.
+    BASE=$WORK
+    trap 'WORK=$BASE; cleanup' EXIT
+    for round in $(seq 1 "$ROUNDS"); do
+        WORK="$BASE/in"; mkdir -p "$WORK"; start_mesh; save_mesh in
+        WORK="$BASE/out"; mkdir -p "$WORK"; start_outbound_mesh; save_mesh out
+        for kind in in out; do use_mesh $kind; route warm "$WARMUP_SECONDS" > /dev/null; done
+        totals=(0 0)
+        for window in $(seq 1 "$PAIRED"); do
+            for kind in in out; do
+                use_mesh $kind
+                line=$(measure $kind "$SECONDS_PER_RUN" "${kind}bound-$window")
+                echo "round $round window $window ${kind}bound: $line"
+                requests=$(echo "$line" | sed -n 's/.* requests=\([0-9]*\).*/\1/p')
+                if [ $kind = in ]; then totals[0]=$((totals[0] + requests)); else totals[1]=$((totals[1] + requests)); fi
+            done
+        done
+        echo "round $round paired: inbound ${totals[0]} outbound ${totals[1]} messages," \
+            "outbound/inbound $((totals[1] * 100 / totals[0])) %"
+        for kind in out in; do use_mesh $kind; stop_mesh; done
+    done
+    WORK=$BASE
+    exit 0
+fi
 for round in $(seq 1 "$ROUNDS"); do
     if [ "${ONLY:-}" != outbound ]; then
         start_mesh
