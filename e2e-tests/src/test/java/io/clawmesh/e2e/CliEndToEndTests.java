@@ -92,7 +92,7 @@ class CliEndToEndTests {
         Files.writeString(config, Files.readString(config) + "\nserver:\n  address: 127.0.0.1\n");
 
         // a short token rotation overlap, so that the rotation test sees the old token expire
-        this.launcher.env("MESH_SECURITY_ROTATION_OVERLAP", "15s");
+        this.launcher.env("MESH_SECURITY_ROTATION_OVERLAP", "30s");
         this.up = this.launcher.start(
                 "up",
                 "up",
@@ -258,7 +258,8 @@ class CliEndToEndTests {
         assertThat(fresh.find()).as(rotate.out()).isTrue();
         assertThat(rotate.out()).contains("coordinator.token in");
 
-        // the new token at once, the old one inside the overlap window (15 s here)
+        // the new token at once, the old one inside the overlap window (30 s here: the two runs below must fit into it
+        // at load 10-15, where one CLI run takes several seconds)
         assertThat(this.launcher.run("nodes", "--token", fresh.group(1)).exitCode())
                 .isZero();
         assertThat(this.launcher.run("nodes").exitCode()).isZero();
@@ -276,7 +277,7 @@ class CliEndToEndTests {
         assertThat(rotations.out()).contains("\"token.rotate\"").doesNotContain(fresh.group(1));
 
         Awaitility.await("the old token expires")
-                .atMost(Duration.ofSeconds(60))
+                .atMost(Duration.ofSeconds(90))
                 .pollInterval(Duration.ofSeconds(1))
                 .until(() -> this.launcher.run("nodes", "--token", old).exitCode() == 3);
         assertThat(this.launcher.run("nodes").exitCode()).isZero();
