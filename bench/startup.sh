@@ -5,7 +5,8 @@
 # each line is the median of the runs (default 5) of wall-clock time and of CPU time (user + system, children too).
 # Everything on 127.0.0.1 with random ports, in a temp dir (its own HOME, so its own ~/.cache/claw-mesh); every
 # process this script starts is stopped at the end. Needs curl; builds the jars and bench/ if they are missing.
-# PARTS="timings rss" (the default) chooses what to measure.
+# PARTS="timings rss" (the default) chooses what to measure; PARTS=cli measures only `claw-mesh nodes`, before and
+# after, against one coordinator (the CLI's cache trained first; about a minute).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${1:-5}
@@ -63,6 +64,38 @@ up() {
     PIDS+=("$UP_PID")
 }
 stop_up() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
+
+if [[ " $PARTS " == *" cli "* ]]; then
+# --- only the one-shot verb: a coordinator with the launcher's defaults, the CLI's cache trained, then nodes
+echo "training the CLI's AOT cache (a first run, in the background)..." >&2
+CPORT=$(free_port)
+up after "$CPORT" "$WORK/cli-target"
+TARGET=$UP_PID
+until api_ok "$CPORT"; do sleep 0.2; done
+./claw-mesh --coordinator "http://127.0.0.1:$CPORT" nodes > /dev/null
+for _ in $(seq 1 600); do
+    ls "$HOME"/.cache/claw-mesh/aot/cli-*/app.aot >/dev/null 2>&1 \
+        && [ -z "$(ls -d "$HOME"/.cache/claw-mesh/aot/cli-*.lock 2>/dev/null)" ] && break
+    sleep 0.5
+done
+declare -A CLI_WALL CLI_CPU
+for i in $(seq 1 "$RUNS"); do
+    for mode in before after; do
+        if [ "$mode" = before ]; then m=("${BEFORE[@]}"); else m=("${AFTER[@]}"); fi
+        start=$(now_ms)
+        cpu=$( { /usr/bin/time -f '%U %S' "${m[@]}" ./claw-mesh --coordinator "http://127.0.0.1:$CPORT" nodes \
+            > /dev/null; } 2>&1 | awk '{ print int(($1 + $2) * 1000) }')
+        CLI_WALL[$mode]+="$(($(now_ms) - start)) "
+        CLI_CPU[$mode]+="$cpu "
+    done
+done
+stop_up "$TARGET"
+for mode in before after; do
+    printf 'claw-mesh nodes %-6s wall %5d ms  CPU %5d ms  (median of %d; wall of each: %s; CPU: %s)\n' "$mode" \
+        "$(tr ' ' '\n' <<< "${CLI_WALL[$mode]}" | grep . | median)" \
+        "$(tr ' ' '\n' <<< "${CLI_CPU[$mode]}" | grep . | median)" "$RUNS" "${CLI_WALL[$mode]% }" "${CLI_CPU[$mode]% }"
+done
+fi
 
 if [[ " $PARTS " == *" timings "* ]]; then
 # --- training: one run of each program with the cache on, then wait until the three caches exist

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -59,6 +60,53 @@ class FindJdkScriptTests {
                 assertThat(result.err()).contains("no JDK 21 or newer found");
             }
         }
+    }
+
+    @Test
+    void aJdkNamedByJavaHomeIsChosenWithoutStartingAnyProgram() throws IOException {
+        Path home = jdk("jdk-25", "JAVA_VERSION=\"25.0.3\"", "25", true);
+        // a PATH of stand-ins for every program the script could start: none may run (the launcher pays for each)
+        Path bin = Files.createDirectories(this.dir.resolve("path"));
+        for (String program : List.of("dirname", "readlink", "sed", "cat", "ls", "sort", "head", "java")) {
+            executable(bin.resolve(program), "#!/bin/sh\n: > \"" + this.dir.resolve("ran-" + program) + "\"\n");
+        }
+
+        Commands.Result result = Commands.run(
+                this.dir,
+                List.of("/bin/sh", DeployFiles.file("scripts/find-jdk").toString()),
+                List.of(),
+                Map.of("JAVA_HOME", home.toString(), "PATH", bin.toString()));
+
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        assertThat(result.out().strip()).isEqualTo(home.toRealPath().toString());
+        try (Stream<Path> files = Files.list(this.dir)) {
+            assertThat(files.map((file) -> file.getFileName().toString())).noneMatch((name) -> name.startsWith("ran-"));
+        }
+    }
+
+    @Test
+    void aJdkReachedThroughALinkIsPrintedByItsRealPath() throws IOException {
+        Path home = jdk("jdk-25", "JAVA_VERSION=\"25.0.3\"", "25", true);
+        Path link = Files.createSymbolicLink(this.dir.resolve("current-jdk"), home);
+
+        Commands.Result result = findJdk(link);
+
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        assertThat(result.out().strip()).isEqualTo(home.toRealPath().toString());
+    }
+
+    @Test
+    void sourcedItOnlyDefinesFindJdkWhichSetsTheHomeAndVersionAndPrintsNothing() throws IOException {
+        Path home = jdk("jdk-25", "IMPLEMENTOR=\"test\"\nJAVA_VERSION=\"25.0.3\"", "25", true);
+        String script = "find_jdk_sourced=true; . '" + DeployFiles.file("scripts/find-jdk")
+                + "'; echo sourced; find_jdk && echo \"home=$FIND_JDK_HOME version=$FIND_JDK_VERSION\"";
+
+        Commands.Result result =
+                Commands.run(this.dir, List.of("sh", "-c", script), List.of(), Map.of("JAVA_HOME", home.toString()));
+
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        assertThat(result.out().lines()).containsExactly("sourced", "home=" + home.toRealPath() + " version=25");
+        assertThat(home.resolve("started")).doesNotExist();
     }
 
     private Commands.Result findJdk(Path javaHome) {

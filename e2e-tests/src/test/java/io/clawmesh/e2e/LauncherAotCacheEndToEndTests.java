@@ -118,10 +118,8 @@ class LauncherAotCacheEndToEndTests {
         Path cache = awaitCache(launcher, "cli");
         try (Stream<Path> entries = Files.list(cache.getParent().getParent())) {
             assertThat(entries.map((path) -> path.getFileName().toString()))
-                    .as("one cache, no lock left")
-                    .singleElement()
-                    .asString()
-                    .startsWith("cli-");
+                    .as("one cache and the memo of its key, no lock left")
+                    .containsExactlyInAnyOrder(cache.getParent().getFileName().toString(), "cli.key");
         }
         try (Stream<Path> entries = Files.list(cache.getParent())) {
             assertThat(entries.map((path) -> path.getFileName().toString()))
@@ -142,6 +140,75 @@ class LauncherAotCacheEndToEndTests {
 
         assertSameAsBaseline(withoutToolOptionsNotice(result));
         assertThat(jvmLog).content().contains("Using AOT-linked classes: true");
+    }
+
+    @Test
+    void runWhenCacheIsPresentShouldStartNoProgramButJava() throws Exception {
+        Launcher launcher = launcher("no-programs");
+        assertSameAsBaseline(launcher.run(nodesJson()));
+        awaitCache(launcher, "cli");
+        // stand-ins for what the launcher used to start on every verb (find-jdk, sed, ls, cksum, find, touch, ...):
+        // each would leave a mark; java itself comes from JAVA_HOME, not from this PATH
+        Path bin = Files.createDirectories(this.work.resolve("no-programs-path"));
+        List<String> programs = List.of(
+                "sh",
+                "dirname",
+                "readlink",
+                "sed",
+                "head",
+                "cat",
+                "ls",
+                "sort",
+                "cksum",
+                "tr",
+                "find",
+                "touch",
+                "mkdir",
+                "mv",
+                "rm",
+                "env");
+        for (String program : programs) {
+            Path stand = bin.resolve(program);
+            Files.writeString(stand, "#!/bin/sh\n: > '" + bin.resolve("ran-" + program) + "'\nexit 1\n");
+            stand.toFile().setExecutable(true);
+        }
+        Path jvmLog = this.work.resolve("no-programs-aot.log");
+
+        Launcher.Result result = launcher.env("PATH", bin.toString())
+                .env("JAVA_TOOL_OPTIONS", "-Xlog:aot=info:file=" + jvmLog)
+                .run(nodesJson());
+
+        assertSameAsBaseline(withoutToolOptionsNotice(result));
+        assertThat(jvmLog).content().contains("Using AOT-linked classes: true");
+        try (Stream<Path> files = Files.list(bin)) {
+            assertThat(files.map((file) -> file.getFileName().toString())).noneMatch((name) -> name.startsWith("ran-"));
+        }
+    }
+
+    @Test
+    void runWhenTheJarIsReplacedByAnOlderOneShouldNotStartFromTheCacheOfTheNewer() throws Exception {
+        Launcher launcher = launcher("replaced");
+        launcher.run(nodesJson());
+        awaitCache(launcher, "cli");
+        assertSameAsBaseline(launcher.run(nodesJson()));
+        Path jar = this.script.getParent().resolveSibling("lib/mesh-cli.jar");
+        java.nio.file.attribute.FileTime built = Files.getLastModifiedTime(jar);
+        Path jvmLog = this.work.resolve("replaced-aot.log");
+        launcher.env("JAVA_TOOL_OPTIONS", "-Xlog:aot=info:file=" + jvmLog);
+        try {
+            // another build unpacked over this one: tar keeps its older time, the memo of the key must not match
+            Files.setLastModifiedTime(
+                    jar, java.nio.file.attribute.FileTime.from(built.toInstant().minusSeconds(86_400)));
+
+            assertSameAsBaseline(withoutToolOptionsNotice(launcher.run(nodesJson())));
+            assertThat(jvmLog).content().doesNotContain("Using AOT-linked classes: true");
+            awaitNoTraining(launcher);
+        } finally {
+            Files.setLastModifiedTime(jar, built);
+        }
+
+        assertSameAsBaseline(withoutToolOptionsNotice(launcher.run(nodesJson())));
+        assertThat(jvmLog).content().as("the jar it was made for again").contains("Using AOT-linked classes: true");
     }
 
     @Test
@@ -372,6 +439,20 @@ class LauncherAotCacheEndToEndTests {
                     return found[0] != null && !Files.exists(Path.of(found[0].getParent() + ".lock"));
                 });
         return found[0];
+    }
+
+    /** Until no training holds a lock (a training started by the test must not outlive it). */
+    private static void awaitNoTraining(Launcher launcher) {
+        Path root = launcher.home().resolve(".cache/claw-mesh/aot");
+        Awaitility.await("the training runs")
+                .atMost(TRAINING)
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> {
+                    try (Stream<Path> dirs = Files.list(root)) {
+                        return dirs.noneMatch(
+                                (dir) -> dir.getFileName().toString().endsWith(".lock"));
+                    }
+                });
     }
 
     private void awaitHealthy(int port, Process process, Launcher launcher, String log) {

@@ -49,12 +49,12 @@ public class InitCommands {
                             description = "where to write it (default ~/.claw-mesh/claw-mesh.yaml, or --config)")
                     @Nullable
                     String path,
-            @Option(longName = "force", description = "overwrite an existing file") boolean force) {
+            @Option(longName = "force", description = "overwrite an existing file") @Nullable Boolean force) {
         String explicit = (path != null) ? path : this.clients.options(context).config();
         Path file = (explicit != null)
                 ? Path.of(explicit)
                 : this.environment.home().resolve(".claw-mesh").resolve(ClawMeshConfigFile.FILE_NAME);
-        if (Files.exists(file) && !force) {
+        if (Files.exists(file) && !Boolean.TRUE.equals(force)) {
             throw new CliException(
                     ExitCode.REFUSED, file + " exists; keep it, or overwrite it with claw-mesh init --force");
         }

@@ -23,11 +23,12 @@ public class LauncherCommands {
             @Option(longName = "join-token", description = "a token that may only register nodes") @Nullable
                     String joinToken,
             @Option(longName = "allow-private", description = "accept node endpoints on private and loopback addresses")
-                    boolean allowPrivate,
+                    @Nullable
+                    Boolean allowPrivate,
             @Option(longName = "data-dir", description = "database and generated token", defaultValue = "~/.claw-mesh")
                     @Nullable
                     String dataDir,
-            @Option(longName = "no-local", description = "no node agent for this machine") boolean noLocal,
+            @Option(longName = "no-local", description = "no node agent for this machine") @Nullable Boolean noLocal,
             @Option(longName = "database-url", description = "JDBC URL, e.g. of PostgreSQL (default: embedded H2)")
                     @Nullable
                     String databaseUrl,
@@ -35,7 +36,8 @@ public class LauncherCommands {
                             longName = "tls",
                             description = "serve HTTPS with the mesh's own CA in <data-dir>/tls; prints the CA "
                                     + "fingerprint agents pin")
-                    boolean tls) {
+                    @Nullable
+                    Boolean tls) {
         throw launcherOnly("up");
     }
 
@@ -70,11 +72,11 @@ public class LauncherCommands {
                             defaultValue = "auto")
                     @Nullable
                     String gatewayTransport,
-            @Option(longName = "no-gateway", description = "echo mode, no AI runtime") boolean noGateway,
-            @Option(longName = "auto-install", description = "install a runtime this machine can carry")
-                    boolean autoInstall,
-            @Option(longName = "no-sync-config", description = "skip the seed sync of config and workspace")
-                    boolean noSyncConfig,
+            @Option(longName = "no-gateway", description = "echo mode, no AI runtime") @Nullable Boolean noGateway,
+            @Option(longName = "auto-install", description = "install a runtime this machine can carry") @Nullable
+                    Boolean autoInstall,
+            @Option(longName = "no-sync-config", description = "skip the seed sync of config and workspace") @Nullable
+                    Boolean noSyncConfig,
             @Option(longName = "api-key", description = "API key of an OpenAI-compatible endpoint") @Nullable
                     String apiKey,
             @Option(longName = "api-base", description = "base URL of an OpenAI-compatible endpoint") @Nullable

@@ -56,14 +56,16 @@ public class SendCommands {
             completionProvider = MeshCompletions.NODES)
     public void send(
             CommandContext context,
-            @Option(longName = "auto", description = "route by the rules (the default)") boolean auto,
+            @Option(longName = "auto", description = "route by the rules (the default)") @Nullable Boolean autoFlag,
             @Option(longName = "node", description = "send to this node, by name or id") @Nullable String node,
             @Option(longName = "session", description = "conversation key: the same key goes to the same node")
                     @Nullable
                     String session,
             @Option(longName = "source", description = "who sends it, for the message log") @Nullable String source,
-            @Option(longName = "stream", description = "print the answer as the node produces it") boolean stream,
-            @Option(longName = "async", description = "queue it as a durable task and print the task id") boolean async,
+            @Option(longName = "stream", description = "print the answer as the node produces it") @Nullable
+                    Boolean streamFlag,
+            @Option(longName = "async", description = "queue it as a durable task and print the task id") @Nullable
+                    Boolean asyncFlag,
             @Option(longName = "priority", description = "with --async: 0-9, higher first (default 5)") @Nullable
                     Integer priority,
             @Option(longName = "timeout", description = "with --async: how long the run may take (90s, 10m, PT1H)")
@@ -77,6 +79,9 @@ public class SendCommands {
                     @Nullable
                     String idempotencyKey,
             @Arguments List<String> message) {
+        boolean auto = Boolean.TRUE.equals(autoFlag);
+        boolean stream = Boolean.TRUE.equals(streamFlag);
+        boolean async = Boolean.TRUE.equals(asyncFlag);
         if (auto && node != null) {
             throw new UsageException("send", "--auto and --node exclude each other: route by the rules or pick a node");
         }

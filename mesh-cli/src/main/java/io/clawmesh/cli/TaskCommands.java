@@ -59,7 +59,7 @@ public class TaskCommands {
             @Option(longName = "node", description = "only tasks of this node, by name or id") @Nullable String node,
             @Option(longName = "limit", description = "tasks per page (the coordinator caps it)") @Nullable
                     Integer limit,
-            @Option(longName = "all", description = "follow the pages to the last one") boolean all,
+            @Option(longName = "all", description = "follow the pages to the last one") @Nullable Boolean all,
             @Option(longName = "cursor", description = "start at this page (from the line after a table)") @Nullable
                     String cursor) {
         if (status != null) {
@@ -72,12 +72,12 @@ public class TaskCommands {
         if (limit != null && limit < 1) {
             throw new UsageException("task list", "--limit must be 1 or more, not " + limit);
         }
-        if (all && cursor != null) {
+        if (Boolean.TRUE.equals(all) && cursor != null) {
             throw new UsageException("task list", "--all and --cursor exclude each other: --all starts at the newest");
         }
         TaskClient tasks = this.clients.tasks(context);
         TaskQuery query = new TaskQuery(status, node, limit, cursor);
-        TaskPage page = all ? allPages(tasks, query) : tasks.list(query);
+        TaskPage page = Boolean.TRUE.equals(all) ? allPages(tasks, query) : tasks.list(query);
         Output.print(context.outputWriter(), tasks.settings().json(), page, () -> table(page, status, node));
     }
 
