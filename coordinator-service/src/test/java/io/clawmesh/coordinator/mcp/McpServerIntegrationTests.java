@@ -156,12 +156,8 @@ class McpServerIntegrationTests {
         List<McpSchema.ProgressNotification> inOrder = this.progress.stream()
                 .sorted(Comparator.comparingDouble(McpSchema.ProgressNotification::progress))
                 .toList();
-        assertThat(inOrder)
-                .extracting(McpSchema.ProgressNotification::message)
-                .containsExactly("Hello", ", ", "mesh");
-        assertThat(inOrder)
-                .extracting(McpSchema.ProgressNotification::progress)
-                .containsExactly(5.0, 7.0, 11.0);
+        assertThat(inOrder).extracting(McpSchema.ProgressNotification::message).containsExactly("Hello", ", ", "mesh");
+        assertThat(inOrder).extracting(McpSchema.ProgressNotification::progress).containsExactly(5.0, 7.0, 11.0);
         assertThat(this.progress)
                 .extracting(McpSchema.ProgressNotification::progressToken)
                 .containsOnly("p-1");
