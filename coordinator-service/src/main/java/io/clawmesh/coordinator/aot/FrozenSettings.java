@@ -32,6 +32,9 @@ final class FrozenSettings {
             "spring.datasource.username",
             "spring.datasource.password",
             "spring.aot.enabled",
+            // Boot's own, from the jar's manifest and the process (ApplicationInfoPropertySource)
+            "spring.application.version",
+            "spring.application.pid",
             "spring.context.exit");
 
     private static final String DATASOURCE_URL = "spring.datasource.url";

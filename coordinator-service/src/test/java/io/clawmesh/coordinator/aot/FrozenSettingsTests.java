@@ -50,6 +50,12 @@ class FrozenSettingsTests {
                 "--spring.datasource.url=jdbc:h2:file:/tmp/d/coordinator",
                 "--mesh.config.file=/tmp/claw-mesh.yaml");
 
+        environment
+                .getPropertySources()
+                .addLast(new MapPropertySource(
+                        "applicationInfo",
+                        Map.of("spring.application.version", "0.1.0", "spring.application.pid", 42)));
+
         assertThat(FrozenSettings.firstFrozen(environment)).isEmpty();
     }
 
