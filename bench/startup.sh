@@ -6,7 +6,8 @@
 # Everything on 127.0.0.1 with random ports, in a temp dir (its own HOME, so its own ~/.cache/claw-mesh); every
 # process this script starts is stopped at the end. Needs curl; builds the jars and bench/ if they are missing.
 # PARTS="timings rss" (the default) chooses what to measure; PARTS=cli measures only `claw-mesh nodes`, before and
-# after, against one coordinator (the CLI's cache trained first; about a minute).
+# after, against one coordinator (the CLI's cache trained first; about a minute); PARTS=up times only `up --no-local`
+# (and trains only the coordinator's cache).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${1:-5}
@@ -97,33 +98,43 @@ for mode in before after; do
 done
 fi
 
-if [[ " $PARTS " == *" timings "* ]]; then
+ONLY_UP=false
+[[ " $PARTS " == *" up "* && " $PARTS " != *" timings "* ]] && ONLY_UP=true
+if [[ " $PARTS " == *" timings "* ]] || [ "$ONLY_UP" = true ]; then
 # --- training: one run of each program with the cache on, then wait until the three caches exist
 echo "training the AOT caches (first runs, in the background)..." >&2
 TPORT=$(free_port)
 up after "$TPORT" "$WORK/train"
 until api_ok "$TPORT"; do sleep 0.2; done
+PROGRAMS="cli coordinator agent"
+if [ "$ONLY_UP" = true ]; then
+    PROGRAMS=coordinator
+else
 ./claw-mesh --coordinator "http://127.0.0.1:$TPORT" nodes > /dev/null
 APORT=$(free_port)
 ./claw-mesh join "http://127.0.0.1:$TPORT" --name train-agent --listen "127.0.0.1:$APORT" \
     --endpoint "127.0.0.1:$APORT" --no-gateway --data-dir "$WORK/train-agent" > "$WORK/train-agent.log" 2>&1 &
 TRAIN_AGENT=$!
 PIDS+=("$TRAIN_AGENT")
-for program in cli coordinator agent; do
+fi
+for program in $PROGRAMS; do
     for _ in $(seq 1 600); do
         ls "$HOME"/.cache/claw-mesh/aot/$program-*/app.aot >/dev/null 2>&1 && [ -z "$(ls -d "$HOME"/.cache/claw-mesh/aot/*.lock 2>/dev/null)" ] && break
         sleep 0.5
     done
 done
-stop_up "$TRAIN_AGENT"
+[ "$ONLY_UP" = true ] || stop_up "$TRAIN_AGENT"
 stop_up "$UP_PID"
 du -sh "$HOME"/.cache/claw-mesh/aot/* | sed 's:'"$HOME"'/::' >&2
 
 # --- the coordinator the CLI and the agents talk to (launcher defaults, already warm)
+TARGET=""
+if [ "$ONLY_UP" = false ]; then
 CPORT=$(free_port)
 up after "$CPORT" "$WORK/target"
 TARGET=$UP_PID
 until api_ok "$CPORT"; do sleep 0.2; done
+fi
 
 declare -A WALL CPU
 record() { WALL[$1]+="$2 "; CPU[$1]+="$3 "; }
@@ -132,10 +143,12 @@ for i in $(seq 1 "$RUNS"); do
     for mode in before after; do
         if [ "$mode" = before ]; then m=("${BEFORE[@]}"); else m=("${AFTER[@]}"); fi
         # a one-shot verb against a running coordinator
+        if [ "$ONLY_UP" = false ]; then
         start=$(now_ms)
         cpu=$( { /usr/bin/time -f '%U %S' "${m[@]}" ./claw-mesh --coordinator "http://127.0.0.1:$CPORT" nodes \
             > /dev/null; } 2>&1 | awk '{ print int(($1 + $2) * 1000) }')
         record "nodes-$mode" $(($(now_ms) - start)) "$cpu"
+        fi
 
         # claw-mesh up --no-local until the API answers
         port=$(free_port)
@@ -148,6 +161,7 @@ for i in $(seq 1 "$RUNS"); do
         stop_up "$UP_PID"
 
         # an agent from claw-mesh join until the coordinator lists it online
+        [ "$ONLY_UP" = false ] || continue
         port=$(free_port)
         start=$(now_ms)
         "${m[@]}" ./claw-mesh join "http://127.0.0.1:$CPORT" --name "agent-$mode-$i" --listen "127.0.0.1:$port" \
@@ -161,10 +175,12 @@ for i in $(seq 1 "$RUNS"); do
         stop_up "$agent"
     done
 done
-stop_up "$TARGET"
+[ -z "$TARGET" ] || stop_up "$TARGET"
 
 printf '%-44s %14s %14s\n' "measurement (median of $RUNS)" "before" "after"
-for what in nodes up join; do
+WHATS="nodes up join"
+[ "$ONLY_UP" = false ] || WHATS=up
+for what in $WHATS; do
     case $what in
         nodes) label="claw-mesh nodes, wall ms (CPU ms)" ;;
         up) label="claw-mesh up --no-local to API, wall ms (CPU)" ;;

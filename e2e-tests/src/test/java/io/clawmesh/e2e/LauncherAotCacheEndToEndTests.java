@@ -33,7 +33,8 @@ import org.junit.jupiter.api.TestInstance;
  * in the background (the CLI's on a real answer, from a stand-in coordinator) and answers exactly as a run without one;
  * later runs start from it, against a coordinator that answers as well as one that refuses; a corrupt, foreign or
  * unwritable cache changes nothing a user or a script sees (output, {@code --output json}, exit code). Without a
- * {@code claw-mesh.yaml}, {@code up} reads its settings from {@code CLAW_MESH_*} without a CLI JVM.
+ * {@code claw-mesh.yaml}, {@code up} reads its settings from {@code CLAW_MESH_*} without a CLI JVM. The coordinator
+ * starts with Spring AOT when the run's settings are the build's, and without it when a condition reads one of them.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LauncherAotCacheEndToEndTests {
@@ -374,6 +375,62 @@ class LauncherAotCacheEndToEndTests {
         }
         Launcher.stop(up);
         assertThat(up.exitValue()).isZero();
+    }
+
+    @Test
+    void upWithTheBuildsSettingsShouldStartTheCoordinatorWithSpringAot() throws Exception {
+        Launcher launcher = launcher("spring-aot-on").env("CLAW_MESH_AOT", "off");
+        int port = freePort();
+
+        Process up = launcher.start("spring-aot-on", "up", "--no-local", "--port", String.valueOf(port));
+        awaitHealthy(port, up, launcher, "spring-aot-on");
+
+        assertThat(Files.readString(this.logs.resolve("spring-aot-on.log")))
+                .contains("Spring AOT on: the bean definitions generated at build time")
+                .doesNotContain("Spring AOT off");
+        // the MCP server is there: it answers a malformed message itself
+        HttpResponse<String> mcp = postMcp(port, operatorToken(launcher));
+        assertThat(mcp.statusCode()).as(mcp.body()).isEqualTo(400);
+        assertThat(mcp.body()).contains("Invalid message format");
+        Launcher.stop(up);
+        assertThat(up.exitValue()).isZero();
+    }
+
+    @Test
+    void upWithASettingAConditionReadsShouldStartWithoutSpringAotAndHonourIt() throws Exception {
+        // mesh.mcp.enabled decides @ConditionalOnBooleanProperty on McpServerConfiguration: Spring AOT decided it at
+        // build time (true), so this run must evaluate it itself
+        Launcher launcher =
+                launcher("spring-aot-off").env("CLAW_MESH_AOT", "off").env("MESH_MCP_ENABLED", "false");
+        int port = freePort();
+
+        Process up = launcher.start("spring-aot-off", "up", "--no-local", "--port", String.valueOf(port));
+        awaitHealthy(port, up, launcher, "spring-aot-off");
+
+        assertThat(Files.readString(this.logs.resolve("spring-aot-off.log")))
+                .contains("Spring AOT off for this run: MESH_MCP_ENABLED is set")
+                .doesNotContain("Spring AOT on");
+        HttpResponse<String> mcp = postMcp(port, operatorToken(launcher));
+        assertThat(mcp.statusCode()).as(mcp.body()).isEqualTo(404);
+        assertThat(nodesStatus(port, operatorToken(launcher))).isEqualTo(200);
+        Launcher.stop(up);
+        assertThat(up.exitValue()).isZero();
+    }
+
+    private static String operatorToken(Launcher launcher) throws IOException {
+        return Files.readString(launcher.home().resolve(".claw-mesh/operator-token"))
+                .strip();
+    }
+
+    private HttpResponse<String> postMcp(int port, String token) throws IOException, InterruptedException {
+        return this.http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/mcp"))
+                        .header("Authorization", "Bearer " + token)
+                        .header("Content-Type", "application/json")
+                        .header("Accept", "application/json, text/event-stream")
+                        .POST(HttpRequest.BodyPublishers.ofString("{not json"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private int nodesStatus(int port, String token) throws IOException, InterruptedException {
