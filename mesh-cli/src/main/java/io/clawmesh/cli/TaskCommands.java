@@ -72,12 +72,13 @@ public class TaskCommands {
         if (limit != null && limit < 1) {
             throw new UsageException("task list", "--limit must be 1 or more, not " + limit);
         }
-        if (Boolean.TRUE.equals(all) && cursor != null) {
+        boolean allPages = Boolean.TRUE.equals(all);
+        if (allPages && cursor != null) {
             throw new UsageException("task list", "--all and --cursor exclude each other: --all starts at the newest");
         }
         TaskClient tasks = this.clients.tasks(context);
         TaskQuery query = new TaskQuery(status, node, limit, cursor);
-        TaskPage page = Boolean.TRUE.equals(all) ? allPages(tasks, query) : tasks.list(query);
+        TaskPage page = allPages ? allPages(tasks, query) : tasks.list(query);
         Output.print(context.outputWriter(), tasks.settings().json(), page, () -> table(page, status, node));
     }
 
