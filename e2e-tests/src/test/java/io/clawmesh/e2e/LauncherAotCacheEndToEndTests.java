@@ -15,6 +15,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -193,13 +194,12 @@ class LauncherAotCacheEndToEndTests {
         awaitCache(launcher, "cli");
         assertSameAsBaseline(launcher.run(nodesJson()));
         Path jar = this.script.getParent().resolveSibling("lib/mesh-cli.jar");
-        java.nio.file.attribute.FileTime built = Files.getLastModifiedTime(jar);
+        FileTime built = Files.getLastModifiedTime(jar);
         Path jvmLog = this.work.resolve("replaced-aot.log");
         launcher.env("JAVA_TOOL_OPTIONS", "-Xlog:aot=info:file=" + jvmLog);
         try {
             // another build unpacked over this one: tar keeps its older time, the memo of the key must not match
-            Files.setLastModifiedTime(
-                    jar, java.nio.file.attribute.FileTime.from(built.toInstant().minusSeconds(86_400)));
+            Files.setLastModifiedTime(jar, FileTime.from(built.toInstant().minusSeconds(86_400)));
 
             assertSameAsBaseline(withoutToolOptionsNotice(launcher.run(nodesJson())));
             assertThat(jvmLog).content().doesNotContain("Using AOT-linked classes: true");
