@@ -363,6 +363,7 @@ public class TaskRunner {
         if (!run.slotFreed) {
             run.slotFreed = true;
             this.inflight.decrement(run.node.id());
+            this.signal.slotFreedByRun();
         }
     }
 
