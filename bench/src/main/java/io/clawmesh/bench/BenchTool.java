@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
  * credential: --mode credential --identity AGENT_DATA_DIR/node.json
  * tasks:      --mode tasks      --url http://127.0.0.1:9180 --token OPERATOR --clients 16 --seconds 10
  * burst:      --mode burst      --url http://127.0.0.1:9180 --token OPERATOR --count 1000
- * gaps:       --mode gaps       --url http://127.0.0.1:9180 --token OPERATOR --count 600
+ * gaps:       --mode gaps       --url http://127.0.0.1:9180 --token OPERATOR --count 600 [--submitters 4]
  * slow-model: --mode slow-model --port 8000 --seconds 5
  * idle-links: --mode idle-links --url http://127.0.0.1:9180 --token OPERATOR --count 2000 --seconds 120
  * </pre>

@@ -7,6 +7,8 @@ import io.clawmesh.common.node.NodeCredentials;
 import io.clawmesh.common.task.AgentTaskRequest;
 import io.clawmesh.common.task.AgentTaskView;
 import io.clawmesh.common.task.TaskEventTypes;
+import io.clawmesh.coordinator.events.NodeRemoved;
+import io.clawmesh.coordinator.events.NodeRemovedElsewhere;
 import io.clawmesh.coordinator.forwarding.EventStreamReader;
 import io.clawmesh.coordinator.forwarding.EventStreamReader.Event;
 import io.clawmesh.coordinator.forwarding.ForwardAttemptException;
@@ -31,6 +33,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -56,6 +59,7 @@ import org.apache.hc.core5.util.Timeout;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.ObjectWriter;
@@ -100,6 +104,18 @@ public class AgentTaskClient implements DisposableBean {
 
     /** Resolved once: the mapper's {@code writeValueAsBytes} looks the root type's serializer up per call. */
     private final ObjectWriter requestWriter;
+
+    /**
+     * The {@code Authorization} header of each node, with the token hash it was derived from (a re-registration or a
+     * token rotation changes it): an HMAC per task was 2 % of the coordinator's CPU samples (issue 13).
+     */
+    private final Map<String, Credential> credentials = new ConcurrentHashMap<>();
+
+    /**
+     * The checked scheme, address and port of nodes whose endpoint is an IP literal, which DNS cannot re-point: only
+     * a host name is resolved and checked again per call (the route path does the same, {@code NodeClient}).
+     */
+    private final Map<String, String> literalOrigins = new ConcurrentHashMap<>();
 
     public AgentTaskClient(EndpointPolicy endpointPolicy, ForwardingProperties forwarding, JsonMapper json) {
         this(endpointPolicy, forwarding, json, null);
@@ -289,8 +305,7 @@ public class AgentTaskClient implements DisposableBean {
         headers.put(
                 HttpHeaders.ACCEPT,
                 (body != null || path.endsWith("/events")) ? TaskEventTypes.EVENT_STREAM : "application/json");
-        headers.put(
-                HttpHeaders.AUTHORIZATION, "Bearer " + NodeCredentials.deliveryCredential(node.tokenHash(), node.id()));
+        headers.put(HttpHeaders.AUTHORIZATION, authorization(node));
         if (body != null) {
             headers.put(HttpHeaders.CONTENT_TYPE, "application/json");
         }
@@ -372,16 +387,52 @@ public class AgentTaskClient implements DisposableBean {
 
     private void prepare(Node node, HttpUriRequestBase request, String accept) {
         request.setHeader(HttpHeaders.ACCEPT, accept);
-        request.setHeader(
-                HttpHeaders.AUTHORIZATION, "Bearer " + NodeCredentials.deliveryCredential(node.tokenHash(), node.id()));
+        request.setHeader(HttpHeaders.AUTHORIZATION, authorization(node));
+    }
+
+    private String authorization(Node node) {
+        Credential cached = this.credentials.get(node.id());
+        if (cached == null || !cached.tokenHash().equals(node.tokenHash())) {
+            cached = new Credential(
+                    node.tokenHash(), "Bearer " + NodeCredentials.deliveryCredential(node.tokenHash(), node.id()));
+            this.credentials.put(node.id(), cached);
+        }
+        return cached.header();
     }
 
     private URI uri(Node node, String path) throws ForwardAttemptException {
+        String origin = this.literalOrigins.get(node.endpoint());
+        if (origin != null) {
+            return URI.create(origin + path);
+        }
         try {
-            return this.endpointPolicy.resolveUri(Endpoint.parse(node.endpoint()), path);
+            Endpoint endpoint = Endpoint.parse(node.endpoint());
+            URI uri = this.endpointPolicy.resolveUri(endpoint, path);
+            if (endpoint.isIpLiteral()) {
+                this.literalOrigins.put(node.endpoint(), uri.getScheme() + "://" + uri.getRawAuthority());
+            }
+            return uri;
         } catch (InvalidInputException ex) {
             throw new ForwardAttemptException(Kind.NOT_ACCEPTED, ex.getMessage());
         }
+    }
+
+    /** Forgets what was cached for a removed node, so the caches do not grow with every node that ever existed. */
+    @EventListener
+    void onNodeRemoved(NodeRemoved removed) {
+        this.credentials.remove(removed.node().id());
+        this.literalOrigins.remove(removed.node().endpoint());
+    }
+
+    /** Another replica removed the node: its delivery credential goes from this replica's cache too. */
+    @EventListener
+    void onNodeRemovedElsewhere(NodeRemovedElsewhere removed) {
+        this.credentials.remove(removed.nodeId());
+    }
+
+    /** How many nodes have cached delivery credentials; for tests. */
+    int cachedCredentials() {
+        return this.credentials.size();
     }
 
     private String answered(Node node, int status, byte[] body) {
@@ -557,6 +608,8 @@ public class AgentTaskClient implements DisposableBean {
             this.ended = unsettled.getAndSet(null) != null && atEnd;
         }
     }
+
+    private record Credential(String tokenHash, String header) {}
 
     /** Carries a non-2xx answer out of a response handler. */
     private static final class AgentAnswer extends RuntimeException {

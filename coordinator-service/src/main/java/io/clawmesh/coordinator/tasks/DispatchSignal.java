@@ -12,6 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import org.jspecify.annotations.Nullable;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
@@ -33,6 +34,9 @@ public class DispatchSignal {
 
     private final Clock clock;
 
+    /** Runs a dispatch pass on the caller's thread when no pass is under way; set by the dispatcher when it starts. */
+    private volatile @Nullable BooleanSupplier passHere;
+
     public DispatchSignal(InflightTracker inflight, Clock clock) {
         this.clock = clock;
         inflight.onRelease(this::slotFreed);
@@ -43,6 +47,34 @@ public class DispatchSignal {
         if (this.pending.compareAndSet(false, true)) {
             this.wake.release();
         }
+    }
+
+    /**
+     * A task's run gave its node's slot back: dispatches the next task on the caller's thread when the dispatcher is
+     * not in a pass, so that it leaves without waiting for the dispatcher's thread to be scheduled (the dispatch gap);
+     * else the pass under way, or the one the release's signal starts, takes it. Only task runs call it: a routed
+     * message that frees a slot never does a pass of the queue.
+     */
+    void slotFreedByRun() {
+        BooleanSupplier pass = this.passHere;
+        if (pass != null) {
+            pass.getAsBoolean();
+        }
+    }
+
+    /**
+     * Takes a pending signal back: a pass that starts now sees every change signaled so far, so the dispatcher's
+     * thread need not wake for them. The dispatcher calls it at the start of a pass on a caller's thread.
+     */
+    void consume() {
+        if (this.pending.get() && this.wake.tryAcquire()) {
+            this.pending.set(false);
+        }
+    }
+
+    /** The dispatcher's pass on a caller's thread; answers whether it ran (the dispatcher was not in a pass). */
+    void passHere(@Nullable BooleanSupplier pass) {
+        this.passHere = pass;
     }
 
     /**

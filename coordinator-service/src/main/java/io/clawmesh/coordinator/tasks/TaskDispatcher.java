@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +51,9 @@ public class TaskDispatcher implements SmartLifecycle {
 
     private final TaskTransitions transitions;
 
+    /** One pass at a time, on the dispatcher's thread or on the run that freed a slot. */
+    private final ReentrantLock pass = new ReentrantLock();
+
     private volatile @Nullable Thread loop;
 
     private volatile boolean running;
@@ -75,12 +79,14 @@ public class TaskDispatcher implements SmartLifecycle {
     public void start() {
         this.running = true;
         this.loop = Thread.ofPlatform().name("task-dispatcher").daemon(true).start(this::loop);
+        this.signal.passHere(this::dispatchIfIdle);
         this.signal.signal();
     }
 
     @Override
     public void stop() {
         this.running = false;
+        this.signal.passHere(null);
         this.runner.stopFollowing();
         Thread thread = this.loop;
         if (thread != null) {
@@ -107,12 +113,45 @@ public class TaskDispatcher implements SmartLifecycle {
         while (this.running) {
             try {
                 this.signal.await(this.signal.untilNextBackoffEnds());
-                dispatch();
+                this.pass.lock();
+                try {
+                    dispatch();
+                } finally {
+                    this.pass.unlock();
+                }
             } catch (InterruptedException ex) {
                 return;
             } catch (RuntimeException ex) {
                 logger.warn("Task dispatch failed; trying again at the next signal", ex);
             }
+        }
+    }
+
+    /** Whether the dispatcher's thread sleeps until a signal, no pass under way; for tests. */
+    boolean asleep() {
+        Thread thread = this.loop;
+        return thread != null && thread.getState() == Thread.State.WAITING && !this.pass.isLocked();
+    }
+
+    /**
+     * A pass on the caller's thread, unless one is under way (that one, or the one the caller's signal starts, sees
+     * what the caller changed).
+     *
+     * @return whether the pass ran here
+     */
+    boolean dispatchIfIdle() {
+        if (!this.running || !this.pass.tryLock()) {
+            return false;
+        }
+        try {
+            this.signal.consume();
+            dispatch();
+            return true;
+        } catch (RuntimeException ex) {
+            logger.warn("Task dispatch failed; trying again at the next signal", ex);
+            return true;
+        } finally {
+            this.pass.unlock();
         }
     }
 

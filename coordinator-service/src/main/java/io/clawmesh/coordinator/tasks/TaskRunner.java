@@ -348,7 +348,8 @@ public class TaskRunner {
     private void end(Run run) {
         this.active.remove(run.taskId, run);
         this.hub.forget(run.taskId);
-        freeSlot(run);
+        boolean freedHere = freeSlot(run);
+        // after the slot's release, which ends the node's backoff, and before the pass, which must see the new one
         if (run.backoff != null) {
             this.signal.backOff(run.node.id(), run.backoff);
         }
@@ -356,14 +357,23 @@ public class TaskRunner {
             this.queue.add(run.requeued);
             this.signal.signal();
         }
+        if (freedHere || run.requeued != null) {
+            this.signal.slotFreedByRun();
+        }
     }
 
-    /** Gives the run's slot on its node back, once: at its final event or when the run ends, whichever is first. */
-    private void freeSlot(Run run) {
-        if (!run.slotFreed) {
-            run.slotFreed = true;
-            this.inflight.decrement(run.node.id());
+    /**
+     * Gives the run's slot on its node back, once: at its final event or when the run ends, whichever is first.
+     *
+     * @return whether this call gave it back
+     */
+    private boolean freeSlot(Run run) {
+        if (run.slotFreed) {
+            return false;
         }
+        run.slotFreed = true;
+        this.inflight.decrement(run.node.id());
+        return true;
     }
 
     private Duration remaining(Instant deadline) {
@@ -425,8 +435,9 @@ public class TaskRunner {
             }
             this.ended = true;
             // the node's slot is free from its final event on (the agent frees it before sending it): the next task
-            // may go there while this one's final status is written
+            // leaves for it from this thread, while this one's final status is written
             freeSlot(this.run);
+            TaskRunner.this.signal.slotFreedByRun();
             JsonNode data = data(event);
             String response = (status == TaskStatus.SUCCEEDED) ? text(data, "response") : null;
             if (status == TaskStatus.SUCCEEDED && response == null) {

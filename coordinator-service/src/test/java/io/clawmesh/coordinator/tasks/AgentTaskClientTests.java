@@ -2,8 +2,11 @@ package io.clawmesh.coordinator.tasks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.clawmesh.common.node.NodeCredentials;
 import io.clawmesh.common.task.AgentTaskRequest;
 import io.clawmesh.coordinator.MutableClock;
+import io.clawmesh.coordinator.events.NodeRemoved;
+import io.clawmesh.coordinator.events.NodeRemovedElsewhere;
 import io.clawmesh.coordinator.forwarding.EventStreamReader.Event;
 import io.clawmesh.coordinator.forwarding.ForwardingFixtures;
 import io.clawmesh.coordinator.registry.EndpointPolicy;
@@ -18,7 +21,7 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The task client's connections to an agent (issue 13): a stream read to its final event gives its connection back for
  * the node's next task, a stream left early drops it, and an agent that keeps a stream open after its final event
- * costs at most the bounded wait and its connection.
+ * costs at most the bounded wait and its connection. Its delivery credential is computed once per node and token.
  */
 class AgentTaskClientTests {
 
@@ -49,6 +52,47 @@ class AgentTaskClientTests {
         assertThat(this.agent.connections())
                 .as("connections opened for three tasks")
                 .isEqualTo(1);
+    }
+
+    @Test
+    void submitAfterReRegistrationShouldPresentTheNewCredentialAndRemovalShouldForgetIt() throws Exception {
+        Node after = new Node(
+                this.node.id(),
+                this.node.name(),
+                this.node.endpoint(),
+                this.node.capabilities(),
+                this.node.status(),
+                this.node.lastHeartbeat(),
+                this.node.runtime(),
+                this.node.reportedInflight(),
+                this.node.capacity(),
+                NodeCredentials.hash("the token of the re-registration"),
+                this.node.registeredAt(),
+                this.node.statusChangedAt());
+
+        runToFinalEvent("task-credential-1");
+        runToFinalEvent("task-credential-2");
+        try (AgentTaskClient.EventStream stream =
+                this.client.submit(after, request("task-credential-3"), READ_TIMEOUT)) {
+            while (stream.next() != null) {
+                // to the end
+            }
+        }
+
+        String before = "Bearer " + NodeCredentials.deliveryCredential(this.node.tokenHash(), this.node.id());
+        assertThat(this.agent.authorizations())
+                .containsExactly(
+                        before, before, "Bearer " + NodeCredentials.deliveryCredential(after.tokenHash(), after.id()));
+        assertThat(this.client.cachedCredentials())
+                .as("one entry per node, not per token")
+                .isOne();
+        this.client.onNodeRemoved(new NodeRemoved(after.ref(), "test", MutableClock.START));
+        assertThat(this.client.cachedCredentials()).isZero();
+        runToFinalEvent("task-credential-4");
+        this.client.onNodeRemovedElsewhere(new NodeRemovedElsewhere(after.id()));
+        assertThat(this.client.cachedCredentials())
+                .as("removed by another replica")
+                .isZero();
     }
 
     @Test

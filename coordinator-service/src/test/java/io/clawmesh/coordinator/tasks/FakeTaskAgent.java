@@ -39,6 +39,8 @@ public final class FakeTaskAgent implements AutoCloseable {
 
     private final List<String> requests = new CopyOnWriteArrayList<>();
 
+    private final List<String> authorizations = new CopyOnWriteArrayList<>();
+
     private final Set<String> holding = ConcurrentHashMap.newKeySet();
 
     private volatile List<String> chunks = List.of("Hello", ", ", "world");
@@ -153,6 +155,11 @@ public final class FakeTaskAgent implements AutoCloseable {
         return List.copyOf(this.requests);
     }
 
+    /** The {@code Authorization} header of every request that carried one, in order. */
+    List<String> authorizations() {
+        return List.copyOf(this.authorizations);
+    }
+
     long count(String methodAndPath) {
         return this.requests.stream().filter(methodAndPath::equals).count();
     }
@@ -185,10 +192,12 @@ public final class FakeTaskAgent implements AutoCloseable {
             byte[] body = exchange.getRequestBody().readAllBytes();
             this.requests.add(method + " " + path);
             this.clientPorts.add(exchange.getRemoteAddress().getPort());
-            if (exchange.getRequestHeaders().getFirst("Authorization") == null) {
+            String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+            if (authorization == null) {
                 send(exchange, 401, "{}");
                 return;
             }
+            this.authorizations.add(authorization);
             String rest = path.substring(ApiPaths.TASKS.length());
             if (method.equals("POST") && rest.isEmpty()) {
                 post(exchange, JSON.readTree(body));

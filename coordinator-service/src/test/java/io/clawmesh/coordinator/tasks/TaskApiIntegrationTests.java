@@ -134,12 +134,39 @@ class TaskApiIntegrationTests extends TaskIntegrationTestSupport {
         String second = submitted(body("second"));
 
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> agent.count("POST " + TASKS) >= 2);
-        assertThat(status(second)).isEqualTo("queued");
+        // the agent counts the post before the coordinator reads its 429 and puts the task back
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> status(second).equals("queued"));
         agent.release(first);
         awaitStatus(second, TaskStatus.RUNNING);
         agent.release(second);
         JsonNode done = awaitStatus(second, TaskStatus.SUCCEEDED);
         assertThat(done.path("attempts").asInt()).isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    void taskWhenTheNodeAnswers429ShouldBackOffBeforeTryingThatNodeAgain() throws InterruptedException {
+        FakeTaskAgent agent = FakeTaskAgent.start().holdAll(true).capacity(1);
+        node("alpha", agent, 4);
+        String first = submitted(body("first"));
+        awaitStatus(first, TaskStatus.RUNNING);
+
+        String second = submitted(body("second"));
+        String third = submitted(body("third"));
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> agent.count("POST " + TASKS) >= 3);
+        long before = agent.count("POST " + TASKS);
+        Thread.sleep(1000);
+
+        // a run that got a 429 passes over the queue itself when it ends, but only after it set the node's backoff
+        // (200 ms here): else the other waiting task goes to that node at once, gets a 429, and so on without a pause
+        assertThat(agent.count("POST " + TASKS) - before).isLessThanOrEqualTo(16);
+        agent.release(first);
+        awaitStatus(second, TaskStatus.RUNNING);
+        agent.release(second);
+        awaitStatus(third, TaskStatus.RUNNING);
+        agent.release(third);
+        awaitStatus(third, TaskStatus.SUCCEEDED);
     }
 
     @Test

@@ -6,11 +6,18 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import io.clawmesh.common.task.TaskStatus;
 import io.clawmesh.coordinator.MutableClock;
 import io.clawmesh.coordinator.TestDatabase;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -58,6 +65,29 @@ abstract class TaskRepositoryTests {
         assertThat(read.idempotencyKey()).isEqualTo("key-1");
         assertThat(this.repository.findByIdempotencyKey("key-1")).map(Task::id).hasValue(first.id());
         assertThat(this.repository.findContent(second.id())).hasValue("do it");
+    }
+
+    @Test
+    void taskTableShouldKeepOnlyTheIndexesAQueryUses() throws SQLException {
+        Set<String> indexes = new TreeSet<>();
+        try (Connection connection = this.database.dataSource().getConnection()) {
+            DatabaseMetaData meta = connection.getMetaData();
+            String table = meta.storesUpperCaseIdentifiers() ? "TASKS" : "tasks";
+            try (ResultSet rows =
+                    meta.getIndexInfo(connection.getCatalog(), connection.getSchema(), table, false, false)) {
+                while (rows.next()) {
+                    String name = rows.getString("INDEX_NAME");
+                    if (name != null) {
+                        indexes.add(name.toLowerCase(Locale.ROOT));
+                    }
+                }
+            }
+        }
+
+        // V12: the replica's queries go by tasks_status, the node filter by the primary key
+        assertThat(indexes)
+                .contains("tasks_status", "tasks_finished_at", "tasks_owner")
+                .doesNotContain("tasks_replica", "tasks_node");
     }
 
     @Test
