@@ -15,6 +15,7 @@ ROUNDS=${ROUNDS:-2}
 CONNECTIONS=${CONNECTIONS:-16}
 POST_LUA=$(cd "$(dirname "$0")" && pwd)/post.lua
 
+coordinator_cpu_ms() { awk -v hz="$(getconf CLK_TCK)" '{ print int(($14 + $15) * 1000 / hz) }' "/proc/$CPID/stat"; }
 run() { # run LABEL DIR [OPTS]: one measured run of that checkout (OPTS: its coordinator flags), in a subshell so
        # bench/lib.sh's clean-up runs at its end
     (
@@ -24,14 +25,22 @@ run() { # run LABEL DIR [OPTS]: one measured run of that checkout (OPTS: its coo
         start_mesh --mesh.health.heartbeat-timeout=10s
         BENCH_MODE=routed BENCH_AUTH=$TOKEN BENCH_NONCE="$1-warm-$RANDOM" BENCH_CONNECTIONS=$CONNECTIONS \
             wrk -t2 -c"$CONNECTIONS" -d"${WARMUP_SECONDS}s" -s "$POST_LUA" "http://127.0.0.1:$CPORT/api/v1/route" > /dev/null
-        echo "$1 ($(git -C "$2" rev-parse --short HEAD)): $(BENCH_MODE=routed BENCH_AUTH=$TOKEN BENCH_NONCE="$1-$RANDOM" \
-            BENCH_CONNECTIONS=$CONNECTIONS wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" -s "$POST_LUA" \
-            "http://127.0.0.1:$CPORT/api/v1/route" | grep '^mode=')"
+        # the coordinator's CPU (user + system) per routed message over the measured run: steadier than the rate
+        # on a loaded machine, where waiting for a core slows the rate but costs no CPU
+        local cpu_before result requests
+        cpu_before=$(coordinator_cpu_ms)
+        result=$(BENCH_MODE=routed BENCH_AUTH=$TOKEN BENCH_NONCE="$1-$RANDOM" BENCH_CONNECTIONS=$CONNECTIONS \
+            wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" -s "$POST_LUA" "http://127.0.0.1:$CPORT/api/v1/route" \
+            | grep '^mode=')
+        requests=$(sed -n 's/.* requests=\([0-9]*\) .*/\1/p' <<< "$result")
+        echo "$1 ($(git -C "$2" rev-parse --short HEAD)): $result coordinator-cpu-per-message=$(awk \
+            -v ms=$(($(coordinator_cpu_ms) - cpu_before)) -v n="${requests:-0}" \
+            'BEGIN { if (n > 0) printf "%.0fus", ms * 1000 / n; else print "n/a" }') load=$(cut -d' ' -f1 /proc/loadavg)"
     )
 }
 echo "# $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); $CONNECTIONS connections, ${WARMUP_SECONDS} s warm-up, ${SECONDS_PER_RUN} s measured"
 [ -z "${BEFORE_OPTS:-}${AFTER_OPTS:-}" ] \
-    || echo "# coordinator flags before: ${BEFORE_OPTS:-bench/lib.sh's}; after: ${AFTER_OPTS:-bench/lib.sh's}"
+    || echo "# coordinator flags before: ${BEFORE_OPTS:-the bench defaults}; after: ${AFTER_OPTS:-the bench defaults}"
 for round in $(seq 1 "$ROUNDS"); do
     run "round $round before" "$BEFORE" "${BEFORE_OPTS:-}"
     run "round $round after " "$AFTER" "${AFTER_OPTS:-}"
