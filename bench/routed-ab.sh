@@ -15,7 +15,10 @@ ROUNDS=${ROUNDS:-2}
 CONNECTIONS=${CONNECTIONS:-16}
 POST_LUA=$(cd "$(dirname "$0")" && pwd)/post.lua
 
-coordinator_cpu_ms() { awk -v hz="$(getconf CLK_TCK)" '{ print int(($14 + $15) * 1000 / hz) }' "/proc/$CPID/stat"; }
+coordinator_cpu_ms() {
+    [ -r "/proc/$CPID/stat" ] || { echo "the coordinator (pid $CPID) has exited: nothing measured" >&2; return 1; }
+    awk -v hz="$(getconf CLK_TCK)" '{ print int(($14 + $15) * 1000 / hz) }' "/proc/$CPID/stat"
+}
 run() { # run LABEL DIR [OPTS]: one measured run of that checkout (OPTS: its coordinator flags), in a subshell so
        # bench/lib.sh's clean-up runs at its end
     (
@@ -27,15 +30,17 @@ run() { # run LABEL DIR [OPTS]: one measured run of that checkout (OPTS: its coo
             wrk -t2 -c"$CONNECTIONS" -d"${WARMUP_SECONDS}s" -s "$POST_LUA" "http://127.0.0.1:$CPORT/api/v1/route" > /dev/null
         # the coordinator's CPU (user + system) per routed message over the measured run: steadier than the rate
         # on a loaded machine, where waiting for a core slows the rate but costs no CPU
-        local cpu_before result requests
+        local cpu_before cpu_after result requests load
         cpu_before=$(coordinator_cpu_ms)
         result=$(BENCH_MODE=routed BENCH_AUTH=$TOKEN BENCH_NONCE="$1-$RANDOM" BENCH_CONNECTIONS=$CONNECTIONS \
             wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" -s "$POST_LUA" "http://127.0.0.1:$CPORT/api/v1/route" \
             | grep '^mode=')
         requests=$(sed -n 's/.* requests=\([0-9]*\) .*/\1/p' <<< "$result")
+        cpu_after=$(coordinator_cpu_ms)
+        load=$(cut -d' ' -f1 /proc/loadavg)
         echo "$1 ($(git -C "$2" rev-parse --short HEAD)): $result coordinator-cpu-per-message=$(awk \
-            -v ms=$(($(coordinator_cpu_ms) - cpu_before)) -v n="${requests:-0}" \
-            'BEGIN { if (n > 0) printf "%.0fus", ms * 1000 / n; else print "n/a" }') load=$(cut -d' ' -f1 /proc/loadavg)"
+            -v ms=$((cpu_after - cpu_before)) -v n="${requests:-0}" \
+            'BEGIN { if (n > 0) printf "%.0fus", ms * 1000 / n; else print "n/a" }') load=$load"
     )
 }
 echo "# $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); $CONNECTIONS connections, ${WARMUP_SECONDS} s warm-up, ${SECONDS_PER_RUN} s measured"
