@@ -13,6 +13,7 @@ SECONDS_PER_RUN=${3:-10}
 WARMUP_SECONDS=${WARMUP_SECONDS:-40}
 ROUNDS=${ROUNDS:-2}
 CONNECTIONS=${CONNECTIONS:-16}
+THREADS=$(( CONNECTIONS < 2 ? 1 : 2 )) # wrk needs a connection per thread
 POST_LUA=$(cd "$(dirname "$0")" && pwd)/post.lua
 
 coordinator_cpu_ms() {
@@ -27,13 +28,13 @@ run() { # run LABEL DIR [OPTS]: one measured run of that checkout (OPTS: its coo
         source bench/lib.sh
         start_mesh --mesh.health.heartbeat-timeout=10s
         BENCH_MODE=routed BENCH_AUTH=$TOKEN BENCH_NONCE="$1-warm-$RANDOM" BENCH_CONNECTIONS=$CONNECTIONS \
-            wrk -t2 -c"$CONNECTIONS" -d"${WARMUP_SECONDS}s" -s "$POST_LUA" "http://127.0.0.1:$CPORT/api/v1/route" > /dev/null
+            wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP_SECONDS}s" -s "$POST_LUA" "http://127.0.0.1:$CPORT/api/v1/route" > /dev/null
         # the coordinator's CPU (user + system) per routed message over the measured run: steadier than the rate
         # on a loaded machine, where waiting for a core slows the rate but costs no CPU
         local cpu_before cpu_after result requests load
         cpu_before=$(coordinator_cpu_ms)
         result=$(BENCH_MODE=routed BENCH_AUTH=$TOKEN BENCH_NONCE="$1-$RANDOM" BENCH_CONNECTIONS=$CONNECTIONS \
-            wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" -s "$POST_LUA" "http://127.0.0.1:$CPORT/api/v1/route" \
+            wrk -t"$THREADS" -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" -s "$POST_LUA" "http://127.0.0.1:$CPORT/api/v1/route" \
             | grep '^mode=')
         requests=$(sed -n 's/.* requests=\([0-9]*\) .*/\1/p' <<< "$result")
         cpu_after=$(coordinator_cpu_ms)

@@ -19,6 +19,7 @@ import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Lazy;
 import org.springframework.core.Ordered;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
@@ -26,7 +27,8 @@ import org.springframework.security.core.context.SecurityContextHolder;
 /**
  * The MCP server at {@code /mcp} (ADR 0011): the SDK's Streamable HTTP servlet registered next to Spring MVC, so every
  * request passes the body limit and the API security chain first; the caller's authentication travels to the tools in
- * the MCP transport context. {@code mesh.mcp.enabled=false} leaves it out.
+ * the MCP transport context. The SDK's server is built on the first MCP request ({@link LazyMcpServlet}).
+ * {@code mesh.mcp.enabled=false} leaves it out.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnBooleanProperty(name = "mesh.mcp.enabled", matchIfMissing = true)
@@ -38,7 +40,42 @@ class McpServerConfiguration {
             the mesh choose) and returns its reply, or a task id to follow with get_task when the reply takes long.""";
 
     @Bean
-    HttpServletStreamableServerTransportProvider mcpTransport(
+    ServletRegistrationBean<LazyMcpServlet> mcpServlet(ObjectProvider<McpEndpoint> endpoint) {
+        ServletRegistrationBean<LazyMcpServlet> registration =
+                new ServletRegistrationBean<>(new LazyMcpServlet(endpoint), ApiPaths.MCP);
+        registration.setName("mcp");
+        registration.setAsyncSupported(true);
+        registration.setLoadOnStartup(1);
+        return registration;
+    }
+
+    @Bean
+    FilterRegistrationBean<McpOriginFilter> mcpOriginFilter(McpProperties properties, ProblemWriter problems) {
+        FilterRegistrationBean<McpOriginFilter> registration =
+                new FilterRegistrationBean<>(new McpOriginFilter(properties.allowedOrigins(), problems));
+        registration.addUrlPatterns(ApiPaths.MCP, ApiPaths.MCP + "/*");
+        // after the security chain (order -100): an unauthenticated request is answered 401 whatever its origin
+        registration.setOrder(Ordered.LOWEST_PRECEDENCE - 10);
+        return registration;
+    }
+
+    /**
+     * The SDK's transport servlet and the server that answers through it, built on the first MCP request. Neither is
+     * a bean of its own: Spring Boot instantiates every {@code Servlet} bean at start, lazy or not.
+     */
+    @Bean
+    @Lazy
+    McpEndpoint mcpEndpoint(
+            McpProperties properties,
+            MeshSecurityProperties security,
+            NodeTools nodeTools,
+            TaskTools taskTools,
+            ObjectProvider<BuildProperties> build) {
+        HttpServletStreamableServerTransportProvider transport = transport(properties, security);
+        return new McpEndpoint(transport, server(transport, nodeTools, taskTools, build));
+    }
+
+    private static HttpServletStreamableServerTransportProvider transport(
             McpProperties properties, MeshSecurityProperties security) {
         return HttpServletStreamableServerTransportProvider.builder()
                 .jsonMapper(GuardedTool.JSON)
@@ -56,29 +93,7 @@ class McpServerConfiguration {
                 .build();
     }
 
-    @Bean
-    ServletRegistrationBean<HttpServletStreamableServerTransportProvider> mcpServlet(
-            HttpServletStreamableServerTransportProvider transport) {
-        ServletRegistrationBean<HttpServletStreamableServerTransportProvider> registration =
-                new ServletRegistrationBean<>(transport, ApiPaths.MCP);
-        registration.setName("mcp");
-        registration.setAsyncSupported(true);
-        registration.setLoadOnStartup(1);
-        return registration;
-    }
-
-    @Bean
-    FilterRegistrationBean<McpOriginFilter> mcpOriginFilter(McpProperties properties, ProblemWriter problems) {
-        FilterRegistrationBean<McpOriginFilter> registration =
-                new FilterRegistrationBean<>(new McpOriginFilter(properties.allowedOrigins(), problems));
-        registration.addUrlPatterns(ApiPaths.MCP, ApiPaths.MCP + "/*");
-        // after the security chain (order -100): an unauthenticated request is answered 401 whatever its origin
-        registration.setOrder(Ordered.LOWEST_PRECEDENCE - 10);
-        return registration;
-    }
-
-    @Bean(destroyMethod = "close")
-    McpSyncServer mcpServer(
+    private static McpSyncServer server(
             HttpServletStreamableServerTransportProvider transport,
             NodeTools nodeTools,
             TaskTools taskTools,
