@@ -23,18 +23,14 @@ public final class HeapBudget {
     /**
      * Refuses a capacity that a heap of {@code maxHeapBytes} ({@link Runtime#maxMemory()}) cannot carry.
      *
-     * @throws IllegalStateException naming the heap the capacity needs and how to get it
+     * @throws HeapTooSmallException naming the heap the capacity needs
      */
     public static void check(int capacity, long maxHeapBytes) {
         long required = requiredBytes(capacity);
         if (maxHeapBytes == Long.MAX_VALUE || maxHeapBytes >= required) {
             return;
         }
-        throw new IllegalStateException("mesh.agent.capacity=" + capacity + " needs a heap of at least "
-                + mebibytes(required) + " MiB (" + BASE_MIB + " MiB + " + PER_SLOT_KIB + " KiB per slot), but this"
-                + " JVM can use " + mebibytes(maxHeapBytes) + " MiB: a full agent would run out of memory. Raise -Xmx"
-                + " (claw-mesh join sizes it from --capacity unless CLAW_MESH_AGENT_JVM_OPTS sets the flags) or lower"
-                + " the capacity; see docs/operations.md, agent memory");
+        throw new HeapTooSmallException(capacity, mebibytes(required), mebibytes(maxHeapBytes));
     }
 
     private static long mebibytes(long bytes) {

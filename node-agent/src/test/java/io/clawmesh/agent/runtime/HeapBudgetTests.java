@@ -1,10 +1,11 @@
 package io.clawmesh.agent.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatNoException;
 
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.diagnostics.FailureAnalysis;
 
 class HeapBudgetTests {
 
@@ -27,11 +28,18 @@ class HeapBudgetTests {
 
     @Test
     void checkWhenTheHeapCannotCarryTheCapacityShouldRefuseNamingTheHeapItNeeds() {
-        assertThatIllegalStateException()
+        assertThatExceptionOfType(HeapTooSmallException.class)
                 .isThrownBy(() -> HeapBudget.check(400, XMX_48M))
                 .withMessageContaining("mesh.agent.capacity=400 needs a heap of at least 65 MiB")
-                .withMessageContaining("this JVM can use 47 MiB")
-                .withMessageContaining("Raise -Xmx");
+                .withMessageContaining("this JVM can use 47 MiB");
+    }
+
+    @Test
+    void failureAnalysisShouldNameTheHeapToStartWith() {
+        FailureAnalysis analysis = new HeapBudgetFailureAnalyzer()
+                .analyze(new IllegalStateException(new HeapTooSmallException(400, 65, 47)));
+        assertThat(analysis.getAction()).startsWith("Start the agent with -Xmx65m or more");
+        assertThat(analysis.getAction()).contains("what 47 MiB carries");
     }
 
     @Test
