@@ -27,27 +27,34 @@ final class StreamLines {
 
     private int limit;
 
+    /** The last line ended with {@code \r}: a {@code \n} right after it belongs to that end. */
+    private boolean afterCr;
+
     /** @param maxLineBytes the longest line read; a longer one is an {@link IOException} */
     StreamLines(InputStream stream, int maxLineBytes) {
         this.stream = stream;
         this.maxLineBytes = maxLineBytes;
     }
 
-    /** The next line without its {@code \n} or {@code \r\n}; {@code null} at the end of the stream. */
+    /** The next line without its end ({@code \n}, {@code \r\n} or a lone {@code \r}, as for server-sent events). */
     @Nullable
     String next() throws IOException {
         this.line.reset();
         while (true) {
-            if (this.position == this.limit) {
-                this.limit = this.stream.read(this.buffer);
-                this.position = 0;
-                if (this.limit <= 0) {
-                    this.limit = 0;
-                    return (this.line.size() > 0) ? text() : null;
+            if (this.position == this.limit && !fill()) {
+                return (this.line.size() > 0) ? text() : null;
+            }
+            if (this.afterCr) {
+                this.afterCr = false;
+                if (this.buffer[this.position] == '\n') {
+                    this.position++; // the \n of a \r\n whose \r ended the previous line
+                    continue;
                 }
             }
             int start = this.position;
-            while (this.position < this.limit && this.buffer[this.position] != '\n') {
+            while (this.position < this.limit
+                    && this.buffer[this.position] != '\n'
+                    && this.buffer[this.position] != '\r') {
                 this.position++;
             }
             this.line.write(this.buffer, start, this.position - start);
@@ -55,14 +62,21 @@ final class StreamLines {
                 throw new IOException("a line of the stream is longer than " + this.maxLineBytes + " bytes");
             }
             if (this.position < this.limit) {
-                this.position++; // the '\n'
+                this.afterCr = this.buffer[this.position] == '\r';
+                this.position++;
                 return text();
             }
         }
     }
 
+    private boolean fill() throws IOException {
+        int read = this.stream.read(this.buffer);
+        this.position = 0;
+        this.limit = Math.max(0, read);
+        return read > 0;
+    }
+
     private String text() {
-        String text = this.line.toString(StandardCharsets.UTF_8);
-        return text.endsWith("\r") ? text.substring(0, text.length() - 1) : text;
+        return this.line.toString(StandardCharsets.UTF_8);
     }
 }

@@ -14,21 +14,23 @@ import org.junit.jupiter.api.Test;
 class StreamLinesTests {
 
     @Test
-    void nextShouldSplitOnLfAndCrLfAndKeepBlankLines() throws IOException {
-        assertThat(lines("data: a\r\n\r\ndata: b\n\nlast", 100)).containsExactly("data: a", "", "data: b", "", "last");
+    void nextShouldSplitOnLfCrLfAndALoneCrAndKeepBlankLines() throws IOException {
+        assertThat(lines("data: a\r\n\r\ndata: b\n\ndata: c\r\rlast", 100))
+                .containsExactly("data: a", "", "data: b", "", "data: c", "", "last");
+    }
+
+    @Test
+    void nextWhenACrLfIsSplitBetweenTwoReadsShouldEndOneLine() throws IOException {
+        StreamLines lines = new StreamLines(trickle("one\r\ntwo\r\n"), 100);
+        assertThat(lines.next()).isEqualTo("one");
+        assertThat(lines.next()).isEqualTo("two");
+        assertThat(lines.next()).isNull();
     }
 
     @Test
     void nextWhenACharacterAndALineSpanSeveralReadsShouldDecodeThemWhole() throws IOException {
         String long1 = "data: " + "ü€😀".repeat(300);
-        // one byte per read: every multi-byte character and the line cross the reads' ends
-        InputStream trickle = new ByteArrayInputStream((long1 + "\nnext\n").getBytes(StandardCharsets.UTF_8)) {
-            @Override
-            public synchronized int read(byte[] b, int off, int len) {
-                return super.read(b, off, Math.min(1, len));
-            }
-        };
-        StreamLines lines = new StreamLines(trickle, 10_000);
+        StreamLines lines = new StreamLines(trickle(long1 + "\nnext\n"), 10_000);
         assertThat(lines.next()).isEqualTo(long1);
         assertThat(lines.next()).isEqualTo("next");
         assertThat(lines.next()).isNull();
@@ -47,6 +49,16 @@ class StreamLinesTests {
             all.add(line);
         }
         return all;
+    }
+
+    /** One byte per read: every multi-byte character, line and line end crosses the reads' ends. */
+    private static InputStream trickle(String text) {
+        return new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)) {
+            @Override
+            public synchronized int read(byte[] b, int off, int len) {
+                return super.read(b, off, Math.min(1, len));
+            }
+        };
     }
 
     private static InputStream stream(String text) {
