@@ -314,6 +314,21 @@ class TaskApiIntegrationTests extends TaskIntegrationTestSupport {
     }
 
     @Test
+    void taskWhoseAgentDiedMidRunAndStaysDownShouldFailOnceItsReattachesAreRefused() {
+        FakeTaskAgent agent = FakeTaskAgent.start().chunks("half ").holdAll(true);
+        node("alpha", agent, 4);
+        String id = submitted(body("hello"));
+        awaitStatus(id, TaskStatus.RUNNING);
+
+        agent.crash();
+
+        JsonNode task = awaitStatus(id, TaskStatus.FAILED);
+        assertThat(task.path("error").asString())
+                .contains("lost the task's event stream on alpha and could not re-attach")
+                .contains("connection refused");
+    }
+
+    @Test
     void listShouldPageNewestFirstWithAnOpaqueCursor() {
         String a = submitted(body("a"));
         String b = submitted(body("b"));
