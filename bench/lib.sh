@@ -3,8 +3,15 @@
 VERSION=0.1.0-SNAPSHOT
 export JAVA_HOME=${JAVA_HOME:-$(scripts/find-jdk)}
 JAVA="$JAVA_HOME/bin/java"
-# The agent flags docs/agent.md recommends.
-AGENT_OPTS="-Dspring.aot.enabled=true -XX:+UseSerialGC -Xms8m -Xmx48m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=25 -Xss256k -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=16m -XX:CICompilerCount=1"
+# agent_opts CAPACITY: the agent flags docs/agent.md recommends, with the heap the launcher gives that capacity
+# (claw-mesh join --capacity: 36 MiB + 128 KiB a slot, at least 48 MiB; an agent with less than 27 MiB + 96 KiB a slot
+# refuses to start). AGENT_OPTS are those of the 256 slots the bench scripts give their agents.
+agent_opts() {
+    local heap=$((36 + ($1 * 128 + 1023) / 1024))
+    [ "$heap" -ge 48 ] || heap=48
+    echo "-Dspring.aot.enabled=true -XX:+UseSerialGC -Xms8m -Xmx${heap}m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=25 -Xss256k -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=16m -XX:CICompilerCount=1 -XX:+ExitOnOutOfMemoryError"
+}
+AGENT_OPTS=$(agent_opts 256)
 COORDINATOR_OPTS=${COORDINATOR_OPTS:-"-XX:+UseParallelGC -Xms256m -Xmx512m"}
 TOKEN=bench-operator-token
 
@@ -50,7 +57,7 @@ start_mesh() {
     for name in a b c; do
         port=$(free_port)
         APORTS+=("$port")
-        "$JAVA" $AGENT_OPTS -jar node-agent/target/node-agent-$VERSION.jar --server.port="$port" \
+        "$JAVA" $(agent_opts "${AGENT_CAPACITY:-256}") -jar node-agent/target/node-agent-$VERSION.jar --server.port="$port" \
             --server.address=127.0.0.1 --mesh.agent.coordinator-url="http://127.0.0.1:$CPORT" --mesh.agent.token=$TOKEN \
             --mesh.agent.name="bench-$name" --mesh.agent.endpoint="127.0.0.1:$port" \
             --mesh.agent.data-dir="$WORK/agent-$name" --mesh.agent.capacity="${AGENT_CAPACITY:-256}" \

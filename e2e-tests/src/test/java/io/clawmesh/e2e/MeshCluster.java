@@ -188,6 +188,7 @@ final class MeshCluster implements AutoCloseable {
                 "-Xms8m",
                 "-Xmx48m",
                 "-XX:TieredStopAtLevel=1",
+                "-XX:+ExitOnOutOfMemoryError",
                 "-jar",
                 jar("agent.jar"),
                 "--server.port=" + port,

@@ -172,28 +172,36 @@ public class AgentTaskClient implements DisposableBean {
             throws ForwardAttemptException {
         if (node.outbound()) {
             return openOverLink(
-                    node, "POST", ApiPaths.TASKS, null, this.requestWriter.writeValueAsBytes(request), readTimeout);
+                    node,
+                    "POST",
+                    ApiPaths.TASKS,
+                    null,
+                    this.requestWriter.writeValueAsBytes(request),
+                    readTimeout,
+                    false);
         }
         HttpPost post = new HttpPost(uri(node, ApiPaths.TASKS));
         post.setEntity(new ByteArrayEntity(this.requestWriter.writeValueAsBytes(request), JSON_CONTENT));
-        return open(node, post, readTimeout);
+        return open(node, post, readTimeout, false);
     }
 
     /**
      * Re-attaches to a task's event stream.
      *
      * @param lastEventId the last event id seen ({@code 0} after {@code started}, else the reply length so far)
+     * @throws TaskUnknownOnNodeException when the node does not know the task (404)
      */
     public EventStream events(Node node, String taskId, @Nullable String lastEventId, Duration readTimeout)
             throws ForwardAttemptException {
         if (node.outbound()) {
-            return openOverLink(node, "GET", ApiPaths.TASKS + "/" + taskId + "/events", lastEventId, null, readTimeout);
+            return openOverLink(
+                    node, "GET", ApiPaths.TASKS + "/" + taskId + "/events", lastEventId, null, readTimeout, true);
         }
         HttpGet get = new HttpGet(uri(node, ApiPaths.TASKS + "/" + taskId + "/events"));
         if (lastEventId != null) {
             get.setHeader("Last-Event-ID", lastEventId);
         }
-        return open(node, get, readTimeout);
+        return open(node, get, readTimeout, true);
     }
 
     /**
@@ -325,7 +333,8 @@ public class AgentTaskClient implements DisposableBean {
             String path,
             @Nullable String lastEventId,
             byte @Nullable [] body,
-            Duration readTimeout)
+            Duration readTimeout,
+            boolean reattach)
             throws ForwardAttemptException {
         NodeExchange exchange = overLink(node, method, path, lastEventId, body, readTimeout);
         try {
@@ -336,7 +345,7 @@ public class AgentTaskClient implements DisposableBean {
             }
             byte[] error = readAtMost(response.body(), MAX_ERROR_BYTES);
             exchange.close();
-            throw new ForwardAttemptException(kindOf(response.status()), answered(node, response.status(), error));
+            throw refusal(node, response.status(), error, reattach);
         } catch (IOException | RuntimeException ex) {
             exchange.close();
             throw classify(node, ex);
@@ -351,7 +360,7 @@ public class AgentTaskClient implements DisposableBean {
         return bytes;
     }
 
-    private EventStream open(Node node, HttpUriRequestBase request, Duration readTimeout)
+    private EventStream open(Node node, HttpUriRequestBase request, Duration readTimeout, boolean reattach)
             throws ForwardAttemptException {
         prepare(node, request, TaskEventTypes.EVENT_STREAM);
         request.setConfig(RequestConfig.custom()
@@ -377,12 +386,20 @@ public class AgentTaskClient implements DisposableBean {
         }
         try {
             byte[] body = read(response.getEntity(), MAX_ERROR_BYTES);
-            throw new ForwardAttemptException(kindOf(status), answered(node, status, body));
+            throw refusal(node, status, body, reattach);
         } catch (IOException ex) {
             throw new ForwardAttemptException(kindOf(status), node.name() + " answered " + status);
         } finally {
             closeQuietly(request, response);
         }
+    }
+
+    /** A stream the node did not open; a re-attach it answers 404 is a task it does not know. */
+    private ForwardAttemptException refusal(Node node, int status, byte[] body, boolean reattach) {
+        if (reattach && status == 404) {
+            return new TaskUnknownOnNodeException(answered(node, status, body));
+        }
+        return new ForwardAttemptException(kindOf(status), answered(node, status, body));
     }
 
     private void prepare(Node node, HttpUriRequestBase request, String accept) {

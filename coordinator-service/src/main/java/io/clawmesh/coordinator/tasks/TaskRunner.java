@@ -286,6 +286,17 @@ public class TaskRunner {
                 return;
             }
             current = reattach(run, relay, readTimeout, reattaches);
+            if (current == null && run.unknownOnNode && relay.started) {
+                // the agent keeps tasks in memory: one that restarted has lost the run, and asking again cannot help
+                finish(
+                        run,
+                        TaskStatus.RUNNING,
+                        TaskStatus.FAILED,
+                        null,
+                        "the node lost the task: its node " + run.node.name() + " does not know it (restarted, or"
+                                + " past its retention)");
+                return;
+            }
             if (current == null) {
                 problem = run.lastProblem;
             }
@@ -304,6 +315,10 @@ public class TaskRunner {
         String lastEventId = relay.started ? String.valueOf(relay.length) : null;
         try {
             return this.client.events(run.node, run.taskId, lastEventId, readTimeout.plus(STREAM_GRACE));
+        } catch (TaskUnknownOnNodeException ex) {
+            run.unknownOnNode = true;
+            run.lastProblem = ex.getMessage();
+            return null;
         } catch (ForwardAttemptException ex) {
             run.lastProblem = ex.getMessage();
             return null;
@@ -533,6 +548,9 @@ public class TaskRunner {
         private @Nullable QueuedTask requeued;
 
         private String lastProblem = "";
+
+        /** A re-attach was answered 404: the node does not know the task. Only the run's own thread uses it. */
+        private boolean unknownOnNode;
 
         Run(String taskId, Node node, int attempt, Instant createdAt, @Nullable Instant startedAt) {
             this.taskId = taskId;

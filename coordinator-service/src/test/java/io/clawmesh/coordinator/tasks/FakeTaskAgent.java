@@ -82,6 +82,19 @@ public final class FakeTaskAgent implements AutoCloseable {
         return this.server.getAddress().getPort();
     }
 
+    /**
+     * Dies as a killed agent does: its connections drop without a final event, and a new agent on the same port
+     * ({@link #start(int)}) knows none of its tasks, as a real agent that restarted.
+     *
+     * @return the port it listened on
+     */
+    int crash() {
+        int port = port();
+        this.server.stop(0);
+        this.executor.shutdownNow();
+        return port;
+    }
+
     public String endpoint() {
         return "127.0.0.1:" + this.server.getAddress().getPort();
     }

@@ -294,6 +294,41 @@ class TaskApiIntegrationTests extends TaskIntegrationTestSupport {
     }
 
     @Test
+    void taskWhoseAgentRestartedMidRunShouldFailAtOnceSayingTheNodeLostIt() {
+        FakeTaskAgent agent = FakeTaskAgent.start().chunks("half ").holdAll(true);
+        node("alpha", agent, 4);
+        String id = submitted(body("hello"));
+        awaitStatus(id, TaskStatus.RUNNING);
+
+        FakeTaskAgent restarted = FakeTaskAgent.start(agent.crash());
+        this.agents.add(restarted);
+
+        JsonNode task = awaitStatus(id, TaskStatus.FAILED);
+        assertThat(task.path("error").asString())
+                .contains("the node lost the task")
+                .contains("alpha does not know it");
+        assertThat(restarted.count("GET " + TASKS + "/" + id + "/events"))
+                .as("a 404 is final: not asked again")
+                .isOne();
+        assertThat(restarted.count("POST " + TASKS)).as("never started twice").isZero();
+    }
+
+    @Test
+    void taskWhoseAgentDiedMidRunAndStaysDownShouldFailOnceItsReattachesAreRefused() {
+        FakeTaskAgent agent = FakeTaskAgent.start().chunks("half ").holdAll(true);
+        node("alpha", agent, 4);
+        String id = submitted(body("hello"));
+        awaitStatus(id, TaskStatus.RUNNING);
+
+        agent.crash();
+
+        JsonNode task = awaitStatus(id, TaskStatus.FAILED);
+        assertThat(task.path("error").asString())
+                .contains("lost the task's event stream on alpha and could not re-attach")
+                .contains("connection refused");
+    }
+
+    @Test
     void listShouldPageNewestFirstWithAnOpaqueCursor() {
         String a = submitted(body("a"));
         String b = submitted(body("b"));

@@ -57,6 +57,7 @@ public class RuntimeConfiguration {
 
     @Bean
     CapacityGate capacityGate(AgentProperties properties) {
+        HeapBudget.check(properties.capacity(), Runtime.getRuntime().maxMemory());
         return new CapacityGate(properties.capacity());
     }
 

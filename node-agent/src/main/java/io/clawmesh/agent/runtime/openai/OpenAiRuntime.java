@@ -9,10 +9,8 @@ import io.clawmesh.agent.runtime.RuntimeFailureException;
 import io.clawmesh.agent.runtime.RuntimeRequest;
 import io.clawmesh.agent.runtime.StreamedReply;
 import io.clawmesh.common.node.RuntimeInfo;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -183,10 +181,10 @@ public class OpenAiRuntime implements AgentRuntime {
     }
 
     private String readStream(InputStream stream, StreamedReply reply) throws IOException {
-        BufferedReader reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8));
+        StreamLines lines = new StreamLines(stream, MAX_REPLY_CHARS);
         boolean done = false;
         String line;
-        while (!done && (line = reader.readLine()) != null) {
+        while (!done && (line = lines.next()) != null) {
             if (!line.startsWith("data:")) {
                 continue; // comments, event names, blank separators
             }
