@@ -71,7 +71,16 @@ public final class AotTraining {
      * @return 0 when it started and every request was answered with 200, else 1
      */
     public static int run(Class<?> application, String[] args) {
-        Thread.ofPlatform().daemon().name("aot-training-deadline").start(AotTraining::endAfterDeadline);
+        Thread watchdog =
+                Thread.ofPlatform().daemon().name("aot-training-deadline").start(AotTraining::endAfterDeadline);
+        try {
+            return train(application, args);
+        } finally {
+            watchdog.interrupt();
+        }
+    }
+
+    private static int train(Class<?> application, String[] args) {
         SpringApplication spring = new SpringApplication(application);
         spring.addListeners((ApplicationListener<ApplicationEnvironmentPreparedEvent>) (event) -> {
             String refused = refusal(event.getEnvironment());
@@ -82,8 +91,7 @@ public final class AotTraining {
         try (ConfigurableApplicationContext context = spring.run(args)) {
             InetAddress address = InetAddress.getByName(context.getEnvironment().getProperty("server.address"));
             int port = ((WebServerApplicationContext) context).getWebServer().getPort();
-            String token = Files.readString(dataDir(context.getEnvironment()).resolve(OperatorToken.FILE_NAME))
-                    .strip();
+            String token = operatorToken(context.getEnvironment());
             int unexpected = 0;
             for (Request request : REQUESTS) {
                 if (status(address, port, request, token) != 200) {
@@ -131,6 +139,15 @@ public final class AotTraining {
         }
     }
 
+    /** The configured operator token, else the one the coordinator generated into the data dir. */
+    private static String operatorToken(ConfigurableEnvironment environment) throws IOException {
+        String configured = environment.getProperty("mesh.security.token", "");
+        return configured.isEmpty()
+                ? Files.readString(dataDir(environment).resolve(OperatorToken.FILE_NAME))
+                        .strip()
+                : configured;
+    }
+
     private static Path dataDir(ConfigurableEnvironment environment) {
         return Path.of(environment.getProperty("mesh.data-dir", ""));
     }
@@ -155,11 +172,12 @@ public final class AotTraining {
         }
     }
 
+    /** Ends the JVM after {@link #DEADLINE}, unless interrupted first (the run ended by itself). */
     private static void endAfterDeadline() {
         try {
             Thread.sleep(DEADLINE);
         } catch (InterruptedException ex) {
-            Thread.currentThread().interrupt();
+            return;
         }
         Runtime.getRuntime().halt(TIMED_OUT);
     }
