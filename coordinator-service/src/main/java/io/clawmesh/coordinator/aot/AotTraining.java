@@ -28,8 +28,8 @@ import org.springframework.core.env.ConfigurableEnvironment;
  * profiles of Tomcat's start and of the first answers and not only those of a refreshed context.
  *
  * <p>It is chosen by a system property, not an argument a user types, and refuses to start ({@link #refusal}) unless
- * the web server listens on a loopback address and a random port and the data dir is new or empty (so no user data is
- * read or written). A watchdog ends the JVM with {@link #TIMED_OUT} after {@link #DEADLINE} whatever hangs; the
+ * the web server listens on a loopback address and a random port, the data dir is new or empty and the database is H2
+ * in it (so no user data is read or written). A watchdog ends the JVM with {@link #TIMED_OUT} after {@link #DEADLINE} whatever hangs; the
  * launcher keeps a cache only from a run that ended with 0.
  */
 public final class AotTraining {
@@ -106,7 +106,7 @@ public final class AotTraining {
 
     /**
      * Why a run with these settings must not train, or null when it may: the web server must listen on a loopback
-     * address and port 0, and the data dir must not exist yet or be empty.
+     * address and port 0, the data dir must not exist yet or be empty, and the database must be H2 in that dir.
      */
     static @Nullable String refusal(ConfigurableEnvironment environment) {
         String address = environment.getProperty("server.address");
@@ -119,6 +119,11 @@ public final class AotTraining {
         Path dataDir = dataDir(environment);
         if (Files.exists(dataDir) && (!Files.isDirectory(dataDir) || !empty(dataDir))) {
             return "the data dir " + dataDir + " is not new";
+        }
+        // the packaged default, H2 in that data dir: never a database someone configured
+        String url = environment.getProperty("spring.datasource.url", "");
+        if (!url.startsWith("jdbc:h2:file:" + environment.getProperty("mesh.data-dir") + "/")) {
+            return "spring.datasource.url is not H2 in the data dir: " + url;
         }
         return null;
     }

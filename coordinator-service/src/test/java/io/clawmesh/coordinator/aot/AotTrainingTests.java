@@ -50,6 +50,15 @@ class AotTrainingTests {
     }
 
     @Test
+    void refusalWhenDatabaseIsNotH2InTheDataDirShouldNameIt() {
+        Path dataDir = this.temp.resolve("data");
+        MockEnvironment environment = environment("127.0.0.1", "0", dataDir)
+                .withProperty("spring.datasource.url", "jdbc:postgresql://db.example/mesh");
+
+        assertThat(AotTraining.refusal(environment)).contains("spring.datasource.url");
+    }
+
+    @Test
     void runWhenAddressIsNotLoopbackShouldEndWithOneAndCreateNothing() {
         Path dataDir = this.temp.resolve("data");
 
@@ -82,7 +91,8 @@ class AotTrainingTests {
     private static MockEnvironment environment(@Nullable String address, String port, Path dataDir) {
         MockEnvironment environment = new MockEnvironment()
                 .withProperty("server.port", port)
-                .withProperty("mesh.data-dir", dataDir.toString());
+                .withProperty("mesh.data-dir", dataDir.toString())
+                .withProperty("spring.datasource.url", "jdbc:h2:file:" + dataDir + "/coordinator;WRITE_DELAY=0");
         return (address != null) ? environment.withProperty("server.address", address) : environment;
     }
 }
