@@ -1,5 +1,6 @@
 package io.clawmesh.coordinator;
 
+import io.clawmesh.coordinator.aot.AotTraining;
 import java.time.Clock;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -14,6 +15,10 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 public class CoordinatorApplication {
 
     public static void main(String[] args) {
+        if (AotTraining.requested()) {
+            // the launcher's training of the JDK AOT cache: a start, the first requests, and a clean exit
+            System.exit(AotTraining.run(CoordinatorApplication.class, args));
+        }
         SpringApplication.run(CoordinatorApplication.class, args);
     }
 

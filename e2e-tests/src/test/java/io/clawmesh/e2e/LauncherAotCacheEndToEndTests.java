@@ -350,6 +350,84 @@ class LauncherAotCacheEndToEndTests {
     }
 
     @Test
+    void coordinatorTrainingShouldStartWholeOnLoopbackAnswerAndEndByItselfWithZeroAndACache() throws Exception {
+        // the training run as the launcher's aot_train starts it: the extracted jar, an empty environment, a new data
+        // dir beside it, the launcher's training arguments
+        Path dir = Files.createDirectories(this.work.resolve("coordinator-training"));
+        Path jar = this.script.getParent().getParent().resolve("lib/coordinator-service.jar");
+        Process extract = new ProcessBuilder(
+                        java(), "-Djarmode=tools", "-jar", jar.toString(), "extract", "--destination", "app")
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(this.logs.resolve("coordinator-extract.log").toFile())
+                .start();
+        assertThat(extract.waitFor(60, TimeUnit.SECONDS) && extract.exitValue() == 0)
+                .as("extract")
+                .isTrue();
+        Files.createDirectories(dir.resolve("data"));
+        ProcessBuilder builder = new ProcessBuilder(
+                        java(),
+                        "-Dspring.aot.enabled=true",
+                        "-XX:+UseSerialGC",
+                        "-Dclaw-mesh.aot-training=true",
+                        "-XX:AOTCacheOutput=" + dir.resolve("training.aot"),
+                        "-jar",
+                        dir.resolve("app/coordinator-service.jar").toString(),
+                        "--server.address=127.0.0.1",
+                        "--server.port=0",
+                        "--mesh.data-dir=./data",
+                        "--mesh.config.enabled=false")
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(this.logs.resolve("coordinator-training.log").toFile());
+        builder.environment().clear();
+        builder.environment().put("HOME", dir.toString());
+        Process training = builder.start();
+
+        assertThat(training.waitFor(TRAINING.toSeconds(), TimeUnit.SECONDS))
+                .as("ended by itself")
+                .isTrue();
+        String log = Files.readString(this.logs.resolve("coordinator-training.log"));
+        assertThat(training.exitValue()).as(log).isZero();
+        assertThat(log).contains("Tomcat started on port").contains("Started CoordinatorApplication");
+        assertThat(dir.resolve("training.aot")).isNotEmptyFile();
+        // a whole start: the schema applied and the operator token made in the new data dir, nowhere else
+        assertThat(dir.resolve("data/coordinator.mv.db")).isRegularFile();
+        assertThat(dir.resolve("data/operator-token")).isRegularFile();
+        assertThat(dir.resolve(".claw-mesh")).doesNotExist();
+    }
+
+    @Test
+    void coordinatorTrainingWhenAskedForAPublicAddressShouldRefuseWithoutListeningOrWriting() throws Exception {
+        Path dir = Files.createDirectories(this.work.resolve("coordinator-training-public"));
+        Path jar = this.script.getParent().getParent().resolve("lib/coordinator-service.jar");
+        ProcessBuilder builder = new ProcessBuilder(
+                        java(),
+                        "-Dclaw-mesh.aot-training=true",
+                        "-jar",
+                        jar.toString(),
+                        "--server.address=0.0.0.0",
+                        "--server.port=0",
+                        "--mesh.data-dir=./data",
+                        "--mesh.config.enabled=false")
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(
+                        this.logs.resolve("coordinator-training-public.log").toFile());
+        builder.environment().clear();
+        builder.environment().put("HOME", dir.toString());
+        Process training = builder.start();
+
+        assertThat(training.waitFor(TRAINING.toSeconds(), TimeUnit.SECONDS))
+                .as("ended by itself")
+                .isTrue();
+        String log = Files.readString(this.logs.resolve("coordinator-training-public.log"));
+        assertThat(training.exitValue()).as(log).isEqualTo(1);
+        assertThat(log).contains("not an AOT training run: server.address").doesNotContain("Tomcat started");
+        assertThat(dir.resolve("data")).doesNotExist();
+    }
+
+    @Test
     void upWithoutAConfigFileShouldTakeItsSettingsFromTheEnvironmentWithoutStartingTheCli() throws Exception {
         Launcher launcher = launcher("up-env");
         int port = freePort();
