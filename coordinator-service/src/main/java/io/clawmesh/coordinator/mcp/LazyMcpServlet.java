@@ -10,9 +10,9 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.util.function.SingletonSupplier;
 
 /**
- * The servlet at {@code /mcp}: it builds the MCP server (the SDK's transport servlet, its Reactor schedulers and
- * JSON schema validator, about 750 classes) on the first MCP request, not at start, so a coordinator nobody reaches
- * over MCP does not carry it (ADR 0011). Every request then goes to the SDK's servlet as before.
+ * The servlet at {@code /mcp}: it builds the MCP server (the SDK's transport servlet, its session sweeper and JSON
+ * schema validator, about 550 classes) on the first MCP request, not at start, so a coordinator nobody reaches over
+ * MCP does not carry it (ADR 0011). Every request then goes to the SDK's servlet as before.
  */
 final class LazyMcpServlet extends HttpServlet {
 
@@ -44,10 +44,5 @@ final class LazyMcpServlet extends HttpServlet {
         if (this.started) {
             this.transport.obtain().destroy();
         }
-    }
-
-    /** Whether the first MCP request has built the server; for tests. */
-    boolean started() {
-        return this.started;
     }
 }
