@@ -18,6 +18,7 @@ import io.clawmesh.coordinator.outbound.relay.NodeLinks;
 import io.clawmesh.coordinator.registry.EndpointPolicy;
 import io.clawmesh.coordinator.registry.Node;
 import io.clawmesh.coordinator.tls.AgentClientTls;
+import io.clawmesh.coordinator.tls.ApacheClientDefaults;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
@@ -133,6 +134,7 @@ public class NodeClient implements DisposableBean {
                 // redirects are off in the request config too; without the step, no exec element looks at them
                 .disableRedirectHandling()
                 .disableCookieManagement()
+                .setDefaultCookieSpecRegistry(ApacheClientDefaults.noCookieSpecs())
                 // agents answer small JSON uncompressed; the decompression step and its header cost every message
                 .disableContentCompression()
                 // a client certificate would otherwise tie each pooled connection to one caller and stop reuse

@@ -5,6 +5,7 @@ import io.clawmesh.common.message.AgentHealthResponse;
 import io.clawmesh.common.node.Endpoint;
 import io.clawmesh.common.node.NodeStatus;
 import io.clawmesh.common.node.PrintableText;
+import io.clawmesh.common.tls.LazyTls;
 import io.clawmesh.coordinator.events.NodeProbeFailed;
 import io.clawmesh.coordinator.registry.EndpointPolicy;
 import io.clawmesh.coordinator.registry.Node;
@@ -99,16 +100,16 @@ public class NodeProber implements DisposableBean {
                 .build();
         this.clock = clock;
         this.startedAt = clock.instant();
-        this.httpClient = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(properties.probeTimeout())
-                .followRedirects(HttpClient.Redirect.NEVER)
-                // mutual TLS: the prober's own connections count in mesh_tls_handshakes_total{client="prober"}
-                .sslContext(
+        this.httpClient = LazyTls.configure(
+                        HttpClient.newBuilder()
+                                .version(HttpClient.Version.HTTP_1_1)
+                                .connectTimeout(properties.probeTimeout())
+                                .followRedirects(HttpClient.Redirect.NEVER)
+                                .executor(this.executor),
+                        // mutual TLS: the prober's own connections count in mesh_tls_handshakes_total{client="prober"}
                         (this.endpointPolicy.agentTls() != null)
                                 ? AgentClientTls.countingProbes(this.endpointPolicy.agentTls())
                                 : this.endpointPolicy.clientContext())
-                .executor(this.executor)
                 .build();
     }
 

@@ -2,6 +2,7 @@ package io.clawmesh.coordinator.registry;
 
 import io.clawmesh.common.node.Endpoint;
 import io.clawmesh.common.node.InvalidInputException;
+import io.clawmesh.common.tls.LazyTls;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.URI;
@@ -67,16 +68,12 @@ public final class EndpointPolicy {
         this.agentTls = agentTls;
     }
 
-    /** The TLS context for a JDK HttpClient towards agents: {@link #agentTls()}, or the JDK's default one. */
+    /**
+     * The TLS context for a JDK HttpClient towards agents: {@link #agentTls()}, or the JDK's default one, built at the
+     * first https connection (set it with {@link LazyTls#configure}).
+     */
     public SSLContext clientContext() {
-        if (this.agentTls != null) {
-            return this.agentTls;
-        }
-        try {
-            return SSLContext.getDefault();
-        } catch (java.security.NoSuchAlgorithmException ex) {
-            throw new IllegalStateException("The JDK has no default TLS context", ex);
-        }
+        return (this.agentTls != null) ? this.agentTls : LazyTls.defaultContext();
     }
 
     /** The client TLS context towards agents, or {@code null} when they are reached over plain HTTP. */

@@ -3,6 +3,7 @@ package io.clawmesh.coordinator.registry;
 import io.clawmesh.common.api.ApiPaths;
 import io.clawmesh.common.node.Endpoint;
 import io.clawmesh.common.node.InvalidInputException;
+import io.clawmesh.common.tls.LazyTls;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -33,11 +34,12 @@ public class EndpointReachability {
     public EndpointReachability(EndpointPolicy policy, Duration timeout) {
         this.policy = policy;
         this.timeout = timeout;
-        this.httpClient = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(timeout)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .sslContext(this.policy.clientContext())
+        this.httpClient = LazyTls.configure(
+                        HttpClient.newBuilder()
+                                .version(HttpClient.Version.HTTP_1_1)
+                                .connectTimeout(timeout)
+                                .followRedirects(HttpClient.Redirect.NEVER),
+                        this.policy.clientContext())
                 .build();
     }
 

@@ -22,6 +22,7 @@ import io.clawmesh.coordinator.outbound.relay.NodeLinks;
 import io.clawmesh.coordinator.registry.EndpointPolicy;
 import io.clawmesh.coordinator.registry.Node;
 import io.clawmesh.coordinator.tls.AgentClientTls;
+import io.clawmesh.coordinator.tls.ApacheClientDefaults;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -148,6 +149,7 @@ public class AgentTaskClient implements DisposableBean {
                         .build())
                 .disableAutomaticRetries()
                 .disableCookieManagement()
+                .setDefaultCookieSpecRegistry(ApacheClientDefaults.noCookieSpecs())
                 // a client certificate would otherwise tie each pooled connection to one caller and stop reuse
                 .disableConnectionState()
                 .evictIdleConnections(TimeValue.ofSeconds(30))

@@ -1,6 +1,7 @@
 package io.clawmesh.coordinator.tasks;
 
 import io.clawmesh.common.task.TaskEventTypes;
+import io.clawmesh.common.tls.LazyTls;
 import io.clawmesh.coordinator.outbound.relay.RelaySecret;
 import io.clawmesh.coordinator.replicas.ReplicaIdentity;
 import io.clawmesh.coordinator.replicas.ReplicaRegistry;
@@ -46,9 +47,9 @@ public class TaskStreamRelay {
 
     private final RelaySecret secret;
 
-    private final HttpClient http = HttpClient.newBuilder()
-            .connectTimeout(CONNECT_TIMEOUT)
-            .followRedirects(HttpClient.Redirect.NEVER)
+    // a replica's relay address may be https: the JDK's default TLS, built at the first such connection
+    private final HttpClient http = LazyTls.configureDefault(
+                    HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).followRedirects(HttpClient.Redirect.NEVER))
             .build();
 
     public TaskStreamRelay(JdbcClient jdbc, ReplicaIdentity identity, ReplicaRegistry replicas, RelaySecret secret) {

@@ -125,15 +125,15 @@ public final class AgentClientTls {
     }
 
     /**
-     * Apache HttpClient's TLS for pooled connections to agents with this context, or {@code null} for its default
-     * (plain-HTTP agents). Sessions are resumed through the context's session cache, so a new pooled connection to a
+     * Apache HttpClient's TLS for pooled connections to agents with this context, or, without one, its default TLS built
+     * at the first https connection ({@link ApacheClientDefaults}: agents are then reached over plain HTTP). Sessions are resumed through the context's session cache, so a new pooled connection to a
      * known agent skips the full handshake. Right after the handshake, before any request byte is written, the
      * agent's certificate must name the node the request is for ({@link #contextFor}): a certificate of node A does
      * not answer for node B, even at B's address.
      */
-    public static @Nullable TlsSocketStrategy socketStrategy(@Nullable SSLContext context) {
+    public static TlsSocketStrategy socketStrategy(@Nullable SSLContext context) {
         if (context == null) {
-            return null;
+            return ApacheClientDefaults.tlsSocketStrategy();
         }
         TlsSocketStrategy tls =
                 ClientTlsStrategyBuilder.create().setSslContext(context).buildClassic();

@@ -7,6 +7,7 @@ import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsExchange;
 import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
+import io.clawmesh.common.tls.LazyTls;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.net.InetSocketAddress;
@@ -23,8 +24,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.TrustManagerFactory;
@@ -133,7 +136,66 @@ class AgentClientTlsTests {
                 Duration.ofDays(30));
 
         assertThat(AgentClientTls.context(plain, this.dataDir)).isNull();
-        assertThat(AgentClientTls.socketStrategy(null)).isNull();
+        assertThat(AgentClientTls.socketStrategy(null)).isSameAs(ApacheClientDefaults.tlsSocketStrategy());
+    }
+
+    @Test
+    void aLazyContextShouldBeBuiltByTheFirstHttpsConnectionOnlyAndThenServeEveryOne() throws Exception {
+        AtomicInteger builds = new AtomicInteger();
+        SSLContext lazy = LazyTls.lazy(() -> {
+            builds.incrementAndGet();
+            return AgentClientTls.context(this.properties, this.dataDir);
+        });
+        HttpClient client = LazyTls.configure(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1), lazy)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
+        assertThat(builds).as("building a client builds no context").hasValue(0);
+        assertThat(LazyTls.isBuilt(lazy)).isFalse();
+
+        URI health = URI.create("https://127.0.0.1:" + this.agent.getAddress().getPort() + "/healthz");
+        for (int i = 0; i < 2; i++) {
+            assertThat(client.send(HttpRequest.newBuilder(health).build(), HttpResponse.BodyHandlers.discarding())
+                            .statusCode())
+                    .isEqualTo(200);
+        }
+        assertThat(builds).as("built once, at the first connection").hasValue(1);
+        assertThat(LazyTls.isBuilt(lazy)).isTrue();
+        assertThat(this.clientSerials)
+                .as("each request presented the built context's client certificate")
+                .hasSize(2);
+        // a new connection of a new client on the same context: still the one build, host name still checked
+        assertThat(call(lazy, this.agent).statusCode()).isEqualTo(200);
+        assertThat(builds).hasValue(1);
+        URI byName = URI.create("https://localhost:" + this.agent.getAddress().getPort() + "/healthz");
+        assertThatThrownBy(() ->
+                        client.send(HttpRequest.newBuilder(byName).build(), HttpResponse.BodyHandlers.discarding()))
+                .as("the certificate names 127.0.0.1, not localhost")
+                .isInstanceOf(IOException.class);
+    }
+
+    @Test
+    void theLazyDefaultsShouldTrustWhatTheJdkTrustsAndNothingElse() throws Exception {
+        URI health = URI.create("https://127.0.0.1:" + this.agent.getAddress().getPort() + "/healthz");
+        HttpClient jdk = LazyTls.configureDefault(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1))
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
+        assertThatThrownBy(
+                        () -> jdk.send(HttpRequest.newBuilder(health).build(), HttpResponse.BodyHandlers.discarding()))
+                .as("the mesh CA is not in the JDK's trust store")
+                .isInstanceOf(SSLHandshakeException.class)
+                .hasMessageContaining("PKIX");
+        assertThat(LazyTls.isBuilt(LazyTls.defaultContext())).isTrue();
+
+        try (PoolingHttpClientConnectionManager pool = PoolingHttpClientConnectionManagerBuilder.create()
+                        .setTlsSocketStrategy(ApacheClientDefaults.tlsSocketStrategy())
+                        .build();
+                CloseableHttpClient apache =
+                        HttpClients.custom().setConnectionManager(pool).build()) {
+            assertThatThrownBy(() -> apache.execute(new HttpGet(health), (response) -> response.getCode()))
+                    .isInstanceOf(SSLHandshakeException.class)
+                    .hasMessageContaining("PKIX");
+        }
+        assertThat(this.clientSerials).as("no request reached the agent").isEmpty();
     }
 
     @Test

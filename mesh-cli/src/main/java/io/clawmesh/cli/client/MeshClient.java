@@ -5,6 +5,7 @@ import io.clawmesh.cli.support.UsageException;
 import io.clawmesh.common.api.ApiPaths;
 import io.clawmesh.common.api.CoordinatorApi;
 import io.clawmesh.common.task.TaskEventTypes;
+import io.clawmesh.common.tls.LazyTls;
 import io.clawmesh.common.tls.MeshTrust;
 import java.io.IOException;
 import java.net.HttpURLConnection;
@@ -98,10 +99,10 @@ public class MeshClient {
             HttpClient.Builder clientBuilder =
                     HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).version(HttpClient.Version.HTTP_1_1);
             SSLContext tls = tls(this.settings);
-            if (tls != null) {
-                clientBuilder.sslContext(tls);
-            }
-            this.httpClient = clientBuilder.build();
+            // without a pinned CA: the JDK's default TLS, built only if a call is https (an event stream over http
+            // needs none)
+            this.httpClient =
+                    ((tls != null) ? clientBuilder.sslContext(tls) : LazyTls.configureDefault(clientBuilder)).build();
         }
         return this.httpClient;
     }

@@ -4,6 +4,7 @@ import io.clawmesh.common.node.PrintableText;
 import io.clawmesh.coordinator.outbound.LinkLostException;
 import io.clawmesh.coordinator.registry.Node;
 import io.clawmesh.coordinator.replicas.ReplicaIdentity;
+import io.clawmesh.coordinator.tls.ApacheClientDefaults;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -64,6 +65,8 @@ public class RelayClient implements DisposableBean {
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .build();
         this.connections = PoolingHttpClientConnectionManagerBuilder.create()
+                // a replica's relay address may be https: TLS built at the first such connection
+                .setTlsSocketStrategy(ApacheClientDefaults.tlsSocketStrategy())
                 .setDefaultConnectionConfig(ConnectionConfig.custom()
                         .setConnectTimeout(Timeout.of(properties.connectTimeout()))
                         .setValidateAfterInactivity(TimeValue.ofSeconds(1))
@@ -77,6 +80,7 @@ public class RelayClient implements DisposableBean {
                 .setConnectionManager(this.connections)
                 .disableAutomaticRetries()
                 .disableCookieManagement()
+                .setDefaultCookieSpecRegistry(ApacheClientDefaults.noCookieSpecs())
                 .disableRedirectHandling()
                 .evictIdleConnections(TimeValue.ofSeconds(30))
                 .build();
