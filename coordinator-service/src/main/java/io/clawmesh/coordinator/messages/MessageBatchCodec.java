@@ -34,7 +34,7 @@ final class MessageBatchCodec {
     private MessageBatchCodec() {}
 
     static byte[] encode(List<MessageRecord> records) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + records.size() * 96);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + records.size() * 192);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeByte(FORMAT);
             out.writeInt(records.size());
