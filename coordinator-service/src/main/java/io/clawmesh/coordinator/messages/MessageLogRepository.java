@@ -1,22 +1,24 @@
 package io.clawmesh.coordinator.messages;
 
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
 
-/** The message log table: batched inserts, newest-first reads and pruning to a bounded size. */
+/**
+ * The message log table, one row per flush (ADR 0019): a batch insert is one row, reads decode the newest rows, and
+ * pruning deletes whole rows and trims the oldest one it keeps. Several replicas may write to one table; each writes
+ * rows of its own records and every read sees them all.
+ */
 @Repository
 public class MessageLogRepository {
 
-    private static final String SELECT = "SELECT message_id, node_id, node_name, outcome, status, latency_ms, attempts,"
-            + " rule_id, source, error, created_at FROM message_log";
+    /** The most records one row holds; a longer list is written as several rows. */
+    static final int ROW_RECORDS = 1000;
 
     private final JdbcTemplate jdbcTemplate;
 
@@ -27,97 +29,166 @@ public class MessageLogRepository {
         this.jdbc = jdbc;
     }
 
-    /** One transaction for the whole batch: one commit instead of one per row. */
+    /** Writes the records, oldest first, as one row per {@value #ROW_RECORDS}, in one transaction. */
     @Transactional
     public void insertAll(List<MessageRecord> records) {
-        this.jdbcTemplate.batchUpdate(
-                "INSERT INTO message_log (message_id, node_id, node_name, outcome, status, latency_ms,"
-                        + " attempts, rule_id, source, error, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                records,
+        for (int from = 0; from < records.size(); from += ROW_RECORDS) {
+            insertRow(records.subList(from, Math.min(records.size(), from + ROW_RECORDS)));
+        }
+    }
+
+    private void insertRow(List<MessageRecord> records) {
+        long first = Long.MAX_VALUE;
+        long last = Long.MIN_VALUE;
+        int failovers = 0;
+        for (MessageRecord record : records) {
+            long at = record.createdAt().toEpochMilli();
+            first = Math.min(first, at);
+            last = Math.max(last, at);
+            failovers += (record.attempts() > 1) ? 1 : 0;
+        }
+        this.jdbcTemplate.update(
+                "INSERT INTO message_log (record_count, failovers, first_at_ms, last_at_ms, records)"
+                        + " VALUES (?, ?, ?, ?, ?)",
                 records.size(),
-                (ps, record) -> {
-                    ps.setString(1, record.messageId());
-                    ps.setString(2, record.nodeId());
-                    ps.setString(3, record.nodeName());
-                    ps.setString(4, record.outcome().wireName());
-                    ps.setInt(5, record.status());
-                    ps.setLong(6, record.latencyMs());
-                    ps.setInt(7, record.attempts());
-                    ps.setString(8, record.ruleId());
-                    ps.setString(9, truncate(record.source(), 200));
-                    ps.setString(10, truncate(record.error(), 1000));
-                    ps.setObject(11, record.createdAt().atOffset(ZoneOffset.UTC));
-                });
+                failovers,
+                first,
+                last,
+                MessageBatchCodec.encode(records));
     }
 
     /** The newest records first. */
     public List<MessageRecord> findRecent(int limit) {
-        return this.jdbc
-                .sql(SELECT + " ORDER BY seq DESC FETCH FIRST " + Math.max(1, limit) + " ROWS ONLY")
-                .query(MessageLogRepository::mapRecord)
-                .list();
+        int wanted = Math.max(1, limit);
+        // every row holds at least one record, so the newest `wanted` rows hold enough
+        return newestFirst(
+                "SELECT records FROM message_log ORDER BY seq DESC FETCH FIRST " + wanted + " ROWS ONLY", null, wanted);
     }
 
     /** The newest records answered by (or last tried on) one node, newest first. */
     public List<MessageRecord> findRecentForNode(String nodeId, int limit) {
-        return this.jdbc
-                .sql(SELECT + " WHERE node_id = ? ORDER BY seq DESC FETCH FIRST " + Math.max(1, limit) + " ROWS ONLY")
-                .param(nodeId)
-                .query(MessageLogRepository::mapRecord)
-                .list();
+        return newestFirst("SELECT records FROM message_log ORDER BY seq DESC", nodeId, Math.max(1, limit));
+    }
+
+    private List<MessageRecord> newestFirst(String sql, @Nullable String nodeId, int limit) {
+        List<MessageRecord> found = new ArrayList<>(Math.min(limit, 1000));
+        this.jdbcTemplate.query(sql, (rs) -> {
+            while (found.size() < limit && rs.next()) {
+                List<MessageRecord> row = MessageBatchCodec.decode(rs.getBytes(1));
+                for (int i = row.size() - 1; i >= 0 && found.size() < limit; i--) {
+                    MessageRecord record = row.get(i);
+                    if (nodeId == null || nodeId.equals(record.nodeId())) {
+                        found.add(record);
+                    }
+                }
+            }
+            return null;
+        });
+        return found;
     }
 
     /** How many messages were logged since {@code since}, and how many of them needed more than one node. */
     public MessageCounts countSince(Instant since) {
-        return this.jdbc
-                .sql("SELECT COUNT(*) AS total, COALESCE(SUM(CASE WHEN attempts > 1 THEN 1 ELSE 0 END), 0) AS failovers"
-                        + " FROM message_log WHERE created_at >= ?")
-                .param(since.atOffset(ZoneOffset.UTC))
+        long sinceMs = since.toEpochMilli();
+        // rows whose oldest record is in a later millisecond lie wholly in the window: their columns answer
+        MessageCounts whole = this.jdbc
+                .sql("SELECT COALESCE(SUM(record_count), 0) AS total, COALESCE(SUM(failovers), 0) AS failovers"
+                        + " FROM message_log WHERE first_at_ms > ?")
+                .param(sinceMs)
                 .query((rs, rowNum) -> new MessageCounts(rs.getLong("total"), rs.getLong("failovers")))
                 .single();
+        // rows that straddle the window's start are read record by record
+        long[] edge = new long[2];
+        this.jdbc
+                .sql("SELECT records FROM message_log WHERE first_at_ms <= ? AND last_at_ms >= ?")
+                .param(sinceMs)
+                .param(sinceMs)
+                .query((rs) -> {
+                    for (MessageRecord record : MessageBatchCodec.decode(rs.getBytes(1))) {
+                        if (!record.createdAt().isBefore(since)) {
+                            edge[0]++;
+                            edge[1] += (record.attempts() > 1) ? 1 : 0;
+                        }
+                    }
+                });
+        return new MessageCounts(whole.total() + edge[0], whole.failovers() + edge[1]);
     }
 
-    private static MessageRecord mapRecord(ResultSet rs, int rowNum) throws SQLException {
-        return new MessageRecord(
-                rs.getString("message_id"),
-                rs.getString("node_id"),
-                rs.getString("node_name"),
-                MessageRecord.Outcome.valueOf(rs.getString("outcome")
-                        .toUpperCase(java.util.Locale.ROOT)
-                        .replace('-', '_')),
-                rs.getInt("status"),
-                rs.getLong("latency_ms"),
-                rs.getInt("attempts"),
-                rs.getString("rule_id"),
-                rs.getString("source"),
-                rs.getString("error"),
-                rs.getObject("created_at", OffsetDateTime.class).toInstant());
-    }
-
+    /** How many records the table holds. */
     public long count() {
         return this.jdbc
-                .sql("SELECT COUNT(*) FROM message_log")
+                .sql("SELECT COALESCE(SUM(record_count), 0) FROM message_log")
                 .query(Long.class)
                 .single();
     }
 
-    /** Deletes all but the newest {@code keep} records. */
+    /**
+     * Deletes all but the newest {@code keep} records: the rows older than those that hold them, and the oldest
+     * records of the row where the count reaches {@code keep}.
+     *
+     * @return how many records were removed
+     */
+    @Transactional
     public int prune(int keep) {
-        Long max = this.jdbc
-                .sql("SELECT MAX(seq) FROM message_log")
-                .query(Long.class)
-                .optional()
-                .orElse(null);
-        if (max == null) {
-            return 0;
+        List<long[]> rows = this.jdbc
+                .sql("SELECT seq, record_count FROM message_log ORDER BY seq DESC")
+                .query((rs, rowNum) -> new long[] {rs.getLong(1), rs.getLong(2)})
+                .list();
+        long kept = 0;
+        for (long[] row : rows) {
+            long seq = row[0];
+            long count = row[1];
+            if (kept + count < keep) {
+                kept += count;
+                continue;
+            }
+            int removed = 0;
+            for (long[] older : rows) {
+                if (older[0] < seq) {
+                    removed += (int) older[1];
+                }
+            }
+            if (removed > 0) {
+                this.jdbc
+                        .sql("DELETE FROM message_log WHERE seq < ?")
+                        .param(seq)
+                        .update();
+            }
+            return removed + trim(seq, (int) (keep - kept));
         }
-        return this.jdbc
-                .sql("DELETE FROM message_log WHERE seq <= ?")
-                .param(max - keep)
-                .update();
+        return 0;
     }
 
-    private static String truncate(String value, int max) {
-        return (value == null || value.length() <= max) ? value : value.substring(0, max);
+    /** Keeps the newest {@code keep} records of one row; answers how many it removed. */
+    private int trim(long seq, int keep) {
+        List<byte[]> found = this.jdbc
+                .sql("SELECT records FROM message_log WHERE seq = ?")
+                .param(seq)
+                .query((rs, rowNum) -> rs.getBytes(1))
+                .list();
+        if (found.isEmpty()) {
+            return 0;
+        }
+        List<MessageRecord> records = MessageBatchCodec.decode(found.getFirst());
+        if (records.size() <= keep) {
+            return 0;
+        }
+        if (keep <= 0) {
+            this.jdbc.sql("DELETE FROM message_log WHERE seq = ?").param(seq).update();
+            return records.size();
+        }
+        List<MessageRecord> newest = records.subList(records.size() - keep, records.size());
+        long first = Long.MAX_VALUE;
+        int failovers = 0;
+        for (MessageRecord record : newest) {
+            first = Math.min(first, record.createdAt().toEpochMilli());
+            failovers += (record.attempts() > 1) ? 1 : 0;
+        }
+        this.jdbc
+                .sql("UPDATE message_log SET record_count = ?, failovers = ?, first_at_ms = ?, records = ?"
+                        + " WHERE seq = ?")
+                .params(newest.size(), failovers, first, MessageBatchCodec.encode(newest), seq)
+                .update();
+        return records.size() - newest.size();
     }
 }

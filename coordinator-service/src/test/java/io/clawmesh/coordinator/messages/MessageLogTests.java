@@ -273,6 +273,110 @@ abstract class MessageLogTests {
         assertThat(this.repository.countSince(start.plusSeconds(1))).isEqualTo(new MessageCounts(0, 0));
     }
 
+    @Test
+    void insertAllShouldWriteOneRowPerThousandRecords() {
+        this.repository.insertAll(records(1, 25));
+        this.repository.insertAll(records(26, 1026));
+
+        assertThat(rows()).isEqualTo(3);
+        assertThat(this.repository.count()).isEqualTo(1026);
+        assertThat(this.repository.findRecent(1002))
+                .extracting(MessageRecord::messageId)
+                .startsWith("msg-1026", "msg-1025")
+                .endsWith("msg-26", "msg-25");
+    }
+
+    @Test
+    void findRecentShouldReadAcrossRowsNewestFirst() {
+        this.repository.insertAll(records(1, 3));
+        this.repository.insertAll(records(4, 5));
+        this.repository.insertAll(records(6, 6));
+
+        assertThat(this.repository.findRecent(5))
+                .extracting(MessageRecord::messageId)
+                .containsExactly("msg-6", "msg-5", "msg-4", "msg-3", "msg-2");
+    }
+
+    @Test
+    void findRecentForNodeShouldReachIntoOlderRows() {
+        MessageRecord early = onNode(ForwardingFixtures.routed(1), "node-0000000000000002", 1, MutableClock.START);
+        this.repository.insertAll(List.of(early, ForwardingFixtures.routed(2)));
+        this.repository.insertAll(records(3, 40));
+
+        assertThat(this.repository.findRecentForNode("node-0000000000000002", 10))
+                .containsExactly(early);
+    }
+
+    @Test
+    void pruneShouldDeleteOlderRowsAndTrimTheRowWhereTheKeptCountEnds() {
+        this.repository.insertAll(records(1, 10));
+        this.repository.insertAll(records(11, 20));
+        this.repository.insertAll(records(21, 30));
+
+        int removed = this.repository.prune(15);
+
+        assertThat(removed).isEqualTo(15);
+        assertThat(rows()).isEqualTo(2);
+        assertThat(this.repository.count()).isEqualTo(15);
+        assertThat(this.repository.findRecent(100))
+                .extracting(MessageRecord::messageId)
+                .containsExactlyElementsOf(IntStream.iterate(30, (i) -> i > 15, (i) -> i - 1)
+                        .mapToObj((i) -> "msg-" + i)
+                        .toList());
+    }
+
+    @Test
+    void pruneWhenTheKeptCountEndsAtARowBoundaryShouldDeleteWholeRowsOnly() {
+        this.repository.insertAll(records(1, 10));
+        this.repository.insertAll(records(11, 20));
+
+        assertThat(this.repository.prune(10)).isEqualTo(10);
+        assertThat(rows()).isEqualTo(1);
+        assertThat(this.repository.findRecent(100)).hasSize(10);
+    }
+
+    @Test
+    void countSinceShouldAddWholeRowsAndTheInWindowRecordsOfRowsThatStraddleIt() {
+        Instant start = MutableClock.START;
+        this.repository.insertAll(
+                List.of(onNode(ForwardingFixtures.routed(1), "node-0000000000000001", 2, start.minusSeconds(300))));
+        this.repository.insertAll(List.of(
+                onNode(ForwardingFixtures.routed(2), "node-0000000000000001", 3, start.minusSeconds(90)),
+                onNode(ForwardingFixtures.routed(3), "node-0000000000000001", 2, start.minusSeconds(30))));
+        this.repository.insertAll(List.of(
+                onNode(ForwardingFixtures.routed(4), "node-0000000000000001", 2, start.minusSeconds(10)),
+                onNode(ForwardingFixtures.routed(5), "node-0000000000000001", 1, start)));
+
+        assertThat(this.repository.countSince(start.minusSeconds(60))).isEqualTo(new MessageCounts(3, 2));
+        assertThat(this.repository.countSince(start.minusSeconds(30))).isEqualTo(new MessageCounts(3, 2));
+        assertThat(this.repository.countSince(start.minusSeconds(30).plusNanos(1000)))
+                .isEqualTo(new MessageCounts(2, 1));
+        assertThat(this.repository.countSince(start.minusSeconds(3600))).isEqualTo(new MessageCounts(5, 4));
+    }
+
+    @Test
+    void twoLogsOnOneTableShouldEachWriteTheirOwnRowsAndReadBoth() {
+        MessageLog one = new MessageLog(this.repository, ForwardingFixtures.properties(10000));
+        MessageLog two = new MessageLog(this.repository, ForwardingFixtures.properties(10000));
+        records(1, 3).forEach(one::record);
+        one.flush();
+        records(4, 5).forEach(two::record);
+
+        assertThat(one.recent(10)).extracting(MessageRecord::messageId).containsExactly("msg-3", "msg-2", "msg-1");
+        assertThat(two.recent(10))
+                .extracting(MessageRecord::messageId)
+                .containsExactly("msg-5", "msg-4", "msg-3", "msg-2", "msg-1");
+        assertThat(rows()).isEqualTo(2);
+    }
+
+    private long rows() {
+        return this.database
+                .jdbcClient()
+                .sql("SELECT COUNT(*) FROM message_log")
+                .query(Long.class)
+                .single();
+    }
+
     private static MessageRecord onNode(MessageRecord base, @Nullable String nodeId, int attempts, Instant at) {
         return new MessageRecord(
                 base.messageId(),

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import com.jayway.jsonpath.JsonPath;
 import io.clawmesh.coordinator.forwarding.FakeAgent;
 import io.clawmesh.coordinator.forwarding.FakeAgent.Reply;
+import io.clawmesh.coordinator.messages.MessageRecord;
 import io.clawmesh.coordinator.registry.InflightTracker;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -341,8 +342,7 @@ class RouteStreamIntegrationTests extends ApiIntegrationTestSupport {
     }
 
     private List<Integer> loggedStatuses() {
-        this.messageLog.flush();
-        return this.jdbc.queryForList("SELECT status FROM message_log", Integer.class);
+        return this.messageLog.recent(1000).stream().map(MessageRecord::status).toList();
     }
 
     private HttpRequest request(String path, @Nullable String token, String body, String accept) {
