@@ -1,5 +1,6 @@
 package io.clawmesh.coordinator;
 
+import io.clawmesh.coordinator.messages.MessageLogHistoryMigration;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -7,6 +8,7 @@ import java.util.Locale;
 import java.util.UUID;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -35,21 +37,38 @@ public final class TestDatabase implements AutoCloseable {
 
     private final Runnable drop;
 
-    private TestDatabase(DataSource dataSource, Runnable drop) {
+    private final FluentConfiguration flyway;
+
+    private TestDatabase(DataSource dataSource, Runnable drop, FluentConfiguration flyway) {
         this.dataSource = dataSource;
         this.drop = drop;
+        this.flyway = flyway;
     }
 
     /** A new in-memory H2 database of its own. */
     public static TestDatabase h2() {
+        return h2(null);
+    }
+
+    /** A new in-memory H2 database of its own, migrated up to {@code target} only (all when {@code null}). */
+    public static TestDatabase h2(@Nullable String target) {
         String url = "jdbc:h2:mem:cm_" + UUID.randomUUID().toString().replace("-", "") + ";DB_CLOSE_DELAY=-1";
         DriverManagerDataSource dataSource = new DriverManagerDataSource(url, "sa", "");
-        migrate(Flyway.configure().dataSource(dataSource));
-        return new TestDatabase(dataSource, () -> new JdbcTemplate(dataSource).execute("SHUTDOWN"));
+        FluentConfiguration flyway = Flyway.configure().dataSource(dataSource);
+        migrate(flyway, target);
+        return new TestDatabase(dataSource, () -> new JdbcTemplate(dataSource).execute("SHUTDOWN"), flyway);
     }
 
     /** A new schema of its own in PostgreSQL; check {@link #postgresAvailable()} first. */
     public static TestDatabase postgres() {
+        return postgres(null);
+    }
+
+    /**
+     * A new schema of its own in PostgreSQL, migrated up to {@code target} only (all when {@code null}); check
+     * {@link #postgresAvailable()} first.
+     */
+    public static TestDatabase postgres(@Nullable String target) {
         String schema = "cm_test_"
                 + UUID.randomUUID().toString().replace("-", "").substring(0, 16).toLowerCase(Locale.ROOT);
         String url = POSTGRES_URL;
@@ -66,13 +85,14 @@ public final class TestDatabase implements AutoCloseable {
         DriverManagerDataSource dataSource = new DriverManagerDataSource(
                 url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema, user, password);
         Runnable drop = () -> admin.execute("DROP SCHEMA " + schema + " CASCADE");
+        FluentConfiguration flyway = Flyway.configure().dataSource(dataSource).schemas(schema);
         try {
-            migrate(Flyway.configure().dataSource(dataSource).schemas(schema));
+            migrate(flyway, target);
         } catch (RuntimeException ex) {
             drop.run();
             throw ex;
         }
-        return new TestDatabase(dataSource, drop);
+        return new TestDatabase(dataSource, drop, flyway);
     }
 
     /** Whether the PostgreSQL tests can run: a local server, or Docker for a Testcontainers one. */
@@ -99,8 +119,19 @@ public final class TestDatabase implements AutoCloseable {
         }
     }
 
-    private static void migrate(org.flywaydb.core.api.configuration.FluentConfiguration configuration) {
-        configuration.locations("classpath:db/migration").load().migrate();
+    private static void migrate(FluentConfiguration configuration, @Nullable String target) {
+        // the Java migration is a bean in the coordinator; Flyway finds only the SQL ones by location
+        configuration.locations("classpath:db/migration").javaMigrations(new MessageLogHistoryMigration());
+        new FluentConfiguration()
+                .configuration(configuration)
+                .target((target != null) ? target : "latest")
+                .load()
+                .migrate();
+    }
+
+    /** Applies the migrations not applied yet, as a newer coordinator's start does. */
+    public void migrateToLatest() {
+        migrate(this.flyway, null);
     }
 
     public DataSource dataSource() {

@@ -8,4 +8,9 @@ class MessageLogH2Tests extends MessageLogTests {
     protected TestDatabase openDatabase() {
         return TestDatabase.h2();
     }
+
+    @Override
+    protected TestDatabase openDatabase(String target) {
+        return TestDatabase.h2(target);
+    }
 }

@@ -13,4 +13,10 @@ class MessageLogPostgresTests extends MessageLogTests {
         assumeTrue(TestDatabase.postgresAvailable(), TestDatabase.NO_POSTGRES);
         return TestDatabase.postgres();
     }
+
+    @Override
+    protected TestDatabase openDatabase(String target) {
+        assumeTrue(TestDatabase.postgresAvailable(), TestDatabase.NO_POSTGRES);
+        return TestDatabase.postgres(target);
+    }
 }

@@ -9,6 +9,7 @@ import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 /** The message log and its table, run on every supported database by the subclasses. */
 abstract class MessageLogTests {
@@ -29,6 +31,9 @@ abstract class MessageLogTests {
 
     /** A fresh, migrated database for one test; may abort the test when the database is not there. */
     protected abstract TestDatabase openDatabase();
+
+    /** A fresh database migrated up to {@code target} only; may abort the test when the database is not there. */
+    protected abstract TestDatabase openDatabase(String target);
 
     @BeforeEach
     void setUp() {
@@ -367,6 +372,84 @@ abstract class MessageLogTests {
                 .extracting(MessageRecord::messageId)
                 .containsExactly("msg-5", "msg-4", "msg-3", "msg-2", "msg-1");
         assertThat(rows()).isEqualTo(2);
+    }
+
+    @Test
+    void upgradeFromOneRowPerMessageShouldCarryTheHistoryOverInOrder() {
+        // a coordinator of the tenth session wrote one row per message (V12); the next start migrates to V13.1
+        List<MessageRecord> written = new ArrayList<>();
+        for (int n = 1; n <= 2503; n++) {
+            MessageRecord base = (n % 7 == 0) ? ForwardingFixtures.noRoute(n) : ForwardingFixtures.routed(n);
+            // microseconds: what the per-message column kept
+            written.add(onNode(
+                    base,
+                    base.nodeId(),
+                    (n % 5 == 0) ? 2 : base.attempts(),
+                    base.createdAt().plusNanos(n * 1000L)));
+        }
+        try (TestDatabase old = openDatabase("12")) {
+            JdbcTemplate jdbc = old.jdbcTemplate();
+            jdbc.batchUpdate(
+                    "INSERT INTO message_log (message_id, node_id, node_name, outcome, status, latency_ms, attempts,"
+                            + " rule_id, source, error, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    written,
+                    500,
+                    (ps, record) -> {
+                        ps.setString(1, record.messageId());
+                        ps.setString(2, record.nodeId());
+                        ps.setString(3, record.nodeName());
+                        ps.setString(4, record.outcome().wireName());
+                        ps.setInt(5, record.status());
+                        ps.setLong(6, record.latencyMs());
+                        ps.setInt(7, record.attempts());
+                        ps.setString(8, record.ruleId());
+                        ps.setString(9, record.source());
+                        ps.setString(10, record.error());
+                        ps.setObject(11, record.createdAt().atOffset(ZoneOffset.UTC));
+                    });
+            // an outcome no version wrote: left out, not a failed upgrade
+            jdbc.update("INSERT INTO message_log (message_id, outcome, status, latency_ms, attempts, created_at)"
+                    + " VALUES ('msg-odd', 'bounced', 500, 1, 1, CURRENT_TIMESTAMP)");
+
+            old.migrateToLatest();
+
+            MessageLogRepository upgraded = new MessageLogRepository(old.jdbcTemplate(), old.jdbcClient());
+            List<MessageRecord> newestFirst = new ArrayList<>(written);
+            java.util.Collections.reverse(newestFirst);
+            assertThat(upgraded.findRecent(5000)).containsExactlyElementsOf(newestFirst);
+            assertThat(upgraded.countSince(Instant.EPOCH))
+                    .isEqualTo(new MessageCounts(
+                            2503,
+                            written.stream()
+                                    .filter((record) -> record.attempts() > 1)
+                                    .count()));
+            assertThat(old.jdbcClient()
+                            .sql("SELECT record_count FROM message_log ORDER BY seq")
+                            .query(Integer.class)
+                            .list())
+                    .containsExactly(1000, 1000, 503);
+            assertThat(tables(old)).contains("message_log").doesNotContain("message_log_v12");
+            // and the log goes on in the same table
+            upgraded.insertAll(List.of(ForwardingFixtures.routed(9999)));
+            assertThat(upgraded.findRecent(1))
+                    .extracting(MessageRecord::messageId)
+                    .containsExactly("msg-9999");
+        }
+    }
+
+    private static List<String> tables(TestDatabase database) {
+        List<String> tables = new ArrayList<>();
+        try (Connection connection = database.dataSource().getConnection();
+                ResultSet found = connection
+                        .getMetaData()
+                        .getTables(connection.getCatalog(), connection.getSchema(), "%", new String[] {"TABLE"})) {
+            while (found.next()) {
+                tables.add(found.getString("TABLE_NAME").toLowerCase(Locale.ROOT));
+            }
+        } catch (java.sql.SQLException ex) {
+            throw new IllegalStateException(ex);
+        }
+        return tables;
     }
 
     private long rows() {
