@@ -37,8 +37,12 @@ public final class AotTraining {
     /** The system property ({@code true}) that makes {@code main} run the training instead of the coordinator. */
     public static final String PROPERTY = "claw-mesh.aot-training";
 
-    /** How long a training run may take before the watchdog ends it (a start at load 10 takes about 20 s). */
-    static final Duration DEADLINE = Duration.ofMinutes(3);
+    /**
+     * How long a training run may take before the watchdog ends it. A start at load 10 takes about 20 s, but beside
+     * builds at load 20–50 trainings ran past three minutes and failed, and the launcher does not retry a failed one
+     * for a day; ten minutes still ends a run that hangs.
+     */
+    static final Duration DEADLINE = Duration.ofMinutes(10);
 
     /** The exit code of a run that the watchdog ended. */
     static final int TIMED_OUT = 3;
