@@ -103,7 +103,7 @@ class PostgresEndToEndTests {
         assertThat(route("before the restart").nodeName()).isEqualTo("pg-gpu");
         Map<String, String> idsBefore = ids();
         Map<String, String> identitiesBefore = identities();
-        Awaitility.await("message log written").atMost(Duration.ofSeconds(10)).until(() -> messageLogRows() >= 1);
+        Awaitility.await("message log written").atMost(Duration.ofSeconds(10)).until(() -> messageLogRecords() >= 1);
 
         this.coordinator.stop();
         this.coordinator = this.cluster.startCoordinator(this.coordinator.port(), this.database.coordinatorArguments());
@@ -126,7 +126,7 @@ class PostgresEndToEndTests {
                 .isEqualTo(identitiesBefore);
         Awaitility.await("both messages in the log")
                 .atMost(Duration.ofSeconds(10))
-                .until(() -> messageLogRows() >= 2);
+                .until(() -> messageLogRecords() >= 2);
     }
 
     private RouteResponse route(String content) {
@@ -156,10 +156,11 @@ class PostgresEndToEndTests {
         return identities;
     }
 
-    private int messageLogRows() throws Exception {
+    /** Messages in the shared log: a row holds the records of one flush (ADR 0019). */
+    private int messageLogRecords() throws Exception {
         try (Connection connection = this.database.connect();
                 Statement statement = connection.createStatement();
-                ResultSet rows = statement.executeQuery("SELECT count(*) FROM message_log")) {
+                ResultSet rows = statement.executeQuery("SELECT COALESCE(SUM(record_count), 0) FROM message_log")) {
             rows.next();
             return rows.getInt(1);
         }
