@@ -25,12 +25,6 @@ final class MessageBatchCodec {
 
     private static final byte FORMAT = 1;
 
-    private static final MessageRecord.Outcome[] OUTCOMES = MessageRecord.Outcome.values();
-
-    private static final String[] WIRE_NAMES = java.util.Arrays.stream(OUTCOMES)
-            .map(MessageRecord.Outcome::wireName)
-            .toArray(String[]::new);
-
     private MessageBatchCodec() {}
 
     static byte[] encode(List<MessageRecord> records) {
@@ -42,7 +36,7 @@ final class MessageBatchCodec {
                 writeString(out, record.messageId());
                 writeString(out, record.nodeId());
                 writeString(out, record.nodeName());
-                writeString(out, WIRE_NAMES[record.outcome().ordinal()]);
+                writeString(out, record.outcome().wireName());
                 out.writeInt(record.status());
                 out.writeLong(record.latencyMs());
                 out.writeInt(record.attempts());
@@ -88,12 +82,11 @@ final class MessageBatchCodec {
     }
 
     private static MessageRecord.Outcome outcome(String wireName) {
-        for (int i = 0; i < WIRE_NAMES.length; i++) {
-            if (WIRE_NAMES[i].equals(wireName)) {
-                return OUTCOMES[i];
-            }
+        MessageRecord.Outcome outcome = MessageRecord.Outcome.fromWireName(wireName);
+        if (outcome == null) {
+            throw new IllegalStateException("Unknown message outcome " + wireName);
         }
-        throw new IllegalStateException("Unknown message outcome " + wireName);
+        return outcome;
     }
 
     private static void writeString(DataOutputStream out, @Nullable String value) throws IOException {

@@ -7,7 +7,6 @@ import java.sql.Statement;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import org.flywaydb.core.api.MigrationVersion;
 import org.flywaydb.core.api.migration.Context;
 import org.flywaydb.core.api.migration.JavaMigration;
@@ -92,7 +91,7 @@ public class MessageLogHistoryMigration implements JavaMigration {
     }
 
     private static @Nullable MessageRecord record(ResultSet rows) throws SQLException {
-        MessageRecord.Outcome outcome = outcome(rows.getString("outcome"));
+        MessageRecord.Outcome outcome = MessageRecord.Outcome.fromWireName(rows.getString("outcome"));
         OffsetDateTime createdAt = rows.getObject("created_at", OffsetDateTime.class);
         if (outcome == null || createdAt == null) {
             return null;
@@ -109,17 +108,5 @@ public class MessageLogHistoryMigration implements JavaMigration {
                 rows.getString("source"),
                 rows.getString("error"),
                 createdAt.toInstant());
-    }
-
-    private static MessageRecord.@Nullable Outcome outcome(@Nullable String wireName) {
-        if (wireName == null) {
-            return null;
-        }
-        try {
-            return MessageRecord.Outcome.valueOf(
-                    wireName.toUpperCase(Locale.ROOT).replace('-', '_'));
-        } catch (IllegalArgumentException ex) {
-            return null;
-        }
     }
 }

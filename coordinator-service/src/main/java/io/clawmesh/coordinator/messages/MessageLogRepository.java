@@ -38,22 +38,14 @@ public class MessageLogRepository {
     }
 
     private void insertRow(List<MessageRecord> records) {
-        long first = Long.MAX_VALUE;
-        long last = Long.MIN_VALUE;
-        int failovers = 0;
-        for (MessageRecord record : records) {
-            long at = record.createdAt().toEpochMilli();
-            first = Math.min(first, at);
-            last = Math.max(last, at);
-            failovers += (record.attempts() > 1) ? 1 : 0;
-        }
+        RowSummary summary = RowSummary.of(records);
         this.jdbcTemplate.update(
                 "INSERT INTO message_log (record_count, failovers, first_at_ms, last_at_ms, records)"
                         + " VALUES (?, ?, ?, ?, ?)",
                 records.size(),
-                failovers,
-                first,
-                last,
+                summary.failovers(),
+                summary.firstMs(),
+                summary.lastMs(),
                 MessageBatchCodec.encode(records));
     }
 
@@ -135,18 +127,17 @@ public class MessageLogRepository {
                 .query((rs, rowNum) -> new long[] {rs.getLong(1), rs.getLong(2)})
                 .list();
         long kept = 0;
-        for (long[] row : rows) {
-            long seq = row[0];
-            long count = row[1];
+        for (int i = 0; i < rows.size(); i++) {
+            long seq = rows.get(i)[0];
+            long count = rows.get(i)[1];
             if (kept + count < keep) {
                 kept += count;
                 continue;
             }
+            // the rows after this one, newest first, are the older ones
             int removed = 0;
-            for (long[] older : rows) {
-                if (older[0] < seq) {
-                    removed += (int) older[1];
-                }
+            for (long[] older : rows.subList(i + 1, rows.size())) {
+                removed += (int) older[1];
             }
             if (removed > 0) {
                 this.jdbc
@@ -178,17 +169,29 @@ public class MessageLogRepository {
             return records.size();
         }
         List<MessageRecord> newest = records.subList(records.size() - keep, records.size());
-        long first = Long.MAX_VALUE;
-        int failovers = 0;
-        for (MessageRecord record : newest) {
-            first = Math.min(first, record.createdAt().toEpochMilli());
-            failovers += (record.attempts() > 1) ? 1 : 0;
-        }
+        RowSummary summary = RowSummary.of(newest);
         this.jdbc
                 .sql("UPDATE message_log SET record_count = ?, failovers = ?, first_at_ms = ?, records = ?"
                         + " WHERE seq = ?")
-                .params(newest.size(), failovers, first, MessageBatchCodec.encode(newest), seq)
+                .params(newest.size(), summary.failovers(), summary.firstMs(), MessageBatchCodec.encode(newest), seq)
                 .update();
         return records.size() - newest.size();
+    }
+
+    /** What a row keeps in columns beside its records: failovers and its oldest and newest record's millisecond. */
+    private record RowSummary(int failovers, long firstMs, long lastMs) {
+
+        static RowSummary of(List<MessageRecord> records) {
+            long first = Long.MAX_VALUE;
+            long last = Long.MIN_VALUE;
+            int failovers = 0;
+            for (MessageRecord record : records) {
+                long at = record.createdAt().toEpochMilli();
+                first = Math.min(first, at);
+                last = Math.max(last, at);
+                failovers += (record.attempts() > 1) ? 1 : 0;
+            }
+            return new RowSummary(failovers, first, last);
+        }
     }
 }

@@ -30,8 +30,24 @@ public record MessageRecord(
         TIMED_OUT,
         NO_ROUTE;
 
+        private static final Outcome[] ALL = values();
+
+        /** Computed once: the log writes and reads it for every record. */
+        private final String wireName =
+                name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+
         public String wireName() {
-            return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+            return this.wireName;
+        }
+
+        /** The outcome with this wire name, or {@code null} for a name no version wrote. */
+        public static @Nullable Outcome fromWireName(@Nullable String wireName) {
+            for (Outcome outcome : ALL) {
+                if (outcome.wireName().equals(wireName)) {
+                    return outcome;
+                }
+            }
+            return null;
         }
     }
 }
